@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../../../libs/config/config';
+import { ConfigModule } from '../../../libs/config/config.module';
+import { dataSourceOptions } from '../../../libs/db/database';
+import { AuditModule } from '../../../libs/audit/audit.module';
+import { IdentityModule } from '../../../libs/identity/identity.module';
+import { OutboxModule } from '../../../libs/outbox/outbox.module';
+import { PlatformModule } from '../../../libs/platform/platform.module';
+import { TaxonomyModule } from '../../../libs/taxonomy/taxonomy.module';
+import { DOMAIN_MODULES } from './domain-modules';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            customProps: () => ({ service: 'api' }),
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
+        PlatformModule,
+        AuditModule,
+        OutboxModule,
+        IdentityModule,
+        TaxonomyModule,
+        ...DOMAIN_MODULES,
+      ],
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'crypto';
+import { existsSync } from 'fs';
+import type { IncomingMessage } from 'http';
+import { Logger } from 'nestjs-pino';
+import { join } from 'path';
+import { AppConfig } from '../../../libs/config/config';
+import { AllExceptionsFilter } from '../../../libs/common/http-exception.filter';
+import { createValidationPipe } from '../../../libs/common/validation';
+import { httpDuration } from '../../../libs/platform/metrics';
+import { AppModule } from './app.module';
+
+export const API_PREFIX = 'api/v1';
+
+function requestId(raw: IncomingMessage): string {
+  const given = raw.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+  (raw as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+export function webDistDir(): string {
+  return join(__dirname, '..', '..', '..', '..', 'apps', 'web', 'dist').replace(
+    /dist[\\/]apps[\\/]web/,
+    'apps/web',
+  );
+}
+
+/** Builds the API application (used by main.ts and by the end-to-end tests). */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    genReqId: requestId,
+    bodyLimit: 16 * 1024 * 1024,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    routerOptions: { ignoreTrailingSlash: true },
+  } as never);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health', 'metrics', 'api/v1/health', 'api/v1/metrics', 'favicon.ico'],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie as never);
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', String(req.id));
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = (req.routeOptions?.url as string | undefined) ?? 'unmatched';
+    httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const document = SwaggerModule.createDocument(app, openApiConfig());
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
+
+  const web = webDistDir();
+  if (config.serveWeb && existsSync(join(web, 'index.html'))) {
+    await app.register(fastifyStatic as never, { root: web, prefix: '/', wildcard: false, index: false });
+    // Single-page app: unknown non-API paths get index.html.
+    fastify.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/admin/queues')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.status(404).send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `Route ${req.method} ${req.url.split('?')[0]} not found`,
+        requestId: String(req.id),
+      });
+    });
+  }
+  return app;
+}
+
+export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('Liancheng (链城) API')
+    .setDescription(
+      'Joint investment-promotion CRM of Beibei District (Chongqing) and Mianyang City (Sichuan). ' +
+        'Errors share one body: { statusCode, error, message, details?, requestId }.',
+    )
+    .setVersion('1')
+    .addServer('/')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'Access token from POST /api/v1/auth/login, or an lck_… API key',
+    })
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Partner API key (lck_…)' },
+      'apiKey',
+    )
+    .addCookieAuth('lc_refresh', { type: 'apiKey', in: 'cookie', name: 'lc_refresh' }, 'refreshCookie')
+    .build();
+}

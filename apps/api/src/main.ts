@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { prepareDatabase } from '../../../libs/db/prepare';
+import { createApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  await prepareDatabase(config.databaseUrl, (m) =>
+    process.stdout.write(`${JSON.stringify({ level: 30, msg: m })}\n`),
+  );
+  const app = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(
+    `${JSON.stringify({ level: 30, msg: `Liancheng API listening on http://localhost:${config.port}` })}\n`,
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`Liancheng API failed to start: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

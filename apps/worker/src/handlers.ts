@@ -1,0 +1,19 @@
+import type { Provider } from '@nestjs/common';
+import type { JobHandlers } from '../../../libs/jobs/jobs';
+
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+
+/**
+ * Collects the handlers that domain libraries provide. Each domain contributes a provider
+ * returning a partial JobHandlers map; startup fails if any registered job is left without one.
+ */
+export const HANDLER_CONTRIBUTIONS: Provider[] = [];
+
+export const WORKER_HANDLER_PROVIDERS: Provider[] = [
+  ...HANDLER_CONTRIBUTIONS,
+  {
+    provide: JOB_HANDLERS,
+    inject: HANDLER_CONTRIBUTIONS.map((p) => (p as { provide: symbol }).provide),
+    useFactory: (...parts: JobHandlers[]): JobHandlers => Object.assign({}, ...parts),
+  },
+];

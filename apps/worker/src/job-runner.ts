@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../../libs/config/config';
+import {
+  JOB_QUEUE,
+  JobHandlers,
+  JobName,
+  QUEUES,
+  QueueName,
+  assertHandlersComplete,
+  validatePayload,
+} from '../../../libs/jobs/jobs';
+import { jobsProcessed } from '../../../libs/platform/metrics';
+import { bullConnection } from '../../../libs/platform/redis';
+import { JOB_HANDLERS } from './handlers';
+
+/** Per-queue concurrency; matching is CPU- and database-bound, webhooks wait on the network. */
+export function queueConcurrency(config: AppConfig): Record<QueueName, number> {
+  return {
+    [QUEUES.matching]: config.workerConcurrency,
+    [QUEUES.webhooks]: Math.max(4, config.workerConcurrency * 2),
+    [QUEUES.maintenance]: 1,
+  } as Record<QueueName, number>;
+}
+
+/** Runs BullMQ workers that dispatch each job to its registered handler. */
+@Injectable()
+export class JobRunner {
+  private readonly logger = new Logger(JobRunner.name);
+  private workers: Worker[] = [];
+
+  constructor(
+    @Inject(JOB_HANDLERS) private readonly handlers: JobHandlers,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Fails when a registered job has no handler (issue 2 §6). */
+  assertComplete(): void {
+    assertHandlersComplete(this.handlers);
+  }
+
+  start(): void {
+    this.assertComplete();
+    const connection = bullConnection(this.config.redisUrl, 'worker');
+    const concurrency = queueConcurrency(this.config);
+    for (const queue of Object.values(QUEUES)) {
+      const worker = new Worker(queue, (job) => this.dispatch(queue, job), {
+        connection,
+        prefix: this.config.queuePrefix,
+        concurrency: concurrency[queue],
+        settings: { backoffStrategy: webhookBackoff },
+      });
+      worker.on('error', (e) => this.logger.warn(`worker ${queue}: ${e.message}`));
+      worker.on('failed', (job, e) => {
+        jobsProcessed.inc({ queue, job: job?.name ?? 'unknown', outcome: 'failed' });
+        this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${e.message}`);
+      });
+      worker.on('completed', (job) => jobsProcessed.inc({ queue, job: job.name, outcome: 'completed' }));
+      this.workers.push(worker);
+    }
+  }
+
+  private async dispatch(queue: QueueName, job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    if (JOB_QUEUE[name] !== queue) throw new Error(`job ${job.name} does not belong to queue ${queue}`);
+    const handler = this.handlers[name] as (p: unknown, j: Job) => Promise<unknown>;
+    return handler(validatePayload(name, job.data), job);
+  }
+
+  /** Graceful: stop taking jobs and wait for the active ones to finish. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers = [];
+  }
+}
+
+/**
+ * Webhook back-off: 30 s doubling to a 6 h cap; 20 attempts span more than 24 h (DESIGN §11).
+ */
+export function webhookBackoff(attemptsMade: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attemptsMade - 1), 6 * 3600_000);
+}

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { prepareDatabase } from '../../../libs/db/prepare';
+import { QueueRegistry } from '../../../libs/platform/queues';
+import { createRedis, evictionPolicy } from '../../../libs/platform/redis';
+import { JobRunner } from './job-runner';
+import { OutboxRelay } from './outbox-relay';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+  await prepareDatabase(config.databaseUrl);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+
+  const probe = createRedis(config.redisUrl, 'worker', 'worker-probe');
+  const policy = await evictionPolicy(probe);
+  if (policy && policy !== 'noeviction') {
+    logger.warn(`Redis maxmemory-policy is "${policy}"; set it to "noeviction" or queued jobs may be lost`);
+  }
+  probe.disconnect();
+
+  const runner = app.get(JobRunner);
+  runner.start();
+  const queues = new QueueRegistry(config.redisUrl, config.queuePrefix, 'worker');
+  const relay = app.get(OutboxRelay);
+  relay.start(queues);
+  logger.log(`Liancheng worker started (concurrency ${config.workerConcurrency})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: finishing active jobs`);
+    await relay.stop();
+    await runner.stop();
+    await queues.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`Liancheng worker failed to start: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { applyDecorators, Type } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'investor.uscc' }) field: string;
+  @ApiProperty({ example: 'must be a valid USCC' }) message: string;
+}
+
+/** The uniform error body of DESIGN §11. */
+export class ErrorBodyDto {
+  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ example: 'Bad Request' }) error: string;
+  @ApiProperty({ example: 'Invalid fields: title' }) message: string;
+  @ApiPropertyOptional({ example: 'VALIDATION_FAILED' }) code?: string;
+  @ApiPropertyOptional({ type: [FieldErrorDto] }) details?: FieldErrorDto[];
+  @ApiProperty({ example: 'req-1' }) requestId: string;
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input; `details` lists each offending field',
+  401: 'Missing or bad credentials',
+  403: 'Visible but not yours to change, or missing role / scope',
+  404: 'Not found (or not visible to the caller)',
+  409: 'Conflict (e.g. an illegal stage transition or a duplicate)',
+  412: 'If-Match is stale; the body carries the current version',
+  422: 'Idempotency-Key reused with another body',
+  428: 'If-Match header required',
+  429: 'Rate limited; see Retry-After',
+  503: 'A dependency is down',
+};
+
+export function ApiErrors(...codes: number[]) {
+  return applyDecorators(
+    ApiExtraModels(ErrorBodyDto),
+    ...codes.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        schema: { $ref: getSchemaPath(ErrorBodyDto) },
+      }),
+    ),
+  );
+}
+
+/** A `{ items, nextCursor }` page of `model`. */
+export function ApiPage(model: Type<unknown>) {
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['items', 'nextCursor'],
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+            description: 'Opaque; pass as ?cursor= for the next page',
+          },
+        },
+      },
+    }),
+  );
+}

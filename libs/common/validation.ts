@@ -1,0 +1,39 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { FieldError } from './errors';
+
+/** Flattens class-validator errors into `{field, message}` with dotted / indexed paths. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = /^\d+$/.test(e.property)
+      ? `${prefix}[${e.property}]`
+      : prefix
+        ? `${prefix}.${e.property}`
+        : e.property;
+    for (const message of Object.values(e.constraints ?? {})) {
+      out.push({ field, message: message.replace(/^property \S+ should not exist$/, 'unknown field') });
+    }
+    if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
+  }
+  return out;
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => {
+      const details = flattenValidationErrors(errors);
+      const fields = [...new Set(details.map((d) => d.field))];
+      return new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: `Invalid fields: ${fields.join(', ')}`,
+        details,
+      });
+    },
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Configuration from the environment (DESIGN.md §13), validated once at boot.
+ * A wrong or missing value stops the process with a message naming the variable.
+ */
+export interface AppConfig {
+  nodeEnv: string;
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  host: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  webhookAllowedHosts: string[];
+  apiRateLimit: number;
+  loginRateLimit: number;
+  logLevel: string;
+  queuePrefix: string;
+  workerConcurrency: number;
+  serveWeb: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_JWT_SECRET = 'liancheng-dev-secret-change-me-in-production';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const raw = env[name] ?? fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must be a ${protocols.join(' or ')}// URL, got "${raw}"`);
+      }
+    } catch {
+      problems.push(`${name} must be a URL like ${fallback}, got "${raw}"`);
+    }
+    return raw;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/liancheng', [
+    'postgres:',
+    'postgresql:',
+  ]);
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const port = int('PORT', 3000, 0, 65535);
+  const apiRateLimit = int('API_RATE_LIMIT', 6000, 0, 10_000_000);
+  const loginRateLimit = int('LOGIN_RATE_LIMIT', 10, 1, 100_000);
+  const workerConcurrency = int('WORKER_CONCURRENCY', 8, 1, 256);
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  if (!jwtSecret) {
+    if (nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+    jwtSecret = DEV_JWT_SECRET;
+  } else if (jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters long');
+  }
+
+  const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const webhookAllowedHosts = (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    databaseUrl,
+    redisUrl,
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    jwtSecret,
+    accessTokenTtlSeconds: 15 * 60,
+    refreshTokenTtlSeconds: 14 * 24 * 3600,
+    webhookAllowedHosts,
+    apiRateLimit,
+    loginRateLimit,
+    logLevel,
+    queuePrefix: env.QUEUE_PREFIX ?? '{lc}',
+    workerConcurrency,
+    serveWeb: env.SERVE_WEB !== 'false',
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,36 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+type Queryable = EntityManager | DataSource;
+
+/**
+ * Runs SQL and always returns the result rows. (TypeORM's plain `query()` returns
+ * `[rows, count]` for UPDATE/DELETE … RETURNING, which is easy to misread.)
+ */
+export async function sqlRows<T = Record<string, any>>(
+  db: Queryable,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const em = db instanceof DataSource ? db.manager : db;
+  const runner = em.queryRunner;
+  if (runner) {
+    const res = await runner.query(text, params, true);
+    return res.records as T[];
+  }
+  const own = em.connection.createQueryRunner();
+  try {
+    const res = await own.query(text, params, true);
+    return res.records as T[];
+  } finally {
+    await own.release();
+  }
+}
+
+export async function sqlOne<T = Record<string, any>>(
+  db: Queryable,
+  text: string,
+  params: unknown[] = [],
+): Promise<T | undefined> {
+  const rows = await sqlRows<T>(db, text, params);
+  return rows[0];
+}

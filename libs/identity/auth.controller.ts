@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { Ctx, RequestContext } from '../common/request-context';
+import { ApiErrors } from '../common/openapi';
+import { Public } from './access.decorator';
+import { LoginDto, LoginResponseDto } from './auth.dto';
+import { AuthService, Session } from './auth.service';
+import { UserViewDto } from './user.dto';
+import { UserService } from './user.service';
+
+export const REFRESH_COOKIE = 'lc_refresh';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UserService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in; sets the refresh cookie (httpOnly, SameSite=Strict)' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiErrors(400, 401, 429)
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResponseDto> {
+    return this.respond(reply, await this.auth.login(dto.username, dto.password, req.ip));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiCookieAuth('refreshCookie')
+  @ApiOperation({ summary: 'New access token from the refresh cookie (rotates the cookie)' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiErrors(401)
+  async refresh(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResponseDto> {
+    return this.respond(reply, await this.auth.refresh(req.cookies?.[REFRESH_COOKIE]));
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke the refresh token and clear its cookie' })
+  async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.logout(req.cookies?.[REFRESH_COOKIE]);
+    void reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserViewDto })
+  @ApiErrors(401)
+  me(@Ctx() ctx: RequestContext): Promise<UserViewDto> {
+    return this.users.me(ctx);
+  }
+
+  private respond(reply: FastifyReply, session: Session): LoginResponseDto {
+    void reply.setCookie(REFRESH_COOKIE, session.refreshToken, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.config.nodeEnv === 'production',
+      path: '/api/v1/auth',
+      maxAge: this.config.refreshTokenTtlSeconds,
+    });
+    return { accessToken: session.accessToken, expiresIn: session.expiresIn, user: session.user };
+  }
+}

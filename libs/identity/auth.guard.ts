@@ -1,0 +1,119 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AppError, forbidden } from '../common/errors';
+import { ContextRequest, RequestContext, localeOf, partnerOf } from '../common/request-context';
+import { RateLimiter } from '../platform/rate-limiter';
+import { ACCESS_KEY, AccessRule, PUBLIC_KEY } from './access.decorator';
+import { API_KEY_PREFIX } from './secrets';
+import { ApiKeyService } from './api-key.service';
+import { AuthService } from './auth.service';
+
+/**
+ * The one guard layer (issue 2 §4): authenticates the caller, applies the route's access rule,
+ * enforces API_RATE_LIMIT, and puts the request context on the request.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly keys: ApiKeyService,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = context.switchToHttp().getRequest<ContextRequest>();
+    const ctx = await this.authenticate(req);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets) ?? {};
+    this.authorize(ctx, rule);
+    await this.rateLimit(ctx, context);
+    req.ctx = ctx;
+    return true;
+  }
+
+  private async authenticate(req: ContextRequest): Promise<RequestContext> {
+    const header = req.headers.authorization;
+    const bearer =
+      typeof header === 'string' && /^Bearer\s+/i.test(header)
+        ? header.replace(/^Bearer\s+/i, '').trim()
+        : '';
+    const xKey = req.headers['x-api-key'];
+    const token = bearer || (typeof xKey === 'string' ? xKey.trim() : '');
+    if (!token) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Missing credentials' });
+    const requestId = String(req.id);
+    const locale = localeOf(req.headers['accept-language']);
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const key = await this.keys.authenticate(token);
+      if (!key)
+        throw new UnauthorizedException({ code: 'BAD_API_KEY', message: 'Unknown or revoked API key' });
+      return {
+        requestId,
+        locale,
+        actor: { type: 'api_key', id: key.id, name: key.name, scopes: key.scopes },
+        jurisdiction: key.jurisdiction,
+        partner: partnerOf(key.jurisdiction),
+      };
+    }
+    const claims = this.auth.verifyAccessToken(token);
+    if (!claims)
+      throw new UnauthorizedException({ code: 'BAD_TOKEN', message: 'Invalid or expired access token' });
+    return {
+      requestId,
+      locale,
+      actor: {
+        type: 'user',
+        id: claims.sub,
+        username: claims.usr,
+        displayName: claims.dn,
+        role: claims.role,
+      },
+      jurisdiction: claims.jur,
+      partner: partnerOf(claims.jur),
+    };
+  }
+
+  private authorize(ctx: RequestContext, rule: AccessRule): void {
+    if (ctx.actor.type === 'user') {
+      if (rule.roles && !rule.roles.includes(ctx.actor.role)) {
+        throw forbidden('ROLE_REQUIRED', `This action needs the role ${rule.roles.join(' or ')}`);
+      }
+      return;
+    }
+    if (ctx.actor.type === 'api_key') {
+      if (!rule.scopes) throw forbidden('USERS_ONLY', 'This action is not available to API keys');
+      const held = ctx.actor.scopes;
+      const missing = rule.scopes.filter((s) => !held.includes(s));
+      if (missing.length) throw forbidden('SCOPE_REQUIRED', `API key lacks scope ${missing.join(', ')}`);
+    }
+  }
+
+  private async rateLimit(ctx: RequestContext, context: ExecutionContext): Promise<void> {
+    const limit = this.config.apiRateLimit;
+    if (limit <= 0) return;
+    const decision = await this.limiter.hit(`api:${ctx.actor.type}:${ctx.actor.id}`, limit, 60_000);
+    if (!decision.allowed) {
+      const reply = context.switchToHttp().getResponse<{ header(k: string, v: string): void }>();
+      reply.header('Retry-After', String(decision.retryAfterSeconds));
+      throw new AppError(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'RATE_LIMITED',
+        `Over ${limit} requests a minute`,
+        undefined,
+        {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        },
+      );
+    }
+  }
+}

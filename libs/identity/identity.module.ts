@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AuditModule } from '../audit/audit.module';
+import { ApiKeyController } from './api-key.controller';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyService } from './api-key.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { UserController } from './user.controller';
+import { User } from './user.entity';
+import { UserService } from './user.service';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, ApiKey]),
+    AuditModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret }),
+    }),
+  ],
+  controllers: [AuthController, UserController, ApiKeyController],
+  providers: [AuthService, UserService, ApiKeyService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, UserService, ApiKeyService],
+})
+export class IdentityModule {}

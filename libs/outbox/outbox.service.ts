@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { JobName, JobPayloads } from '../jobs/jobs';
+
+export const OUTBOX_CHANNEL = 'lc_outbox';
+
+/**
+ * Transactional outbox (DESIGN §12): a write that must cause a job records it here in the same
+ * transaction. The worker's relay moves rows into BullMQ with `jobId = dedupeKey`.
+ */
+@Injectable()
+export class OutboxService {
+  async enqueue<N extends JobName>(
+    em: EntityManager,
+    job: N,
+    payload: JobPayloads[N],
+    dedupeKey: string,
+  ): Promise<void> {
+    await em.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ($1, $2, $3)`, [
+      job,
+      dedupeKey,
+      payload,
+    ]);
+    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+
+  /** Set-based form for bulk writes. */
+  async enqueueMany<N extends JobName>(
+    em: EntityManager,
+    job: N,
+    items: { payload: JobPayloads[N]; dedupeKey: string }[],
+  ): Promise<void> {
+    if (!items.length) return;
+    await em.query(
+      `INSERT INTO outbox (kind, dedupe_key, payload)
+       SELECT $1, k, p FROM unnest($2::text[], $3::jsonb[]) AS t(k, p)`,
+      [job, items.map((i) => i.dedupeKey), items.map((i) => JSON.stringify(i.payload))],
+    );
+    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { REDIS, evictionPolicy } from './redis';
+
+export interface DependencyCheck {
+  status: 'up' | 'down';
+  latencyMs?: number;
+  error?: string;
+}
+export interface HealthReport {
+  status: 'ok' | 'down';
+  checks: {
+    database: DependencyCheck;
+    redis: DependencyCheck & { maxmemoryPolicy?: string | null };
+    queue: DependencyCheck;
+  };
+  warnings: string[];
+  failing: string[];
+}
+
+const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms).unref()),
+  ]);
+
+async function timed(work: () => Promise<unknown>): Promise<DependencyCheck> {
+  const start = performance.now();
+  try {
+    await within(work(), 2_000);
+    return { status: 'up', latencyMs: Math.round((performance.now() - start) * 10) / 10 };
+  } catch (e) {
+    return { status: 'down', error: (e as Error).message };
+  }
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    const [database, redis] = await Promise.all([
+      timed(() => this.ds.query('SELECT 1')),
+      timed(() => this.redis.ping()),
+    ]);
+    const warnings: string[] = [];
+    let policy: string | null = null;
+    if (redis.status === 'up') {
+      policy = await evictionPolicy(this.redis);
+      if (policy && policy !== 'noeviction') {
+        warnings.push(
+          `Redis maxmemory-policy is "${policy}"; it must be "noeviction" or queued jobs may be lost`,
+        );
+      }
+    }
+    // The queue lives in Redis: it is up exactly when Redis answers.
+    const queue: DependencyCheck =
+      redis.status === 'up' ? { status: 'up' } : { status: 'down', error: 'Redis is down' };
+    const failing = [
+      database.status === 'down' && 'database',
+      redis.status === 'down' && 'redis',
+      queue.status === 'down' && 'queue',
+    ].filter((x): x is string => !!x);
+    return {
+      status: failing.length ? 'down' : 'ok',
+      checks: { database, redis: { ...redis, maxmemoryPolicy: policy }, queue },
+      warnings,
+      failing,
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../identity/access.decorator';
+import { HealthService } from './health.service';
+import { metricsRegistry, outboxLag, outboxPending, queueDepth } from './metrics';
+import { QUEUE_REGISTRY, QueueRegistry } from './queues';
+
+@ApiTags('platform')
+@Public()
+@Controller()
+export class PlatformController {
+  constructor(
+    private readonly health: HealthService,
+    @InjectDataSource() private readonly ds: DataSource,
+    @Optional() @Inject(QUEUE_REGISTRY) private readonly queues?: QueueRegistry,
+  ) {}
+
+  @Get(['health', 'api/v1/health'])
+  @ApiOkResponse({ description: 'Database, Redis and queue are up' })
+  @ApiResponse({ status: 503, description: 'A dependency is down; `failing` names it' })
+  async getHealth(@Res({ passthrough: true }) reply: FastifyReply) {
+    const report = await this.health.check();
+    void reply.status(report.status === 'ok' ? 200 : 503);
+    return report;
+  }
+
+  @Get(['metrics', 'api/v1/metrics'])
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus metrics', schema: { type: 'string' } })
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async metrics(): Promise<string> {
+    await this.refreshGauges();
+    return metricsRegistry.metrics();
+  }
+
+  @Get('favicon.ico')
+  @ApiExcludeEndpoint()
+  favicon(@Res() reply: FastifyReply) {
+    void reply.status(204).send();
+  }
+
+  private async refreshGauges(): Promise<void> {
+    try {
+      const [row] = await this.ds.query(
+        `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS lag
+           FROM outbox WHERE relayed_at IS NULL`,
+      );
+      outboxPending.set(row.pending);
+      outboxLag.set(row.lag);
+    } catch {
+      /* database down: /health reports it */
+    }
+    if (!this.queues) return;
+    await Promise.all(
+      Object.entries(this.queues.queues).map(async ([name, q]) => {
+        try {
+          const counts = await Promise.race([
+            q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'),
+            new Promise<never>((_, r) => setTimeout(() => r(new Error('timeout')), 1_000).unref()),
+          ]);
+          for (const [state, n] of Object.entries(counts)) queueDepth.set({ queue: name, state }, n);
+        } catch {
+          /* Redis down: /health reports it */
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1764201600000 } from './1764201600000-initial-schema';
+
+/** Every migration, in order. A new migration is added here (no glob: works from ts and js alike). */
+export const MIGRATIONS = [InitialSchema1764201600000];

@@ -1,0 +1,64 @@
+import { randomBytes } from 'crypto';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { hashPassword } from '../../libs/identity/secrets';
+import type { Jurisdiction, Role, Scope } from '../../libs/common/request-context';
+import { generateApiKey } from '../../libs/identity/secrets';
+
+export const TEST_PASSWORD = 'test-password-123';
+let passwordHash: Promise<string> | null = null;
+
+export const uniq = (prefix = 't') => `${prefix}${randomBytes(5).toString('hex')}`;
+
+export interface TestUser {
+  id: string;
+  username: string;
+  jurisdiction: Jurisdiction;
+  role: Role;
+  token: string;
+  auth: { Authorization: string };
+}
+
+/** A user of its own (tests never share users), signed in. */
+export async function makeUser(
+  ds: DataSource,
+  http: TestAgent,
+  jurisdiction: Jurisdiction,
+  role: Role = 'officer',
+  opts: { active?: boolean; login?: boolean } = {},
+): Promise<TestUser> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const username = uniq(`${jurisdiction}.${role}.`);
+  const [row] = await ds.query(
+    `INSERT INTO users (username, display_name, jurisdiction, role, password_hash, active)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [username, `测试${role}`, jurisdiction, role, await passwordHash, opts.active ?? true],
+  );
+  let token = '';
+  if (opts.login !== false) {
+    const res = await http.post('/api/v1/auth/login').send({ username, password: TEST_PASSWORD });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    token = res.body.accessToken;
+  }
+  return { id: row.id, username, jurisdiction, role, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
+export interface TestKey {
+  id: string;
+  key: string;
+  auth: { Authorization: string };
+}
+
+/** An API key inserted directly (the admin endpoint is tested on its own). */
+export async function makeApiKey(
+  ds: DataSource,
+  jurisdiction: Jurisdiction,
+  scopes: Scope[],
+): Promise<TestKey> {
+  const { key, hash, prefix } = generateApiKey();
+  const [row] = await ds.query(
+    `INSERT INTO api_keys (name, jurisdiction, scopes, key_hash, key_prefix) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [uniq('key-'), jurisdiction, scopes, hash, prefix],
+  );
+  return { id: row.id, key, auth: { Authorization: `Bearer ${key}` } };
+}
