@@ -300,6 +300,20 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         PRIMARY KEY (scope, key)
       )`);
 
+    // Domain events for webhooks (DESIGN §11): written with the change, dispatched via the outbox.
+    await q.query(`
+      CREATE TABLE domain_events (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        type text NOT NULL,
+        entity text NOT NULL,
+        entity_id uuid NOT NULL,
+        entity_version int NOT NULL,
+        jurisdiction text NOT NULL REFERENCES jurisdictions(code),
+        detail jsonb NOT NULL DEFAULT '{}',
+        occurred_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX domain_events_entity_idx ON domain_events (entity, entity_id)`);
+
     // Transactional outbox (DESIGN §12): written in the same transaction as the change.
     await q.query(`
       CREATE TABLE outbox (
@@ -370,6 +384,7 @@ export class InitialSchema1764201600000 implements MigrationInterface {
     for (const t of [
       'change_log',
       'outbox',
+      'domain_events',
       'idempotency_keys',
       'audit_entries',
       'collisions',

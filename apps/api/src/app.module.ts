@@ -7,6 +7,7 @@ import { dataSourceOptions } from '../../../libs/db/database';
 import { AuditModule } from '../../../libs/audit/audit.module';
 import { IdentityModule } from '../../../libs/identity/identity.module';
 import { OutboxModule } from '../../../libs/outbox/outbox.module';
+import { EventsModule } from '../../../libs/events/events.module';
 import { PlatformModule } from '../../../libs/platform/platform.module';
 import { TaxonomyModule } from '../../../libs/taxonomy/taxonomy.module';
 import { DOMAIN_MODULES } from './domain-modules';
@@ -30,6 +31,7 @@ export class AppModule {
         PlatformModule,
         AuditModule,
         OutboxModule,
+        EventsModule,
         IdentityModule,
         TaxonomyModule,
         ...DOMAIN_MODULES,

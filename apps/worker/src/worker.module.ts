@@ -6,6 +6,7 @@ import { ConfigModule } from '../../../libs/config/config.module';
 import { dataSourceOptions } from '../../../libs/db/database';
 import { AuditModule } from '../../../libs/audit/audit.module';
 import { OutboxModule } from '../../../libs/outbox/outbox.module';
+import { EventsModule } from '../../../libs/events/events.module';
 import { TaxonomyService } from '../../../libs/taxonomy/taxonomy.service';
 import { OutboxRelay } from './outbox-relay';
 import { JobRunner } from './job-runner';
@@ -25,6 +26,7 @@ export class WorkerModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
         OutboxModule,
+        EventsModule,
       ],
       providers: [TaxonomyService, OutboxRelay, JobRunner, ...WORKER_HANDLER_PROVIDERS],
     };

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { OutboxService } from '../outbox/outbox.service';
+
+/** Webhook event types of DESIGN §11. Stable strings: partners code against them. */
+export const DOMAIN_EVENT_TYPES = [
+  'lead.created',
+  'lead.updated',
+  'lead.stage_changed',
+  'match.proposed',
+  'match.decided',
+  'collision.detected',
+] as const;
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
+
+export interface DomainEvent {
+  type: DomainEventType;
+  entity: 'lead' | 'match' | 'collision';
+  entityId: string;
+  /** The entity's version this event describes. */
+  entityVersion: number;
+  /** The owning jurisdiction (the lead's, for matches; either for collisions). */
+  jurisdiction: string;
+  /** Small extra facts (e.g. fromStage/toStage); never personal data. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Records a domain event in the writer's transaction and queues its dispatch through the outbox,
+ * so a webhook is sent only for a committed change, at least once (DESIGN §11–12). The dispatcher
+ * renders `data` per subscriber at send time, applying the visibility rules of DESIGN §5.
+ */
+@Injectable()
+export class EventsService {
+  constructor(private readonly outbox: OutboxService) {}
+
+  async record(em: EntityManager, event: DomainEvent): Promise<string> {
+    const [row] = await em.query(
+      `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
+    );
+    await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, `dispatch-event:${row.id}`);
+    return row.id;
+  }
+
+  /** Set-based form for bulk writes. */
+  async recordMany(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    if (!events.length) return;
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])
+       RETURNING id`,
+      [
+        events.map((e) => e.type),
+        events.map((e) => e.entity),
+        events.map((e) => e.entityId),
+        events.map((e) => e.entityVersion),
+        events.map((e) => e.jurisdiction),
+        events.map((e) => JSON.stringify(e.detail ?? {})),
+      ],
+    );
+    await this.outbox.enqueueMany(
+      em,
+      'dispatch-event',
+      rows.map((r) => ({ payload: { eventId: r.id }, dedupeKey: `dispatch-event:${r.id}` })),
+    );
+  }
+}
