@@ -139,6 +139,24 @@ describe('foundation (issue 2)', () => {
     });
   });
 
+  it('rate-limits failed logins per IP across usernames', async () => {
+    const limited = await startApp({ LOGIN_IP_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    try {
+      const ip = `127.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await limited.http
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', ip)
+          .send({ username: uniq('nobody'), password: 'wrong-password' });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   describe('API keys', () => {
     it('admin creates a key shown once, stored as SHA-256; the key authenticates; revoked it is 401', async () => {
       const admin = await makeUser(t.ds, t.http, 'mianyang', 'admin');

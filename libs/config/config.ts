@@ -14,6 +14,8 @@ export interface AppConfig {
   webhookAllowedHosts: string[];
   apiRateLimit: number;
   loginRateLimit: number;
+  loginIpRateLimit: number;
+  trustProxy: boolean;
   logLevel: string;
   queuePrefix: string;
   workerConcurrency: number;
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = int('PORT', 3000, 0, 65535);
   const apiRateLimit = int('API_RATE_LIMIT', 6000, 0, 10_000_000);
   const loginRateLimit = int('LOGIN_RATE_LIMIT', 10, 1, 100_000);
+  const loginIpRateLimit = int('LOGIN_IP_RATE_LIMIT', 50, 1, 10_000_000);
   const workerConcurrency = int('WORKER_CONCURRENCY', 8, 1, 256);
 
   let jwtSecret = env.JWT_SECRET ?? '';
@@ -96,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookAllowedHosts,
     apiRateLimit,
     loginRateLimit,
+    loginIpRateLimit,
+    trustProxy: env.TRUST_PROXY === 'true',
     logLevel,
     queuePrefix: env.QUEUE_PREFIX ?? '{lc}',
     workerConcurrency,

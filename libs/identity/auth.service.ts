@@ -40,43 +40,51 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Login, limited per username and per IP with counters in Redis (issue 2 §4). */
+  /**
+   * Login, limited per username and per IP with counters in Redis (issue 2 §4), so the limit holds
+   * across API instances. Failed attempts count; a success clears the username's counter.
+   */
   async login(username: string, password: string, ip: string): Promise<Session> {
     const name = username.trim().toLowerCase();
+    const userKey = `login:u:${name}`;
+    const ipKey = `login:ip:${ip}`;
     const limit = this.config.loginRateLimit;
-    const [byUser, byIp] = await Promise.all([
-      this.limiter.hit(`login:u:${name}`, limit, LOGIN_WINDOW_MS),
-      this.limiter.hit(`login:ip:${ip}`, limit * 5, LOGIN_WINDOW_MS),
-    ]);
-    if (!byUser.allowed || !byIp.allowed) {
-      const retry = Math.max(
-        byUser.allowed ? 0 : byUser.retryAfterSeconds,
-        byIp.allowed ? 0 : byIp.retryAfterSeconds,
-      );
-      throw new AppError(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'LOGIN_RATE_LIMITED',
-        'Too many login attempts; try again later',
-        undefined,
-        {
-          retryAfterSeconds: retry,
-        },
-      );
-    }
+    const [byUser, byIp] = await Promise.all([this.limiter.peek(userKey), this.limiter.peek(ipKey)]);
+    if (byUser.count >= limit) throw this.tooMany(byUser.retryAfterSeconds);
+    if (byIp.count >= this.config.loginIpRateLimit) throw this.tooMany(byIp.retryAfterSeconds);
+
     const user = await this.ds
       .getRepository(User)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('lower(u.username) = :name', { name })
       .getOne();
+    let ok = false;
     if (!user) {
       dummyHash ??= hashPassword('liancheng-timing-equaliser');
       await verifyPassword(await dummyHash, password);
+    } else {
+      ok = (await verifyPassword(user.passwordHash, password)) && user.active;
+    }
+    if (!ok || !user) {
+      await Promise.all([
+        this.limiter.hit(userKey, limit, LOGIN_WINDOW_MS),
+        this.limiter.hit(ipKey, this.config.loginIpRateLimit, LOGIN_WINDOW_MS),
+      ]);
       throw this.badCredentials();
     }
-    if (!(await verifyPassword(user.passwordHash, password)) || !user.active) throw this.badCredentials();
-    await this.limiter.reset(`login:u:${name}`);
+    await this.limiter.reset(userKey);
     return this.issue(user);
+  }
+
+  private tooMany(retryAfterSeconds: number) {
+    return new AppError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'LOGIN_RATE_LIMITED',
+      'Too many failed login attempts; try again later',
+      undefined,
+      { retryAfterSeconds },
+    );
   }
 
   async refresh(refreshToken: string | undefined): Promise<Session> {

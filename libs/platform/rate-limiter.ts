@@ -35,11 +35,16 @@ export class RateLimiter {
     }
   }
 
-  async peek(key: string): Promise<number> {
+  /** Current count and seconds left in the window, without counting. */
+  async peek(key: string): Promise<{ count: number; retryAfterSeconds: number }> {
     try {
-      return Number((await this.redis.get(this.prefix + key)) ?? 0);
+      const [count, ttl] = await Promise.all([
+        this.redis.get(this.prefix + key),
+        this.redis.pttl(this.prefix + key),
+      ]);
+      return { count: Number(count ?? 0), retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
     } catch {
-      return 0;
+      return { count: 0, retryAfterSeconds: 0 };
     }
   }
 

@@ -7,3 +7,5 @@ process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 process.env.API_RATE_LIMIT = process.env.API_RATE_LIMIT ?? '0';
 process.env.SERVE_WEB = 'false';
+// Every test signs in from 127.0.0.1; the per-IP limit is tested on its own with a proxy address.
+process.env.LOGIN_IP_RATE_LIMIT = process.env.LOGIN_IP_RATE_LIMIT ?? '1000000';

@@ -36,7 +36,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     genReqId: requestId,
     bodyLimit: 16 * 1024 * 1024,
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   } as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
