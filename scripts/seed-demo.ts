@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ConfigError, loadConfig } from '../libs/config/config';
+import { dataSourceOptions } from '../libs/db/database';
+import { prepareDatabase } from '../libs/db/prepare';
+import { DEMO_USERS, seedDemo } from '../libs/demo/demo-seed';
+
+/**
+ * `npm run seed:demo` (issue 2 §7, DESIGN §13): prepares the database named by DATABASE_URL
+ * (creates it, migrates, loads reference data) and adds the demo users and data. Idempotent.
+ * The demo password comes from DEMO_PASSWORD (default `liancheng-demo`).
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78);
+    }
+    throw e;
+  }
+  const password = process.env.DEMO_PASSWORD || 'liancheng-demo';
+  const started = Date.now();
+  const where = new URL(config.databaseUrl);
+  console.log(`Liancheng demo seed → ${where.host}${where.pathname}`);
+  await prepareDatabase(config.databaseUrl, (m) => console.log(`  ${m}`));
+
+  const ds = new DataSource(dataSourceOptions(config.databaseUrl, { extra: { max: 2 } }));
+  await ds.initialize();
+  try {
+    const result = await seedDemo(ds, { password, log: (m) => console.log(`  ${m}`) });
+    const total = result.users.created + result.enterprises.created + result.leads.created;
+    console.log(
+      total
+        ? `Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+        : 'Nothing to do: the demo data is already there.',
+    );
+    console.log(
+      `Demo users (password ${process.env.DEMO_PASSWORD ? 'from DEMO_PASSWORD' : '"liancheng-demo"'}): ` +
+        DEMO_USERS.map((u) => `${u.username} (${u.jurisdiction} ${u.role})`).join(', '),
+    );
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main().catch((e) => {
+  console.error(`Demo seed failed: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});
