@@ -1,0 +1,190 @@
+import {
+  ApartmentOutlined,
+  AppstoreOutlined,
+  BarChartOutlined,
+  DatabaseOutlined,
+  HomeOutlined,
+  NodeIndexOutlined,
+  PlusCircleOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UnorderedListOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  RouterProvider,
+  useLocation,
+  useNavigate,
+} from 'react-router-dom';
+import { refreshSession } from './api/client';
+import { auth } from './api/endpoints';
+import { isManager, session } from './api/session';
+import { CityTag, Loading, useSession } from './components/common';
+import { I18nProvider, useI18n } from './i18n/context';
+import type { DictKey } from './i18n/dict';
+import { LoginPage } from './pages/LoginPage';
+import { TaxonomyProvider } from './taxonomy';
+
+const page = (load: () => Promise<{ default: ComponentType }>) => {
+  const C = lazy(load);
+  return (
+    <Suspense fallback={<Loading />}>
+      <C />
+    </Suspense>
+  );
+};
+
+function Shell() {
+  const user = useSession();
+  const { t, locale, setLocale, enumLabel } = useI18n();
+  const navigate = useNavigate();
+  const location = useLocation();
+  if (!user)
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  const manager = isManager(user);
+  const items: { key: string; icon: React.ReactNode; label: DictKey; show: boolean }[] = [
+    { key: '/', icon: <HomeOutlined />, label: 'home', show: true },
+    { key: '/leads/new', icon: <PlusCircleOutlined />, label: 'newLead', show: true },
+    { key: '/leads', icon: <UnorderedListOutlined />, label: 'leads', show: true },
+    { key: '/board', icon: <AppstoreOutlined />, label: 'board', show: true },
+    { key: '/matches', icon: <NodeIndexOutlined />, label: 'matchReview', show: manager },
+    { key: '/collisions', icon: <WarningOutlined />, label: 'collisions', show: manager },
+    { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
+    { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
+    { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },
+    { key: '/admin', icon: <SettingOutlined />, label: 'admin', show: user.role === 'admin' },
+  ];
+  const selected =
+    items
+      .filter(
+        (i) => i.show && (i.key === '/' ? location.pathname === '/' : location.pathname.startsWith(i.key)),
+      )
+      .sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '/';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={188} breakpoint="lg" collapsedWidth={56} theme="dark">
+        <div
+          style={{
+            color: '#fff',
+            padding: '16px 16px 8px',
+            fontWeight: 600,
+            fontSize: 18,
+            whiteSpace: 'nowrap',
+          }}
+        >
+          <TeamOutlined /> {locale === 'zh' ? '链城' : 'Liancheng'}
+        </div>
+        <nav aria-label={t('appName')}>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[selected]}
+            items={items.filter((i) => i.show).map((i) => ({ key: i.key, icon: i.icon, label: t(i.label) }))}
+            onClick={({ key }) => navigate(key)}
+          />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: '0 20px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            borderBottom: '1px solid #f0f0f0',
+          }}
+        >
+          <Typography.Text strong>{t('appName')}</Typography.Text>
+          <Space>
+            <CityTag city={user.jurisdiction} />
+            <span>
+              {user.displayName} · {enumLabel(user.role)}
+            </span>
+            <Button
+              size="small"
+              onClick={() => setLocale(locale === 'zh' ? 'en' : 'zh')}
+              aria-label="language / 语言"
+              data-testid="lang-switch"
+            >
+              {t('language')}
+            </Button>
+            <Button
+              size="small"
+              onClick={async () => {
+                await auth.logout().catch(() => undefined);
+                session.set(null, null);
+                navigate('/login');
+              }}
+            >
+              {t('logout')}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 20, minWidth: 0 }}>
+          <main>
+            <TaxonomyProvider>
+              <Outlet />
+            </TaxonomyProvider>
+          </main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <Typography.Title level={3}>{t('notFoundPage')}</Typography.Title>;
+}
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: <Shell />,
+    children: [
+      { index: true, element: page(() => import('./pages/HomePage')) },
+      { path: 'leads', element: page(() => import('./pages/LeadsListPage')) },
+      { path: 'leads/new', element: page(() => import('./pages/LeadNewPage')) },
+      { path: 'leads/:id', element: page(() => import('./pages/LeadDetailPage')) },
+      { path: 'board', element: page(() => import('./pages/BoardPage')) },
+      { path: 'matches', element: page(() => import('./pages/MatchReviewPage')) },
+      { path: 'collisions', element: page(() => import('./pages/CollisionsPage')) },
+      { path: 'base', element: page(() => import('./pages/BaseDataPage')) },
+      { path: 'chain', element: page(() => import('./pages/ChainMapPage')) },
+      { path: 'dashboard', element: page(() => import('./pages/DashboardPage')) },
+      { path: 'admin', element: page(() => import('./pages/AdminPage')) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+
+function Root() {
+  const { locale } = useI18n();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    // Restore the session from the refresh cookie (the access token is never stored).
+    void refreshSession().finally(() => setReady(true));
+  }, []);
+  return (
+    <ConfigProvider locale={locale === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+      <AntApp>{ready ? <RouterProvider router={router} /> : <Loading />}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Root />
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * Every call the UI makes, through the client typed from the OpenAPI document (schema.d.ts).
+ * A changed path or parameter breaks `npm run typecheck`, not the user.
+ */
+import { api, unwrap } from './client';
+import type { SessionUser } from './session';
+import type {
+  Activity,
+  AuditEntry,
+  Collision,
+  CollisionHit,
+  Enterprise,
+  Lead,
+  LeadMatches,
+  MatchItem,
+  Page,
+  Park,
+  PipelineRow,
+  Taxonomy,
+} from './types';
+
+type Query = Record<string, string | number | boolean | undefined>;
+const clean = <T extends Query>(q: T) =>
+  Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '')) as never;
+
+/** The version in a response's ETag ("<version>"). */
+export function versionOf(response: Response, fallback?: number): number | undefined {
+  const tag = response.headers.get('etag');
+  const m = tag?.match(/^(?:W\/)?"?(\d+)"?$/);
+  return m ? Number(m[1]) : fallback;
+}
+const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
+
+export const auth = {
+  login: async (username: string, password: string) =>
+    (await unwrap(api.POST('/api/v1/auth/login', { body: { username, password } }))).data as unknown as {
+      accessToken: string;
+      user: SessionUser;
+    },
+  logout: () => api.POST('/api/v1/auth/logout'),
+};
+
+export const taxonomy = async () => (await unwrap(api.GET('/api/v1/taxonomy'))).data as unknown as Taxonomy;
+
+export const leads = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/leads', { params: { query: clean(query) } })))
+      .data as unknown as Page<Lead>,
+  get: async (id: string) => {
+    const { data, response } = await unwrap(api.GET('/api/v1/leads/{id}', { params: { path: { id } } }));
+    const lead = data as unknown as Lead;
+    return { ...lead, version: versionOf(response, lead.version) ?? lead.version };
+  },
+  create: async (body: Record<string, unknown>, idempotencyKey: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/leads', {
+          body: body as never,
+          headers: { 'Idempotency-Key': idempotencyKey } as never,
+        }),
+      )
+    ).data as unknown as Lead & { collisions: CollisionHit[] },
+  patch: async (id: string, version: number, body: Record<string, unknown>) =>
+    (
+      await unwrap(
+        api.PATCH('/api/v1/leads/{id}', {
+          params: { path: { id } },
+          headers: ifMatch(version) as never,
+          body: body as never,
+        }),
+      )
+    ).data as unknown as Lead,
+  move: async (id: string, stage: string, note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/leads/{id}/stage', {
+          params: { path: { id } },
+          body: (note ? { stage, note } : { stage }) as never,
+        }),
+      )
+    ).data as unknown as Lead,
+  activities: async (id: string) =>
+    (await unwrap(api.GET('/api/v1/leads/{id}/activities', { params: { path: { id } } })))
+      .data as unknown as Page<Activity>,
+  addActivity: async (id: string, body: { type: string; occurredAt: string; summary: string }) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/leads/{id}/activities', { params: { path: { id } }, body: body as never }),
+      )
+    ).data as unknown as Activity,
+  matches: async (id: string) =>
+    (await unwrap(api.GET('/api/v1/leads/{id}/matches', { params: { path: { id } } })))
+      .data as unknown as LeadMatches,
+};
+
+export const matches = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/matches', { params: { query: clean(query) } })))
+      .data as unknown as Page<MatchItem>,
+  decide: async (id: string, decision: 'accepted' | 'rejected', note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/matches/{id}/decision', {
+          params: { path: { id } },
+          body: (note ? { decision, note } : { decision }) as never,
+        }),
+      )
+    ).data,
+};
+
+export const collisions = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/collisions', { params: { query: clean(query) } })))
+      .data as unknown as Page<Collision>,
+  resolve: async (id: string, resolution: string, note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/collisions/{id}/resolve', {
+          params: { path: { id } },
+          body: clean({ resolution, note }),
+        }),
+      )
+    ).data,
+};
+
+export const enterprises = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/enterprises', { params: { query: clean(query) } })))
+      .data as unknown as Page<Enterprise>,
+  get: async (id: string) => {
+    const { data, response } = await unwrap(
+      api.GET('/api/v1/enterprises/{id}', { params: { path: { id } } }),
+    );
+    const e = data as unknown as Enterprise;
+    return { ...e, version: versionOf(response, e.version) ?? e.version };
+  },
+  patch: async (id: string, version: number, body: Record<string, unknown>) =>
+    (
+      await unwrap(
+        api.PATCH('/api/v1/enterprises/{id}', {
+          params: { path: { id } },
+          headers: ifMatch(version) as never,
+          body: body as never,
+        }),
+      )
+    ).data as unknown as Enterprise,
+};
+
+export const parks = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/parks', { params: { query: clean(query) } })))
+      .data as unknown as Page<Park>,
+  get: async (id: string) => {
+    const { data, response } = await unwrap(api.GET('/api/v1/parks/{id}', { params: { path: { id } } }));
+    const p = data as unknown as Park;
+    return { ...p, version: versionOf(response, p.version) ?? p.version };
+  },
+  patch: async (id: string, version: number, body: Record<string, unknown>) =>
+    (
+      await unwrap(
+        api.PATCH('/api/v1/parks/{id}', {
+          params: { path: { id } },
+          headers: ifMatch(version) as never,
+          body: body as never,
+        }),
+      )
+    ).data as unknown as Park,
+};
+
+export const reports = {
+  pipeline: async (groupBy: string) =>
+    (await unwrap(api.GET('/api/v1/reports/pipeline', { params: { query: { groupBy } as never } })))
+      .data as unknown as { rows?: PipelineRow[]; items?: PipelineRow[] } | PipelineRow[],
+  summary: async () =>
+    (await unwrap(api.GET('/api/v1/reports/summary'))).data as unknown as Record<string, unknown>,
+};
+
+export const audit = async (entity: string, entityId: string) =>
+  (await unwrap(api.GET('/api/v1/audit', { params: { query: { entity, entityId } as never } })))
+    .data as unknown as Page<AuditEntry>;
+
+export const admin = {
+  users: async () =>
+    (await unwrap(api.GET('/api/v1/users'))).data as unknown as Page<SessionUser> | SessionUser[],
+  createUser: async (body: Record<string, unknown>) =>
+    (await unwrap(api.POST('/api/v1/users', { body: body as never }))).data,
+  patchUser: async (id: string, body: Record<string, unknown>) =>
+    (await unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: body as never }))).data,
+  keys: async () => (await unwrap(api.GET('/api/v1/api-keys'))).data as unknown,
+  createKey: async (name: string, scopes: string[]) =>
+    (await unwrap(api.POST('/api/v1/api-keys', { body: { name, scopes } as never }))).data as unknown as {
+      id: string;
+      key: string;
+    },
+  revokeKey: async (id: string) => unwrap(api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })),
+  webhooks: async () => (await unwrap(api.GET('/api/v1/webhooks'))).data as unknown,
+  createWebhook: async (url: string, events: string[]) =>
+    (await unwrap(api.POST('/api/v1/webhooks', { body: { url, events } as never }))).data as unknown as {
+      id: string;
+      secret: string;
+    },
+  deleteWebhook: async (id: string) =>
+    unwrap(api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } })),
+  deliveries: async (id: string) =>
+    (await unwrap(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id } } }))).data as unknown,
+  rematch: async () =>
+    (await unwrap(api.POST('/api/v1/matching/rematch'))).data as unknown as { jobId: string },
+  rematchStatus: async (jobId: string) =>
+    (await unwrap(api.GET('/api/v1/matching/rematch/{jobId}', { params: { path: { jobId } } })))
+      .data as unknown as {
+      state?: string;
+      status?: string;
+      progress?: number | { done?: number; total?: number };
+    },
+};
+
+/** Items of a list response, whether it is a page or a plain array. */
+export function itemsOf<T>(value: unknown): T[] {
+  if (Array.isArray(value)) return value as T[];
+  if (value && typeof value === 'object' && Array.isArray((value as { items?: unknown }).items))
+    return (value as { items: T[] }).items;
+  return [];
+}

@@ -1,0 +1,201 @@
+/** Domain shapes of DESIGN.md §4 and §11, as the UI uses them. */
+import type { Stage } from '../lib/stages';
+
+export type Jurisdiction = 'beibei' | 'mianyang';
+export type ChainStage = 'upstream' | 'midstream' | 'downstream';
+
+export interface Industry {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+export interface Segment {
+  code: string;
+  industry: string;
+  stage: ChainStage;
+  name: string;
+  nameEn: string;
+}
+export interface Taxonomy {
+  industries: Industry[];
+  segments: Segment[];
+  edges: { from: string; to: string }[];
+}
+
+export interface Contact {
+  name: string;
+  title?: string;
+  phone?: string;
+  email?: string;
+}
+
+export interface Lead {
+  id: string;
+  title: string;
+  investor: {
+    name?: string | null;
+    uscc?: string | null;
+    enterpriseId?: string | null;
+    country?: string | null;
+  };
+  summary?: string | null;
+  segments: string[];
+  industries?: string[];
+  plannedInvestmentWan?: number | null;
+  landNeedMu?: number | null;
+  expectedJobs?: number | null;
+  stage: Stage;
+  resumeStage?: Stage | null;
+  jurisdiction: Jurisdiction;
+  ownerId: string;
+  ownerName?: string | null;
+  sharing: 'private' | 'shared';
+  confidential: boolean;
+  codeName?: string | null;
+  source?: string;
+  nextActionAt?: string | null;
+  contacts?: Contact[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CollisionHit {
+  id: string;
+  otherJurisdiction: Jurisdiction;
+  basis: 'uscc' | 'name';
+  similarity: number;
+  firstReportedBy: Jurisdiction;
+}
+
+export interface Activity {
+  id: string;
+  leadId: string;
+  type: string;
+  occurredAt: string;
+  summary: string;
+  authorId?: string | null;
+  authorName?: string | null;
+  jurisdiction: Jurisdiction;
+}
+
+export interface Reason {
+  code: string;
+  text: string;
+}
+
+export interface PartnerMatch {
+  id: string;
+  enterpriseId: string;
+  name: string;
+  jurisdiction: Jurisdiction;
+  relation: 'upstream' | 'downstream';
+  score: number;
+  reasons: Reason[];
+  status: string;
+}
+export interface ParkMatch {
+  id: string;
+  parkId: string;
+  name: string;
+  coBuilt: boolean;
+  score: number;
+  reasons: Reason[];
+  status: string;
+}
+export interface LeadMatches {
+  status: 'pending' | 'ready';
+  computedAt: string | null;
+  partners: PartnerMatch[];
+  parks: ParkMatch[];
+}
+
+export interface MatchItem {
+  id: string;
+  leadId: string;
+  leadTitle?: string;
+  kind: 'partner' | 'park';
+  enterpriseId?: string | null;
+  parkId?: string | null;
+  name?: string;
+  relation?: string | null;
+  score: number;
+  reasons: Reason[];
+  status: string;
+  jurisdiction?: Jurisdiction;
+  decisionNote?: string | null;
+}
+
+export interface Collision {
+  id: string;
+  leadIds: string[];
+  basis: 'uscc' | 'name';
+  similarity: number;
+  firstReportedBy: Jurisdiction;
+  status: 'open' | 'joint' | 'yielded' | 'dismissed';
+  note?: string | null;
+  createdAt?: string;
+  leads?: {
+    id: string;
+    jurisdiction: Jurisdiction;
+    stage?: Stage;
+    title?: string | null;
+    investorName?: string | null;
+    visible?: boolean;
+  }[];
+  [key: string]: unknown;
+}
+
+export interface Enterprise {
+  id: string;
+  name: string;
+  uscc?: string | null;
+  jurisdiction: Jurisdiction;
+  segments: string[];
+  needs?: string[];
+  chainLeader: boolean;
+  revenueWan?: number | null;
+  employees?: number | null;
+  address?: string | null;
+  tags?: string[];
+  version: number;
+}
+
+export interface Park {
+  id: string;
+  name: string;
+  jurisdictions: Jurisdiction[];
+  coBuilt: boolean;
+  targetSegments: string[];
+  availableLandMu?: number | null;
+  factorySpaceSqm?: number | null;
+  incentives?: string | null;
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  changes: unknown;
+  actor?: unknown;
+  actorName?: string;
+  requestId?: string;
+  createdAt?: string;
+  at?: string;
+  [key: string]: unknown;
+}
+
+export interface PipelineRow {
+  jurisdiction?: string;
+  industry?: string;
+  stage?: string;
+  count: number;
+  plannedInvestmentWan: number;
+}

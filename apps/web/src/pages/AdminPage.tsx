@@ -1,0 +1,583 @@
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Progress,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { admin, itemsOf } from '../api/endpoints';
+import type { SessionUser } from '../api/session';
+import { EmptyState, ErrorAlert, fmtDate } from '../components/common';
+import { useI18n } from '../i18n/context';
+import { describeError, formFieldErrors } from '../lib/errors';
+
+const SCOPES = [
+  'leads:read',
+  'leads:write',
+  'base:read',
+  'base:write',
+  'changes:read',
+  'matches:read',
+  'webhooks:manage',
+];
+const EVENTS = [
+  'lead.created',
+  'lead.updated',
+  'lead.stage_changed',
+  'match.proposed',
+  'match.decided',
+  'collision.detected',
+];
+
+export default function AdminPage() {
+  const { t } = useI18n();
+  return (
+    <>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('admin')}
+      </Typography.Title>
+      <Tabs
+        items={[
+          { key: 'users', label: t('users'), children: <UsersTab /> },
+          { key: 'keys', label: t('apiKeys'), children: <KeysTab /> },
+          { key: 'webhooks', label: t('webhooks'), children: <WebhooksTab /> },
+          { key: 'rematch', label: t('rematch'), children: <RematchTab /> },
+        ]}
+      />
+    </>
+  );
+}
+
+/** A secret returned once: shown with a copy button and a warning. */
+function SecretOnce({ secret, onClose }: { secret: string | null; onClose(): void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  return (
+    <Modal
+      open={!!secret}
+      onCancel={onClose}
+      onOk={onClose}
+      title={t('secret')}
+      okText="OK"
+      cancelButtonProps={{ style: { display: 'none' } }}
+    >
+      <Alert type="warning" showIcon title={t('keyOnce')} style={{ marginBottom: 12 }} />
+      <Space.Compact style={{ width: '100%' }}>
+        <Input
+          readOnly
+          value={secret ?? ''}
+          aria-label={t('secret')}
+          style={{ fontFamily: 'monospace' }}
+          data-testid="secret-once"
+        />
+        <Button
+          type="primary"
+          onClick={async () => {
+            await navigator.clipboard.writeText(secret ?? '').catch(() => undefined);
+            message.success(t('copied'));
+          }}
+        >
+          {t('copy')}
+        </Button>
+      </Space.Compact>
+    </Modal>
+  );
+}
+
+function UsersTab() {
+  const { t, locale, enumLabel } = useI18n();
+  const { message } = App.useApp();
+  const [users, setUsers] = useState<SessionUser[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const [form] = Form.useForm();
+  const load = useCallback(
+    () =>
+      admin
+        .users()
+        .then((u) => setUsers(itemsOf(u)))
+        .catch(setError),
+    [],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const patch = async (id: string, body: Record<string, unknown>) => {
+    try {
+      await admin.patchUser(id, body);
+      await load();
+    } catch (e) {
+      message.error(describeError(locale, e));
+    }
+  };
+  const create = async () => {
+    const v = await form.validateFields();
+    try {
+      await admin.createUser(v);
+      setCreating(false);
+      form.resetFields();
+      await load();
+    } catch (e) {
+      form.setFields(formFieldErrors(locale, e) as never);
+      message.error(describeError(locale, e));
+    }
+  };
+  return (
+    <Card
+      size="small"
+      extra={
+        <Button type="primary" onClick={() => setCreating(true)}>
+          {t('create')}
+        </Button>
+      }
+    >
+      <ErrorAlert error={error} />
+      <Table<SessionUser>
+        rowKey="id"
+        size="small"
+        loading={users === null && !error}
+        dataSource={users ?? []}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        locale={{ emptyText: <EmptyState /> }}
+        columns={[
+          { title: t('username'), dataIndex: 'username' },
+          { title: t('displayName'), dataIndex: 'displayName' },
+          { title: t('city'), dataIndex: 'jurisdiction', render: (j) => enumLabel(j) },
+          {
+            title: t('role'),
+            dataIndex: 'role',
+            render: (r, u) => (
+              <Select
+                size="small"
+                aria-label={t('role')}
+                value={r}
+                style={{ width: 120 }}
+                onChange={(role) => patch(u.id, { role })}
+                options={['officer', 'manager', 'admin'].map((x) => ({ value: x, label: enumLabel(x) }))}
+              />
+            ),
+          },
+          {
+            title: t('active'),
+            dataIndex: 'active',
+            render: (a, u) => (
+              <Switch
+                size="small"
+                aria-label={t('active')}
+                checked={a}
+                onChange={(active) => patch(u.id, { active })}
+              />
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={creating}
+        title={t('create')}
+        onOk={create}
+        onCancel={() => setCreating(false)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
+        <Form form={form} layout="vertical" initialValues={{ role: 'officer' }}>
+          <Form.Item
+            name="username"
+            label={t('username')}
+            rules={[{ required: true, message: t('required', { field: t('username') }) }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="displayName"
+            label={t('displayName')}
+            rules={[{ required: true, message: t('required', { field: t('displayName') }) }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="role" label={t('role')}>
+            <Select
+              options={['officer', 'manager', 'admin'].map((x) => ({ value: x, label: enumLabel(x) }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('password')}
+            rules={[{ required: true, min: 10, message: t('required', { field: t('password') }) }]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  scopes: string[];
+  keyPrefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+function KeysTab() {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [keys, setKeys] = useState<KeyRow[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [form] = Form.useForm();
+  const load = useCallback(
+    () =>
+      admin
+        .keys()
+        .then((k) => setKeys(itemsOf(k)))
+        .catch(setError),
+    [],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const create = async () => {
+    const v = await form.validateFields();
+    try {
+      const created = await admin.createKey(v.name, v.scopes);
+      setCreating(false);
+      form.resetFields();
+      setSecret(created.key);
+      await load();
+    } catch (e) {
+      message.error(describeError(locale, e));
+    }
+  };
+  return (
+    <Card
+      size="small"
+      extra={
+        <Button type="primary" onClick={() => setCreating(true)}>
+          {t('create')}
+        </Button>
+      }
+    >
+      <ErrorAlert error={error} />
+      <Table<KeyRow>
+        rowKey="id"
+        size="small"
+        loading={keys === null && !error}
+        dataSource={keys ?? []}
+        pagination={false}
+        locale={{ emptyText: <EmptyState /> }}
+        columns={[
+          { title: t('name'), dataIndex: 'name' },
+          {
+            title: 'Prefix',
+            dataIndex: 'keyPrefix',
+            render: (p) => <Typography.Text code>{p}…</Typography.Text>,
+          },
+          {
+            title: t('scopes'),
+            dataIndex: 'scopes',
+            render: (s: string[]) => s.map((x) => <Tag key={x}>{x}</Tag>),
+          },
+          { title: t('createdAt'), dataIndex: 'createdAt', render: fmtDate },
+          { title: 'Last used', dataIndex: 'lastUsedAt', render: fmtDate },
+          {
+            title: t('actions'),
+            render: (_, k) =>
+              k.revokedAt ? (
+                <Tag color="red">{fmtDate(k.revokedAt)}</Tag>
+              ) : (
+                <Popconfirm
+                  title={`${t('revoke')}?`}
+                  onConfirm={() =>
+                    admin
+                      .revokeKey(k.id)
+                      .then(load)
+                      .catch((e) => message.error(describeError(locale, e)))
+                  }
+                >
+                  <Button size="small" danger>
+                    {t('revoke')}
+                  </Button>
+                </Popconfirm>
+              ),
+          },
+        ]}
+      />
+      <Modal
+        open={creating}
+        title={t('create')}
+        onOk={create}
+        onCancel={() => setCreating(false)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
+        <Form form={form} layout="vertical" initialValues={{ scopes: ['leads:read', 'base:read'] }}>
+          <Form.Item
+            name="name"
+            label={t('name')}
+            rules={[{ required: true, message: t('required', { field: t('name') }) }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="scopes"
+            label={t('scopes')}
+            rules={[{ required: true, message: t('required', { field: t('scopes') }) }]}
+          >
+            <Select mode="multiple" options={SCOPES.map((s) => ({ value: s, label: s }))} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <SecretOnce secret={secret} onClose={() => setSecret(null)} />
+    </Card>
+  );
+}
+
+interface HookRow {
+  id: string;
+  url: string;
+  events: string[];
+  active?: boolean;
+  createdAt?: string;
+}
+
+function WebhooksTab() {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [hooks, setHooks] = useState<HookRow[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [deliveriesOf, setDeliveriesOf] = useState<HookRow | null>(null);
+  const [deliveries, setDeliveries] = useState<Record<string, unknown>[] | null>(null);
+  const [form] = Form.useForm();
+  const load = useCallback(
+    () =>
+      admin
+        .webhooks()
+        .then((h) => setHooks(itemsOf(h)))
+        .catch(setError),
+    [],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (!deliveriesOf) return;
+    setDeliveries(null);
+    admin
+      .deliveries(deliveriesOf.id)
+      .then((d) => setDeliveries(itemsOf(d)))
+      .catch((e) => message.error(describeError(locale, e)));
+  }, [deliveriesOf, locale, message]);
+  const create = async () => {
+    const v = await form.validateFields();
+    try {
+      const created = await admin.createWebhook(v.url, v.events);
+      setCreating(false);
+      form.resetFields();
+      setSecret(created.secret);
+      await load();
+    } catch (e) {
+      form.setFields(formFieldErrors(locale, e) as never);
+      message.error(describeError(locale, e));
+    }
+  };
+  return (
+    <Card
+      size="small"
+      extra={
+        <Button type="primary" onClick={() => setCreating(true)}>
+          {t('create')}
+        </Button>
+      }
+    >
+      <ErrorAlert error={error} />
+      <Table<HookRow>
+        rowKey="id"
+        size="small"
+        loading={hooks === null && !error}
+        dataSource={hooks ?? []}
+        pagination={false}
+        locale={{ emptyText: <EmptyState /> }}
+        columns={[
+          { title: t('url'), dataIndex: 'url' },
+          {
+            title: t('events'),
+            dataIndex: 'events',
+            render: (s: string[]) => s.map((x) => <Tag key={x}>{x}</Tag>),
+          },
+          {
+            title: t('actions'),
+            render: (_, h) => (
+              <Space>
+                <Button size="small" onClick={() => setDeliveriesOf(h)}>
+                  {t('deliveries')}
+                </Button>
+                <Popconfirm
+                  title={`${t('delete')}?`}
+                  onConfirm={() =>
+                    admin
+                      .deleteWebhook(h.id)
+                      .then(load)
+                      .catch((e) => message.error(describeError(locale, e)))
+                  }
+                >
+                  <Button size="small" danger>
+                    {t('delete')}
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={creating}
+        title={t('create')}
+        onOk={create}
+        onCancel={() => setCreating(false)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
+        <Form form={form} layout="vertical" initialValues={{ events: EVENTS }}>
+          <Form.Item
+            name="url"
+            label={t('url')}
+            rules={[{ required: true, type: 'url', message: t('required', { field: t('url') }) }]}
+          >
+            <Input placeholder="https://partner.example.gov.cn/hooks/liancheng" />
+          </Form.Item>
+          <Form.Item
+            name="events"
+            label={t('events')}
+            rules={[{ required: true, message: t('required', { field: t('events') }) }]}
+          >
+            <Select mode="multiple" options={EVENTS.map((s) => ({ value: s, label: s }))} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <SecretOnce secret={secret} onClose={() => setSecret(null)} />
+      <Drawer
+        open={!!deliveriesOf}
+        onClose={() => setDeliveriesOf(null)}
+        title={`${t('deliveries')} · ${deliveriesOf?.url ?? ''}`}
+        size="large"
+      >
+        <Table
+          rowKey={(r) => String(r.id)}
+          size="small"
+          loading={deliveries === null}
+          dataSource={deliveries ?? []}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          locale={{ emptyText: <EmptyState /> }}
+          columns={[
+            { title: t('events'), render: (_, r) => String(r.eventType ?? r.type ?? r.event ?? '') },
+            { title: t('status'), render: (_, r) => String(r.status ?? r.responseStatus ?? '') },
+            { title: t('attempts'), render: (_, r) => String(r.attempt ?? r.attempts ?? '') },
+            {
+              title: t('occurredAt'),
+              render: (_, r) => fmtDate(String(r.createdAt ?? r.attemptedAt ?? r.at ?? '')),
+            },
+            { title: t('details'), render: (_, r) => String(r.error ?? r.responseStatus ?? '') },
+          ]}
+        />
+      </Drawer>
+    </Card>
+  );
+}
+
+/** Progress as a 0–100 percentage from the job status (a number, or {done,total}). */
+export function progressPercent(
+  progress: number | { done?: number; total?: number } | undefined,
+  state?: string,
+): number {
+  if (state === 'completed' || state === 'done') return 100;
+  if (typeof progress === 'number')
+    return Math.max(
+      0,
+      Math.min(
+        100,
+        Math.round(progress <= 1 && progress > 0 && !Number.isInteger(progress) ? progress * 100 : progress),
+      ),
+    );
+  if (progress && typeof progress === 'object' && progress.total)
+    return Math.round(((progress.done ?? 0) / progress.total) * 100);
+  return 0;
+}
+
+function RematchTab() {
+  const { t, locale } = useI18n();
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [percent, setPercent] = useState(0);
+  const [state, setState] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const timer = useRef<ReturnType<typeof setInterval> | null>(null);
+  useEffect(() => () => void (timer.current && clearInterval(timer.current)), []);
+  const start = async () => {
+    setError(null);
+    setPercent(0);
+    try {
+      const { jobId: id } = await admin.rematch();
+      setJobId(id);
+      setState('waiting');
+      timer.current = setInterval(async () => {
+        try {
+          const s = await admin.rematchStatus(id);
+          const st = s.state ?? s.status ?? '';
+          setState(st);
+          setPercent(progressPercent(s.progress, st));
+          if (['completed', 'done', 'failed'].includes(st) && timer.current) clearInterval(timer.current);
+        } catch (e) {
+          setError(e);
+          if (timer.current) clearInterval(timer.current);
+        }
+      }, 1000);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const running = !!jobId && !['completed', 'done', 'failed'].includes(state ?? '');
+  return (
+    <Card size="small">
+      {error ? (
+        <Alert type="error" showIcon title={describeError(locale, error)} style={{ marginBottom: 12 }} />
+      ) : null}
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Button type="primary" onClick={start} loading={running}>
+          {t('rematchStart')}
+        </Button>
+        {jobId && (
+          <>
+            <Typography.Text type="secondary">
+              job {jobId} · {state}
+            </Typography.Text>
+            <Progress
+              percent={percent}
+              status={state === 'failed' ? 'exception' : percent === 100 ? 'success' : 'active'}
+              aria-label={t('progress')}
+            />
+            {percent === 100 && <Alert type="success" showIcon title={t('rematchDone')} />}
+          </>
+        )}
+      </Space>
+    </Card>
+  );
+}
