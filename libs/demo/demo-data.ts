@@ -2,7 +2,7 @@ import { normaliseInvestorName } from '../collisions/investor-name';
 import type { Jurisdiction } from '../common/request-context';
 import { REFERENCE_DATA, TaxonomyGraph, referenceTaxonomy } from '../taxonomy/taxonomy';
 import { withUsccCheck } from '../uscc/uscc';
-import { Rng, recordRng } from './random';
+import { Rng, recordRng, recordUuid } from './random';
 import {
   ADDRESSES,
   CITY_NAMES,
@@ -191,7 +191,7 @@ export function makeEnterprise(seed: number, index: number): DemoEnterprise {
   const tags: string[] = rng.sample(ENTERPRISE_TAGS.slice(0, 6), rng.int(0, 2));
   if (chainLeader) tags.unshift('链主企业');
   return {
-    id: rng.uuid(),
+    id: recordUuid(seed, 1, index),
     ref: `ent-${String(index + 1).padStart(6, '0')}`,
     name,
     uscc: usccFor(rng.pick(LOCAL_DIVISIONS[jurisdiction]), index),
@@ -358,7 +358,7 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
   const confidential = rng.chance(0.1);
   const owners = o.owners[jurisdiction];
   return {
-    id: rng.uuid(),
+    id: recordUuid(o.seed, 2, index),
     ref: `lead-${String(index + 1).padStart(7, '0')}`,
     title,
     investor,

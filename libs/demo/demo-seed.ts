@@ -190,40 +190,54 @@ async function seedLeads(
   em: EntityManager,
   leads: DemoLead[],
 ): Promise<{ counts: SeedCount; createdIds: Set<string> }> {
-  // A lead may only point at an investor enterprise that really is in the table.
-  const known: { id: string }[] = await em.query(`SELECT id FROM enterprises WHERE id = ANY($1::uuid[])`, [
-    [...new Set(leads.map((l) => l.investor.enterpriseId).filter((id): id is string => !!id))],
-  ]);
-  const knownIds = new Set(known.map((k) => k.id));
-  const rows = leads.map((l) => ({
-    id: l.id,
-    title: l.title,
-    investor_name: l.investor.name,
-    investor_norm: l.investor.norm,
-    investor_uscc: l.investor.uscc,
-    investor_enterprise_id:
-      l.investor.enterpriseId && knownIds.has(l.investor.enterpriseId) ? l.investor.enterpriseId : null,
-    investor_country: l.investor.country,
-    summary: l.summary,
-    segments: l.segments,
-    industries: l.industries,
-    planned_investment_wan: l.plannedInvestmentWan,
-    land_need_mu: l.landNeedMu,
-    expected_jobs: l.expectedJobs,
-    stage: l.stage,
-    resume_stage: l.resumeStage,
-    jurisdiction: l.jurisdiction,
-    owner_id: l.ownerId,
-    sharing: l.sharing,
-    confidential: l.confidential,
-    code_name: l.codeName,
-    source: l.source,
-    next_action_at: l.nextActionAt?.toISOString() ?? null,
-    contacts: l.contacts,
-    external_refs: [{ system: DEMO_SYSTEM, id: l.ref }],
-    created_at: l.createdAt.toISOString(),
-    updated_at: l.updatedAt.toISOString(),
-  }));
+  // A lead points at its investor enterprise as it really is in the table (found by USCC, so an
+  // enterprise someone entered before the demo seed ran is used rather than skipped).
+  const known = await sqlRows<{ id: string; uscc: string }>(
+    em,
+    `SELECT id, uscc FROM enterprises WHERE uscc = ANY($1::text[]) AND deleted_at IS NULL`,
+    [[...new Set(leads.filter((l) => l.investor.enterpriseId).map((l) => l.investor.uscc!))]],
+  );
+  const enterpriseByUscc = new Map(known.map((k) => [k.uscc, k.id]));
+  // Ids are deterministic, but a demo lead is also recognised by its external ref (robust to a
+  // generator change that moved ids).
+  const refs = await sqlRows<{ ref: string }>(
+    em,
+    `SELECT r->>'id' AS ref FROM leads, jsonb_array_elements(external_refs) r WHERE r->>'system' = $1`,
+    [DEMO_SYSTEM],
+  );
+  const seen = new Set(refs.map((r) => r.ref));
+  const rows = leads
+    .filter((l) => !seen.has(l.ref))
+    .map((l) => ({
+      id: l.id,
+      title: l.title,
+      investor_name: l.investor.name,
+      investor_norm: l.investor.norm,
+      investor_uscc: l.investor.uscc,
+      investor_enterprise_id: l.investor.enterpriseId
+        ? (enterpriseByUscc.get(l.investor.uscc!) ?? null)
+        : null,
+      investor_country: l.investor.country,
+      summary: l.summary,
+      segments: l.segments,
+      industries: l.industries,
+      planned_investment_wan: l.plannedInvestmentWan,
+      land_need_mu: l.landNeedMu,
+      expected_jobs: l.expectedJobs,
+      stage: l.stage,
+      resume_stage: l.resumeStage,
+      jurisdiction: l.jurisdiction,
+      owner_id: l.ownerId,
+      sharing: l.sharing,
+      confidential: l.confidential,
+      code_name: l.codeName,
+      source: l.source,
+      next_action_at: l.nextActionAt?.toISOString() ?? null,
+      contacts: l.contacts,
+      external_refs: [{ system: DEMO_SYSTEM, id: l.ref }],
+      created_at: l.createdAt.toISOString(),
+      updated_at: l.updatedAt.toISOString(),
+    }));
   const inserted = await sqlRows<{ id: string }>(
     em,
     `INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,

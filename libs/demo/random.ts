@@ -67,17 +67,6 @@ export class Rng {
   logUniform(min: number, max: number): number {
     return Math.exp(Math.log(min) + this.next() * (Math.log(max) - Math.log(min)));
   }
-
-  /** A version-4 UUID made from the stream (deterministic for a given seed). */
-  uuid(): string {
-    const h = (n: number) => n.toString(16).padStart(8, '0');
-    const a = h(this.uint32());
-    const b = h(this.uint32());
-    const c = h(this.uint32());
-    const d = h(this.uint32());
-    const variant = ((parseInt(c[0], 16) & 0x3) | 0x8).toString(16);
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
-  }
 }
 
 /** Mixes a seed and an index into a new 32-bit seed (splitmix-style), for per-record streams. */
@@ -91,4 +80,25 @@ export function mixSeed(seed: number, index: number, salt = 0): number {
 /** A fresh stream for record `index` of a dataset: records can be regenerated one at a time. */
 export function recordRng(seed: number, index: number, salt = 0): Rng {
   return new Rng(mixSeed(seed, index, salt));
+}
+
+/**
+ * A version-4-shaped UUID for record `index` of kind `salt`: distinct for distinct (salt, index)
+ * under one seed (the last 12 hex digits encode them bijectively), random-looking elsewhere.
+ * Per-record PRNG streams have only 32 bits of state, so ids must not be drawn from them.
+ */
+export function recordUuid(seed: number, salt: number, index: number): string {
+  const hex = (n: number, width: number) =>
+    (n >>> 0)
+      .toString(16)
+      .padStart(8, '0')
+      .slice(8 - width);
+  const a = mixSeed(seed, index, salt * 2 + 101);
+  const b = mixSeed(seed, index, salt * 2 + 102);
+  const mask = mixSeed(seed, -1, salt);
+  const variant = (8 | (b >>> 30)).toString(16);
+  return `${hex(a, 8)}-${hex(b, 4)}-4${hex(b >>> 16, 3)}-${variant}${hex(b >>> 4, 3)}-${hex(salt, 4)}${hex(
+    (index ^ mask) >>> 0,
+    8,
+  )}`;
 }
