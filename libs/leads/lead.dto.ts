@@ -1,0 +1,482 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  ValidationOptions,
+} from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { JURISDICTIONS } from '../common/request-context';
+import type { Jurisdiction } from '../common/request-context';
+import { isValidUscc } from '../uscc/uscc';
+import { INITIAL_STAGES, LEAD_STAGES } from './lead-stage';
+import type { LeadStage } from './lead-stage';
+import type { LeadSharing, LeadSource } from './lead-view';
+
+export const LEAD_SOURCES: readonly LeadSource[] = [
+  'referral',
+  'event',
+  'inbound',
+  'partner_system',
+  'research',
+  'other',
+];
+export const SHARINGS: readonly LeadSharing[] = ['private', 'shared'];
+export const ACTIVITY_TYPES = ['visit', 'call', 'meeting', 'email', 'event', 'note'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** Sane upper bounds: a typo of three extra zeros is a 400, not a record (issue 3 bad-input table). */
+export const LIMITS = {
+  title: 200,
+  investorName: 200,
+  country: 60,
+  summary: 4000,
+  codeName: 100,
+  segments: 20,
+  plannedInvestmentWan: 1e9, // 10 trillion CNY
+  landNeedMu: 100_000,
+  expectedJobs: 1_000_000,
+  contacts: 50,
+  externalRefs: 20,
+  note: 2000,
+  activitySummary: 4000,
+  q: 100,
+};
+
+const PHONE = /^\+?[0-9][0-9 ()-]{4,30}$/;
+
+/** A present value must be valid; `null` is refused (the field cannot be cleared). */
+const Present = () => ValidateIf((_o, v) => v !== undefined);
+
+export function IsUscc(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isUscc',
+      validator: {
+        validate: (v: unknown) => isValidUscc(v),
+        defaultMessage: () => 'must be a valid 18-character USCC (GB 32100-2015)',
+      },
+    },
+    options,
+  );
+}
+
+const upperTrim = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+
+/** Rejects dates outside 1970–2200 (a year 20026 is a typo, not a plan). */
+export function IsSaneDate(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isSaneDate',
+      validator: {
+        validate: (v: unknown) => {
+          if (typeof v !== 'string') return false;
+          const t = Date.parse(v);
+          return Number.isFinite(t) && t >= 0 && t < Date.UTC(2200, 0, 1);
+        },
+        defaultMessage: () => 'must be an ISO 8601 date between 1970 and 2200',
+      },
+    },
+    options,
+  );
+}
+
+export class ContactDto {
+  @ApiProperty({ example: '张经理', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ example: '投资总监', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  title?: string;
+
+  @ApiPropertyOptional({ example: '+86 138 0000 0000' })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE, { message: 'must be a phone number (digits, spaces, +, -, parentheses)' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'zhang@example.com' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'must be an email address' })
+  email?: string;
+}
+
+export class ExternalRefDto {
+  @ApiProperty({ example: 'mianyang-crm', maxLength: 64 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  system: string;
+
+  @ApiProperty({ example: 'L-2026-0042', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id: string;
+}
+
+export class InvestorDto {
+  @ApiProperty({ example: '宁德时代新能源科技股份有限公司', maxLength: LIMITS.investorName })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.investorName)
+  name: string;
+
+  @ApiPropertyOptional({ example: '91350900587527783P', description: 'USCC, validated (GB 32100-2015)' })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsUscc()
+  uscc?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The investor in the shared enterprise base' })
+  @IsOptional()
+  @IsUUID()
+  enterpriseId?: string | null;
+
+  @ApiPropertyOptional({ example: 'CN', maxLength: LIMITS.country })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.country)
+  country?: string | null;
+}
+
+/** PATCH of the investor: every field optional; `name` cannot be cleared. */
+export class UpdateInvestorDto {
+  @ApiPropertyOptional({ maxLength: LIMITS.investorName })
+  @Present()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.investorName)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsUscc()
+  uscc?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  enterpriseId?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: LIMITS.country })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.country)
+  country?: string | null;
+}
+
+/** Fields shared by create and change. */
+class LeadFieldsDto {
+  @ApiPropertyOptional({ maxLength: LIMITS.summary })
+  @Present()
+  @IsString()
+  @MaxLength(LIMITS.summary)
+  summary?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.plannedInvestmentWan, description: '万元' })
+  @Present()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(LIMITS.plannedInvestmentWan)
+  plannedInvestmentWan?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.landNeedMu, nullable: true, description: '亩' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(LIMITS.landNeedMu)
+  landNeedMu?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.expectedJobs, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(LIMITS.expectedJobs)
+  expectedJobs?: number | null;
+
+  @ApiPropertyOptional({ enum: SHARINGS, default: 'private' })
+  @Present()
+  @IsIn(SHARINGS as string[])
+  sharing?: LeadSharing;
+
+  @ApiPropertyOptional({ default: false, description: 'partner sees codeName instead of the investor' })
+  @Present()
+  @IsBoolean()
+  confidential?: boolean;
+
+  @ApiPropertyOptional({
+    maxLength: LIMITS.codeName,
+    nullable: true,
+    description: 'required while confidential is true',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.codeName)
+  codeName?: string | null;
+
+  @ApiPropertyOptional({ enum: LEAD_SOURCES, default: 'other' })
+  @Present()
+  @IsIn(LEAD_SOURCES as string[])
+  source?: LeadSource;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsSaneDate()
+  nextActionAt?: string | null;
+
+  @ApiPropertyOptional({ type: [ContactDto], maxItems: LIMITS.contacts })
+  @Present()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.contacts)
+  @ValidateNested({ each: true })
+  @Type(() => ContactDto)
+  contacts?: ContactDto[];
+
+  @ApiPropertyOptional({ type: [ExternalRefDto], maxItems: LIMITS.externalRefs })
+  @Present()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.externalRefs)
+  @ValidateNested({ each: true })
+  @Type(() => ExternalRefDto)
+  externalRefs?: ExternalRefDto[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'defaults to the calling user; managers may assign' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string | null;
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS, description: 'always the caller’s; another one is refused' })
+  @Present()
+  @IsIn(JURISDICTIONS as unknown as string[])
+  jurisdiction?: Jurisdiction;
+}
+
+export class CreateLeadDto extends LeadFieldsDto {
+  @ApiProperty({ example: '动力电池二期项目', maxLength: LIMITS.title })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.title)
+  title: string;
+
+  @ApiProperty({ type: InvestorDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => InvestorDto)
+  investor: InvestorDto;
+
+  @ApiProperty({ example: ['nev.battery-cell'], minItems: 1, maxItems: LIMITS.segments })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(LIMITS.segments)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  segments: string[];
+
+  @ApiPropertyOptional({ enum: INITIAL_STAGES, default: 'lead', description: 'a lead may start past `lead`' })
+  @Present()
+  @IsIn(INITIAL_STAGES as string[], { message: `stage must be one of ${INITIAL_STAGES.join(', ')}` })
+  stage?: LeadStage;
+}
+
+/** PATCH /leads/:id: any subset; the stage moves only through POST /leads/:id/stage. */
+export class UpdateLeadDto extends LeadFieldsDto {
+  @ApiPropertyOptional({ maxLength: LIMITS.title })
+  @Present()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.title)
+  title?: string;
+
+  @ApiPropertyOptional({ type: UpdateInvestorDto })
+  @Present()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpdateInvestorDto)
+  investor?: UpdateInvestorDto;
+
+  @ApiPropertyOptional({ minItems: 1, maxItems: LIMITS.segments })
+  @Present()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(LIMITS.segments)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  segments?: string[];
+}
+
+export class ChangeStageDto {
+  @ApiProperty({ enum: LEAD_STAGES })
+  @IsIn(LEAD_STAGES as unknown as string[])
+  stage: LeadStage;
+
+  @ApiPropertyOptional({ maxLength: LIMITS.note })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.note)
+  note?: string;
+}
+
+export class LeadListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: JURISDICTIONS })
+  @IsOptional()
+  @IsIn(JURISDICTIONS as unknown as string[])
+  jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({ enum: LEAD_STAGES })
+  @IsOptional()
+  @IsIn(LEAD_STAGES as unknown as string[])
+  stage?: LeadStage;
+
+  @ApiPropertyOptional({ example: 'nev' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  industry?: string;
+
+  @ApiPropertyOptional({ example: 'nev.battery-cell' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  segment?: string;
+
+  @ApiPropertyOptional({ enum: SHARINGS })
+  @IsOptional()
+  @IsIn(SHARINGS as string[])
+  sharing?: LeadSharing;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+
+  @ApiPropertyOptional({ description: 'fuzzy search over title and investor name', maxLength: LIMITS.q })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.q)
+  q?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'only leads changed at or after this time; ordered by (updatedAt, id)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsSaneDate()
+  updatedSince?: string;
+}
+
+export class CreateActivityDto {
+  @ApiProperty({ enum: ACTIVITY_TYPES })
+  @IsIn(ACTIVITY_TYPES as unknown as string[])
+  type: ActivityType;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'defaults to now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsSaneDate()
+  occurredAt?: string;
+
+  @ApiProperty({ maxLength: LIMITS.activitySummary })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.activitySummary)
+  summary: string;
+}
+
+// ---- response shapes (OpenAPI) ----
+
+export class InvestorViewDto {
+  @ApiProperty({ description: 'the code name for a partner viewing a confidential lead' }) name: string;
+  @ApiProperty({ nullable: true, type: String }) uscc: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) enterpriseId: string | null;
+  @ApiProperty({ nullable: true, type: String }) country: string | null;
+}
+
+export class LeadViewDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: InvestorViewDto }) investor: InvestorViewDto;
+  @ApiProperty() summary: string;
+  @ApiProperty({ type: [String] }) segments: string[];
+  @ApiProperty({ type: [String], description: 'derived from segments' }) industries: string[];
+  @ApiProperty() plannedInvestmentWan: number;
+  @ApiProperty({ nullable: true, type: Number }) landNeedMu: number | null;
+  @ApiProperty({ nullable: true, type: Number }) expectedJobs: number | null;
+  @ApiProperty({ enum: LEAD_STAGES }) stage: LeadStage;
+  @ApiProperty({ enum: LEAD_STAGES, nullable: true, description: 'on_hold: the stage a resume returns to' })
+  resumeStage: LeadStage | null;
+  @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) ownerId: string | null;
+  @ApiProperty({ enum: SHARINGS }) sharing: LeadSharing;
+  @ApiProperty() confidential: boolean;
+  @ApiProperty({ nullable: true, type: String }) codeName: string | null;
+  @ApiProperty({ enum: LEAD_SOURCES }) source: LeadSource;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) nextActionAt: string | null;
+  @ApiProperty({ type: [ContactDto], description: 'empty outside the owning jurisdiction' })
+  contacts: ContactDto[];
+  @ApiProperty({ type: [ExternalRefDto] }) externalRefs: ExternalRefDto[];
+  @ApiProperty({ type: [String] }) linkedLeadIds: string[];
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class LeadCollisionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: JURISDICTIONS }) otherJurisdiction: Jurisdiction;
+  @ApiProperty({ enum: ['uscc', 'name'] }) basis: 'uscc' | 'name';
+  @ApiProperty() similarity: number;
+  @ApiProperty({ enum: JURISDICTIONS }) firstReportedBy: Jurisdiction;
+}
+
+export class CreatedLeadDto extends LeadViewDto {
+  @ApiProperty({ type: [LeadCollisionDto], description: 'collisions this create opened (撞单)' })
+  collisions: LeadCollisionDto[];
+}
+
+export class ActivityViewDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) leadId: string;
+  @ApiProperty({ enum: [...ACTIVITY_TYPES, 'stage_change'] }) type: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty() summary: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) authorId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'when an API key wrote it' })
+  authorKeyId: string | null;
+  @ApiProperty({ enum: JURISDICTIONS, description: 'the author’s jurisdiction' }) jurisdiction: Jurisdiction;
+  @ApiProperty({ nullable: true, enum: LEAD_STAGES }) fromStage: LeadStage | null;
+  @ApiProperty({ nullable: true, enum: LEAD_STAGES }) toStage: LeadStage | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}

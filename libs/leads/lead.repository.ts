@@ -1,0 +1,315 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Jurisdiction } from '../common/request-context';
+import { sqlOne, sqlRows } from '../db/sql';
+import type { LeadRow } from './lead-view';
+
+type Db = EntityManager | DataSource;
+
+/** Microsecond-exact, sortable text of a timestamp, for keyset cursors. */
+export const TS_KEY = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export interface LeadFilters {
+  viewer: Jurisdiction;
+  partner: Jurisdiction;
+  jurisdiction?: Jurisdiction;
+  stage?: string;
+  industry?: string;
+  segment?: string;
+  sharing?: string;
+  ownerId?: string;
+  q?: string;
+  updatedSince?: string;
+}
+
+export type LeadListKey = { mode: 'id'; id: string } | { mode: 'updated'; ts: string; id: string };
+
+export interface LeadInsert {
+  title: string;
+  investorName: string;
+  investorNorm: string;
+  investorUscc: string | null;
+  investorEnterpriseId: string | null;
+  investorCountry: string | null;
+  summary: string;
+  segments: string[];
+  industries: string[];
+  plannedInvestmentWan: number;
+  landNeedMu: number | null;
+  expectedJobs: number | null;
+  stage: string;
+  jurisdiction: Jurisdiction;
+  ownerId: string | null;
+  sharing: string;
+  confidential: boolean;
+  codeName: string | null;
+  source: string;
+  nextActionAt: string | null;
+  contacts: unknown[];
+  externalRefs: unknown[];
+}
+
+/** Lead columns that PATCH may set, API name → column. */
+export const LEAD_COLUMNS = {
+  title: 'title',
+  investorName: 'investor_name',
+  investorNorm: 'investor_norm',
+  investorUscc: 'investor_uscc',
+  investorEnterpriseId: 'investor_enterprise_id',
+  investorCountry: 'investor_country',
+  summary: 'summary',
+  segments: 'segments',
+  industries: 'industries',
+  plannedInvestmentWan: 'planned_investment_wan',
+  landNeedMu: 'land_need_mu',
+  expectedJobs: 'expected_jobs',
+  ownerId: 'owner_id',
+  sharing: 'sharing',
+  confidential: 'confidential',
+  codeName: 'code_name',
+  source: 'source',
+  nextActionAt: 'next_action_at',
+  contacts: 'contacts',
+  externalRefs: 'external_refs',
+} as const;
+export type LeadColumnKey = keyof typeof LEAD_COLUMNS;
+const JSON_COLUMNS = new Set(['contacts', 'external_refs']);
+
+export interface ActivityRow {
+  id: string;
+  lead_id: string;
+  type: string;
+  occurred_at: Date;
+  summary: string;
+  author_id: string | null;
+  author_key_id: string | null;
+  jurisdiction: string;
+  from_stage: string | null;
+  to_stage: string | null;
+  created_at: Date;
+  _key?: string;
+}
+
+export interface ActivityInsert {
+  leadId: string;
+  type: string;
+  occurredAt: string | null;
+  summary: string;
+  authorId: string | null;
+  authorKeyId: string | null;
+  jurisdiction: Jurisdiction;
+  fromStage?: string | null;
+  toStage?: string | null;
+}
+
+/** Hand-written SQL for the lead hot paths (STYLE: repositories own data access). */
+@Injectable()
+export class LeadRepository {
+  /** One round trip: the lead if `viewer` may see it (DESIGN §5), else undefined. */
+  findVisible(db: Db, id: string, viewer: Jurisdiction): Promise<LeadRow | undefined> {
+    return sqlOne<LeadRow>(
+      db,
+      `SELECT * FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
+      [id, viewer],
+    );
+  }
+
+  /** Locks the row for a read-modify-write in the caller's transaction. */
+  findForUpdate(em: EntityManager, id: string): Promise<LeadRow | undefined> {
+    return sqlOne<LeadRow>(em, `SELECT * FROM leads WHERE id = $1 FOR UPDATE`, [id]);
+  }
+
+  async insert(em: EntityManager, v: LeadInsert): Promise<LeadRow> {
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `INSERT INTO leads (title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
+         investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
+         stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at, contacts,
+         external_refs)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$22::jsonb)
+       RETURNING *`,
+      [
+        v.title,
+        v.investorName,
+        v.investorNorm,
+        v.investorUscc,
+        v.investorEnterpriseId,
+        v.investorCountry,
+        v.summary,
+        v.segments,
+        v.industries,
+        v.plannedInvestmentWan,
+        v.landNeedMu,
+        v.expectedJobs,
+        v.stage,
+        v.jurisdiction,
+        v.ownerId,
+        v.sharing,
+        v.confidential,
+        v.codeName,
+        v.source,
+        v.nextActionAt,
+        JSON.stringify(v.contacts),
+        JSON.stringify(v.externalRefs),
+      ],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Optimistic update (issue 3 §4): the version check is in the UPDATE itself, so of two writers
+   * holding the same version exactly one matches a row. Bumps the version (feeds the change log).
+   * Returns undefined when the version no longer matches.
+   */
+  async updateIfVersion(
+    em: EntityManager,
+    id: string,
+    expectedVersion: number,
+    changes: Partial<Record<LeadColumnKey, unknown>>,
+  ): Promise<LeadRow | undefined> {
+    const params: unknown[] = [id, expectedVersion];
+    const sets: string[] = [];
+    for (const [key, value] of Object.entries(changes)) {
+      const col = LEAD_COLUMNS[key as LeadColumnKey];
+      params.push(JSON_COLUMNS.has(col) ? JSON.stringify(value) : value);
+      sets.push(`${col} = $${params.length}${JSON_COLUMNS.has(col) ? '::jsonb' : ''}`);
+    }
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `UPDATE leads SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+        WHERE id = $1 AND version = $2 RETURNING *`,
+      params,
+    );
+    return rows[0];
+  }
+
+  /** Moves the stage (the caller checked the transition on a locked row). */
+  async setStage(em: EntityManager, id: string, stage: string, resumeStage: string | null): Promise<LeadRow> {
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `UPDATE leads SET stage = $2, resume_stage = $3, version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [id, stage, resumeStage],
+    );
+    return rows[0];
+  }
+
+  /** Shares a lead and links it to another one (collision resolved `joint`). */
+  async shareAndLink(em: EntityManager, id: string, otherId: string): Promise<LeadRow> {
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `UPDATE leads SET sharing = 'shared',
+              linked_lead_ids = CASE WHEN $2 = ANY(linked_lead_ids) THEN linked_lead_ids
+                                     ELSE array_append(linked_lead_ids, $2::uuid) END,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [id, otherId],
+    );
+    return rows[0];
+  }
+
+  async currentVersion(db: Db, id: string): Promise<number | undefined> {
+    const row = await sqlOne<{ version: number }>(db, `SELECT version FROM leads WHERE id = $1`, [id]);
+    return row?.version;
+  }
+
+  /**
+   * Keyset page of visible leads. The visibility predicate is written per case so each one can
+   * use a (jurisdiction, …, id) index; ordering is by id, or by (updated_at, id) for `updatedSince`.
+   */
+  async list(
+    db: Db,
+    f: LeadFilters,
+    after: LeadListKey | null,
+    limit: number,
+  ): Promise<(LeadRow & { _key?: string })[]> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (f.jurisdiction === f.viewer) where.push(`jurisdiction = ${p(f.viewer)}`);
+    else if (f.jurisdiction === f.partner) where.push(`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`);
+    else where.push(`(jurisdiction = ${p(f.viewer)} OR sharing = 'shared')`);
+    if (f.stage) where.push(`stage = ${p(f.stage)}`);
+    if (f.industry) where.push(`industries @> ARRAY[${p(f.industry)}]::text[]`);
+    if (f.segment) where.push(`segments @> ARRAY[${p(f.segment)}]::text[]`);
+    if (f.sharing) where.push(`sharing = ${p(f.sharing)}`);
+    if (f.ownerId) where.push(`owner_id = ${p(f.ownerId)}`);
+    if (f.q) {
+      // Both forms are served by the trigram index leads_search_trgm_idx: ILIKE for substrings,
+      // word similarity (<%, threshold 0.6 by default) for misspellings.
+      const text = `(title || ' ' || investor_name)`;
+      const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(
+        [...f.q].length >= 3 ? `(${text} ILIKE ${like} OR ${p(f.q)} <% ${text})` : `${text} ILIKE ${like}`,
+      );
+    }
+    const byUpdated = !!f.updatedSince || after?.mode === 'updated';
+    if (f.updatedSince) where.push(`updated_at >= ${p(f.updatedSince)}::timestamptz`);
+    if (after?.mode === 'id') where.push(`id > ${p(after.id)}::uuid`);
+    if (after?.mode === 'updated')
+      where.push(`(updated_at, id) > (${p(after.ts)}::timestamptz, ${p(after.id)}::uuid)`);
+    const sql = `SELECT *${byUpdated ? `, ${TS_KEY('updated_at')} AS _key` : ''} FROM leads
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${byUpdated ? 'updated_at, id' : 'id'} LIMIT ${p(limit + 1)}`;
+    return sqlRows(db, sql, params);
+  }
+
+  async insertActivity(em: EntityManager, a: ActivityInsert): Promise<ActivityRow> {
+    const rows = await sqlRows<ActivityRow>(
+      em,
+      `INSERT INTO activities (lead_id, type, occurred_at, summary, author_id, author_key_id, jurisdiction,
+         from_stage, to_stage)
+       VALUES ($1, $2, COALESCE($3::timestamptz, now()), $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [
+        a.leadId,
+        a.type,
+        a.occurredAt,
+        a.summary,
+        a.authorId,
+        a.authorKeyId,
+        a.jurisdiction,
+        a.fromStage ?? null,
+        a.toStage ?? null,
+      ],
+    );
+    return rows[0];
+  }
+
+  /** The timeline, newest first; keyset on (occurred_at DESC, id) matches activities_lead_idx. */
+  listActivities(
+    db: Db,
+    leadId: string,
+    after: { ts: string; id: string } | null,
+    limit: number,
+  ): Promise<ActivityRow[]> {
+    const params: unknown[] = [leadId, limit + 1];
+    let keyset = '';
+    if (after) {
+      params.push(after.ts, after.id);
+      keyset = `AND (occurred_at < $3::timestamptz OR (occurred_at = $3::timestamptz AND id > $4::uuid))`;
+    }
+    return sqlRows<ActivityRow>(
+      db,
+      `SELECT *, ${TS_KEY('occurred_at')} AS _key FROM activities
+        WHERE lead_id = $1 ${keyset}
+        ORDER BY occurred_at DESC, id ASC LIMIT $2`,
+      params,
+    );
+  }
+
+  async isActiveUserOf(db: Db, userId: string, jurisdiction: Jurisdiction): Promise<boolean> {
+    const row = await sqlOne(db, `SELECT 1 FROM users WHERE id = $1 AND jurisdiction = $2 AND active`, [
+      userId,
+      jurisdiction,
+    ]);
+    return !!row;
+  }
+
+  async enterpriseExists(db: Db, id: string): Promise<boolean> {
+    const row = await sqlOne(db, `SELECT 1 FROM enterprises WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    return !!row;
+  }
+}

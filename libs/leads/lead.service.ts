@@ -1,0 +1,467 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, diffFields } from '../audit/audit.service';
+import { parseIfMatch, preconditionFailed } from '../common/concurrency';
+import { conflict, fieldError, forbidden, notFound } from '../common/errors';
+import { Page, decodeCursor, toPage } from '../common/pagination';
+import { RequestContext, actorUserId, isManager, roleOf } from '../common/request-context';
+import { isUuid, requireUuidPath } from '../common/uuid';
+import { CollisionDetector, LeadCollision } from '../collisions/collision-detector';
+import { normaliseInvestorName } from '../collisions/investor-name';
+import { EventsService } from '../events/events.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { TaxonomyService } from '../taxonomy/taxonomy.service';
+import { checkTransition, resumeStageAfter } from './lead-stage';
+import type { LeadStage } from './lead-stage';
+import {
+  ActivityViewDto,
+  ChangeStageDto,
+  CreateActivityDto,
+  CreateLeadDto,
+  LeadListQuery,
+  UpdateLeadDto,
+} from './lead.dto';
+import { ActivityRow, LeadColumnKey, LeadListKey, LeadRepository } from './lead.repository';
+import { LeadRow, LeadView, leadView } from './lead-view';
+
+export type CreatedLead = LeadView & { collisions: LeadCollision[] };
+
+/** Fields whose change means the lead must be matched again (DESIGN §10). */
+const MATCH_INPUTS: LeadColumnKey[] = ['segments', 'landNeedMu'];
+/** Fields whose change means the investor may now collide with another lead (DESIGN §7). */
+const INVESTOR_INPUTS: LeadColumnKey[] = ['investorName', 'investorUscc'];
+
+/** The record an audit entry compares (the owner's full view, without bookkeeping fields). */
+function auditRecord(row: LeadRow): Record<string, unknown> {
+  const { version: _v, createdAt: _c, updatedAt: _u, ...rest } = leadView(row, row.jurisdiction as never)!;
+  return rest;
+}
+
+export function activityView(a: ActivityRow): ActivityViewDto {
+  return {
+    id: a.id,
+    leadId: a.lead_id,
+    type: a.type,
+    occurredAt: new Date(a.occurred_at).toISOString(),
+    summary: a.summary,
+    authorId: a.author_id,
+    authorKeyId: a.author_key_id,
+    jurisdiction: a.jurisdiction as never,
+    fromStage: a.from_stage as LeadStage | null,
+    toStage: a.to_stage as LeadStage | null,
+    createdAt: new Date(a.created_at).toISOString(),
+  };
+}
+
+/**
+ * Leads: the rules of DESIGN §4–7 (visibility, who changes what, stages, collisions). Every
+ * write records its audit entry, domain event and outbox jobs in its own transaction.
+ */
+@Injectable()
+export class LeadService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: LeadRepository,
+    private readonly taxonomy: TaxonomyService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly events: EventsService,
+    private readonly collisions: CollisionDetector,
+  ) {}
+
+  async get(ctx: RequestContext, id: string): Promise<LeadView> {
+    const row = await this.repo.findVisible(this.ds, requireUuidPath(id, 'lead'), ctx.jurisdiction);
+    if (!row) throw notFound('lead');
+    return leadView(row, ctx.jurisdiction)!;
+  }
+
+  async list(ctx: RequestContext, q: LeadListQuery): Promise<Page<LeadView>> {
+    const limit = q.limit ?? 50;
+    const graph = await this.taxonomy.graph();
+    if (q.industry && !graph.industryByCode.has(q.industry)) throw fieldError('industry', 'unknown industry');
+    if (q.segment && !graph.hasSegment(q.segment)) throw fieldError('segment', 'unknown segment');
+    const after = this.decodeListCursor(q.cursor, !!q.updatedSince);
+    const rows = await this.repo.list(
+      this.ds,
+      {
+        viewer: ctx.jurisdiction,
+        partner: ctx.partner,
+        jurisdiction: q.jurisdiction,
+        stage: q.stage,
+        industry: q.industry,
+        segment: q.segment,
+        sharing: q.sharing,
+        ownerId: q.ownerId,
+        q: q.q?.trim() || undefined,
+        updatedSince: q.updatedSince,
+      },
+      after,
+      limit,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r) => (r._key ? ['u', r._key, r.id] : ['i', null, r.id]),
+      (r) => leadView(r, ctx.jurisdiction)!,
+    );
+  }
+
+  private decodeListCursor(cursor: string | undefined, byUpdated: boolean): LeadListKey | null {
+    const v = decodeCursor(cursor, 3);
+    if (!v) return null;
+    const [mode, ts, id] = v;
+    const bad = () => fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
+    if (!isUuid(id)) throw bad();
+    if (mode === 'i' && !byUpdated) return { mode: 'id', id };
+    if (mode === 'u' && typeof ts === 'string' && !Number.isNaN(Date.parse(ts)))
+      return { mode: 'updated', ts, id };
+    throw bad();
+  }
+
+  async create(ctx: RequestContext, dto: CreateLeadDto): Promise<CreatedLead> {
+    if (dto.jurisdiction !== undefined && dto.jurisdiction !== ctx.jurisdiction) {
+      throw fieldError(
+        'jurisdiction',
+        `leads are created in the caller’s jurisdiction (${ctx.jurisdiction})`,
+      );
+    }
+    const { segments, industries } = await this.checkSegments(dto.segments);
+    const confidential = dto.confidential ?? false;
+    const codeName = dto.codeName ?? null;
+    if (confidential && !codeName) throw fieldError('codeName', 'required when confidential is true');
+    let ownerId = actorUserId(ctx);
+    if (dto.ownerId != null && dto.ownerId !== ownerId) {
+      if (roleOf(ctx) === 'officer')
+        throw forbidden('OWNER_ASSIGN_FORBIDDEN', 'Only managers assign a lead to another user');
+      ownerId = await this.checkOwner(dto.ownerId.toLowerCase(), ctx);
+    }
+    const enterpriseId = dto.investor.enterpriseId ?? null;
+    if (enterpriseId) await this.checkEnterprise(enterpriseId);
+
+    return this.ds.transaction(async (em) => {
+      const row = await this.repo.insert(em, {
+        title: dto.title,
+        investorName: dto.investor.name,
+        investorNorm: normaliseInvestorName(dto.investor.name),
+        investorUscc: dto.investor.uscc ?? null,
+        investorEnterpriseId: enterpriseId,
+        investorCountry: dto.investor.country ?? null,
+        summary: dto.summary ?? '',
+        segments,
+        industries,
+        plannedInvestmentWan: dto.plannedInvestmentWan ?? 0,
+        landNeedMu: dto.landNeedMu ?? null,
+        expectedJobs: dto.expectedJobs ?? null,
+        stage: dto.stage ?? 'lead',
+        jurisdiction: ctx.jurisdiction,
+        ownerId,
+        sharing: dto.sharing ?? 'private',
+        confidential,
+        codeName,
+        source: dto.source ?? 'other',
+        nextActionAt: dto.nextActionAt ?? null,
+        contacts: dto.contacts ?? [],
+        externalRefs: dto.externalRefs ?? [],
+      });
+      await this.audit.record(em, ctx, 'create', 'lead', row.id, diffFields({}, auditRecord(row)));
+      await this.afterWrite(em, row, 'lead.created', true);
+      const collisions = await this.collisions.detect(em, row);
+      return { ...leadView(row, ctx.jurisdiction)!, collisions };
+    });
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    ifMatch: string | undefined,
+    dto: UpdateLeadDto,
+  ): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    const expected = parseIfMatch(ifMatch);
+    const before = await this.repo.findVisible(this.ds, id, ctx.jurisdiction);
+    if (!before) throw notFound('lead');
+    this.assertCanChange(ctx, before);
+    const changes = await this.changesOf(ctx, before, dto);
+    if (before.version !== expected) throw preconditionFailed(before.version);
+    if (!Object.keys(changes).length) return leadView(before, ctx.jurisdiction)!;
+
+    return this.ds.transaction(async (em) => {
+      const after = await this.repo.updateIfVersion(em, id, expected, changes);
+      if (!after) throw preconditionFailed((await this.repo.currentVersion(em, id)) ?? expected);
+      await this.audit.record(
+        em,
+        ctx,
+        'update',
+        'lead',
+        id,
+        diffFields(auditRecord(before), auditRecord(after)),
+      );
+      const changed = Object.keys(changes) as LeadColumnKey[];
+      await this.afterWrite(
+        em,
+        after,
+        'lead.updated',
+        changed.some((k) => MATCH_INPUTS.includes(k)),
+      );
+      if (changed.some((k) => INVESTOR_INPUTS.includes(k))) await this.collisions.detect(em, after);
+      return leadView(after, ctx.jurisdiction)!;
+    });
+  }
+
+  async changeStage(
+    ctx: RequestContext,
+    id: string,
+    ifMatch: string | undefined,
+    dto: ChangeStageDto,
+  ): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
+        throw notFound('lead');
+      this.assertCanChange(ctx, before);
+      if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
+      const from = before.stage as LeadStage;
+      const to = dto.stage;
+      const check = checkTransition(from, to, {
+        resumeStage: before.resume_stage,
+        isManager: isManager(ctx),
+      });
+      if (!check.ok) {
+        throw conflict(
+          'LEAD_STAGE_TRANSITION_NOT_ALLOWED',
+          `A lead in stage ${from} cannot move to ${to}; allowed: ${check.allowed.join(', ') || 'none'}`,
+          { from, to, allowed: check.allowed },
+        );
+      }
+      const after = await this.repo.setStage(em, id, to, resumeStageAfter(from, to));
+      await this.repo.insertActivity(em, {
+        leadId: id,
+        type: 'stage_change',
+        occurredAt: null,
+        summary: dto.note?.trim() || `${from} → ${to}`,
+        authorId: actorUserId(ctx),
+        authorKeyId: ctx.actor.type === 'api_key' ? ctx.actor.id : null,
+        jurisdiction: ctx.jurisdiction,
+        fromStage: from,
+        toStage: to,
+      });
+      await this.audit.record(em, ctx, 'stage_change', 'lead', id, {
+        stage: [from, to],
+        ...(before.resume_stage !== after.resume_stage
+          ? { resumeStage: [before.resume_stage, after.resume_stage] }
+          : {}),
+      });
+      await this.events.record(em, {
+        type: 'lead.stage_changed',
+        entity: 'lead',
+        entityId: id,
+        entityVersion: after.version,
+        jurisdiction: after.jurisdiction,
+        detail: { fromStage: from, toStage: to },
+      });
+      return leadView(after, ctx.jurisdiction)!;
+    });
+  }
+
+  async listActivities(
+    ctx: RequestContext,
+    id: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ActivityViewDto>> {
+    const lead = await this.repo.findVisible(this.ds, requireUuidPath(id, 'lead'), ctx.jurisdiction);
+    if (!lead) throw notFound('lead');
+    const after = decodeCursor(cursor, 2);
+    if (after && (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0])) || !isUuid(after[1])))
+      throw fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
+    const rows = await this.repo.listActivities(
+      this.ds,
+      lead.id,
+      after ? { ts: after[0] as string, id: after[1] as string } : null,
+      limit,
+    );
+    return toPage(rows, limit, (a) => [a._key, a.id], activityView);
+  }
+
+  /** Anyone who sees the lead may add to its timeline: the partner city too, for a shared lead. */
+  async addActivity(ctx: RequestContext, id: string, dto: CreateActivityDto): Promise<ActivityViewDto> {
+    const lead = await this.repo.findVisible(this.ds, requireUuidPath(id, 'lead'), ctx.jurisdiction);
+    if (!lead) throw notFound('lead');
+    return this.ds.transaction(async (em) => {
+      const a = await this.repo.insertActivity(em, {
+        leadId: lead.id,
+        type: dto.type,
+        occurredAt: dto.occurredAt ?? null,
+        summary: dto.summary,
+        authorId: actorUserId(ctx),
+        authorKeyId: ctx.actor.type === 'api_key' ? ctx.actor.id : null,
+        jurisdiction: ctx.jurisdiction,
+      });
+      await this.audit.record(em, ctx, 'create', 'activity', a.id, {
+        leadId: [null, lead.id],
+        type: [null, a.type],
+        occurredAt: [null, new Date(a.occurred_at).toISOString()],
+        summary: [null, a.summary],
+      });
+      return activityView(a);
+    });
+  }
+
+  /** DESIGN §5: the partner reads a shared lead but never changes it; officers change their own. */
+  private assertCanChange(ctx: RequestContext, lead: LeadRow): void {
+    if (lead.jurisdiction !== ctx.jurisdiction)
+      throw forbidden(
+        'LEAD_READ_ONLY',
+        'A shared lead of the partner city is read-only (add activities instead)',
+      );
+    if (roleOf(ctx) === 'officer' && lead.owner_id !== actorUserId(ctx))
+      throw forbidden('NOT_LEAD_OWNER', 'Officers change the leads they own; ask a manager');
+  }
+
+  /** The column changes a PATCH asks for, validated against the merged record; no-ops dropped. */
+  private async changesOf(
+    ctx: RequestContext,
+    before: LeadRow,
+    dto: UpdateLeadDto,
+  ): Promise<Partial<Record<LeadColumnKey, unknown>>> {
+    if (dto.jurisdiction !== undefined && dto.jurisdiction !== before.jurisdiction)
+      throw fieldError('jurisdiction', 'a lead stays in its jurisdiction');
+    const want: Partial<Record<LeadColumnKey, unknown>> = {};
+    const put = (k: LeadColumnKey, v: unknown) => {
+      if (v !== undefined) want[k] = v;
+    };
+    put('title', dto.title);
+    if (dto.investor) {
+      put('investorName', dto.investor.name);
+      if (dto.investor.name !== undefined) put('investorNorm', normaliseInvestorName(dto.investor.name));
+      put('investorUscc', dto.investor.uscc);
+      put('investorEnterpriseId', dto.investor.enterpriseId?.toLowerCase() ?? dto.investor.enterpriseId);
+      put('investorCountry', dto.investor.country);
+    }
+    put('summary', dto.summary);
+    if (dto.segments !== undefined) {
+      const { segments, industries } = await this.checkSegments(dto.segments);
+      put('segments', segments);
+      put('industries', industries);
+    }
+    put('plannedInvestmentWan', dto.plannedInvestmentWan);
+    put('landNeedMu', dto.landNeedMu);
+    put('expectedJobs', dto.expectedJobs);
+    put('sharing', dto.sharing);
+    put('confidential', dto.confidential);
+    put('codeName', dto.codeName);
+    put('source', dto.source);
+    put('nextActionAt', dto.nextActionAt);
+    put(
+      'contacts',
+      dto.contacts?.map((c) => ({ ...c })),
+    );
+    put(
+      'externalRefs',
+      dto.externalRefs?.map((r) => ({ ...r })),
+    );
+
+    const confidential = (want.confidential as boolean | undefined) ?? before.confidential;
+    const codeName = want.codeName !== undefined ? want.codeName : before.code_name;
+    if (confidential && !codeName) throw fieldError('codeName', 'required when confidential is true');
+
+    if (dto.ownerId !== undefined) {
+      const ownerId = dto.ownerId === null ? null : dto.ownerId.toLowerCase();
+      if (ownerId !== before.owner_id) {
+        if (!isManager(ctx))
+          throw forbidden('OWNER_REASSIGN_FORBIDDEN', 'Only managers of the jurisdiction reassign a lead');
+        want.ownerId = ownerId === null ? null : await this.checkOwner(ownerId, ctx);
+      }
+    }
+    const enterpriseId = want.investorEnterpriseId as string | null | undefined;
+    if (enterpriseId && enterpriseId !== before.investor_enterprise_id)
+      await this.checkEnterprise(enterpriseId);
+
+    // Drop fields that do not change anything (no version bump for a no-op PATCH).
+    const current = this.columnsOf(before);
+    for (const k of Object.keys(want) as LeadColumnKey[]) {
+      if (JSON.stringify(normalise(current[k])) === JSON.stringify(normalise(want[k]))) delete want[k];
+    }
+    // investor_norm follows the name; alone it is not a change.
+    if (want.investorNorm !== undefined && want.investorName === undefined) delete want.investorNorm;
+    return want;
+  }
+
+  private columnsOf(r: LeadRow): Record<LeadColumnKey, unknown> {
+    return {
+      title: r.title,
+      investorName: r.investor_name,
+      investorNorm: r.investor_norm,
+      investorUscc: r.investor_uscc,
+      investorEnterpriseId: r.investor_enterprise_id,
+      investorCountry: r.investor_country,
+      summary: r.summary,
+      segments: r.segments,
+      industries: r.industries,
+      plannedInvestmentWan: r.planned_investment_wan === null ? null : Number(r.planned_investment_wan),
+      landNeedMu: r.land_need_mu === null ? null : Number(r.land_need_mu),
+      expectedJobs: r.expected_jobs,
+      ownerId: r.owner_id,
+      sharing: r.sharing,
+      confidential: r.confidential,
+      codeName: r.code_name,
+      source: r.source,
+      nextActionAt: r.next_action_at === null ? null : new Date(r.next_action_at).toISOString(),
+      contacts: r.contacts,
+      externalRefs: r.external_refs,
+    };
+  }
+
+  /** Segments must exist (400 naming `segments[i]`); industries follow from them. Cached taxonomy. */
+  private async checkSegments(input: string[]): Promise<{ segments: string[]; industries: string[] }> {
+    const graph = await this.taxonomy.graph();
+    input.forEach((s, i) => {
+      if (!graph.hasSegment(s)) throw fieldError(`segments[${i}]`, `unknown segment ${JSON.stringify(s)}`);
+    });
+    const segments = [...new Set(input)];
+    return { segments, industries: graph.industriesOf(segments) };
+  }
+
+  private async checkOwner(ownerId: string, ctx: RequestContext): Promise<string> {
+    if (!(await this.repo.isActiveUserOf(this.ds, ownerId, ctx.jurisdiction)))
+      throw fieldError('ownerId', `must be an active user of ${ctx.jurisdiction}`);
+    return ownerId;
+  }
+
+  private async checkEnterprise(id: string): Promise<void> {
+    if (!(await this.repo.enterpriseExists(this.ds, id.toLowerCase())))
+      throw fieldError('investor.enterpriseId', 'no such enterprise');
+  }
+
+  /** Domain event, and a match job when the lead's matching inputs changed (DESIGN §10, §12). */
+  private async afterWrite(
+    em: EntityManager,
+    row: LeadRow,
+    type: 'lead.created' | 'lead.updated',
+    rematch: boolean,
+  ): Promise<void> {
+    if (rematch) {
+      await this.outbox.enqueue(
+        em,
+        'match-lead',
+        { leadId: row.id, version: row.version },
+        `match-lead:${row.id}:v${row.version}`,
+      );
+    }
+    await this.events.record(em, {
+      type,
+      entity: 'lead',
+      entityId: row.id,
+      entityVersion: row.version,
+      jurisdiction: row.jurisdiction,
+    });
+  }
+}
+
+function normalise(v: unknown): unknown {
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return new Date(v).toISOString();
+  return v ?? null;
+}
