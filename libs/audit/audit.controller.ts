@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiPage } from '../common/openapi';
+import { Page } from '../common/pagination';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Access } from '../identity/access.decorator';
+import { AuditChangeDto, AuditEntryDto, AuditQuery } from './audit.dto';
+import { AuditLogRepository } from './audit-log.repository';
+
+/** The audit trail, read-only: no route changes or deletes an entry (the table refuses it too). */
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiExtraModels(AuditChangeDto)
+@Access({ roles: ['manager', 'admin'] })
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly log: AuditLogRepository) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Audit entries of records of the caller’s jurisdiction, newest first (managers and admins)',
+  })
+  @ApiPage(AuditEntryDto)
+  @ApiErrors(400, 401, 403)
+  list(@Ctx() ctx: RequestContext, @Query() q: AuditQuery): Promise<Page<AuditEntryDto>> {
+    return this.log.list(ctx, q);
+  }
+}

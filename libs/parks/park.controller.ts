@@ -1,0 +1,92 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { etag, parseIfMatch } from '../common/concurrency';
+import { Idempotent } from '../common/idempotency';
+import { ApiErrors, ApiPage } from '../common/openapi';
+import { Page } from '../common/pagination';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Access } from '../identity/access.decorator';
+import { Park } from './park';
+import { CreateParkDto, ParkDto, ParkListQuery, UpdateParkDto } from './park.dto';
+import { ParkService } from './park.service';
+
+const ETAG_HEADER = {
+  ETag: { description: 'The record version, `"<version>"`', schema: { type: 'string' } },
+};
+
+@ApiTags('base data')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('parks')
+export class ParkController {
+  constructor(private readonly parks: ParkService) {}
+
+  @Get()
+  @Access({ scopes: ['base:read'] })
+  @ApiOperation({ summary: 'List parks and carriers (all jurisdictions)' })
+  @ApiPage(ParkDto)
+  @ApiErrors(400, 401, 403)
+  list(@Ctx() ctx: RequestContext, @Query() q: ParkListQuery): Promise<Page<Park>> {
+    return this.parks.list(ctx, q);
+  }
+
+  @Get(':id')
+  @Access({ scopes: ['base:read'] })
+  @ApiOperation({ summary: 'One park; the ETag is its version' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
+  @ApiErrors(401, 403, 404)
+  async get(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<Park> {
+    return withEtag(res, await this.parks.get(ctx, id));
+  }
+
+  @Post()
+  @Idempotent()
+  @Access({ scopes: ['base:write'] })
+  @ApiOperation({ summary: 'Create a park of the caller’s jurisdiction (or a co-built one)' })
+  @ApiCreatedResponse({ type: ParkDto, headers: ETAG_HEADER })
+  @ApiErrors(400, 401, 403, 422)
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Body() dto: CreateParkDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<Park> {
+    return withEtag(res, await this.parks.create(ctx, dto));
+  }
+
+  @Patch(':id')
+  @Access({ scopes: ['base:write'] })
+  @ApiOperation({ summary: 'Change a park of the caller’s jurisdiction (If-Match required)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"' })
+  @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
+  @ApiErrors(400, 401, 403, 404, 412, 428)
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateParkDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<Park> {
+    return withEtag(res, await this.parks.update(ctx, id, parseIfMatch(ifMatch), dto));
+  }
+}
+
+function withEtag<T extends { version: number }>(res: FastifyReply, record: T): T {
+  void res.header('ETag', etag(record.version));
+  return record;
+}

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { sqlRows } from '../db/sql';
+import { escapeLike, fuzzyMatch, withFuzzyThreshold } from '../enterprises/base-data';
+import { Park, ParkRow, ParkValues, toPark } from './park';
+
+type Db = DataSource | EntityManager;
+
+const COLUMNS = `id, name, name_en, jurisdictions, co_built, target_segments, available_land_mu,
+  factory_space_sqm, incentives, version, created_at, updated_at`;
+
+const COLUMN_OF: Record<keyof ParkValues, string> = {
+  name: 'name',
+  nameEn: 'name_en',
+  jurisdictions: 'jurisdictions',
+  coBuilt: 'co_built',
+  targetSegments: 'target_segments',
+  availableLandMu: 'available_land_mu',
+  factorySpaceSqm: 'factory_space_sqm',
+  incentives: 'incentives',
+};
+
+export interface ParkFilter {
+  jurisdiction?: string;
+  segment?: string;
+  coBuilt?: boolean;
+  q?: string;
+}
+
+export type ParkKey = [id: string] | [score: number, id: string];
+
+/** Fuzzy search looks at both names (parks are often searched in English by partners). */
+const SEARCH_TEXT = `(name || ' ' || coalesce(name_en, ''))`;
+
+@Injectable()
+export class ParkRepository {
+  async find(db: Db, id: string): Promise<Park | null> {
+    const [row] = await sqlRows<ParkRow>(db, `SELECT ${COLUMNS} FROM parks WHERE id = $1`, [id]);
+    return row ? toPark(row) : null;
+  }
+
+  async version(db: Db, id: string): Promise<number | null> {
+    const [row] = await sqlRows<{ version: number }>(db, `SELECT version FROM parks WHERE id = $1`, [id]);
+    return row?.version ?? null;
+  }
+
+  async list(
+    ds: DataSource,
+    f: ParkFilter,
+    limit: number,
+    after: ParkKey | null,
+  ): Promise<{ item: Park; key: ParkKey }[]> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = ['true'];
+    if (f.jurisdiction) where.push(`jurisdictions @> ARRAY[${p(f.jurisdiction)}]::text[]`);
+    if (f.segment) where.push(`target_segments @> ARRAY[${p(f.segment)}]::text[]`);
+    if (f.coBuilt !== undefined) where.push(`co_built = ${p(f.coBuilt)}`);
+    let score = '';
+    let order = 'id';
+    if (f.q) {
+      const fuzzy = fuzzyMatch(SEARCH_TEXT, p(f.q), p(`%${escapeLike(f.q)}%`));
+      where.push(fuzzy.where);
+      score = fuzzy.score;
+      order = `${score} DESC, id`;
+      if (after) {
+        const [s, id] = after as [number, string];
+        const sp = p(s);
+        const ip = p(id);
+        where.push(`(${score} < ${sp}::real OR (${score} = ${sp}::real AND id > ${ip}::uuid))`);
+      }
+    } else if (after) {
+      where.push(`id > ${p(after[0])}::uuid`);
+    }
+    const sql = `SELECT ${COLUMNS}${score ? `, ${score} AS score` : ''} FROM parks
+        WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(limit + 1)}`;
+    type Row = ParkRow & { score?: number };
+    const rows = f.q
+      ? await withFuzzyThreshold(ds, (em) => sqlRows<Row>(em, sql, params))
+      : await sqlRows<Row>(ds, sql, params);
+    return rows.map((r) => ({ item: toPark(r), key: score ? [Number(r.score), r.id] : [r.id] }));
+  }
+
+  async insert(em: EntityManager, v: ParkValues): Promise<Park> {
+    const fields = Object.keys(COLUMN_OF) as (keyof ParkValues)[];
+    const [row] = await sqlRows<ParkRow>(
+      em,
+      `INSERT INTO parks (${fields.map((f) => COLUMN_OF[f]).join(', ')})
+       VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
+      fields.map((f) => v[f]),
+    );
+    return toPark(row);
+  }
+
+  /** Optimistic update (DESIGN §11); null when the version is stale or the park is gone. */
+  async update(
+    em: EntityManager,
+    id: string,
+    expectedVersion: number,
+    patch: Partial<ParkValues>,
+  ): Promise<Park | null> {
+    const params: unknown[] = [id, expectedVersion];
+    const sets = Object.entries(patch).map(([f, v]) => {
+      params.push(v);
+      return `${COLUMN_OF[f as keyof ParkValues]} = $${params.length}`;
+    });
+    const [row] = await sqlRows<ParkRow>(
+      em,
+      `UPDATE parks SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+        WHERE id = $1 AND version = $2 RETURNING ${COLUMNS}`,
+      params,
+    );
+    return row ? toPark(row) : null;
+  }
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, FieldChanges, diffFields } from '../audit/audit.service';
+import { preconditionFailed } from '../common/concurrency';
+import { AppError, fieldError, forbidden, notFound } from '../common/errors';
+import { DEFAULT_PAGE_SIZE, Page, decodeCursor, encodeCursor } from '../common/pagination';
+import { JURISDICTIONS, Jurisdiction, RequestContext } from '../common/request-context';
+import { isUuid, requireUuidPath } from '../common/uuid';
+import { throwIfInvalid, unique, unknownSegments } from '../enterprises/base-data';
+import { OutboxService } from '../outbox/outbox.service';
+import { TaxonomyService } from '../taxonomy/taxonomy.service';
+import { PARK_FIELDS, Park, ParkValues } from './park';
+import { CreateParkDto, ParkListQuery, UpdateParkDto } from './park.dto';
+import { ParkFilter, ParkKey, ParkRepository } from './park.repository';
+
+/**
+ * Parks and carriers of the shared base data (DESIGN §4–5, §9): everyone reads them; a park is
+ * changed by its own jurisdiction, the co-built park by either. Every change writes an audit
+ * entry and a `rematch-affected` job in the same transaction.
+ */
+@Injectable()
+export class ParkService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: ParkRepository,
+    private readonly taxonomy: TaxonomyService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async list(_ctx: RequestContext, q: ParkListQuery): Promise<Page<Park>> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const filter: ParkFilter = { jurisdiction: q.jurisdiction, coBuilt: q.coBuilt, q: q.q };
+    if (q.segment !== undefined) {
+      if (!(await this.taxonomy.graph()).hasSegment(q.segment))
+        throw fieldError('segment', `unknown segment ${q.segment}`);
+      filter.segment = q.segment;
+    }
+    const after = parseKey(decodeCursor(q.cursor, q.q ? 2 : 1));
+    const rows = await this.repo.list(this.ds, filter, limit, after);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return {
+      items: page.map((r) => r.item),
+      nextCursor: more ? encodeCursor(page[page.length - 1].key) : null,
+    };
+  }
+
+  async get(_ctx: RequestContext, id: string): Promise<Park> {
+    const found = await this.repo.find(this.ds, requireUuidPath(id, 'park'));
+    if (!found) throw notFound('park');
+    return found;
+  }
+
+  async create(ctx: RequestContext, dto: CreateParkDto): Promise<Park> {
+    const jurisdictions = sortJurisdictions(
+      dto.jurisdictions ?? (dto.coBuilt ? [...JURISDICTIONS] : [ctx.jurisdiction]),
+    );
+    const values: ParkValues = {
+      name: dto.name,
+      nameEn: dto.nameEn ?? null,
+      jurisdictions,
+      coBuilt: dto.coBuilt ?? jurisdictions.length === 2,
+      targetSegments: unique(dto.targetSegments ?? []),
+      availableLandMu: dto.availableLandMu ?? null,
+      factorySpaceSqm: dto.factorySpaceSqm ?? null,
+      incentives: dto.incentives ?? null,
+    };
+    await this.checkValues(ctx, values);
+    return this.ds.transaction(async (em) => {
+      const created = await this.repo.insert(em, values);
+      await this.afterChange(em, ctx, 'create', created, diffFields({}, pick(created), [...PARK_FIELDS]));
+      return created;
+    });
+  }
+
+  async update(ctx: RequestContext, id: string, expectedVersion: number, dto: UpdateParkDto): Promise<Park> {
+    const current = await this.get(ctx, id);
+    if (!current.jurisdictions.includes(ctx.jurisdiction)) {
+      throw forbidden(
+        'NOT_YOUR_JURISDICTION',
+        `This park belongs to ${current.jurisdictions.join(', ')}; only its own jurisdiction may change it`,
+      );
+    }
+    const patch: Partial<ParkValues> = {};
+    if (dto.name !== undefined) patch.name = dto.name;
+    if (dto.nameEn !== undefined) patch.nameEn = dto.nameEn;
+    if (dto.jurisdictions !== undefined) patch.jurisdictions = sortJurisdictions(dto.jurisdictions);
+    if (dto.coBuilt !== undefined) patch.coBuilt = dto.coBuilt;
+    else if (patch.jurisdictions) patch.coBuilt = patch.jurisdictions.length === 2;
+    if (dto.targetSegments !== undefined) patch.targetSegments = unique(dto.targetSegments);
+    if (dto.availableLandMu !== undefined) patch.availableLandMu = dto.availableLandMu;
+    if (dto.factorySpaceSqm !== undefined) patch.factorySpaceSqm = dto.factorySpaceSqm;
+    if (dto.incentives !== undefined) patch.incentives = dto.incentives;
+    await this.checkValues(ctx, { ...pick(current), ...patch } as ParkValues);
+    if (current.version !== expectedVersion) throw preconditionFailed(current.version);
+    const changes = diffFields(pick(current), { ...pick(current), ...patch }, Object.keys(patch));
+    if (!Object.keys(changes).length) return current;
+    const changed = Object.fromEntries(
+      Object.keys(changes).map((f) => [f, patch[f as keyof ParkValues]]),
+    ) as Partial<ParkValues>;
+    return this.ds.transaction(async (em) => {
+      const updated = await this.repo.update(em, current.id, expectedVersion, changed);
+      if (!updated) throw await this.staleOrGone(em, current.id);
+      await this.afterChange(em, ctx, 'update', updated, changes);
+      return updated;
+    });
+  }
+
+  /** Rules on the whole record: the caller stays one of its jurisdictions; co-built ⇔ both. */
+  private async checkValues(ctx: RequestContext, v: ParkValues): Promise<void> {
+    const errors = unknownSegments(await this.taxonomy.graph(), v.targetSegments, 'targetSegments');
+    if (!v.jurisdictions.includes(ctx.jurisdiction)) {
+      errors.push({
+        field: 'jurisdictions',
+        message: `must include the caller’s jurisdiction (${ctx.jurisdiction})`,
+      });
+    } else if (v.coBuilt !== (v.jurisdictions.length === 2)) {
+      errors.push({
+        field: 'coBuilt',
+        message: 'a co-built park names both jurisdictions; any other park names exactly one',
+      });
+    }
+    throwIfInvalid(errors);
+  }
+
+  private async staleOrGone(em: EntityManager, id: string): Promise<AppError> {
+    const version = await this.repo.version(em, id);
+    return version === null ? notFound('park') : preconditionFailed(version);
+  }
+
+  private async afterChange(
+    em: EntityManager,
+    ctx: RequestContext,
+    action: 'create' | 'update',
+    park: Park,
+    changes: FieldChanges,
+  ): Promise<void> {
+    // The caller is always one of the park's jurisdictions here; the audit reader also shows a
+    // co-built park's entries to the other jurisdiction.
+    await this.audit.record(em, ctx, action, 'park', park.id, changes, ctx.jurisdiction);
+    await this.outbox.enqueue(
+      em,
+      'rematch-affected',
+      { entity: 'park', id: park.id, version: park.version },
+      `rematch-affected:park:${park.id}:v${park.version}`,
+    );
+  }
+}
+
+function sortJurisdictions(js: readonly Jurisdiction[]): Jurisdiction[] {
+  return JURISDICTIONS.filter((j) => js.includes(j));
+}
+
+function pick(p: ParkValues): Record<string, unknown> {
+  return Object.fromEntries(PARK_FIELDS.map((f) => [f, p[f]]));
+}
+
+function parseKey(values: unknown[] | null): ParkKey | null {
+  if (!values) return null;
+  const ok =
+    values.length === 1
+      ? isUuid(values[0])
+      : typeof values[0] === 'number' && Number.isFinite(values[0]) && isUuid(values[1]);
+  if (!ok) throw fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
+  return values as ParkKey;
+}

@@ -1,0 +1,63 @@
+import type { Jurisdiction } from '../common/request-context';
+import { num } from '../enterprises/base-data';
+
+/** A park or carrier of the shared base data (DESIGN §4, §9), as the API shows it. */
+export interface Park {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  jurisdictions: Jurisdiction[];
+  coBuilt: boolean;
+  targetSegments: string[];
+  availableLandMu: number | null;
+  factorySpaceSqm: number | null;
+  incentives: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const PARK_FIELDS = [
+  'name',
+  'nameEn',
+  'jurisdictions',
+  'coBuilt',
+  'targetSegments',
+  'availableLandMu',
+  'factorySpaceSqm',
+  'incentives',
+] as const;
+export type ParkField = (typeof PARK_FIELDS)[number];
+export type ParkValues = Pick<Park, ParkField>;
+
+export interface ParkRow {
+  id: string;
+  name: string;
+  name_en: string | null;
+  jurisdictions: Jurisdiction[];
+  co_built: boolean;
+  target_segments: string[];
+  available_land_mu: string | null;
+  factory_space_sqm: string | null;
+  incentives: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toPark(r: ParkRow): Park {
+  return {
+    id: r.id,
+    name: r.name,
+    nameEn: r.name_en,
+    jurisdictions: r.jurisdictions,
+    coBuilt: r.co_built,
+    targetSegments: r.target_segments,
+    availableLandMu: num(r.available_land_mu),
+    factorySpaceSqm: num(r.factory_space_sqm),
+    incentives: r.incentives,
+    version: r.version,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}

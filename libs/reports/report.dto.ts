@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { JURISDICTIONS } from '../common/request-context';
+import type { Jurisdiction } from '../common/request-context';
+
+export const GROUP_KEYS = ['jurisdiction', 'industry', 'stage'] as const;
+export type GroupKey = (typeof GROUP_KEYS)[number];
+
+/** Lead stages in pipeline order (DESIGN §6), for sorting groups. */
+export const STAGE_ORDER = [
+  'lead',
+  'contacted',
+  'visited',
+  'negotiating',
+  'signed',
+  'registered',
+  'started',
+  'operating',
+  'on_hold',
+  'lost',
+] as const;
+
+/** `a,b` or repeated `?groupBy=a&groupBy=b` → ['a', 'b']. */
+const CommaList = () =>
+  Transform(({ value }) => {
+    const parts = (Array.isArray(value) ? value : [value]).flatMap((v) =>
+      typeof v === 'string' ? v.split(',') : [v],
+    );
+    return parts.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+  });
+
+export class PipelineQuery {
+  @ApiPropertyOptional({
+    type: String,
+    example: 'jurisdiction,industry,stage',
+    description: 'comma-separated subset of jurisdiction, industry, stage (empty: totals only)',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ArrayUnique({ message: 'groupBy names a key twice' })
+  @IsIn(GROUP_KEYS as unknown as string[], {
+    each: true,
+    message: 'groupBy keys: jurisdiction, industry, stage',
+  })
+  groupBy?: GroupKey[];
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS, description: 'only leads owned by this jurisdiction' })
+  @IsOptional()
+  @IsIn(JURISDICTIONS as unknown as string[])
+  jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({ example: 'nev', description: 'only leads of this industry' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  industry?: string;
+
+  @ApiPropertyOptional({ enum: STAGE_ORDER })
+  @IsOptional()
+  @IsIn(STAGE_ORDER as unknown as string[])
+  stage?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only leads this user owns' })
+  @IsOptional()
+  @IsUUID('all', { message: 'ownerId must be a UUID' })
+  ownerId?: string;
+}
+
+export class PipelineGroupDto {
+  @ApiPropertyOptional({ enum: JURISDICTIONS }) jurisdiction?: Jurisdiction;
+  @ApiPropertyOptional({ example: 'nev' }) industry?: string;
+  @ApiPropertyOptional({ enum: STAGE_ORDER }) stage?: string;
+  @ApiProperty({ example: 12 }) leads: number;
+  @ApiProperty({ example: 150000, description: 'sum of plannedInvestmentWan, 万元' })
+  plannedInvestmentWan: number;
+}
+
+export class PipelineTotalsDto {
+  @ApiProperty({ description: 'each visible lead once' }) leads: number;
+  @ApiProperty({ description: '万元; each visible lead once' }) plannedInvestmentWan: number;
+}
+
+export class PipelineReportDto {
+  @ApiProperty({ enum: GROUP_KEYS, isArray: true }) groupBy: GroupKey[];
+  @ApiProperty({ type: [PipelineGroupDto] }) groups: PipelineGroupDto[];
+  @ApiProperty({ type: PipelineTotalsDto }) totals: PipelineTotalsDto;
+  @ApiPropertyOptional({ description: 'how multi-industry leads are counted, when grouping by industry' })
+  note?: string;
+}
+
+export class SummaryQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only matches and collisions of leads this user owns' })
+  @IsOptional()
+  @IsUUID('all', { message: 'ownerId must be a UUID' })
+  ownerId?: string;
+}
+
+export class MatchCountsDto {
+  @ApiProperty() proposed: number;
+  @ApiProperty() accepted: number;
+  @ApiProperty() rejected: number;
+}
+
+export class CollisionCountsDto {
+  @ApiProperty() open: number;
+}
+
+export class SummaryDto {
+  @ApiProperty({ type: MatchCountsDto, description: 'matches of leads of the caller’s jurisdiction' })
+  matches: MatchCountsDto;
+  @ApiProperty({ type: CollisionCountsDto, description: 'collisions involving the caller’s jurisdiction' })
+  collisions: CollisionCountsDto;
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Jurisdiction } from '../common/request-context';
+import { sqlRows } from '../db/sql';
+import { GroupKey, STAGE_ORDER } from './report.dto';
+
+export interface PipelineFilter {
+  /** The caller's jurisdiction: it sees its own leads and the partner's shared ones (DESIGN §5). */
+  viewer: string;
+  jurisdiction?: string;
+  industry?: string;
+  stage?: string;
+  ownerId?: string;
+}
+
+export interface PipelineRow {
+  jurisdiction?: Jurisdiction;
+  industry?: string;
+  stage?: string;
+  leads: number;
+  plannedInvestmentWan: number;
+}
+
+const GROUP_EXPR: Record<GroupKey, { select: string; order: string }> = {
+  jurisdiction: { select: 'l.jurisdiction', order: 'l.jurisdiction' },
+  industry: { select: 'ind.industry', order: 'ind.industry' },
+  // constants, not input: safe to inline
+  stage: {
+    select: 'l.stage',
+    order: `array_position(ARRAY[${STAGE_ORDER.map((s) => `'${s}'`).join(',')}], l.stage)`,
+  },
+};
+
+/** Aggregates over leads for the pipeline report and the dashboard. */
+@Injectable()
+export class ReportRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * Counts and planned investment per group. Grouping by industry unnests `leads.industries`, so
+   * a lead of several industries counts once in each; the totals count every lead once.
+   */
+  async pipeline(
+    f: PipelineFilter,
+    groupBy: GroupKey[],
+  ): Promise<{ groups: PipelineRow[]; totals: { leads: number; plannedInvestmentWan: number } }> {
+    const params: unknown[] = [f.viewer];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [`(l.jurisdiction = $1 OR l.sharing = 'shared')`];
+    if (f.jurisdiction) where.push(`l.jurisdiction = ${p(f.jurisdiction)}`);
+    if (f.stage) where.push(`l.stage = ${p(f.stage)}`);
+    if (f.ownerId) where.push(`l.owner_id = ${p(f.ownerId)}::uuid`);
+    const industryParam = f.industry ? p(f.industry) : null;
+    if (industryParam) where.push(`l.industries @> ARRAY[${industryParam}]::text[]`);
+    const byIndustry = groupBy.includes('industry');
+    const groupWhere = [...where];
+    if (byIndustry && industryParam) groupWhere.push(`ind.industry = ${industryParam}`);
+
+    const selects = groupBy.map((k) => `${GROUP_EXPR[k].select} AS "${k}"`);
+    const groupSql = `
+      SELECT ${[...selects, 'count(*)::int AS leads', 'coalesce(sum(l.planned_investment_wan), 0)::text AS wan'].join(', ')}
+        FROM leads l ${byIndustry ? 'CROSS JOIN LATERAL unnest(l.industries) AS ind(industry)' : ''}
+       WHERE ${groupWhere.join(' AND ')}
+       ${groupBy.length ? `GROUP BY ${groupBy.map((k) => GROUP_EXPR[k].select).join(', ')}` : ''}
+       ${groupBy.length ? `ORDER BY ${groupBy.map((k) => GROUP_EXPR[k].order).join(', ')}` : ''}`;
+    const totalsSql = `
+      SELECT count(*)::int AS leads, coalesce(sum(l.planned_investment_wan), 0)::text AS wan
+        FROM leads l WHERE ${where.join(' AND ')}`;
+    const [groups, [totals]] = await Promise.all([
+      sqlRows<Record<string, unknown> & { leads: number; wan: string }>(this.ds, groupSql, params),
+      sqlRows<{ leads: number; wan: string }>(this.ds, totalsSql, params),
+    ]);
+    return {
+      groups: groups
+        .filter((g) => !(groupBy.length === 0 && g.leads === 0))
+        .map((g) => {
+          const row: PipelineRow = { leads: g.leads, plannedInvestmentWan: Number(g.wan) };
+          for (const k of groupBy) (row as unknown as Record<string, unknown>)[k] = g[k];
+          return row;
+        }),
+      totals: { leads: totals.leads, plannedInvestmentWan: Number(totals.wan) },
+    };
+  }
+
+  async matchCounts(viewer: string, ownerId?: string): Promise<Record<string, number>> {
+    const rows = await sqlRows<{ status: string; n: number }>(
+      this.ds,
+      `SELECT m.status, count(*)::int AS n
+         FROM matches m JOIN leads l ON l.id = m.lead_id
+        WHERE l.jurisdiction = $1 AND ($2::uuid IS NULL OR l.owner_id = $2)
+        GROUP BY m.status`,
+      [viewer, ownerId ?? null],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async openCollisions(viewer: string, ownerId?: string): Promise<number> {
+    const [row] = await sqlRows<{ n: number }>(
+      this.ds,
+      `SELECT count(*)::int AS n FROM collisions c
+        WHERE c.status = 'open' AND $1 = ANY (c.jurisdictions)
+          AND ($2::uuid IS NULL OR EXISTS (
+                SELECT 1 FROM leads l WHERE l.id = ANY (c.lead_ids) AND l.jurisdiction = $1 AND l.owner_id = $2))`,
+      [viewer, ownerId ?? null],
+    );
+    return row.n;
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { fieldError } from '../common/errors';
+import { RequestContext } from '../common/request-context';
+import { TaxonomyService } from '../taxonomy/taxonomy.service';
+import { PipelineQuery, PipelineReportDto, SummaryDto, SummaryQuery } from './report.dto';
+import { ReportRepository } from './report.repository';
+
+export const MULTI_INDUSTRY_NOTE =
+  'Grouped by industry: a lead of several industries is counted once in each of its industries, ' +
+  'so the groups may add up to more than the totals; totals count each lead once.';
+
+/** Reports for the joint meeting and the dashboard; every figure respects lead visibility (DESIGN §5). */
+@Injectable()
+export class ReportService {
+  constructor(
+    private readonly repo: ReportRepository,
+    private readonly taxonomy: TaxonomyService,
+  ) {}
+
+  async pipeline(ctx: RequestContext, q: PipelineQuery): Promise<PipelineReportDto> {
+    const groupBy = q.groupBy ?? [];
+    if (q.industry !== undefined && !(await this.taxonomy.graph()).industryByCode.has(q.industry)) {
+      throw fieldError('industry', `unknown industry ${q.industry}`);
+    }
+    const { groups, totals } = await this.repo.pipeline(
+      {
+        viewer: ctx.jurisdiction,
+        jurisdiction: q.jurisdiction,
+        industry: q.industry,
+        stage: q.stage,
+        ownerId: q.ownerId?.toLowerCase(),
+      },
+      groupBy,
+    );
+    const report: PipelineReportDto = { groupBy, groups, totals };
+    if (groupBy.includes('industry')) report.note = MULTI_INDUSTRY_NOTE;
+    return report;
+  }
+
+  async summary(ctx: RequestContext, q: SummaryQuery): Promise<SummaryDto> {
+    const ownerId = q.ownerId?.toLowerCase();
+    const [matches, open] = await Promise.all([
+      this.repo.matchCounts(ctx.jurisdiction, ownerId),
+      this.repo.openCollisions(ctx.jurisdiction, ownerId),
+    ]);
+    return {
+      matches: {
+        proposed: matches.proposed ?? 0,
+        accepted: matches.accepted ?? 0,
+        rejected: matches.rejected ?? 0,
+      },
+      collisions: { open },
+    };
+  }
+}
