@@ -13,6 +13,7 @@ import {
 import { jobsProcessed } from '../../../libs/platform/metrics';
 import { bullConnection } from '../../../libs/platform/redis';
 import { JOB_HANDLERS } from './handlers';
+import { webhookRetryDelay } from '../../../libs/webhooks/retry-policy';
 
 /** Per-queue concurrency; matching is CPU- and database-bound, webhooks wait on the network. */
 export function queueConcurrency(config: AppConfig): Record<QueueName, number> {
@@ -76,7 +77,8 @@ export class JobRunner {
 
 /**
  * Webhook back-off: 30 s doubling to a 6 h cap; 20 attempts span more than 24 h (DESIGN §11).
+ * The base comes from WEBHOOK_RETRY_BASE_MS when set (tests), see libs/webhooks/retry-policy.ts.
  */
 export function webhookBackoff(attemptsMade: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attemptsMade - 1), 6 * 3600_000);
+  return webhookRetryDelay(attemptsMade);
 }

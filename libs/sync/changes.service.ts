@@ -1,0 +1,175 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { fieldError } from '../common/errors';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import type { RequestContext } from '../common/request-context';
+import { sqlRows } from '../db/sql';
+import { feedLag } from '../platform/metrics';
+import { renderCurrent, refKey } from './entity-loader';
+import { FEED_ENTITIES, FeedEntity } from './entity-views';
+
+export const FEED_DEFAULT_LIMIT = 100;
+export const FEED_MAX_LIMIT = 1000;
+
+export interface Change {
+  cursor: string;
+  entity: FeedEntity;
+  id: string;
+  op: 'upsert' | 'delete';
+  version: number;
+  data: object | null;
+}
+
+export interface ChangesPage {
+  changes: Change[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+interface LogRow {
+  seq: string;
+  xid: string;
+  entity: FeedEntity;
+  entity_id: string;
+  op: 'upsert' | 'delete';
+  version: number;
+  jurisdictions: string[];
+}
+
+const START: [string, string] = ['0', '0'];
+
+export function encodeFeedCursor(xid: string, seq: string): string {
+  return encodeCursor([xid, seq]);
+}
+
+/** Decodes an opaque feed cursor; absent → the start of the feed; malformed → 400 naming `cursor`. */
+export function decodeFeedCursor(cursor: string | undefined): [string, string] {
+  const values = decodeCursor(cursor, 2);
+  if (!values) return START;
+  const [xid, seq] = values;
+  if (
+    typeof xid !== 'string' ||
+    typeof seq !== 'string' ||
+    !/^\d{1,20}$/.test(xid) ||
+    !/^\d{1,19}$/.test(seq)
+  ) {
+    throw fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
+  }
+  return [xid, seq];
+}
+
+/** Parses `entities=lead,match`; unknown names → 400 naming `entities`. */
+export function parseEntities(raw: string | undefined): FeedEntity[] | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const list = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = list.filter((e) => !(FEED_ENTITIES as readonly string[]).includes(e));
+  if (unknown.length) {
+    throw fieldError('entities', `unknown entity ${unknown.join(', ')}; use ${FEED_ENTITIES.join(', ')}`);
+  }
+  return list as FeedEntity[];
+}
+
+/**
+ * The changes feed (DESIGN §11).
+ *
+ * Order and completeness: the change log is stamped by trigger with the writer's transaction id
+ * and read in (xid, seq) order, but only below `pg_snapshot_xmin(pg_current_snapshot())`, the
+ * oldest transaction still running, evaluated in the SAME statement that reads the rows. Every
+ * xid below that bound has either committed (its rows are visible to this statement) or aborted
+ * (its rows never will be), and every transaction that has not yet written will get a larger xid,
+ * so nothing can later appear behind a cursor already handed out. A transaction that stays open
+ * holds the feed back at its xid (feed lag) instead of letting its changes be skipped.
+ *
+ * Versions and data: there is one entry per logged version; `data` is the CURRENT row as the
+ * caller may see it now (it can be newer than `version`; the latest entry for an id always carries
+ * the data of that version or later). Changes the caller may not see (a private lead of the other
+ * jurisdiction and its matches) are left out entirely; the cursor still moves past them. An
+ * `upsert` whose record has since been deleted carries `data: null`; its `delete` entry follows.
+ */
+@Injectable()
+export class ChangesService implements OnModuleInit, OnModuleDestroy {
+  private lagTimer: NodeJS.Timeout | null = null;
+  private lagMeasuredAt = 0;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  onModuleInit(): void {
+    // Keep the gauge fresh for /metrics even when nobody reads the feed.
+    this.lagTimer = setInterval(() => void this.measureLag().catch(() => undefined), 15_000);
+    this.lagTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+  }
+
+  async read(
+    ctx: RequestContext,
+    opts: { cursor?: string; limit?: number; entities?: string },
+  ): Promise<ChangesPage> {
+    const [xid, seq] = decodeFeedCursor(opts.cursor);
+    const limit = opts.limit ?? FEED_DEFAULT_LIMIT;
+    const entities = parseEntities(opts.entities);
+    const rows = await sqlRows<LogRow>(
+      this.ds,
+      `SELECT c.seq::text AS seq, c.xid::text AS xid, c.entity, c.entity_id, c.op, c.version, c.jurisdictions
+         FROM change_log c
+        WHERE c.xid < pg_snapshot_xmin(pg_current_snapshot())
+          AND (c.xid, c.seq) > ($1::xid8, $2::bigint)
+          AND ($3::text[] IS NULL OR c.entity = ANY($3::text[]))
+        ORDER BY c.xid, c.seq
+        LIMIT $4`,
+      [xid, seq, entities, limit + 1],
+    );
+    const hasMore = rows.length > limit;
+    const page = hasMore ? rows.slice(0, limit) : rows;
+    const rendered = await renderCurrent(
+      this.ds,
+      ctx.jurisdiction,
+      page.map((r) => ({ entity: r.entity, id: r.entity_id, jurisdictions: r.jurisdictions })),
+    );
+    const changes: Change[] = [];
+    for (const r of page) {
+      const view = rendered.get(refKey(r.entity, r.entity_id));
+      if (!view?.visible) continue;
+      changes.push({
+        cursor: encodeFeedCursor(r.xid, r.seq),
+        entity: r.entity,
+        id: r.entity_id,
+        op: r.op,
+        version: r.version,
+        data: r.op === 'delete' ? null : view.data,
+      });
+    }
+    const last = page[page.length - 1];
+    if (Date.now() - this.lagMeasuredAt > 1_000) void this.measureLag().catch(() => undefined);
+    return {
+      changes,
+      nextCursor: last ? encodeFeedCursor(last.xid, last.seq) : encodeFeedCursor(xid, seq),
+      hasMore,
+    };
+  }
+
+  /**
+   * Feed lag: how long the oldest committed change has been held back because an older
+   * transaction is still open (0 when nothing waits).
+   */
+  async measureLag(): Promise<number> {
+    this.lagMeasuredAt = Date.now();
+    const [row] = await sqlRows<{ lag: number }>(
+      this.ds,
+      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(changed_at)), 0)::float AS lag
+         FROM change_log WHERE xid >= pg_snapshot_xmin(pg_current_snapshot())`,
+    );
+    feedLag.set(row.lag);
+    return row.lag;
+  }
+}

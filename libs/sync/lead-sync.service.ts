@@ -1,0 +1,393 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type { FieldChanges } from '../audit/audit.service';
+import type { RequestContext } from '../common/request-context';
+import { sqlRows } from '../db/sql';
+import { DomainEvent, EventsService } from '../events/events.service';
+import { checkTransition, isLeadStage, resumeStageAfter } from '../leads/lead-stage';
+import type { LeadRow } from '../leads/lead-view';
+import { OutboxService } from '../outbox/outbox.service';
+import { TaxonomyService } from '../taxonomy/taxonomy.service';
+import { ExternalRef, LeadValues, checkLeadItem, isInitialStage } from './item-validation';
+import { ItemResult, actorColumns, isRetryable, refKeyOf, same } from './sync-results';
+
+/** Columns an item sets, with the API field name used in audit entries. */
+const LEAD_COLUMNS: [keyof LeadValues, string][] = [
+  ['title', 'title'],
+  ['investor_name', 'investor.name'],
+  ['investor_norm', 'investorNorm'],
+  ['investor_uscc', 'investor.uscc'],
+  ['investor_enterprise_id', 'investor.enterpriseId'],
+  ['investor_country', 'investor.country'],
+  ['summary', 'summary'],
+  ['segments', 'segments'],
+  ['industries', 'industries'],
+  ['planned_investment_wan', 'plannedInvestmentWan'],
+  ['land_need_mu', 'landNeedMu'],
+  ['expected_jobs', 'expectedJobs'],
+  ['stage', 'stage'],
+  ['sharing', 'sharing'],
+  ['confidential', 'confidential'],
+  ['code_name', 'codeName'],
+  ['source', 'source'],
+  ['next_action_at', 'nextActionAt'],
+  ['contacts', 'contacts'],
+];
+
+/** The stored row in the same normal form as validated item values. */
+function storedValues(row: LeadRow): LeadValues {
+  const n = (v: string | number | null) => (v === null || v === undefined ? null : Number(v));
+  return {
+    title: row.title,
+    investor_name: row.investor_name,
+    investor_norm: row.investor_norm,
+    investor_uscc: row.investor_uscc,
+    investor_enterprise_id: row.investor_enterprise_id,
+    investor_country: row.investor_country,
+    summary: row.summary,
+    segments: row.segments,
+    industries: row.industries,
+    planned_investment_wan: n(row.planned_investment_wan) ?? 0,
+    land_need_mu: n(row.land_need_mu),
+    expected_jobs: row.expected_jobs,
+    stage: row.stage,
+    sharing: row.sharing,
+    confidential: row.confidential,
+    code_name: row.code_name,
+    source: row.source,
+    next_action_at: row.next_action_at === null ? null : new Date(row.next_action_at).toISOString(),
+    contacts: row.contacts ?? [],
+  };
+}
+
+function diff(before: LeadValues | null, after: LeadValues): FieldChanges {
+  const out: FieldChanges = {};
+  for (const [col, field] of LEAD_COLUMNS) {
+    if (col === 'investor_norm' || col === 'industries') continue; // derived
+    if (!before || !same(before[col], after[col])) out[field] = [before ? before[col] : null, after[col]];
+  }
+  return out;
+}
+
+const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text, investor_uscc text,
+  investor_enterprise_id uuid, investor_country text, summary text, segments text[], industries text[],
+  planned_investment_wan numeric, land_need_mu numeric, expected_jobs int, stage text, resume_stage text,
+  sharing text, confidential boolean, code_name text, source text, next_action_at timestamptz,
+  contacts jsonb, external_refs jsonb)`;
+
+interface Pending {
+  index: number;
+  ref: ExternalRef;
+  values: LeadValues;
+  newId: string;
+}
+
+/**
+ * Bulk upsert of leads by external reference (DESIGN §11, issue 5): validate every item in JS,
+ * then a fixed number of set-based statements in one transaction, whatever the batch size:
+ * claim refs, lock the existing leads, one INSERT … SELECT FROM jsonb_to_recordset, one UPDATE …
+ * FROM jsonb_to_recordset, and set-based audit, activity, outbox and domain-event inserts.
+ * `unchanged` items write nothing (no version, no audit, no change-log entry).
+ */
+@Injectable()
+export class LeadSyncService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly taxonomy: TaxonomyService,
+    private readonly outbox: OutboxService,
+    private readonly events: EventsService,
+  ) {}
+
+  async upsert(ctx: RequestContext, items: unknown[]): Promise<ItemResult[]> {
+    const graph = await this.taxonomy.graph();
+    const results: ItemResult[] = new Array(items.length);
+    const pending: Pending[] = [];
+    const seen = new Set<string>();
+    items.forEach((raw, index) => {
+      const c = checkLeadItem(raw, graph);
+      if (!c.ok) {
+        results[index] = { index, externalRef: c.externalRef, status: 'error', errors: c.errors };
+        return;
+      }
+      const key = refKeyOf(c.externalRef!);
+      if (seen.has(key)) {
+        results[index] = {
+          index,
+          externalRef: c.externalRef,
+          status: 'error',
+          errors: [{ field: 'externalRef', message: 'appears more than once in this request' }],
+        };
+        return;
+      }
+      seen.add(key);
+      pending.push({ index, ref: c.externalRef!, values: c.values, newId: randomUUID() });
+    });
+
+    // investor.enterpriseId must name an existing enterprise (one query for the batch).
+    const enterpriseIds = [...new Set(pending.map((p) => p.values.investor_enterprise_id).filter(Boolean))];
+    if (enterpriseIds.length) {
+      const found = new Set(
+        (
+          await sqlRows<{ id: string }>(
+            this.ds,
+            `SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+            [enterpriseIds],
+          )
+        ).map((r) => r.id),
+      );
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const p = pending[i];
+        if (p.values.investor_enterprise_id && !found.has(p.values.investor_enterprise_id)) {
+          results[p.index] = {
+            index: p.index,
+            externalRef: p.ref,
+            status: 'error',
+            errors: [{ field: 'investor.enterpriseId', message: 'no such enterprise' }],
+          };
+          pending.splice(i, 1);
+        }
+      }
+    }
+
+    if (pending.length) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const written = await this.ds.transaction((em) => this.write(em, ctx, pending));
+          for (const r of written) results[r.index] = r;
+          break;
+        } catch (e) {
+          if (attempt >= 4 || !isRetryable(e)) throw e;
+        }
+      }
+    }
+    return results;
+  }
+
+  private async write(em: EntityManager, ctx: RequestContext, pending: Pending[]): Promise<ItemResult[]> {
+    const out: ItemResult[] = [];
+    // 1. Claim the refs not yet known. A concurrent batch claiming the same ref waits here until
+    //    we commit, then sees ours: two creates of one ref cannot both happen.
+    const sorted = [...pending].sort((a, b) => (refKeyOf(a.ref) < refKeyOf(b.ref) ? -1 : 1));
+    const claimed = await sqlRows<{ entity_id: string }>(
+      em,
+      `INSERT INTO external_ref_index (entity, system, external_id, jurisdiction, entity_id)
+       SELECT 'lead', s, x, $4, id FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS t(s, x, id, n)
+        ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING entity_id`,
+      [
+        sorted.map((p) => p.ref.system),
+        sorted.map((p) => p.ref.id),
+        sorted.map((p) => p.newId),
+        ctx.jurisdiction,
+      ],
+    );
+    const claimedIds = new Set(claimed.map((r) => r.entity_id));
+    const creates = pending.filter((p) => claimedIds.has(p.newId));
+    const others = pending.filter((p) => !claimedIds.has(p.newId));
+
+    // 2. Lock the existing leads the other items name, in id order.
+    const existing = others.length
+      ? await sqlRows<LeadRow & { ref_system: string; ref_id: string }>(
+          em,
+          `SELECT l.*, x.system AS ref_system, x.external_id AS ref_id
+             FROM external_ref_index x JOIN leads l ON l.id = x.entity_id
+            WHERE x.entity = 'lead'
+              AND (x.system, x.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+            ORDER BY l.id FOR UPDATE OF l`,
+          [others.map((p) => p.ref.system), others.map((p) => p.ref.id)],
+        )
+      : [];
+    const byRef = new Map(existing.map((r) => [refKeyOf({ system: r.ref_system, id: r.ref_id }), r]));
+
+    const inserts: Record<string, unknown>[] = [];
+    const updates: Record<string, unknown>[] = [];
+    const audits: {
+      action: string;
+      id: string;
+      changes: Record<string, { before: unknown; after: unknown }>;
+    }[] = [];
+    const stageChanges: { id: string; from: string; to: string }[] = [];
+    const events: DomainEvent[] = [];
+    const rejectedClaims: string[] = [];
+    const versions = new Map<string, number>();
+
+    for (const p of creates) {
+      if (!isInitialStage(p.values.stage)) {
+        out.push({
+          index: p.index,
+          externalRef: p.ref,
+          status: 'error',
+          errors: [{ field: 'stage', message: `a new lead cannot start ${p.values.stage}` }],
+        });
+        rejectedClaims.push(p.newId);
+        continue;
+      }
+      inserts.push({ id: p.newId, ...p.values, resume_stage: null, external_refs: [p.ref] });
+      audits.push({ action: 'create', id: p.newId, changes: toJson(diff(null, p.values)) });
+      events.push({
+        type: 'lead.created',
+        entity: 'lead',
+        entityId: p.newId,
+        entityVersion: 1,
+        jurisdiction: ctx.jurisdiction,
+      });
+      versions.set(p.newId, 1);
+      out.push({ index: p.index, externalRef: p.ref, id: p.newId, status: 'created' });
+    }
+
+    for (const p of others) {
+      const row = byRef.get(refKeyOf(p.ref));
+      if (!row) {
+        out.push({
+          index: p.index,
+          externalRef: p.ref,
+          status: 'error',
+          errors: [{ field: 'externalRef', message: 'is held by a record that no longer exists' }],
+        });
+        continue;
+      }
+      if (row.jurisdiction !== ctx.jurisdiction) {
+        // DESIGN §5: a key writes only its own jurisdiction's records. No id: it may be private.
+        out.push({
+          index: p.index,
+          externalRef: p.ref,
+          status: 'error',
+          errors: [
+            {
+              field: 'externalRef',
+              message: 'belongs to a record of another jurisdiction, which this key cannot change',
+            },
+          ],
+        });
+        continue;
+      }
+      const before = storedValues(row);
+      const changes = diff(before, p.values);
+      if (!Object.keys(changes).length) {
+        out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'unchanged' });
+        continue;
+      }
+      let resumeStage = row.resume_stage;
+      if (before.stage !== p.values.stage) {
+        const from = isLeadStage(before.stage) ? before.stage : 'lead';
+        const check = isLeadStage(p.values.stage)
+          ? checkTransition(from, p.values.stage, { resumeStage: row.resume_stage, isManager: false })
+          : { ok: false as const, allowed: [] };
+        if (!check.ok) {
+          out.push({
+            index: p.index,
+            externalRef: p.ref,
+            id: row.id,
+            status: 'error',
+            errors: [
+              {
+                field: 'stage',
+                message: `cannot move from ${before.stage} to ${p.values.stage}; allowed: ${check.allowed.join(', ') || 'none'}`,
+              },
+            ],
+          });
+          continue;
+        }
+        resumeStage = resumeStageAfter(from, p.values.stage as never);
+        stageChanges.push({ id: row.id, from: before.stage, to: p.values.stage });
+        events.push({
+          type: 'lead.stage_changed',
+          entity: 'lead',
+          entityId: row.id,
+          entityVersion: row.version + 1,
+          jurisdiction: row.jurisdiction,
+          detail: { fromStage: before.stage, toStage: p.values.stage },
+        });
+      }
+      updates.push({ id: row.id, ...p.values, resume_stage: resumeStage, external_refs: row.external_refs });
+      audits.push({ action: 'update', id: row.id, changes: toJson(changes) });
+      events.push({
+        type: 'lead.updated',
+        entity: 'lead',
+        entityId: row.id,
+        entityVersion: row.version + 1,
+        jurisdiction: row.jurisdiction,
+      });
+      versions.set(row.id, row.version + 1);
+      out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'updated' });
+    }
+
+    if (rejectedClaims.length) {
+      await em.query(`DELETE FROM external_ref_index WHERE entity = 'lead' AND entity_id = ANY($1::uuid[])`, [
+        rejectedClaims,
+      ]);
+    }
+    if (inserts.length) {
+      await em.query(
+        `INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
+           investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
+           stage, resume_stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at,
+           contacts, external_refs)
+         SELECT v.id, v.title, v.investor_name, v.investor_norm, v.investor_uscc, v.investor_enterprise_id,
+           v.investor_country, v.summary, v.segments, v.industries, v.planned_investment_wan, v.land_need_mu,
+           v.expected_jobs, v.stage, v.resume_stage, $2, NULL, v.sharing, v.confidential, v.code_name, v.source,
+           v.next_action_at, v.contacts, v.external_refs
+           FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}`,
+        [JSON.stringify(inserts), ctx.jurisdiction],
+      );
+    }
+    if (updates.length) {
+      await em.query(
+        `UPDATE leads l SET title = v.title, investor_name = v.investor_name, investor_norm = v.investor_norm,
+           investor_uscc = v.investor_uscc, investor_enterprise_id = v.investor_enterprise_id,
+           investor_country = v.investor_country, summary = v.summary, segments = v.segments,
+           industries = v.industries, planned_investment_wan = v.planned_investment_wan,
+           land_need_mu = v.land_need_mu, expected_jobs = v.expected_jobs, stage = v.stage,
+           resume_stage = v.resume_stage, sharing = v.sharing, confidential = v.confidential,
+           code_name = v.code_name, source = v.source, next_action_at = v.next_action_at,
+           contacts = v.contacts, version = l.version + 1, updated_at = now()
+          FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
+         WHERE l.id = v.id AND l.jurisdiction = $2`,
+        [JSON.stringify(updates), ctx.jurisdiction],
+      );
+    }
+    const [actorType, actorId, actorName] = actorColumns(ctx);
+    if (audits.length) {
+      await em.query(
+        `INSERT INTO audit_entries (actor_type, actor_id, actor_name, jurisdiction, action, entity, entity_id, changes, request_id)
+         SELECT $1, $2, $3, $4, a.action, 'lead', a.id, a.changes, $5
+           FROM jsonb_to_recordset($6::jsonb) AS a(action text, id uuid, changes jsonb)`,
+        [actorType, actorId, actorName, ctx.jurisdiction, ctx.requestId, JSON.stringify(audits)],
+      );
+    }
+    if (stageChanges.length) {
+      // DESIGN §6: every transition is an activity in the lead's timeline.
+      await em.query(
+        `INSERT INTO activities (lead_id, type, occurred_at, summary, author_id, author_key_id, jurisdiction, from_stage, to_stage)
+         SELECT s.id, 'stage_change', now(), s.f || ' → ' || s.t || ' (partner sync)', $1, $2, $3, s.f, s.t
+           FROM jsonb_to_recordset($4::jsonb) AS s(id uuid, f text, t text)`,
+        [
+          ctx.actor.type === 'user' ? ctx.actor.id : null,
+          ctx.actor.type === 'api_key' ? ctx.actor.id : null,
+          ctx.jurisdiction,
+          JSON.stringify(stageChanges.map((s) => ({ id: s.id, f: s.from, t: s.to }))),
+        ],
+      );
+    }
+    if (versions.size) {
+      await this.outbox.enqueueMany(
+        em,
+        'match-lead',
+        [...versions].map(([leadId, version]) => ({
+          payload: { leadId, version },
+          dedupeKey: `match-lead:${leadId}:v${version}`,
+        })),
+      );
+      await this.events.recordMany(em, events);
+    }
+    return out;
+  }
+}
+
+function toJson(changes: FieldChanges) {
+  const json: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [k, [before, after]] of Object.entries(changes)) json[k] = { before, after };
+  return json;
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '../common/idempotency';
+import { ApiErrors } from '../common/openapi';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Access } from '../identity/access.decorator';
+import { ChangesService } from './changes.service';
+import { EnterpriseSyncService } from './enterprise-sync.service';
+import { LeadSyncService } from './lead-sync.service';
+import {
+  ChangesPageDto,
+  ChangesQueryDto,
+  SyncEnterprisesRequestDto,
+  SyncLeadsRequestDto,
+  SyncResultsDto,
+} from './sync.dto';
+
+/** Partner sync (DESIGN §11): bulk upserts and the changes feed. Adapters only. */
+@ApiTags('sync')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('sync')
+export class SyncController {
+  constructor(
+    private readonly leads: LeadSyncService,
+    private readonly enterprises: EnterpriseSyncService,
+    private readonly changes: ChangesService,
+  ) {}
+
+  @Put('leads')
+  @HttpCode(200)
+  @Idempotent()
+  @Access({ roles: ['manager', 'admin'], scopes: ['leads:write'] })
+  @ApiOperation({
+    summary: 'Bulk upsert leads by externalRef (≤ 1,000 items)',
+    description:
+      'Per-item results in request order; one bad item never rejects the others. `unchanged` writes nothing. ' +
+      'A key writes only its own jurisdiction’s leads.',
+  })
+  @ApiOkResponse({ type: SyncResultsDto })
+  @ApiErrors(400, 401, 403, 409, 422, 429)
+  async upsertLeads(@Ctx() ctx: RequestContext, @Body() dto: SyncLeadsRequestDto): Promise<SyncResultsDto> {
+    return { results: await this.leads.upsert(ctx, dto.items) };
+  }
+
+  @Put('enterprises')
+  @HttpCode(200)
+  @Idempotent()
+  @Access({ roles: ['manager', 'admin'], scopes: ['base:write'] })
+  @ApiOperation({
+    summary: 'Bulk upsert enterprises by externalRef or USCC (≤ 1,000 items)',
+    description: 'Per-item results in request order. Only the caller’s jurisdiction’s enterprises change.',
+  })
+  @ApiOkResponse({ type: SyncResultsDto })
+  @ApiErrors(400, 401, 403, 409, 422, 429)
+  async upsertEnterprises(
+    @Ctx() ctx: RequestContext,
+    @Body() dto: SyncEnterprisesRequestDto,
+  ): Promise<SyncResultsDto> {
+    return { results: await this.enterprises.upsert(ctx, dto.items) };
+  }
+
+  @Get('changes')
+  @Access({ scopes: ['changes:read'] })
+  @ApiOperation({
+    summary: 'Changes feed: every committed change once per version, in commit order',
+    description:
+      'Follow nextCursor; persist it after processing a page. hasMore=false: poll again later. ' +
+      'Changes the caller may not see are left out; data is the record as the caller may see it now.',
+  })
+  @ApiOkResponse({ type: ChangesPageDto })
+  @ApiErrors(400, 401, 403, 429)
+  read(@Ctx() ctx: RequestContext, @Query() q: ChangesQueryDto): Promise<ChangesPageDto> {
+    return this.changes.read(ctx, q) as Promise<ChangesPageDto>;
+  }
+}

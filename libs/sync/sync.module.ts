@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TaxonomyModule } from '../taxonomy/taxonomy.module';
+import { ChangesService } from './changes.service';
+import { EnterpriseSyncService } from './enterprise-sync.service';
+import { LeadSyncService } from './lead-sync.service';
+import { SyncController } from './sync.controller';
+
+/** Partner sync API (issue 5): bulk upserts and the changes feed. */
+@Module({
+  imports: [TaxonomyModule],
+  controllers: [SyncController],
+  providers: [LeadSyncService, EnterpriseSyncService, ChangesService],
+  exports: [ChangesService],
+})
+export class SyncModule {}

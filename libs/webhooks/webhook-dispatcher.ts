@@ -1,0 +1,236 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import type { Jurisdiction } from '../common/request-context';
+import { sqlRows } from '../db/sql';
+import { RETENTION, RETRY } from '../jobs/jobs';
+import { renderCurrent, refKey } from '../sync/entity-loader';
+import type { FeedEntity } from '../sync/entity-views';
+import { checkWebhookTarget } from './address-policy';
+import { WEBHOOK_DISABLE_AFTER_MS, webhookRetryDelay } from './retry-policy';
+import { SIGNATURE_HEADER, signPayload } from './signature';
+import { postWebhook } from './webhook-sender';
+
+export const WEBHOOK_QUEUE = Symbol('WEBHOOK_QUEUE');
+
+interface EventRow {
+  id: string;
+  type: string;
+  entity: FeedEntity;
+  entity_id: string;
+  entity_version: number;
+  jurisdiction: string;
+  detail: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+interface DeliveryRow {
+  id: string;
+  status: string;
+  body: unknown;
+  event_id: string;
+  event_type: string;
+  subscription_id: string;
+  url: string;
+  secret: string;
+  deleted_at: Date | null;
+  disabled_at: Date | null;
+}
+
+/**
+ * Webhook fan-out and delivery (DESIGN §11–12), run by the worker.
+ *
+ * `dispatch-event` (from the outbox, so only for committed changes): renders the event once per
+ * subscriber jurisdiction through the same visibility rules as the feed, stores one delivery per
+ * subscription (unique per event and subscription, so a re-run adds nothing) and queues
+ * `deliver-webhook` with jobId = delivery id and the webhook retry policy.
+ *
+ * `deliver-webhook`: re-checks the target (SSRF), signs and POSTs, logs the attempt, and throws
+ * on failure so BullMQ retries with back-off. A subscription failing for 24 h straight is
+ * disabled and its pending deliveries cancelled.
+ */
+@Injectable()
+export class WebhookDispatcher {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WEBHOOK_QUEUE) private readonly queue: Pick<Queue, 'addBulk'>,
+  ) {}
+
+  async dispatch(eventId: string): Promise<{ deliveries: number }> {
+    const [event] = await sqlRows<EventRow>(this.ds, `SELECT * FROM domain_events WHERE id::text = $1`, [
+      eventId,
+    ]);
+    if (!event) {
+      this.logger.warn(`dispatch-event: event ${eventId} not found`);
+      return { deliveries: 0 };
+    }
+    const subs = await sqlRows<{ id: string; jurisdiction: Jurisdiction }>(
+      this.ds,
+      `SELECT id, jurisdiction FROM webhook_subscriptions
+        WHERE deleted_at IS NULL AND disabled_at IS NULL AND $1 = ANY(events)`,
+      [event.type],
+    );
+    if (subs.length) {
+      const bodies = new Map<string, unknown>();
+      for (const j of new Set(subs.map((s) => s.jurisdiction))) {
+        const rendered = await renderCurrent(this.ds, j, [
+          { entity: event.entity, id: event.entity_id, jurisdictions: [event.jurisdiction] },
+        ]);
+        const view = rendered.get(refKey(event.entity, event.entity_id));
+        // Not visible to this jurisdiction (a private lead of the other city): nothing is sent.
+        if (!view?.visible || view.data === null) continue;
+        bodies.set(j, {
+          id: event.id,
+          type: event.type,
+          occurredAt: new Date(event.occurred_at).toISOString(),
+          data: { [event.entity]: view.data, ...(event.detail ?? {}) },
+        });
+      }
+      const targets = subs.filter((s) => bodies.has(s.jurisdiction));
+      if (targets.length) {
+        await this.ds.query(
+          `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body)
+           SELECT s, $1, $2, b FROM unnest($3::uuid[], $4::jsonb[]) AS t(s, b)
+           ON CONFLICT (event_id, subscription_id) DO NOTHING`,
+          [
+            event.id,
+            event.type,
+            targets.map((s) => s.id),
+            targets.map((s) => JSON.stringify(bodies.get(s.jurisdiction))),
+          ],
+        );
+      }
+    }
+    // (Re)queue every delivery of this event that has not been sent: a re-run after a crash
+    // between the insert and the queue picks up where it stopped; jobId makes a repeat harmless.
+    const open = await sqlRows<{ id: string }>(
+      this.ds,
+      `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND status = 'pending' AND attempts = 0`,
+      [String(event.id)],
+    );
+    if (open.length) {
+      await this.queue.addBulk(
+        open.map((d) => ({
+          name: 'deliver-webhook',
+          data: { deliveryId: d.id },
+          opts: { jobId: d.id, ...RETRY.webhook, ...RETENTION },
+        })),
+      );
+    }
+    return { deliveries: open.length };
+  }
+
+  async deliver(deliveryId: string, attemptsMade: number): Promise<{ status: string }> {
+    const [d] = await sqlRows<DeliveryRow>(
+      this.ds,
+      `SELECT d.id, d.status, d.body, d.event_id, d.event_type, d.subscription_id,
+              s.url, s.secret, s.deleted_at, s.disabled_at
+         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+    if (!d) return { status: 'missing' };
+    if (d.status === 'delivered' || d.status === 'failed' || d.status === 'cancelled')
+      return { status: d.status };
+    if (d.deleted_at || d.disabled_at) {
+      await this.ds.query(
+        `UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL WHERE id = $1`,
+        [d.id],
+      );
+      return { status: 'cancelled' };
+    }
+    const attempt = attemptsMade + 1;
+    const body = JSON.stringify(d.body);
+    const check = await checkWebhookTarget(d.url, this.config.webhookAllowedHosts);
+    const result = check.ok
+      ? await postWebhook(
+          d.url,
+          body,
+          {
+            [SIGNATURE_HEADER]: signPayload(d.secret, body, Math.floor(Date.now() / 1000)),
+            'X-Liancheng-Event': d.event_type,
+            'X-Liancheng-Delivery': d.id,
+          },
+          check.addresses[0],
+        )
+      : { ok: false, statusCode: null, durationMs: 0, error: `refused: ${check.reason}` };
+
+    if (result.ok) {
+      await this.ds.transaction(async (em) => {
+        await em.query(
+          `INSERT INTO webhook_attempts (delivery_id, subscription_id, attempt, status, response_code, duration_ms)
+           VALUES ($1, $2, $3, 'delivered', $4, $5)`,
+          [d.id, d.subscription_id, attempt, result.statusCode, result.durationMs],
+        );
+        await em.query(
+          `UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, delivered_at = now(), next_retry_at = NULL
+            WHERE id = $1`,
+          [d.id, attempt],
+        );
+        await em.query(
+          `UPDATE webhook_subscriptions SET failing_since = NULL, last_success_at = now() WHERE id = $1`,
+          [d.subscription_id],
+        );
+      });
+      return { status: 'delivered' };
+    }
+
+    const final = attempt >= RETRY.webhook.attempts;
+    const delay = webhookRetryDelay(attempt);
+    const disabled = await this.ds.transaction(async (em) => {
+      const [sub] = await sqlRows<{ disabled: boolean }>(
+        em,
+        `UPDATE webhook_subscriptions
+            SET failing_since = COALESCE(failing_since, now()),
+                disabled_at = CASE WHEN COALESCE(failing_since, now()) <= now() - ($2 || ' milliseconds')::interval
+                                   THEN now() ELSE disabled_at END,
+                disabled_reason = CASE WHEN COALESCE(failing_since, now()) <= now() - ($2 || ' milliseconds')::interval
+                                   THEN 'every delivery failed for 24 hours; last error: ' || $3 ELSE disabled_reason END
+          WHERE id = $1
+          RETURNING disabled_at IS NOT NULL AS disabled`,
+        [d.subscription_id, String(WEBHOOK_DISABLE_AFTER_MS), result.error ?? 'unknown'],
+      );
+      const stop = final || sub.disabled;
+      await em.query(
+        `INSERT INTO webhook_attempts (delivery_id, subscription_id, attempt, status, response_code, duration_ms, error, next_retry_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN NULL ELSE now() + ($9 || ' milliseconds')::interval END)`,
+        [
+          d.id,
+          d.subscription_id,
+          attempt,
+          check.ok ? 'failed' : 'refused',
+          result.statusCode,
+          result.durationMs,
+          result.error,
+          stop,
+          String(delay),
+        ],
+      );
+      await em.query(
+        `UPDATE webhook_deliveries SET status = $2, attempts = $3,
+                next_retry_at = CASE WHEN $4 THEN NULL ELSE now() + ($5 || ' milliseconds')::interval END
+          WHERE id = $1`,
+        [d.id, stop ? 'failed' : 'retrying', attempt, stop, String(delay)],
+      );
+      if (sub.disabled) {
+        await em.query(
+          `UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL
+            WHERE subscription_id = $1 AND status IN ('pending', 'retrying') AND id <> $2`,
+          [d.subscription_id, d.id],
+        );
+      }
+      return sub.disabled;
+    });
+    if (disabled) {
+      this.logger.warn(`webhook subscription ${d.subscription_id} disabled after 24 h of failures`);
+      return { status: 'disabled' };
+    }
+    if (final) return { status: 'failed' };
+    throw new Error(`webhook delivery ${d.id} attempt ${attempt} failed: ${result.error}`);
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Module, OnModuleDestroy, Provider } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import type { JobHandlers } from '../jobs/jobs';
+import { JOB_QUEUE, RETENTION, RETRY } from '../jobs/jobs';
+import { bullConnection } from '../platform/redis';
+import { WEBHOOK_QUEUE, WebhookDispatcher } from './webhook-dispatcher';
+
+export const WEBHOOK_JOB_HANDLERS = Symbol('WEBHOOK_JOB_HANDLERS');
+
+/** The webhook jobs' handlers, contributed to the worker through HANDLER_CONTRIBUTIONS. */
+export const WEBHOOK_HANDLER_PROVIDER: Provider = {
+  provide: WEBHOOK_JOB_HANDLERS,
+  inject: [WebhookDispatcher],
+  useFactory: (d: WebhookDispatcher): JobHandlers => ({
+    'dispatch-event': (p) => d.dispatch(p.eventId),
+    'deliver-webhook': (p, job) => d.deliver(p.deliveryId, job.attemptsMade),
+  }),
+};
+
+/** Worker side of webhooks: fan-out and delivery. */
+@Module({
+  providers: [
+    {
+      provide: WEBHOOK_QUEUE,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => {
+        const q = new Queue(JOB_QUEUE['deliver-webhook'], {
+          connection: bullConnection(c.redisUrl, 'producer'),
+          prefix: c.queuePrefix,
+          defaultJobOptions: { ...RETRY.webhook, ...RETENTION },
+        });
+        q.on('error', () => undefined);
+        return q;
+      },
+    },
+    WebhookDispatcher,
+  ],
+  exports: [WebhookDispatcher],
+})
+export class WebhooksWorkerModule implements OnModuleDestroy {
+  constructor(@Inject(WEBHOOK_QUEUE) private readonly queue: Queue) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+}
