@@ -11,24 +11,14 @@ import {
   MaxLength,
 } from 'class-validator';
 import { JURISDICTIONS } from '../common/request-context';
+import { LEAD_STAGES } from '../leads/lead-stage';
 import type { Jurisdiction } from '../common/request-context';
 
 export const GROUP_KEYS = ['jurisdiction', 'industry', 'stage'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
 
 /** Lead stages in pipeline order (DESIGN §6), for sorting groups. */
-export const STAGE_ORDER = [
-  'lead',
-  'contacted',
-  'visited',
-  'negotiating',
-  'signed',
-  'registered',
-  'started',
-  'operating',
-  'on_hold',
-  'lost',
-] as const;
+export const STAGE_ORDER = LEAD_STAGES;
 
 /** `a,b` or repeated `?groupBy=a&groupBy=b` → ['a', 'b']. */
 const CommaList = () =>
