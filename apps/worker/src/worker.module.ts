@@ -11,6 +11,7 @@ import { TaxonomyService } from '../../../libs/taxonomy/taxonomy.service';
 import { OutboxRelay } from './outbox-relay';
 import { JobRunner } from './job-runner';
 import { WORKER_HANDLER_PROVIDERS } from './handlers';
+import { MatchingCoreModule } from '../../../libs/matching-queue/matching-core.module';
 import { WebhooksWorkerModule } from '../../../libs/webhooks/webhooks-worker.module';
 
 /** The worker: same libs as the API, no HTTP server (issue 2 §6). */
@@ -28,6 +29,7 @@ export class WorkerModule {
         AuditModule,
         OutboxModule,
         EventsModule,
+        MatchingCoreModule,
         WebhooksWorkerModule,
       ],
       providers: [TaxonomyService, OutboxRelay, JobRunner, ...WORKER_HANDLER_PROVIDERS],

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ClusterCounts, EnterpriseCandidate, ParkCandidate, clusterKey } from '../matching/engine';
+
+/** Cluster counts change slowly and only shift park scores a little: refreshed at most this often. */
+const CLUSTER_TTL_MS = 30_000;
+const PARKS_TTL_MS = 10_000;
+
+export const listKey = (role: 'makes' | 'needs', segment: string) => `${role}|${segment}`;
+
+interface CandidateRow {
+  segment: string;
+  role: 'makes' | 'needs';
+  id: string;
+  name: string;
+  jurisdiction: string;
+  segments: string[];
+  needs: string[];
+  chain_leader: boolean;
+}
+
+/**
+ * Reads the engine's inputs without scanning the enterprises table (issue 4 §2).
+ *
+ * Candidates: the lead's chain neighbourhood (segments one or two edges up or down the chain, and
+ * its own segments for declared needs) is computed from the graph in memory; then, per wanted
+ * (segment, role) and per (chain leader, jurisdiction), the first `perList` enterprise ids in id
+ * order come from the `match_candidates` B-tree (one short index range each; a LATERAL LIMIT).
+ * The bound is exact, not a heuristic: every member of a list scores at least what the list's
+ * link is worth with the same cross-city and chain-leader bonuses, and ties break by id, so an
+ * enterprise beyond the first `perList` of every list it belongs to has `perList` others ranked
+ * above it (property-tested in engine.spec.ts, compared with scoring everything in the bench).
+ * With `perList` = 10 + rejected targets, at most (segments × 2 roles × 4) × perList rows are read
+ * per lead — a few hundred, whatever the table size.
+ */
+@Injectable()
+export class CandidateRepository {
+  private cluster: { at: number; counts: ClusterCounts } | null = null;
+  private parkCache: { at: number; parks: ParkCandidate[] } | null = null;
+  private jurisdictionCodes: string[] | null = null;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Enterprises of each wanted list, keyed by listKey(role, segment). */
+  async candidates(
+    em: EntityManager,
+    makes: readonly string[],
+    needs: readonly string[],
+    perList: number,
+  ): Promise<Map<string, EnterpriseCandidate[]>> {
+    const out = new Map<string, EnterpriseCandidate[]>();
+    if (!makes.length && !needs.length) return out;
+    const segments = [...makes, ...needs];
+    const roles = [...makes.map(() => 'makes'), ...needs.map(() => 'needs')];
+    const rows: CandidateRow[] = await em.query(
+      `SELECT w.segment, w.role, e.id, e.name, e.jurisdiction, e.segments, e.needs, e.chain_leader
+         FROM unnest($1::text[], $2::text[]) AS w(segment, role)
+        CROSS JOIN (VALUES (true), (false)) AS l(leader)
+        CROSS JOIN unnest($3::text[]) AS j(code)
+        CROSS JOIN LATERAL (
+              SELECT c.enterprise_id FROM match_candidates c
+               WHERE c.segment = w.segment AND c.role = w.role
+                 AND c.chain_leader = l.leader AND c.jurisdiction = j.code
+               ORDER BY c.enterprise_id LIMIT $4) AS c
+         JOIN enterprises e ON e.id = c.enterprise_id AND e.deleted_at IS NULL`,
+      [segments, roles, await this.jurisdictions(), perList],
+    );
+    for (const r of rows) {
+      const key = listKey(r.role, r.segment);
+      const list = out.get(key) ?? out.set(key, []).get(key)!;
+      list.push({
+        id: r.id,
+        name: r.name,
+        jurisdiction: r.jurisdiction,
+        segments: r.segments,
+        needs: r.needs,
+        chainLeader: r.chain_leader,
+      });
+    }
+    return out;
+  }
+
+  /** Enterprises per (jurisdiction, segment made), counted once and cached (issue 4 §2). */
+  async clusterCounts(): Promise<ClusterCounts> {
+    if (this.cluster && Date.now() - this.cluster.at < CLUSTER_TTL_MS) return this.cluster.counts;
+    const rows: { jurisdiction: string; segment: string; n: number }[] = await this.ds.query(
+      `SELECT jurisdiction, segment, count(*)::int AS n FROM match_candidates
+        WHERE role = 'makes' GROUP BY jurisdiction, segment`,
+    );
+    const counts = new Map(rows.map((r) => [clusterKey(r.jurisdiction, r.segment), r.n]));
+    this.cluster = { at: Date.now(), counts };
+    return counts;
+  }
+
+  async parks(): Promise<ParkCandidate[]> {
+    if (this.parkCache && Date.now() - this.parkCache.at < PARKS_TTL_MS) return this.parkCache.parks;
+    const rows = await this.ds.query(
+      `SELECT id, name, jurisdictions, co_built, target_segments, available_land_mu FROM parks ORDER BY id`,
+    );
+    const parks: ParkCandidate[] = rows.map((r: Record<string, any>) => ({
+      id: r.id,
+      name: r.name,
+      jurisdictions: r.jurisdictions,
+      coBuilt: r.co_built,
+      targetSegments: r.target_segments,
+      availableLandMu: r.available_land_mu === null ? null : Number(r.available_land_mu),
+    }));
+    this.parkCache = { at: Date.now(), parks };
+    return parks;
+  }
+
+  async jurisdictions(): Promise<string[]> {
+    this.jurisdictionCodes ??= (await this.ds.query(`SELECT code FROM jurisdictions ORDER BY code`)).map(
+      (r: { code: string }) => r.code,
+    );
+    return this.jurisdictionCodes!;
+  }
+
+  /** Base data changed in this process's view: the next match reads fresh counts and parks. */
+  invalidate(entity: 'enterprise' | 'park'): void {
+    if (entity === 'enterprise') this.cluster = null;
+    else this.parkCache = null;
+  }
+}

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Idempotent } from '../common/idempotency';
+import { ApiErrors, ApiPage } from '../common/openapi';
+import { Page } from '../common/pagination';
+import { Ctx, RequestContext } from '../common/request-context';
+import { requireUuidPath } from '../common/uuid';
+import { Access } from '../identity/access.decorator';
+import {
+  LeadMatchesDto,
+  MatchDecisionDto,
+  MatchItemDto,
+  MatchListQuery,
+  RematchAcceptedDto,
+  RematchRequestDto,
+  RematchStatusDto,
+} from './match.dto';
+import { MatchService } from './match.service';
+
+@ApiTags('matching')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller()
+export class MatchController {
+  constructor(private readonly matches: MatchService) {}
+
+  @Get('leads/:id/matches')
+  @Access({ scopes: ['matches:read'] })
+  @ApiOperation({
+    summary: 'Chain partners and parks proposed for a lead (pending until its version is matched)',
+  })
+  @ApiOkResponse({ type: LeadMatchesDto })
+  @ApiErrors(401, 403, 404)
+  forLead(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<LeadMatchesDto> {
+    return this.matches.forLead(ctx, requireUuidPath(id, 'lead'));
+  }
+
+  @Get('matches')
+  @Access({ scopes: ['matches:read'] })
+  @ApiOperation({ summary: 'The managers’ pipeline of matches of visible leads, best first' })
+  @ApiPage(MatchItemDto)
+  @ApiErrors(400, 401, 403)
+  list(@Ctx() ctx: RequestContext, @Query() q: MatchListQuery): Promise<Page<MatchItemDto>> {
+    return this.matches.list(ctx, q);
+  }
+
+  @Post('matches/:id/decision')
+  @HttpCode(200)
+  @Idempotent()
+  @Access({ roles: ['manager', 'admin'] })
+  @ApiOperation({ summary: 'Accept or reject a match (managers of the lead’s jurisdiction)' })
+  @ApiOkResponse({ type: MatchItemDto })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  decide(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() dto: MatchDecisionDto,
+  ): Promise<MatchItemDto> {
+    return this.matches.decide(ctx, requireUuidPath(id, 'match'), dto);
+  }
+
+  @Post('matching/rematch')
+  @HttpCode(202)
+  @Idempotent()
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Re-match every active lead (admin); progress at GET /matching/rematch/{jobId}' })
+  @ApiAcceptedResponse({ type: RematchAcceptedDto })
+  @ApiErrors(400, 401, 403, 422)
+  rematch(@Ctx() ctx: RequestContext, @Body() dto: RematchRequestDto): Promise<RematchAcceptedDto> {
+    return this.matches.requestRematch(ctx, dto ?? {});
+  }
+
+  @Get('matching/rematch/:jobId')
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'State and progress of a full re-match' })
+  @ApiOkResponse({ type: RematchStatusDto })
+  @ApiErrors(401, 403, 404, 503)
+  rematchStatus(@Param('jobId') jobId: string): Promise<RematchStatusDto> {
+    return this.matches.rematchStatus(jobId);
+  }
+}

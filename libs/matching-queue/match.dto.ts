@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { REASON_CODES } from '../matching/reasons';
+
+export class MatchReasonDto {
+  @ApiProperty({ enum: REASON_CODES, example: 'DIRECT_UPSTREAM' }) code: string;
+  @ApiProperty({
+    example: '上游配套，可为本项目供货：正极材料 → 动力电池电芯',
+    description: 'zh-CN by default; English with Accept-Language: en',
+  })
+  text: string;
+}
+
+export class PartnerMatchDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) enterpriseId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ example: 'mianyang' }) jurisdiction: string;
+  @ApiProperty({ enum: ['upstream', 'downstream'] }) relation: string;
+  @ApiProperty({ minimum: 0, maximum: 1 }) score: number;
+  @ApiProperty({ type: [MatchReasonDto] }) reasons: MatchReasonDto[];
+  @ApiProperty({ enum: ['proposed', 'accepted', 'rejected'] }) status: string;
+}
+
+export class ParkMatchDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) parkId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() coBuilt: boolean;
+  @ApiProperty({ minimum: 0, maximum: 1 }) score: number;
+  @ApiProperty({ type: [MatchReasonDto] }) reasons: MatchReasonDto[];
+  @ApiProperty({ enum: ['proposed', 'accepted', 'rejected'] }) status: string;
+}
+
+export class LeadMatchesDto {
+  @ApiProperty({
+    enum: ['pending', 'ready'],
+    description: '`pending` until the lead’s current version has been matched',
+  })
+  status: 'pending' | 'ready';
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) computedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) algorithmVersion: string | null;
+  @ApiProperty({ type: [PartnerMatchDto] }) partners: PartnerMatchDto[];
+  @ApiProperty({ type: [ParkMatchDto] }) parks: ParkMatchDto[];
+}
+
+export const MATCH_STATUSES = ['proposed', 'accepted', 'rejected'] as const;
+export const MATCH_KINDS = ['partner', 'park'] as const;
+
+export class MatchListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: MATCH_STATUSES }) @IsOptional() @IsIn(MATCH_STATUSES) status?: string;
+  @ApiPropertyOptional({ enum: MATCH_KINDS }) @IsOptional() @IsIn(MATCH_KINDS) kind?: string;
+  @ApiPropertyOptional({ description: 'Industry code of the lead, e.g. nev' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  industry?: string;
+  @ApiPropertyOptional({ enum: ['beibei', 'mianyang'], description: 'The lead’s jurisdiction' })
+  @IsOptional()
+  @IsIn(['beibei', 'mianyang'])
+  jurisdiction?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  minScore?: number;
+}
+
+export class MatchItemDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) leadId: string;
+  @ApiProperty({ description: 'The lead title (its code name for a partner’s confidential lead)' })
+  leadTitle: string;
+  @ApiProperty() leadJurisdiction: string;
+  @ApiProperty({ enum: MATCH_KINDS }) kind: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) enterpriseId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) parkId: string | null;
+  @ApiProperty({ description: 'Enterprise or park name' }) targetName: string;
+  @ApiPropertyOptional({ enum: ['upstream', 'downstream'], nullable: true, type: String })
+  relation: string | null;
+  @ApiProperty({ minimum: 0, maximum: 1 }) score: number;
+  @ApiProperty({ type: [MatchReasonDto] }) reasons: MatchReasonDto[];
+  @ApiProperty({ enum: MATCH_STATUSES }) status: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) decidedBy: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) decisionNote: string | null;
+  @ApiProperty() algorithmVersion: string;
+  @ApiProperty({ format: 'date-time' }) computedAt: string;
+  @ApiProperty() version: number;
+}
+
+export class MatchDecisionDto {
+  @ApiProperty({ enum: ['accepted', 'rejected'] })
+  @IsIn(['accepted', 'rejected'])
+  decision: 'accepted' | 'rejected';
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class RematchRequestDto {
+  @ApiPropertyOptional({
+    enum: ['beibei', 'mianyang'],
+    description: 'Re-match only this jurisdiction’s leads; omitted: all leads',
+  })
+  @IsOptional()
+  @IsIn(['beibei', 'mianyang'])
+  jurisdiction?: string;
+}
+
+export class RematchAcceptedDto {
+  @ApiProperty({ example: 'rematch-all:6f1c…' }) jobId: string;
+}
+
+export class RematchProgressDto {
+  @ApiProperty() done: number;
+  @ApiProperty() total: number;
+}
+
+export class RematchStatusDto {
+  @ApiProperty() jobId: string;
+  @ApiProperty({
+    enum: ['queued', 'waiting', 'delayed', 'active', 'completed', 'failed', 'unknown'],
+    description: '`queued`: recorded, not yet handed to the queue (e.g. Redis down)',
+  })
+  state: string;
+  @ApiProperty({ type: RematchProgressDto }) progress: RematchProgressDto;
+  @ApiPropertyOptional({ nullable: true, type: String }) failedReason: string | null;
+}

@@ -1,0 +1,268 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AppError, forbidden, notFound } from '../common/errors';
+import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination';
+import { RequestContext, actorUserId, isManager } from '../common/request-context';
+import { sqlRows } from '../db/sql';
+import { EventsService } from '../events/events.service';
+import { Reason, localizeReason } from '../matching/reasons';
+import { OutboxService } from '../outbox/outbox.service';
+import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
+import {
+  LeadMatchesDto,
+  MatchDecisionDto,
+  MatchItemDto,
+  MatchListQuery,
+  RematchRequestDto,
+  RematchStatusDto,
+} from './match.dto';
+
+/** A lead is visible to its own jurisdiction, and to the partner when shared (DESIGN §5). */
+const VISIBLE = `(l.jurisdiction = $1 OR l.sharing = 'shared')`;
+const REMATCH_PREFIX = 'rematch-all:';
+
+const reasonsFor = (reasons: Reason[], ctx: RequestContext) =>
+  (reasons ?? []).map((r) => localizeReason(r, ctx.locale));
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** Reading and deciding matches (DESIGN §10–11); matches are visible with their lead. */
+@Injectable()
+export class MatchService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly outbox: OutboxService,
+    @Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry,
+  ) {}
+
+  async forLead(ctx: RequestContext, leadId: string): Promise<LeadMatchesDto> {
+    const [lead] = await this.ds.query(
+      `SELECT l.id, l.version, s.matched_version, s.computed_at, s.algorithm_version
+         FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
+        WHERE l.id = $2 AND ${VISIBLE}`,
+      [ctx.jurisdiction, leadId],
+    );
+    if (!lead) throw notFound('lead');
+    const rows = await this.ds.query(
+      `SELECT m.id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
+              e.name AS enterprise_name, e.jurisdiction AS enterprise_jurisdiction,
+              p.name AS park_name, p.co_built
+         FROM matches m
+         LEFT JOIN enterprises e ON e.id = m.enterprise_id
+         LEFT JOIN parks p ON p.id = m.park_id
+        WHERE m.lead_id = $1 AND m.status <> 'withdrawn'
+        ORDER BY m.status = 'rejected', m.score DESC, COALESCE(m.enterprise_id, m.park_id)`,
+      [leadId],
+    );
+    return {
+      status: lead.matched_version !== null && lead.matched_version >= lead.version ? 'ready' : 'pending',
+      computedAt: iso(lead.computed_at),
+      algorithmVersion: lead.algorithm_version,
+      partners: rows
+        .filter((r: any) => r.kind === 'partner')
+        .map((r: any) => ({
+          id: r.id,
+          enterpriseId: r.enterprise_id,
+          name: r.enterprise_name,
+          jurisdiction: r.enterprise_jurisdiction,
+          relation: r.relation,
+          score: r.score,
+          reasons: reasonsFor(r.reasons, ctx),
+          status: r.status,
+        })),
+      parks: rows
+        .filter((r: any) => r.kind === 'park')
+        .map((r: any) => ({
+          id: r.id,
+          parkId: r.park_id,
+          name: r.park_name,
+          coBuilt: r.co_built,
+          score: r.score,
+          reasons: reasonsFor(r.reasons, ctx),
+          status: r.status,
+        })),
+    };
+  }
+
+  /** The managers' pipeline: keyset paging by (score desc, id). */
+  async list(ctx: RequestContext, q: MatchListQuery): Promise<Page<MatchItemDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const params: unknown[] = [ctx.jurisdiction];
+    const where = [VISIBLE, `m.status <> 'withdrawn'`];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.status) add(`m.status = ?`, q.status);
+    if (q.kind) add(`m.kind = ?`, q.kind);
+    if (q.industry) add(`l.industries @> ARRAY[?]::text[]`, q.industry);
+    if (q.jurisdiction) add(`l.jurisdiction = ?`, q.jurisdiction);
+    if (q.minScore !== undefined) add(`m.score >= ?`, q.minScore);
+    const cursor = decodeCursor(q.cursor, 2);
+    if (cursor) {
+      const [score, id] = cursor;
+      if (typeof score !== 'number' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) {
+        decodeCursor('!', 2); // throws the uniform 400 naming `cursor`
+      }
+      params.push(score, id);
+      where.push(
+        `(m.score < $${params.length - 1} OR (m.score = $${params.length - 1} AND m.id > $${params.length}))`,
+      );
+    }
+    params.push(limit + 1);
+    const rows = await this.ds.query(
+      `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
+              m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
+              l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
+              COALESCE(e.name, p.name) AS target_name
+         FROM matches m
+         JOIN leads l ON l.id = m.lead_id
+         LEFT JOIN enterprises e ON e.id = m.enterprise_id
+         LEFT JOIN parks p ON p.id = m.park_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY m.score DESC, m.id
+        LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r: any) => [r.score, r.id],
+      (r: any) => this.item(ctx, r),
+    );
+  }
+
+  private item(ctx: RequestContext, r: any): MatchItemDto {
+    const foreign = r.lead_jurisdiction !== ctx.jurisdiction;
+    return {
+      id: r.id,
+      leadId: r.lead_id,
+      leadTitle: foreign && r.confidential ? (r.code_name ?? '—') : r.title,
+      leadJurisdiction: r.lead_jurisdiction,
+      kind: r.kind,
+      enterpriseId: r.enterprise_id,
+      parkId: r.park_id,
+      targetName: r.target_name,
+      relation: r.relation,
+      score: r.score,
+      reasons: reasonsFor(r.reasons, ctx),
+      status: r.status,
+      decidedBy: r.decided_by,
+      decisionNote: foreign ? null : r.decision_note,
+      algorithmVersion: r.algorithm_version,
+      computedAt: iso(r.computed_at)!,
+      version: r.version,
+    };
+  }
+
+  /** Managers of the lead's jurisdiction decide (DESIGN §5); the decision survives re-matching. */
+  async decide(ctx: RequestContext, matchId: string, dto: MatchDecisionDto): Promise<MatchItemDto> {
+    return this.ds.transaction(async (em) => {
+      const [found] = await em.query(
+        `SELECT m.lead_id, m.status, l.jurisdiction FROM matches m JOIN leads l ON l.id = m.lead_id
+          WHERE m.id = $2 AND ${VISIBLE}`,
+        [ctx.jurisdiction, matchId],
+      );
+      if (!found || found.status === 'withdrawn') throw notFound('match');
+      if (found.jurisdiction !== ctx.jurisdiction || !isManager(ctx)) {
+        throw forbidden(
+          'MATCH_DECISION_FORBIDDEN',
+          'Only managers of the lead’s jurisdiction decide its matches',
+        );
+      }
+      // The same lock the matcher takes: a decision never interleaves with a re-match of the lead.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('lc:match:' || $1::text, 0))`, [
+        found.lead_id,
+      ]);
+      const [m] = await em.query(`SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
+        matchId,
+      ]);
+      if (m.status === 'withdrawn') {
+        throw new AppError(HttpStatus.CONFLICT, 'MATCH_WITHDRAWN', 'The match is no longer proposed');
+      }
+      const note = dto.note ?? null;
+      if (m.status !== dto.decision || (m.decision_note ?? null) !== note) {
+        const [updated] = await sqlRows(
+          em,
+          `UPDATE matches SET status = $2, decision_note = $3, decided_by = $4, decided_at = now(),
+                  version = version + 1
+            WHERE id = $1 RETURNING version`,
+          [matchId, dto.decision, note, actorUserId(ctx)],
+        );
+        await this.audit.record(em, ctx, 'match.decide', 'match', matchId, {
+          status: [m.status, dto.decision],
+          ...(note !== (m.decision_note ?? null) ? { decisionNote: [m.decision_note ?? null, note] } : {}),
+        });
+        await this.events.record(em, {
+          type: 'match.decided',
+          entity: 'match',
+          entityId: matchId,
+          entityVersion: updated.version,
+          jurisdiction: found.jurisdiction,
+          detail: { leadId: found.lead_id, decision: dto.decision },
+        });
+      }
+      const [row] = await em.query(
+        `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
+                m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
+                l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
+                COALESCE(e.name, p.name) AS target_name
+           FROM matches m JOIN leads l ON l.id = m.lead_id
+           LEFT JOIN enterprises e ON e.id = m.enterprise_id LEFT JOIN parks p ON p.id = m.park_id
+          WHERE m.id = $1`,
+        [matchId],
+      );
+      return this.item(ctx, row);
+    });
+  }
+
+  /** Admin: a full re-match, queued through the outbox (works while Redis is down). */
+  async requestRematch(ctx: RequestContext, dto: RematchRequestDto): Promise<{ jobId: string }> {
+    const jobId = `${REMATCH_PREFIX}${randomUUID()}`;
+    await this.ds.transaction(async (em) => {
+      await this.outbox.enqueue(
+        em,
+        'rematch-all',
+        { requestedBy: actorUserId(ctx), jurisdiction: dto.jurisdiction ?? null },
+        jobId,
+      );
+      await this.audit.record(em, ctx, 'matching.rematch', 'matching', jobId.slice(REMATCH_PREFIX.length), {
+        jurisdiction: [null, dto.jurisdiction ?? 'all'],
+      });
+    });
+    return { jobId };
+  }
+
+  async rematchStatus(jobId: string): Promise<RematchStatusDto> {
+    if (!jobId.startsWith(REMATCH_PREFIX) || jobId.length > 100) throw notFound('job');
+    let job;
+    try {
+      job = await this.queues.queueFor('rematch-all').getJob(jobId);
+    } catch {
+      throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'QUEUE_UNAVAILABLE', 'The queue is unreachable');
+    }
+    if (!job) {
+      const [pending] = await this.ds.query(
+        `SELECT relayed_at FROM outbox WHERE dedupe_key = $1 AND kind = 'rematch-all' LIMIT 1`,
+        [jobId],
+      );
+      if (!pending) throw notFound('job');
+      return {
+        jobId,
+        state: pending.relayed_at ? 'unknown' : 'queued',
+        progress: { done: 0, total: 0 },
+        failedReason: null,
+      };
+    }
+    const state = await job.getState();
+    const p = (typeof job.progress === 'object' && job.progress) || {};
+    const returned = (job.returnvalue ?? {}) as { done?: number; total?: number };
+    const done = Number((p as any).done ?? returned.done ?? 0);
+    const total = Number((p as any).total ?? returned.total ?? 0);
+    return { jobId, state, progress: { done, total }, failedReason: job.failedReason ?? null };
+  }
+}
