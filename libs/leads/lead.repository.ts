@@ -245,6 +245,8 @@ export class LeadRepository {
       where.push(
         [...f.q].length >= 3 ? `(${text} ILIKE ${like} OR ${p(f.q)} <% ${text})` : `${text} ILIKE ${like}`,
       );
+      // The partner must not find a confidential lead by the investor name it cannot see (DESIGN §5).
+      if (f.jurisdiction !== f.viewer) where.push(`(jurisdiction = ${p(f.viewer)} OR NOT confidential)`);
     }
     const byUpdated = !!f.updatedSince || after?.mode === 'updated';
     if (f.updatedSince) where.push(`updated_at >= ${p(f.updatedSince)}::timestamptz`);
