@@ -64,17 +64,17 @@ export const leads = {
     (
       await unwrap(
         api.PATCH('/api/v1/leads/{id}', {
-          params: { path: { id } },
-          headers: ifMatch(version) as never,
+          params: { path: { id }, header: ifMatch(version) },
           body: body as never,
         }),
       )
     ).data as unknown as Lead,
-  move: async (id: string, stage: string, note?: string) =>
+  /** A stage move; with the version the user saw, a stale move answers 412 instead of overwriting. */
+  move: async (id: string, stage: string, version?: number, note?: string) =>
     (
       await unwrap(
         api.POST('/api/v1/leads/{id}/stage', {
-          params: { path: { id } },
+          params: { path: { id }, header: version === undefined ? {} : ifMatch(version) },
           body: (note ? { stage, note } : { stage }) as never,
         }),
       )
@@ -138,8 +138,7 @@ export const enterprises = {
     (
       await unwrap(
         api.PATCH('/api/v1/enterprises/{id}', {
-          params: { path: { id } },
-          headers: ifMatch(version) as never,
+          params: { path: { id }, header: ifMatch(version) },
           body: body as never,
         }),
       )
@@ -159,8 +158,7 @@ export const parks = {
     (
       await unwrap(
         api.PATCH('/api/v1/parks/{id}', {
-          params: { path: { id } },
-          headers: ifMatch(version) as never,
+          params: { path: { id }, header: ifMatch(version) },
           body: body as never,
         }),
       )
@@ -170,7 +168,7 @@ export const parks = {
 export const reports = {
   pipeline: async (groupBy: string) =>
     (await unwrap(api.GET('/api/v1/reports/pipeline', { params: { query: { groupBy } as never } })))
-      .data as unknown as { rows?: PipelineRow[]; items?: PipelineRow[] } | PipelineRow[],
+      .data as unknown as { groups: PipelineRow[] },
   summary: async () =>
     (await unwrap(api.GET('/api/v1/reports/summary'))).data as unknown as Record<string, unknown>,
 };

@@ -77,6 +77,8 @@ export interface Activity {
   authorId?: string | null;
   authorName?: string | null;
   jurisdiction: Jurisdiction;
+  fromStage?: Stage | null;
+  toStage?: Stage | null;
 }
 
 export interface Reason {
@@ -126,24 +128,19 @@ export interface MatchItem {
   decisionNote?: string | null;
 }
 
+/** GET /collisions item: the caller's own lead, and what it may see of the other one (§5). */
 export interface Collision {
   id: string;
-  leadIds: string[];
   basis: 'uscc' | 'name';
   similarity: number;
   firstReportedBy: Jurisdiction;
   status: 'open' | 'joint' | 'yielded' | 'dismissed';
+  yieldedBy?: Jurisdiction | null;
   note?: string | null;
+  version: number;
   createdAt?: string;
-  leads?: {
-    id: string;
-    jurisdiction: Jurisdiction;
-    stage?: Stage;
-    title?: string | null;
-    investorName?: string | null;
-    visible?: boolean;
-  }[];
-  [key: string]: unknown;
+  mine: { leadId: string; stage: Stage; title: string };
+  other: { jurisdiction: Jurisdiction; stage: Stage; leadId?: string | null; title?: string | null };
 }
 
 export interface Enterprise {
@@ -196,6 +193,6 @@ export interface PipelineRow {
   jurisdiction?: string;
   industry?: string;
   stage?: string;
-  count: number;
+  leads: number;
   plannedInvestmentWan: number;
 }

@@ -228,6 +228,7 @@ export const ENUM_LABELS: Record<string, [string, string]> = {
   meeting: ['会谈', 'Meeting'],
   email: ['邮件', 'Email'],
   note: ['备注', 'Note'],
+  stage_change: ['阶段变更', 'Stage change'],
   partner: ['产业链伙伴', 'Partner'],
   park: ['园区', 'Park'],
   upstream: ['上游', 'Upstream'],

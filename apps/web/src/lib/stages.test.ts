@@ -10,13 +10,14 @@ describe('stage moves (DESIGN §6)', () => {
   });
 
   it('lets any active stage go on hold or be lost', () => {
-    for (const s of FORWARD_STAGES.slice(0, -1)) {
+    for (const s of FORWARD_STAGES) {
       expect(allowedMoves(s)).toEqual(expect.arrayContaining(['on_hold', 'lost']));
     }
   });
 
-  it('resumes on_hold only to the stage it left (or loses it)', () => {
-    expect(allowedMoves('on_hold', { resumeStage: 'visited' })).toEqual(['visited', 'lost']);
+  it('resumes on_hold only to the stage it left', () => {
+    expect(allowedMoves('on_hold', { resumeStage: 'visited' })).toEqual(['visited']);
+    expect(allowedMoves('on_hold')).toEqual([]);
     expect(canMove('on_hold', 'signed', { resumeStage: 'visited' })).toBe(false);
   });
 

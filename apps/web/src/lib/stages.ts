@@ -23,8 +23,10 @@ export function allowedMoves(
 ): Stage[] {
   if (stage === 'lost') return opts.manager ? ['lead'] : [];
   if (stage === 'on_hold') {
-    const resume = opts.resumeStage && opts.resumeStage !== 'on_hold' ? [opts.resumeStage] : [];
-    return [...resume, 'lost'];
+    // on_hold resumes to the stage it left, and only there.
+    return opts.resumeStage && (FORWARD_STAGES as readonly string[]).includes(opts.resumeStage)
+      ? [opts.resumeStage]
+      : [];
   }
   const at = FORWARD_STAGES.indexOf(stage);
   const forward = FORWARD_STAGES.slice(at + 1);

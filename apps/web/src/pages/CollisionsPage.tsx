@@ -54,27 +54,19 @@ export default function CollisionsPage() {
   };
 
   const leadCell = (c: Collision, side: 'mine' | 'other') => {
-    const leadsInfo = c.leads ?? [];
-    const info =
-      side === 'mine'
-        ? leadsInfo.find((l) => l.jurisdiction === user.jurisdiction)
-        : leadsInfo.find((l) => l.jurisdiction !== user.jurisdiction);
-    if (!info) {
-      const id = side === 'mine' ? c.leadIds[0] : c.leadIds[1];
-      return <Link to={`/leads/${id}`}>{id?.slice(0, 8)}</Link>;
-    }
+    const info = side === 'mine' ? { ...c.mine, jurisdiction: user.jurisdiction } : c.other;
     return (
       <Space direction="vertical" size={0}>
         <span>
           <CityTag city={info.jurisdiction} />{' '}
-          {info.visible === false || (!info.title && side === 'other') ? (
-            <Typography.Text type="secondary">{t('hiddenPrivate')}</Typography.Text>
+          {info.leadId && info.title ? (
+            <Link to={`/leads/${info.leadId}`}>{info.title}</Link>
           ) : (
-            <Link to={`/leads/${info.id}`}>{info.title ?? info.id.slice(0, 8)}</Link>
+            <Typography.Text type="secondary">{t('hiddenPrivate')}</Typography.Text>
           )}
         </span>
         <span style={{ fontSize: 12 }}>
-          {info.investorName ?? ''} {info.stage && <StageTag stage={info.stage} />}
+          {t(side === 'other' ? 'otherLeadStage' : 'stage')}: <StageTag stage={info.stage} />
         </span>
       </Space>
     );

@@ -50,7 +50,7 @@ export default function DashboardPage() {
 
   const stageCounts = useMemo(() => {
     const m = new Map<string, number>();
-    for (const r of byStage ?? []) if (r.stage) m.set(r.stage, (m.get(r.stage) ?? 0) + Number(r.count));
+    for (const r of byStage ?? []) if (r.stage) m.set(r.stage, (m.get(r.stage) ?? 0) + Number(r.leads));
     return m;
   }, [byStage]);
 
@@ -104,7 +104,7 @@ export default function DashboardPage() {
         'industry',
         industryName(r.industry ?? ''),
         enumLabel(r.jurisdiction ?? ''),
-        r.count,
+        r.leads,
         r.plannedInvestmentWan,
       ]),
     ];

@@ -31,7 +31,7 @@ export default function HomePage() {
         setMine(page.items);
         const ids = new Set(page.items.map((l) => l.id));
         const open = await collisionsApi.list({ status: 'open', limit: 200 }).catch(() => null);
-        if (live && open) setHits(open.items.filter((c) => c.leadIds?.some((id) => ids.has(id))));
+        if (live && open) setHits(open.items.filter((c) => ids.has(c.mine?.leadId)));
       })
       .catch((e) => live && setError(e));
     return () => {
@@ -100,15 +100,10 @@ export default function HomePage() {
               dataSource={hits}
               locale={{ emptyText: <EmptyState /> }}
               renderItem={(c) => {
-                const myLead = c.leadIds.find((id) => mine?.some((l) => l.id === id));
                 return (
                   <List.Item>
                     <List.Item.Meta
-                      title={
-                        <Link to={`/leads/${myLead}`}>
-                          {mine?.find((l) => l.id === myLead)?.title ?? myLead}
-                        </Link>
-                      }
+                      title={<Link to={`/leads/${c.mine.leadId}`}>{c.mine.title}</Link>}
                       description={
                         <>
                           {t('firstReportedBy')}: <CityTag city={c.firstReportedBy} /> {t('basis')}:{' '}

@@ -76,7 +76,7 @@ export default function LeadDetailPage() {
     setBusy(true);
     setNotice(null);
     try {
-      await leadsApi.move(lead.id, to, moveNote || undefined);
+      await leadsApi.move(lead.id, to, lead.version, moveNote || undefined);
       setMoveNote('');
       message.success(t('stageChanged'));
       await reload();
@@ -87,7 +87,11 @@ export default function LeadDetailPage() {
           type: 'error',
           text: t('stageNotAllowed', { allowed: allowed.map(stageLabel).join('、') || '—' }),
         });
-      else setNotice({ type: 'error', text: describeError(locale, e) });
+      else
+        setNotice({
+          type: e instanceof ApiError && e.status === 412 ? 'warning' : 'error',
+          text: describeError(locale, e),
+        });
       await reload();
     } finally {
       setBusy(false);
@@ -246,7 +250,7 @@ export default function LeadDetailPage() {
 }
 
 function LeadTimeline({ leadId, version }: { leadId: string; version: number }) {
-  const { t, locale, enumLabel } = useI18n();
+  const { t, locale, enumLabel, stage: stageLabel } = useI18n();
   const [items, setItems] = useState<Activity[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form] = Form.useForm();
@@ -317,7 +321,9 @@ function LeadTimeline({ leadId, version }: { leadId: string; version: number }) 
             title: fmtDate(a.occurredAt),
             content: (
               <>
-                <Tag>{enumLabel(a.type)}</Tag> {a.summary}{' '}
+                <Tag color={a.type === 'stage_change' ? 'purple' : undefined}>{enumLabel(a.type)}</Tag>
+                {a.fromStage && a.toStage ? `${stageLabel(a.fromStage)} → ${stageLabel(a.toStage)} · ` : ''}
+                {a.summary}{' '}
                 <Typography.Text type="secondary">
                   {a.authorName ?? ''} {a.jurisdiction && locale ? enumLabel(a.jurisdiction) : ''}
                 </Typography.Text>
@@ -460,9 +466,10 @@ export function AuditTab({ entity, entityId }: { entity: string; entityId: strin
         { title: t('actions'), dataIndex: 'action', width: 140 },
         {
           title: t('author'),
-          render: (_, a) =>
-            a.actorName ??
-            (typeof a.actor === 'object' && a.actor ? JSON.stringify(a.actor) : String(a.actor ?? '')),
+          render: (_, a) => {
+            const actor = a.actor as { type?: string; name?: string } | undefined;
+            return actor ? `${actor.name ?? ''} (${actor.type ?? ''})` : '';
+          },
           width: 200,
         },
         {
