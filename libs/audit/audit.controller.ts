@@ -21,7 +21,7 @@ export class AuditController {
     summary: 'Audit entries of records of the caller’s jurisdiction, newest first (managers and admins)',
   })
   @ApiPage(AuditEntryDto)
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 429)
   list(@Ctx() ctx: RequestContext, @Query() q: AuditQuery): Promise<Page<AuditEntryDto>> {
     return this.log.list(ctx, q);
   }

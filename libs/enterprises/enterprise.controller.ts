@@ -53,7 +53,7 @@ export class EnterpriseController {
   @Access({ scopes: ['base:read'] })
   @ApiOperation({ summary: 'List enterprises of the shared base data (all jurisdictions)' })
   @ApiPage(EnterpriseDto)
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 429)
   list(@Ctx() ctx: RequestContext, @Query() q: EnterpriseListQuery): Promise<Page<Enterprise>> {
     return this.enterprises.list(ctx, q);
   }
@@ -63,7 +63,7 @@ export class EnterpriseController {
   @ApiOperation({ summary: 'One enterprise; the ETag is its version' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: EnterpriseDto, headers: ETAG_HEADER })
-  @ApiErrors(401, 403, 404)
+  @ApiErrors(401, 403, 404, 429)
   async get(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
@@ -77,7 +77,7 @@ export class EnterpriseController {
   @Access({ scopes: ['base:write'] })
   @ApiOperation({ summary: 'Create an enterprise of the caller’s jurisdiction' })
   @ApiCreatedResponse({ type: EnterpriseDto, headers: ETAG_HEADER })
-  @ApiErrors(400, 401, 403, 409, 422)
+  @ApiErrors(400, 401, 403, 409, 422, 429)
   async create(
     @Ctx() ctx: RequestContext,
     @Body() dto: CreateEnterpriseDto,
@@ -92,7 +92,7 @@ export class EnterpriseController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"' })
   @ApiOkResponse({ type: EnterpriseDto, headers: ETAG_HEADER })
-  @ApiErrors(400, 401, 403, 404, 409, 412, 428)
+  @ApiErrors(400, 401, 403, 404, 409, 412, 428, 429)
   async update(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
@@ -112,7 +112,7 @@ export class EnterpriseController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional: delete only this version' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 401, 403, 404, 412)
+  @ApiErrors(400, 401, 403, 404, 412, 428, 429)
   async remove(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,

@@ -35,7 +35,7 @@ export class ParkController {
   @Access({ scopes: ['base:read'] })
   @ApiOperation({ summary: 'List parks and carriers (all jurisdictions)' })
   @ApiPage(ParkDto)
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 429)
   list(@Ctx() ctx: RequestContext, @Query() q: ParkListQuery): Promise<Page<Park>> {
     return this.parks.list(ctx, q);
   }
@@ -45,7 +45,7 @@ export class ParkController {
   @ApiOperation({ summary: 'One park; the ETag is its version' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
-  @ApiErrors(401, 403, 404)
+  @ApiErrors(401, 403, 404, 429)
   async get(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
@@ -59,7 +59,7 @@ export class ParkController {
   @Access({ scopes: ['base:write'] })
   @ApiOperation({ summary: 'Create a park of the caller’s jurisdiction (or a co-built one)' })
   @ApiCreatedResponse({ type: ParkDto, headers: ETAG_HEADER })
-  @ApiErrors(400, 401, 403, 422)
+  @ApiErrors(400, 401, 403, 409, 422, 429)
   async create(
     @Ctx() ctx: RequestContext,
     @Body() dto: CreateParkDto,
@@ -74,7 +74,7 @@ export class ParkController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"' })
   @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
-  @ApiErrors(400, 401, 403, 404, 412, 428)
+  @ApiErrors(400, 401, 403, 404, 412, 428, 429)
   async update(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,

@@ -10,7 +10,7 @@ import { isUuid, requireUuidPath } from '../common/uuid';
 import { throwIfInvalid, unique, unknownSegments } from '../enterprises/base-data';
 import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { PARK_FIELDS, Park, ParkValues } from './park';
+import { PARK_FIELDS, Park, ParkValues, parkOwnershipErrors } from './park';
 import { CreateParkDto, ParkListQuery, UpdateParkDto } from './park.dto';
 import { ParkFilter, ParkKey, ParkRepository } from './park.repository';
 
@@ -108,21 +108,12 @@ export class ParkService {
     });
   }
 
-  /** Rules on the whole record: the caller stays one of its jurisdictions; co-built ⇔ both. */
+  /** Rules on the whole record: known target segments; ownership of DESIGN §5. */
   private async checkValues(ctx: RequestContext, v: ParkValues): Promise<void> {
-    const errors = unknownSegments(await this.taxonomy.graph(), v.targetSegments, 'targetSegments');
-    if (!v.jurisdictions.includes(ctx.jurisdiction)) {
-      errors.push({
-        field: 'jurisdictions',
-        message: `must include the caller’s jurisdiction (${ctx.jurisdiction})`,
-      });
-    } else if (v.coBuilt !== (v.jurisdictions.length === 2)) {
-      errors.push({
-        field: 'coBuilt',
-        message: 'a co-built park names both jurisdictions; any other park names exactly one',
-      });
-    }
-    throwIfInvalid(errors);
+    throwIfInvalid([
+      ...unknownSegments(await this.taxonomy.graph(), v.targetSegments, 'targetSegments'),
+      ...parkOwnershipErrors(ctx.jurisdiction, v.jurisdictions, v.coBuilt),
+    ]);
   }
 
   private async staleOrGone(em: EntityManager, id: string): Promise<AppError> {

@@ -1,3 +1,4 @@
+import type { FieldError } from '../common/errors';
 import type { Jurisdiction } from '../common/request-context';
 import { num } from '../enterprises/base-data';
 
@@ -60,4 +61,28 @@ export function toPark(r: ParkRow): Park {
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };
+}
+
+/**
+ * Who a park belongs to (DESIGN §4–5, §9): the caller must stay one of its jurisdictions (a park
+ * cannot be created for, or handed over to, the partner alone), and a park is co-built exactly
+ * when it names both jurisdictions.
+ */
+export function parkOwnershipErrors(
+  caller: Jurisdiction,
+  jurisdictions: readonly Jurisdiction[],
+  coBuilt: boolean,
+): FieldError[] {
+  if (!jurisdictions.includes(caller)) {
+    return [{ field: 'jurisdictions', message: `must include the caller’s jurisdiction (${caller})` }];
+  }
+  if (coBuilt !== (jurisdictions.length === 2)) {
+    return [
+      {
+        field: 'coBuilt',
+        message: 'a co-built park names both jurisdictions; any other park names exactly one',
+      },
+    ];
+  }
+  return [];
 }

@@ -19,7 +19,7 @@ export class ReportController {
     summary: 'Lead counts and planned investment per jurisdiction / industry / stage (visible leads only)',
   })
   @ApiOkResponse({ type: PipelineReportDto })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 429)
   pipeline(@Ctx() ctx: RequestContext, @Query() q: PipelineQuery): Promise<PipelineReportDto> {
     return this.reports.pipeline(ctx, q);
   }
@@ -27,7 +27,7 @@ export class ReportController {
   @Get('summary')
   @ApiOperation({ summary: 'Dashboard counts: matches of the caller’s leads, open collisions' })
   @ApiOkResponse({ type: SummaryDto })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 429)
   summary(@Ctx() ctx: RequestContext, @Query() q: SummaryQuery): Promise<SummaryDto> {
     return this.reports.summary(ctx, q);
   }
