@@ -39,6 +39,24 @@ interface LogRow {
 
 const START: [string, string] = ['0', '0'];
 
+/**
+ * The feed's upper bound, from the statement's own snapshot: the oldest transaction still in
+ * progress, ignoring transactions positively identified as running in ANOTHER database of the
+ * cluster (they can never write this change log, yet the cluster-wide xmin would hold the feed
+ * back for them, e.g. a long COPY elsewhere on a shared server). A transaction that finished
+ * between the snapshot and the pg_stat_activity read is not identified, so it still bounds the
+ * feed: the exclusion can only ever be conservative. Without any open transaction the bound is
+ * the snapshot's xmax: every xid below it has committed or aborted.
+ */
+export const FEED_BOUND_CTE = `snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+  bound AS MATERIALIZED (
+    SELECT LEAST(pg_snapshot_xmax(s), (
+             SELECT min(x) FROM pg_snapshot_xip(s) AS x
+              WHERE x::xid NOT IN (SELECT a.backend_xid FROM pg_stat_activity a
+                                    WHERE a.backend_xid IS NOT NULL
+                                      AND a.datname IS DISTINCT FROM current_database()))) AS xid
+      FROM snap)`;
+
 export function encodeFeedCursor(xid: string, seq: string): string {
   return encodeCursor([xid, seq]);
 }
@@ -120,9 +138,10 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     const entities = parseEntities(opts.entities);
     const rows = await sqlRows<LogRow>(
       this.ds,
-      `SELECT c.seq::text AS seq, c.xid::text AS xid, c.entity, c.entity_id, c.op, c.version, c.jurisdictions
+      `WITH ${FEED_BOUND_CTE}
+       SELECT c.seq::text AS seq, c.xid::text AS xid, c.entity, c.entity_id, c.op, c.version, c.jurisdictions
          FROM change_log c
-        WHERE c.xid < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE c.xid < (SELECT xid FROM bound)
           AND (c.xid, c.seq) > ($1::xid8, $2::bigint)
           AND ($3::text[] IS NULL OR c.entity = ANY($3::text[]))
         ORDER BY c.xid, c.seq
@@ -166,8 +185,9 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     this.lagMeasuredAt = Date.now();
     const [row] = await sqlRows<{ lag: number }>(
       this.ds,
-      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(changed_at)), 0)::float AS lag
-         FROM change_log WHERE xid >= pg_snapshot_xmin(pg_current_snapshot())`,
+      `WITH ${FEED_BOUND_CTE}
+       SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(changed_at)), 0)::float AS lag
+         FROM change_log WHERE xid >= (SELECT xid FROM bound)`,
     );
     feedLag.set(row.lag);
     return row.lag;
