@@ -1,0 +1,338 @@
+import { existsSync } from 'fs';
+import { join } from 'path';
+import { prepareDatabase } from '../../libs/db/prepare';
+import { makeLead } from '../../libs/demo/demo-data';
+import { generateDataset, GENERATOR_PASSWORD } from '../data/generator';
+import {
+  ChildServer,
+  createScratchDatabase,
+  freePort,
+  LoadResult,
+  ms,
+  printTable,
+  runLoad,
+  say,
+  scratchDatabaseUrl,
+  startBareFastify,
+  startChild,
+  withClient,
+} from './common';
+
+/**
+ * `npm run bench:api` (issue 3, Performance). Loads 1,000,000 leads and 100,000 enterprises into a
+ * scratch database, starts the built API (`dist/apps/api/src/main.js`) and a bare Fastify server
+ * as child processes, and measures with autocannon on loopback, in one run: the bare route,
+ * GET /leads/:id, the filtered list, the fuzzy `q` search and POST /leads. Prints req/s,
+ * p50/p95/p99, the ratio to the bare route, the targets, and EXPLAIN (ANALYZE, BUFFERS) of the list
+ * queries.
+ *
+ * Environment: BENCH_LEADS (1000000), BENCH_ENTERPRISES (100000), BENCH_DURATION seconds per run
+ * (10), BENCH_CONNECTIONS (32), BENCH_REUSE=1 keeps an already loaded liancheng_bench_api database
+ * (same sizes) instead of regenerating it, BENCH_KEEP=1 leaves the database in place afterwards,
+ * BENCH_ONLY=bare,health to dry-run the harness without the lead endpoints.
+ */
+
+const DB_NAME = 'liancheng_bench_api';
+const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
+const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 100_000);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const API_MAIN = join(__dirname, '..', '..', '..', 'apps', 'api', 'src', 'main.js');
+
+const INDUSTRIES = ['ngit', 'nmat', 'biomed', 'nev', 'hiequip'];
+const ACTIVE = [
+  'lead',
+  'contacted',
+  'visited',
+  'negotiating',
+  'signed',
+  'registered',
+  'started',
+  'operating',
+];
+/** What officers type into the search box: brands, investor names, industry words, an English name. */
+const SEARCH_TERMS = [
+  '华瑞',
+  '恒达传感',
+  '动力电池',
+  '深圳瑞芯',
+  '锂电材料',
+  '机器人',
+  '宏信生物医药',
+  '半导体',
+  'Kessler',
+  '新材料',
+  '嘉科精密机械',
+  '医疗器械',
+  '凯航无人机',
+  '电子化学品',
+  '苏州博达',
+  '功率半导体',
+];
+
+const selected = (name: string) => !ONLY || ONLY.includes(name);
+
+async function main(): Promise<void> {
+  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run npm run build:server first`);
+  const url = scratchDatabaseUrl(DB_NAME);
+  say(
+    `bench:api — ${LEADS.toLocaleString('en')} leads, ${ENTERPRISES.toLocaleString('en')} enterprises, ` +
+      `${CONNECTIONS} connections, ${DURATION} s per run, database ${DB_NAME}`,
+  );
+
+  await loadData(url);
+
+  const apiPort = await freePort();
+  const barePort = await freePort();
+  const servers: ChildServer[] = [];
+  try {
+    say('starting the API and a bare Fastify server (child processes, loopback)…');
+    servers.push(
+      await startChild(
+        'api',
+        [API_MAIN],
+        {
+          DATABASE_URL: url,
+          API_RATE_LIMIT: '0',
+          LOG_LEVEL: 'silent',
+          HOST: '127.0.0.1',
+          SERVE_WEB: 'false',
+          NODE_ENV: 'production',
+          JWT_SECRET: 'bench-only-secret-0123456789abcdefghijklmnop',
+        },
+        apiPort,
+        '/health',
+      ),
+    );
+    servers.push(await startBareFastify(barePort));
+    const api = `http://127.0.0.1:${apiPort}`;
+    const bare = `http://127.0.0.1:${barePort}`;
+
+    const login = await fetch(`${api}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'gen.beibei.officer.001', password: GENERATOR_PASSWORD }),
+    });
+    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+    const auth = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+
+    const probe = await fetch(`${api}/api/v1/leads?limit=1`, { headers: auth });
+    const leadsReady = probe.status === 200;
+    if (!leadsReady)
+      say(`GET /api/v1/leads answers ${probe.status}: lead endpoints not available, running the rest`);
+
+    const ids = await withClient(url, async (c) => {
+      const r = await c.query<{ id: string }>(
+        `SELECT id FROM leads TABLESAMPLE SYSTEM (2) WHERE jurisdiction = 'beibei' OR sharing = 'shared' LIMIT 20000`,
+      );
+      return r.rows.map((x) => x.id);
+    });
+
+    // Warm-up: JIT, connection pools and the page cache, not measured.
+    say('warming up…');
+    await runLoad({
+      name: 'warm',
+      url: bare,
+      durationSeconds: 2,
+      connections: CONNECTIONS,
+      path: () => '/bare',
+    });
+    if (leadsReady) {
+      await runLoad({
+        name: 'warm',
+        url: api,
+        durationSeconds: 3,
+        connections: CONNECTIONS,
+        headers: auth,
+        path: (n) => `/api/v1/leads/${ids[n % ids.length]}`,
+      });
+      await runLoad({
+        name: 'warm',
+        url: api,
+        durationSeconds: 3,
+        connections: CONNECTIONS,
+        headers: auth,
+        path: (n) => listPath(n),
+      });
+    }
+
+    const results: LoadResult[] = [];
+    const run = async (name: string, o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, base = api) => {
+      if (!selected(name)) return;
+      say(`measuring ${name}…`);
+      const r = await runLoad({ name, url: base, connections: CONNECTIONS, durationSeconds: DURATION, ...o });
+      results.push(r);
+      if (r.non2xx || r.errors)
+        say(`  note: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCounts)}), ${r.errors} errors`);
+    };
+
+    await run('bare', { path: () => '/bare' }, bare);
+    await run('health', { path: () => '/health' });
+    if (leadsReady) {
+      await run('GET /leads/:id', { headers: auth, path: (n) => `/api/v1/leads/${ids[n % ids.length]}` });
+      await run('GET /leads?industry&stage&jurisdiction', { headers: auth, path: (n) => listPath(n) });
+      await run('GET /leads?q', {
+        headers: auth,
+        path: (n) => `/api/v1/leads?q=${encodeURIComponent(SEARCH_TERMS[n % SEARCH_TERMS.length])}&limit=50`,
+      });
+      const owners = { beibei: [], mianyang: [] };
+      const runId = Date.now() % 1_000_000;
+      await run('POST /leads', {
+        method: 'POST',
+        headers: auth,
+        path: () => '/api/v1/leads',
+        body: (n) =>
+          createBody(
+            makeLead({ seed: 7_000_000 + runId, enterpriseCount: 0, owners, now: Date.now() }, n + 20),
+          ),
+      });
+    }
+
+    report(results);
+    if (leadsReady) await explain(url);
+  } finally {
+    for (const s of servers.reverse()) await s.stop();
+  }
+}
+
+function listPath(n: number): string {
+  const industry = INDUSTRIES[n % INDUSTRIES.length];
+  const stage = ACTIVE[Math.floor(n / INDUSTRIES.length) % ACTIVE.length];
+  // Mostly the caller's own jurisdiction, every fourth request the partner's shared leads.
+  const jurisdiction = n % 4 === 3 ? 'mianyang' : 'beibei';
+  return `/api/v1/leads?industry=${industry}&stage=${stage}&jurisdiction=${jurisdiction}&limit=50`;
+}
+
+function createBody(l: ReturnType<typeof makeLead>): unknown {
+  return {
+    title: l.title,
+    investor: {
+      name: l.investor.name,
+      ...(l.investor.uscc ? { uscc: l.investor.uscc } : {}),
+      ...(l.investor.country ? { country: l.investor.country } : {}),
+    },
+    summary: l.summary,
+    segments: l.segments,
+    plannedInvestmentWan: l.plannedInvestmentWan,
+    ...(l.landNeedMu !== null ? { landNeedMu: l.landNeedMu } : {}),
+    ...(l.expectedJobs !== null ? { expectedJobs: l.expectedJobs } : {}),
+    sharing: l.sharing,
+    source: l.source === 'partner_system' ? 'referral' : l.source,
+    contacts: l.contacts,
+  };
+}
+
+async function loadData(url: string): Promise<void> {
+  if (process.env.BENCH_REUSE === '1') {
+    const counts = await withClient(scratchDatabaseUrl(DB_NAME), async (c) => {
+      const r = await c.query(
+        `SELECT (SELECT count(*) FROM enterprises)::int AS e, (SELECT count(*) FROM leads)::int AS l`,
+      );
+      return r.rows[0] as { e: number; l: number };
+    }).catch(() => null);
+    if (counts && counts.e === ENTERPRISES && counts.l >= LEADS && counts.l < LEADS * 1.1) {
+      say(`reusing ${DB_NAME}: ${counts.e} enterprises, ${counts.l} leads (BENCH_REUSE=1)`);
+      // Migrations added since the load (e.g. new indexes) still apply.
+      await createOrMigrate(url);
+      return;
+    }
+  }
+  say(`creating ${DB_NAME}…`);
+  await createScratchDatabase(DB_NAME);
+  const started = Date.now();
+  const g = await generateDataset(url, {
+    enterprises: ENTERPRISES,
+    leads: LEADS,
+    log: (m) => say(`  ${m}`),
+  });
+  say(
+    `loaded in ${((Date.now() - started) / 1000).toFixed(1)} s (enterprises ${g.seconds.enterprises.toFixed(1)} s, ` +
+      `leads ${g.seconds.leads.toFixed(1)} s, indexes ${g.seconds.indexes.toFixed(1)} s, analyze ${g.seconds.analyze.toFixed(1)} s)`,
+  );
+}
+
+async function createOrMigrate(url: string): Promise<void> {
+  await prepareDatabase(url, (m) => say(`  ${m}`));
+}
+
+const TARGETS: Record<string, string> = {
+  'GET /leads/:id': '≥ 40% of bare req/s',
+  'GET /leads?industry&stage&jurisdiction': 'p95 ≤ 25 ms',
+  'GET /leads?q': 'p95 ≤ 50 ms',
+};
+
+function verdict(r: LoadResult, bareRps: number): string {
+  switch (r.name) {
+    case 'GET /leads/:id':
+      return r.rps >= 0.4 * bareRps ? 'met' : 'MISSED';
+    case 'GET /leads?industry&stage&jurisdiction':
+      return r.p95 <= 25 ? 'met' : 'MISSED';
+    case 'GET /leads?q':
+      return r.p95 <= 50 ? 'met' : 'MISSED';
+    default:
+      return '';
+  }
+}
+
+function report(results: LoadResult[]): void {
+  const bareRps = results.find((r) => r.name === 'bare')?.rps ?? NaN;
+  say('');
+  say(`Results (${CONNECTIONS} connections, ${DURATION} s each, latencies in ms, req/s of 2xx responses):`);
+  printTable(
+    ['endpoint', 'req/s', 'p50', 'p95', 'p99', 'max', 'non-2xx', 'vs bare', 'target', ''],
+    results.map((r) => [
+      r.name,
+      Math.round(r.rps),
+      ms(r.p50),
+      ms(r.p95),
+      ms(r.p99),
+      ms(r.max),
+      r.non2xx,
+      `${((100 * r.rps) / bareRps).toFixed(1)}%`,
+      TARGETS[r.name] ?? '',
+      verdict(r, bareRps),
+    ]),
+  );
+  say('');
+}
+
+/** EXPLAIN of the SQL LeadRepository.list runs for these filters (kept in step with it by hand). */
+async function explain(url: string): Promise<void> {
+  await withClient(url, async (c) => {
+    const show = async (title: string, sql: string, params: unknown[]) => {
+      say(`EXPLAIN (ANALYZE, BUFFERS) — ${title}`);
+      say(sql.replace(/\s+/g, ' ').trim());
+      say(`  params: ${JSON.stringify(params)}`);
+      const r = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+      for (const row of r.rows) say(`  ${row['QUERY PLAN']}`);
+      say('');
+    };
+    await show(
+      'filtered list, own jurisdiction',
+      `SELECT * FROM leads WHERE jurisdiction = $1 AND stage = $2 AND industries @> ARRAY[$3]::text[]
+       ORDER BY id LIMIT $4`,
+      ['beibei', 'negotiating', 'nev', 51],
+    );
+    await show(
+      "filtered list, partner's shared leads",
+      `SELECT * FROM leads WHERE jurisdiction = $1 AND sharing = 'shared' AND stage = $2
+       AND industries @> ARRAY[$3]::text[] ORDER BY id LIMIT $4`,
+      ['mianyang', 'negotiating', 'nev', 51],
+    );
+    await show(
+      'fuzzy q (no jurisdiction filter)',
+      `SELECT * FROM leads WHERE (jurisdiction = $1 OR sharing = 'shared')
+       AND ((title || ' ' || investor_name) ILIKE $2 OR $3 <% (title || ' ' || investor_name))
+       AND (jurisdiction = $4 OR NOT confidential) ORDER BY id LIMIT $5`,
+      ['beibei', '%动力电池%', '动力电池', 'beibei', 51],
+    );
+  });
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
