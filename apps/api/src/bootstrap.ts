@@ -24,11 +24,13 @@ function requestId(raw: IncomingMessage): string {
   return id;
 }
 
+/** apps/web/dist of the repository, whether this file runs from source (apps/api/src) or from dist/apps/api/src. */
 export function webDistDir(): string {
-  return join(__dirname, '..', '..', '..', '..', 'apps', 'web', 'dist').replace(
-    /dist[\\/]apps[\\/]web/,
-    'apps/web',
-  );
+  const candidates = [
+    join(__dirname, '..', '..', '..', 'apps', 'web', 'dist'),
+    join(__dirname, '..', '..', '..', '..', 'apps', 'web', 'dist'),
+  ];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
@@ -85,17 +87,19 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const web = webDistDir();
   if (config.serveWeb && existsSync(join(web, 'index.html'))) {
     await app.register(fastifyStatic as never, { root: web, prefix: '/', wildcard: false, index: false });
-    // Single-page app: unknown non-API paths get index.html.
-    fastify.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/admin/queues')) {
-        return reply.type('text/html').sendFile('index.html');
+    // Single-page app: other GET paths get index.html. A catch-all route rather than a not-found
+    // handler, because Nest installs its own not-found handler at init (two would fail the boot).
+    fastify.get('/*', (req, reply) => {
+      const path = req.url.split('?')[0];
+      if (path.startsWith('/api/') || path.startsWith('/admin/queues')) {
+        return reply.status(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `Route ${req.method} ${path} not found`,
+          requestId: String(req.id),
+        });
       }
-      return reply.status(404).send({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `Route ${req.method} ${req.url.split('?')[0]} not found`,
-        requestId: String(req.id),
-      });
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     });
   }
   return app;
