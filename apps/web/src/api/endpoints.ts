@@ -202,7 +202,7 @@ export const admin = {
   deliveries: async (id: string) =>
     (await unwrap(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id } } }))).data as unknown,
   rematch: async () =>
-    (await unwrap(api.POST('/api/v1/matching/rematch'))).data as unknown as { jobId: string },
+    (await unwrap(api.POST('/api/v1/matching/rematch', { body: {} }))).data as unknown as { jobId: string },
   rematchStatus: async (jobId: string) =>
     (await unwrap(api.GET('/api/v1/matching/rematch/{jobId}', { params: { path: { jobId } } })))
       .data as unknown as {

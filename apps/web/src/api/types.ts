@@ -115,11 +115,12 @@ export interface LeadMatches {
 export interface MatchItem {
   id: string;
   leadId: string;
-  leadTitle?: string;
+  leadTitle: string;
+  leadJurisdiction: Jurisdiction;
   kind: 'partner' | 'park';
   enterpriseId?: string | null;
   parkId?: string | null;
-  name?: string;
+  targetName: string;
   relation?: string | null;
   score: number;
   reasons: Reason[];

@@ -544,7 +544,7 @@ function RematchTab() {
           const st = s.state ?? s.status ?? '';
           setState(st);
           setPercent(progressPercent(s.progress, st));
-          if (['completed', 'done', 'failed'].includes(st) && timer.current) clearInterval(timer.current);
+          if (['completed', 'failed'].includes(st) && timer.current) clearInterval(timer.current);
         } catch (e) {
           setError(e);
           if (timer.current) clearInterval(timer.current);

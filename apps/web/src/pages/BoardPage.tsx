@@ -145,7 +145,7 @@ export default function BoardPage() {
               onDrop={(e) => drop(s, e)}
               style={{
                 flex: '0 0 196px',
-                background: dragOver === s ? (dropOk ? '#e6f4ff' : '#fff1f0') : '#f5f5f5',
+                background: dragOver === s ? (dropOk ? '#e6f4ff' : '#fff1f0') : '#e9edf3',
                 borderRadius: 8,
                 padding: 8,
                 minHeight: 420,

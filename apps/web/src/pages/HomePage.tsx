@@ -2,6 +2,7 @@ import { Card, Col, List, Row, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { collisions as collisionsApi, leads as leadsApi } from '../api/endpoints';
+import { isManager } from '../api/session';
 import type { Collision, Lead } from '../api/types';
 import {
   CityTag,
@@ -30,14 +31,17 @@ export default function HomePage() {
         if (!live) return;
         setMine(page.items);
         const ids = new Set(page.items.map((l) => l.id));
-        const open = await collisionsApi.list({ status: 'open', limit: 200 }).catch(() => null);
+        // Only managers read the collisions inbox (DESIGN §5); officers see collisions when they save a lead.
+        const open = isManager(user)
+          ? await collisionsApi.list({ status: 'open', limit: 200 }).catch(() => null)
+          : null;
         if (live && open) setHits(open.items.filter((c) => ids.has(c.mine?.leadId)));
       })
       .catch((e) => live && setError(e));
     return () => {
       live = false;
     };
-  }, [user.id]);
+  }, [user]);
 
   const due = (mine ?? [])
     .filter((l) => l.nextActionAt && !['lost', 'operating'].includes(l.stage))

@@ -47,7 +47,7 @@ export default function MatchReviewPage() {
       setBusy(true);
       try {
         await matchesApi.decide(m.id, decision, note || undefined);
-        message.success(`${m.name ?? ''} · ${enumLabel(decision)}`);
+        message.success(`${m.targetName} · ${enumLabel(decision)}`);
         setItems((prev) => (prev ?? []).filter((x) => x.id !== m.id));
         setNote('');
       } catch (e) {
@@ -141,7 +141,7 @@ export default function MatchReviewPage() {
         columns={[
           {
             title: t('lead'),
-            render: (_, m) => <Link to={`/leads/${m.leadId}`}>{m.leadTitle ?? m.leadId.slice(0, 8)}</Link>,
+            render: (_, m) => <Link to={`/leads/${m.leadId}`}>{m.leadTitle}</Link>,
             width: 200,
           },
           { title: t('kind'), dataIndex: 'kind', render: (k) => <Tag>{enumLabel(k)}</Tag>, width: 90 },
@@ -149,7 +149,7 @@ export default function MatchReviewPage() {
             title: t('target'),
             render: (_, m) => (
               <>
-                {m.name ?? m.enterpriseId ?? m.parkId} {m.jurisdiction && <CityTag city={m.jurisdiction} />}
+                {m.targetName} {m.jurisdiction && <CityTag city={m.jurisdiction} />}
               </>
             ),
             width: 220,
