@@ -75,7 +75,7 @@ describe('leads: bad input table', () => {
       method: 'patch' as const,
       url: `/api/v1/leads/${leadId}`,
       body,
-      headers: ifMatch === null ? {} : { 'If-Match': ifMatch },
+      headers: (ifMatch === null ? {} : { 'If-Match': ifMatch }) as Record<string, string>,
     });
   const stage = (body: unknown) => () => ({
     method: 'post' as const,

@@ -19,6 +19,8 @@ export interface LeadFilters {
   sharing?: string;
   ownerId?: string;
   q?: string;
+  /** substring (ILIKE) or fuzzy (word similarity) matching of `q`. */
+  qMode?: 'substring' | 'fuzzy';
   updatedSince?: string;
 }
 
@@ -214,8 +216,11 @@ export class LeadRepository {
   }
 
   /**
-   * Keyset page of visible leads. The visibility predicate is written per case so each one can
-   * use a (jurisdiction, …, id) index; ordering is by id, or by (updated_at, id) for `updatedSince`.
+   * Keyset page of visible leads, ordered by id, or by (updated_at, id) for `updatedSince`.
+   * Visibility (`jurisdiction = me OR sharing = 'shared'`) is written as one branch per
+   * jurisdiction — own rows, and the partner's shared rows — each an ordered scan of a
+   * (jurisdiction, [stage,] id) index that stops after `limit + 1` rows; a Merge Append joins them.
+   * An OR across jurisdictions would instead walk the primary key filtering most rows out.
    */
   async list(
     db: Db,
@@ -228,34 +233,55 @@ export class LeadRepository {
       params.push(v);
       return `$${params.length}`;
     };
-    const where: string[] = [];
-    if (f.jurisdiction === f.viewer) where.push(`jurisdiction = ${p(f.viewer)}`);
-    else if (f.jurisdiction === f.partner) where.push(`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`);
-    else where.push(`(jurisdiction = ${p(f.viewer)} OR sharing = 'shared')`);
-    if (f.stage) where.push(`stage = ${p(f.stage)}`);
-    if (f.industry) where.push(`industries @> ARRAY[${p(f.industry)}]::text[]`);
-    if (f.segment) where.push(`segments @> ARRAY[${p(f.segment)}]::text[]`);
-    if (f.sharing) where.push(`sharing = ${p(f.sharing)}`);
-    if (f.ownerId) where.push(`owner_id = ${p(f.ownerId)}`);
+    const common: string[] = [];
+    if (f.stage) common.push(`stage = ${p(f.stage)}`);
+    // A segment implies its industry (the service drops a redundant industry filter): no GIN
+    // bitmap over a fifth of the table just to confirm it.
+    if (f.industry) common.push(`industries @> ARRAY[${p(f.industry)}]::text[]`);
+    if (f.segment) common.push(`segments @> ARRAY[${p(f.segment)}]::text[]`);
+    if (f.ownerId) common.push(`owner_id = ${p(f.ownerId)}`);
     if (f.q) {
-      // Both forms are served by the trigram index leads_search_trgm_idx: ILIKE for substrings,
-      // word similarity (<%, threshold 0.6 by default) for misspellings.
+      // Served by the trigram index leads_search_trgm_idx: ILIKE for substrings; word similarity
+      // (<%, pg_trgm.word_similarity_threshold, 0.6 by default) for misspellings.
       const text = `(title || ' ' || investor_name)`;
-      const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(
-        [...f.q].length >= 3 ? `(${text} ILIKE ${like} OR ${p(f.q)} <% ${text})` : `${text} ILIKE ${like}`,
+      common.push(
+        f.qMode === 'fuzzy'
+          ? `${p(f.q)} <% ${text}`
+          : `${text} ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`,
       );
-      // The partner must not find a confidential lead by the investor name it cannot see (DESIGN §5).
-      if (f.jurisdiction !== f.viewer) where.push(`(jurisdiction = ${p(f.viewer)} OR NOT confidential)`);
     }
     const byUpdated = !!f.updatedSince || after?.mode === 'updated';
-    if (f.updatedSince) where.push(`updated_at >= ${p(f.updatedSince)}::timestamptz`);
-    if (after?.mode === 'id') where.push(`id > ${p(after.id)}::uuid`);
+    if (f.updatedSince) common.push(`updated_at >= ${p(f.updatedSince)}::timestamptz`);
+    if (after?.mode === 'id') common.push(`id > ${p(after.id)}::uuid`);
     if (after?.mode === 'updated')
-      where.push(`(updated_at, id) > (${p(after.ts)}::timestamptz, ${p(after.id)}::uuid)`);
-    const sql = `SELECT *${byUpdated ? `, ${TS_KEY('updated_at')} AS _key` : ''} FROM leads
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${byUpdated ? 'updated_at, id' : 'id'} LIMIT ${p(limit + 1)}`;
+      common.push(`(updated_at, id) > (${p(after.ts)}::timestamptz, ${p(after.id)}::uuid)`);
+
+    const branches: string[][] = [];
+    if (f.jurisdiction !== f.partner) {
+      const own = [`jurisdiction = ${p(f.viewer)}`];
+      if (f.sharing) own.push(`sharing = ${p(f.sharing)}`);
+      branches.push(own);
+    }
+    if (f.jurisdiction !== f.viewer && f.sharing !== 'private') {
+      const partner = [`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`];
+      // The partner must not find a confidential lead by the investor name it cannot see (DESIGN §5).
+      if (f.q) partner.push('NOT confidential');
+      branches.push(partner);
+    }
+    // A text search is a bitmap scan of the trigram index either way: one scan, not one per branch.
+    if (f.q && branches.length === 2)
+      branches.splice(0, 2, [`((${branches[0].join(' AND ')}) OR (${branches[1].join(' AND ')}))`]);
+    if (!branches.length) return [];
+    const order = byUpdated ? 'updated_at, id' : 'id';
+    const cols = `*${byUpdated ? `, ${TS_KEY('updated_at')} AS _key` : ''}`;
+    const lim = p(limit + 1);
+    const select = (conds: string[]) =>
+      `SELECT ${cols} FROM leads WHERE ${[...conds, ...common].join(' AND ')} ORDER BY ${order} LIMIT ${lim}`;
+    const sql =
+      branches.length === 1
+        ? select(branches[0])
+        : `SELECT * FROM ((${select(branches[0])}) UNION ALL (${select(branches[1])})) visible
+            ORDER BY ${order} LIMIT ${lim}`;
     return sqlRows(db, sql, params);
   }
 

@@ -22,7 +22,7 @@ import {
   LeadListQuery,
   UpdateLeadDto,
 } from './lead.dto';
-import { ActivityRow, LeadColumnKey, LeadListKey, LeadRepository } from './lead.repository';
+import { ActivityRow, LeadColumnKey, LeadFilters, LeadListKey, LeadRepository } from './lead.repository';
 import { LeadRow, LeadView, leadView } from './lead-view';
 
 export type CreatedLead = LeadView & { collisions: LeadCollision[] };
@@ -76,46 +76,64 @@ export class LeadService {
     return leadView(row, ctx.jurisdiction)!;
   }
 
+  /**
+   * `q` matches title and investor name as a substring; when nothing matches that way, the first
+   * page falls back to fuzzy matching (word similarity ≥ 0.6), and the cursor remembers which.
+   * Substring first keeps common words fast and exact hits first; fuzzy still finds misspellings.
+   */
   async list(ctx: RequestContext, q: LeadListQuery): Promise<Page<LeadView>> {
     const limit = q.limit ?? 50;
     const graph = await this.taxonomy.graph();
     if (q.industry && !graph.industryByCode.has(q.industry)) throw fieldError('industry', 'unknown industry');
     if (q.segment && !graph.hasSegment(q.segment)) throw fieldError('segment', 'unknown segment');
     const after = this.decodeListCursor(q.cursor, !!q.updatedSince);
-    const rows = await this.repo.list(
-      this.ds,
-      {
-        viewer: ctx.jurisdiction,
-        partner: ctx.partner,
-        jurisdiction: q.jurisdiction,
-        stage: q.stage,
-        industry: q.industry,
-        segment: q.segment,
-        sharing: q.sharing,
-        ownerId: q.ownerId,
-        q: q.q?.trim() || undefined,
-        updatedSince: q.updatedSince,
-      },
-      after,
-      limit,
-    );
+    // A segment belongs to one industry: the industry filter is then either implied or contradictory.
+    let industry = q.industry;
+    if (q.segment && industry) {
+      if (graph.industryOf(q.segment) !== industry) return { items: [], nextCursor: null };
+      industry = undefined;
+    }
+    const text = q.q?.trim() || undefined;
+    const filters: LeadFilters = {
+      viewer: ctx.jurisdiction,
+      partner: ctx.partner,
+      jurisdiction: q.jurisdiction,
+      stage: q.stage,
+      industry,
+      segment: q.segment,
+      sharing: q.sharing,
+      ownerId: q.ownerId,
+      q: text,
+      qMode: after?.fuzzy ? 'fuzzy' : 'substring',
+      updatedSince: q.updatedSince,
+    };
+    let rows = await this.repo.list(this.ds, filters, after?.key ?? null, limit);
+    if (text && !after && !rows.length && [...text].length >= 3) {
+      filters.qMode = 'fuzzy';
+      rows = await this.repo.list(this.ds, filters, null, limit);
+    }
+    const mode = filters.qMode === 'fuzzy' ? 'f' : 's';
     return toPage(
       rows,
       limit,
-      (r) => (r._key ? ['u', r._key, r.id] : ['i', null, r.id]),
+      (r) => (r._key ? ['u', r._key, r.id, mode] : ['i', null, r.id, mode]),
       (r) => leadView(r, ctx.jurisdiction)!,
     );
   }
 
-  private decodeListCursor(cursor: string | undefined, byUpdated: boolean): LeadListKey | null {
-    const v = decodeCursor(cursor, 3);
+  private decodeListCursor(
+    cursor: string | undefined,
+    byUpdated: boolean,
+  ): { key: LeadListKey; fuzzy: boolean } | null {
+    const v = decodeCursor(cursor, 4);
     if (!v) return null;
-    const [mode, ts, id] = v;
+    const [order, ts, id, mode] = v;
     const bad = () => fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
-    if (!isUuid(id)) throw bad();
-    if (mode === 'i' && !byUpdated) return { mode: 'id', id };
-    if (mode === 'u' && typeof ts === 'string' && !Number.isNaN(Date.parse(ts)))
-      return { mode: 'updated', ts, id };
+    if (!isUuid(id) || (mode !== 's' && mode !== 'f')) throw bad();
+    const fuzzy = mode === 'f';
+    if (order === 'i' && !byUpdated) return { key: { mode: 'id', id }, fuzzy };
+    if (order === 'u' && typeof ts === 'string' && !Number.isNaN(Date.parse(ts)))
+      return { key: { mode: 'updated', ts, id }, fuzzy };
     throw bad();
   }
 
