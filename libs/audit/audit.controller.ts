@@ -19,6 +19,10 @@ export class AuditController {
   @Get()
   @ApiOperation({
     summary: 'Audit entries of records of the caller’s jurisdiction, newest first (managers and admins)',
+    description:
+      'Who (user or API key), what (action, changed fields before/after), when and the request id, for every ' +
+      'change. Entries of a co-built park are shown to both jurisdictions. Append-only: no route changes ' +
+      'or deletes an entry.',
   })
   @ApiPage(AuditEntryDto)
   @ApiErrors(400, 401, 403, 429)

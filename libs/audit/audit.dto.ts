@@ -6,13 +6,15 @@ export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({
     example: 'enterprise',
     description: 'lead, enterprise, park, collision, match, user, …',
+    maxLength: 40,
+    pattern: '^[a-z_]+$',
   })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z_]{1,40}$/, { message: 'entity must be an entity name like enterprise' })
   entity?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36 })
   @IsOptional()
   @IsUUID('all', { message: 'entityId must be a UUID' })
   entityId?: string;
@@ -20,23 +22,41 @@ export class AuditQuery extends PageQuery {
 
 export class AuditActorDto {
   @ApiProperty({ enum: ['user', 'api_key', 'system'] }) type: 'user' | 'api_key' | 'system';
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) id: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'username or key name' }) name: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', maxLength: 36 }) id: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'username or key name', maxLength: 200 })
+  name: string | null;
 }
 
+/** Any JSON value a field held (strings are bounded by the fields they come from). */
+const JSON_VALUE = {
+  anyOf: [
+    { type: 'string', maxLength: 10_000, nullable: true },
+    { type: 'number', nullable: true },
+    { type: 'boolean', nullable: true },
+    { type: 'array', maxItems: 1000, items: {}, nullable: true },
+    { type: 'object', nullable: true },
+  ],
+};
+
 export class AuditChangeDto {
-  @ApiProperty({ nullable: true, description: 'value before the change (null when created)' })
+  @ApiProperty({ ...JSON_VALUE, description: 'value before the change (null when created)' })
   before: unknown;
-  @ApiProperty({ nullable: true, description: 'value after the change' }) after: unknown;
+  @ApiProperty({ ...JSON_VALUE, description: 'value after the change' }) after: unknown;
 }
 
 export class AuditEntryDto {
-  @ApiProperty({ example: '1042', description: 'increasing; newest first in lists' }) id: string;
-  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({
+    example: '1042',
+    description: 'increasing; newest first in lists',
+    pattern: '^[0-9]+$',
+    maxLength: 19,
+  })
+  id: string;
+  @ApiProperty({ format: 'date-time', maxLength: 30 }) at: string;
   @ApiProperty({ type: AuditActorDto }) actor: AuditActorDto;
-  @ApiProperty({ example: 'update' }) action: string;
-  @ApiProperty({ example: 'enterprise' }) entity: string;
-  @ApiProperty({ format: 'uuid' }) entityId: string;
+  @ApiProperty({ example: 'update', maxLength: 40 }) action: string;
+  @ApiProperty({ example: 'enterprise', maxLength: 40 }) entity: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) entityId: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/AuditChangeDto' },
@@ -44,5 +64,5 @@ export class AuditEntryDto {
     description: 'changed fields, each with before and after',
   })
   changes: Record<string, AuditChangeDto>;
-  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 100 }) requestId: string | null;
 }

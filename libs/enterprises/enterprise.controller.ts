@@ -23,12 +23,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { etag, parseIfMatch } from '../common/concurrency';
+import { parseIfMatch } from '../common/concurrency';
 import { Idempotent } from '../common/idempotency';
 import { ApiErrors, ApiPage } from '../common/openapi';
 import { Page } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Access } from '../identity/access.decorator';
+import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from './base-data.http';
 import { Enterprise } from './enterprise';
 import {
   CreateEnterpriseDto,
@@ -37,10 +38,6 @@ import {
   UpdateEnterpriseDto,
 } from './enterprise.dto';
 import { EnterpriseService } from './enterprise.service';
-
-const ETAG_HEADER = {
-  ETag: { description: 'The record version, `"<version>"`', schema: { type: 'string' } },
-};
 
 @ApiTags('base data')
 @ApiBearerAuth()
@@ -51,7 +48,13 @@ export class EnterpriseController {
 
   @Get()
   @Access({ scopes: ['base:read'] })
-  @ApiOperation({ summary: 'List enterprises of the shared base data (all jurisdictions)' })
+  @ApiOperation({
+    summary: 'List enterprises of the shared base data (all jurisdictions)',
+    description:
+      'Every user and every key with base:read reads all enterprises (DESIGN §5). Filters combine with AND. ' +
+      'With `q` (fuzzy name search, pg_trgm) items are ranked by similarity, otherwise ordered by id; ' +
+      'both use keyset pagination. Deleted enterprises are never listed.',
+  })
   @ApiPage(EnterpriseDto)
   @ApiErrors(400, 401, 403, 429)
   list(@Ctx() ctx: RequestContext, @Query() q: EnterpriseListQuery): Promise<Page<Enterprise>> {
@@ -60,8 +63,11 @@ export class EnterpriseController {
 
   @Get(':id')
   @Access({ scopes: ['base:read'] })
-  @ApiOperation({ summary: 'One enterprise; the ETag is its version' })
-  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOperation({
+    summary: 'One enterprise; the ETag is its version',
+    description: 'Send the ETag back as If-Match to change it. A deleted or unknown enterprise is a 404.',
+  })
+  @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: EnterpriseDto, headers: ETAG_HEADER })
   @ApiErrors(401, 403, 404, 429)
   async get(
@@ -75,7 +81,13 @@ export class EnterpriseController {
   @Post()
   @Idempotent()
   @Access({ scopes: ['base:write'] })
-  @ApiOperation({ summary: 'Create an enterprise of the caller’s jurisdiction' })
+  @ApiOperation({
+    summary: 'Create an enterprise of the caller’s jurisdiction',
+    description:
+      'The jurisdiction is always the caller’s (naming another is a 400). The USCC, when given, must be ' +
+      'valid (GB 32100-2015) and unused by another enterprise (409 USCC_TAKEN). Segments and needs must exist ' +
+      'in the taxonomy. Queues a re-match of the leads it can affect. Honours Idempotency-Key.',
+  })
   @ApiCreatedResponse({ type: EnterpriseDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 409, 422, 429)
   async create(
@@ -88,9 +100,20 @@ export class EnterpriseController {
 
   @Patch(':id')
   @Access({ scopes: ['base:write'] })
-  @ApiOperation({ summary: 'Change an enterprise of the caller’s jurisdiction (If-Match required)' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"' })
+  @ApiOperation({
+    summary: 'Change an enterprise of the caller’s jurisdiction (If-Match required)',
+    description:
+      'Only users and keys (base:write) of the enterprise’s own jurisdiction change it (403 otherwise). ' +
+      'Send only the fields to change; `null` clears an optional field. A stale If-Match is a 412 carrying ' +
+      '`currentVersion`.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'The ETag you read, e.g. "3"',
+    schema: IF_MATCH_SCHEMA,
+  })
   @ApiOkResponse({ type: EnterpriseDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 404, 409, 412, 428, 429)
   async update(
@@ -108,9 +131,16 @@ export class EnterpriseController {
   @Access({ scopes: ['base:write'] })
   @ApiOperation({
     summary: 'Delete an enterprise (soft delete; the changes feed gets a tombstone)',
+    description:
+      'Only the enterprise’s own jurisdiction deletes it. Its USCC becomes free for another record.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Optional: delete only this version' })
+  @ApiParam(ID_PARAM)
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'Optional: delete only this version',
+    schema: IF_MATCH_SCHEMA,
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 401, 403, 404, 412, 428, 429)
   async remove(
@@ -120,9 +150,4 @@ export class EnterpriseController {
   ): Promise<void> {
     await this.enterprises.remove(ctx, id, ifMatch === undefined ? null : parseIfMatch(ifMatch));
   }
-}
-
-function withEtag<T extends { version: number }>(res: FastifyReply, record: T): T {
-  void res.header('ETag', etag(record.version));
-  return record;
 }

@@ -27,14 +27,32 @@ import { IsUscc, NormalizeUscc, QueryBoolean, Trim } from './base-data';
 export const MAX_WAN = 1e13;
 const SEGMENT_CODE = /^[a-z0-9.-]{1,64}$/;
 
+/** OpenAPI schemas of repeated fields (the validators below enforce the same limits). */
+export const SEGMENTS_SCHEMA = {
+  type: 'array',
+  maxItems: 50,
+  items: { type: 'string', maxLength: 64, pattern: '^[a-z0-9.-]+$' },
+} as const;
+const TAGS_SCHEMA = {
+  type: 'array',
+  maxItems: 50,
+  items: { type: 'string', minLength: 1, maxLength: 50 },
+} as const;
+const USCC_SCHEMA = { minLength: 18, maxLength: 18, pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' } as const;
+
 /** A record's id in a partner system (DESIGN §11 sync uses it as the upsert key). */
 export class ExternalRefDto {
-  @ApiProperty({ example: 'mianyang-erp', description: 'the partner system' })
+  @ApiProperty({
+    example: 'mianyang-erp',
+    description: 'the partner system',
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9._:-]+$',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'system must be 1–64 letters, digits, . _ : -' })
   system: string;
 
-  @ApiProperty({ example: 'E-10023' })
+  @ApiProperty({ example: 'E-10023', minLength: 1, maxLength: 128 })
   @IsString()
   @MinLength(1)
   @MaxLength(128)
@@ -42,24 +60,29 @@ export class ExternalRefDto {
 }
 
 export class EnterpriseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '重庆某某传感科技有限公司' }) name: string;
-  @ApiProperty({ nullable: true, type: String, example: '91500109MA5U7XXXXX' }) uscc: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ example: '重庆某某传感科技有限公司', maxLength: 200 }) name: string;
+  @ApiProperty({ nullable: true, type: String, example: '91500109MA5U7ABCDM', ...USCC_SCHEMA }) uscc:
+    string | null;
   @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
-  @ApiProperty({ type: [String], example: ['ngit.sensors'], description: 'segments it produces (≥1)' })
+  @ApiProperty({ ...SEGMENTS_SCHEMA, example: ['ngit.sensors'], description: 'segments it produces (≥1)' })
   segments: string[];
-  @ApiProperty({ type: [String], example: ['nmat.advanced-alloys'], description: 'segments it buys from' })
+  @ApiProperty({
+    ...SEGMENTS_SCHEMA,
+    example: ['nmat.advanced-alloys'],
+    description: 'segments it buys from',
+  })
   needs: string[];
   @ApiProperty({ description: 'chain leader (链主企业)' }) chainLeader: boolean;
   @ApiProperty({ nullable: true, type: Number, description: 'annual revenue, 万元' }) revenueWan:
     number | null;
   @ApiProperty({ nullable: true, type: Number }) employees: number | null;
-  @ApiProperty({ nullable: true, type: String }) address: string | null;
-  @ApiProperty({ type: [String] }) tags: string[];
-  @ApiProperty({ type: [ExternalRefDto] }) externalRefs: ExternalRefDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 500 }) address: string | null;
+  @ApiProperty(TAGS_SCHEMA) tags: string[];
+  @ApiProperty({ type: [ExternalRefDto], maxItems: 20 }) externalRefs: ExternalRefDto[];
   @ApiProperty({ example: 1, description: 'bumped on every change; the ETag' }) version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ format: 'date-time', maxLength: 30 }) createdAt: string;
+  @ApiProperty({ format: 'date-time', maxLength: 30 }) updatedAt: string;
 }
 
 /**
@@ -74,7 +97,12 @@ export class CreateEnterpriseDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'valid USCC, unique among enterprises' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'valid USCC, unique among enterprises',
+    ...USCC_SCHEMA,
+  })
   @IsOptional()
   @NormalizeUscc()
   @IsString()
@@ -89,7 +117,7 @@ export class CreateEnterpriseDto {
   @IsIn(JURISDICTIONS as unknown as string[])
   jurisdiction?: Jurisdiction;
 
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 50, example: ['ngit.sensors'] })
+  @ApiProperty({ ...SEGMENTS_SCHEMA, minItems: 1, example: ['ngit.sensors'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -97,7 +125,7 @@ export class CreateEnterpriseDto {
   @Matches(SEGMENT_CODE, { each: true, message: 'each segment must be a segment code like ngit.sensors' })
   segments: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50, example: ['nmat.advanced-alloys'] })
+  @ApiPropertyOptional({ ...SEGMENTS_SCHEMA, example: ['nmat.advanced-alloys'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -130,7 +158,7 @@ export class CreateEnterpriseDto {
   @MaxLength(500)
   address?: string | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50 })
+  @ApiPropertyOptional(TAGS_SCHEMA)
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -159,7 +187,7 @@ export class UpdateEnterpriseDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it', ...USCC_SCHEMA })
   @IsOptional()
   @NormalizeUscc()
   @IsString()
@@ -174,7 +202,7 @@ export class UpdateEnterpriseDto {
   @IsIn(JURISDICTIONS as unknown as string[])
   jurisdiction?: Jurisdiction;
 
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50 })
+  @ApiPropertyOptional({ ...SEGMENTS_SCHEMA, minItems: 1 })
   @ValidateIf(present('segments'))
   @IsArray()
   @ArrayMinSize(1)
@@ -183,7 +211,7 @@ export class UpdateEnterpriseDto {
   @Matches(SEGMENT_CODE, { each: true, message: 'each segment must be a segment code like ngit.sensors' })
   segments?: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50 })
+  @ApiPropertyOptional(SEGMENTS_SCHEMA)
   @ValidateIf(present('needs'))
   @IsArray()
   @ArrayMaxSize(50)
@@ -216,7 +244,7 @@ export class UpdateEnterpriseDto {
   @MaxLength(500)
   address?: string | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50 })
+  @ApiPropertyOptional(TAGS_SCHEMA)
   @ValidateIf(present('tags'))
   @IsArray()
   @ArrayMaxSize(50)
@@ -240,13 +268,23 @@ export class EnterpriseListQuery extends PageQuery {
   @IsIn(JURISDICTIONS as unknown as string[])
   jurisdiction?: Jurisdiction;
 
-  @ApiPropertyOptional({ example: 'ngit.sensors', description: 'enterprises producing this segment' })
+  @ApiPropertyOptional({
+    example: 'ngit.sensors',
+    description: 'enterprises producing this segment',
+    maxLength: 64,
+    pattern: '^[a-z0-9.-]+$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   segment?: string;
 
-  @ApiPropertyOptional({ example: 'ngit', description: 'enterprises with a segment of this industry' })
+  @ApiPropertyOptional({
+    example: 'ngit',
+    description: 'enterprises with a segment of this industry',
+    maxLength: 64,
+    pattern: '^[a-z0-9-]+$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -258,7 +296,11 @@ export class EnterpriseListQuery extends PageQuery {
   @IsBoolean()
   chainLeader?: boolean;
 
-  @ApiPropertyOptional({ description: 'fuzzy name search (pg_trgm); results ranked by similarity' })
+  @ApiPropertyOptional({
+    description: 'fuzzy name search (pg_trgm); results ranked by similarity',
+    minLength: 1,
+    maxLength: 100,
+  })
   @IsOptional()
   @Trim()
   @IsString()

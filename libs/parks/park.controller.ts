@@ -10,19 +10,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { etag, parseIfMatch } from '../common/concurrency';
+import { parseIfMatch } from '../common/concurrency';
 import { Idempotent } from '../common/idempotency';
 import { ApiErrors, ApiPage } from '../common/openapi';
 import { Page } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Access } from '../identity/access.decorator';
+import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../enterprises/base-data.http';
 import { Park } from './park';
 import { CreateParkDto, ParkDto, ParkListQuery, UpdateParkDto } from './park.dto';
 import { ParkService } from './park.service';
-
-const ETAG_HEADER = {
-  ETag: { description: 'The record version, `"<version>"`', schema: { type: 'string' } },
-};
 
 @ApiTags('base data')
 @ApiBearerAuth()
@@ -33,7 +30,12 @@ export class ParkController {
 
   @Get()
   @Access({ scopes: ['base:read'] })
-  @ApiOperation({ summary: 'List parks and carriers (all jurisdictions)' })
+  @ApiOperation({
+    summary: 'List parks and carriers (all jurisdictions)',
+    description:
+      'Every user and every key with base:read reads all parks. With `q` items are ranked by name ' +
+      'similarity (Chinese and English names), otherwise ordered by id; keyset pagination.',
+  })
   @ApiPage(ParkDto)
   @ApiErrors(400, 401, 403, 429)
   list(@Ctx() ctx: RequestContext, @Query() q: ParkListQuery): Promise<Page<Park>> {
@@ -42,8 +44,11 @@ export class ParkController {
 
   @Get(':id')
   @Access({ scopes: ['base:read'] })
-  @ApiOperation({ summary: 'One park; the ETag is its version' })
-  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOperation({
+    summary: 'One park; the ETag is its version',
+    description: 'Send the ETag back as If-Match to change it.',
+  })
+  @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
   @ApiErrors(401, 403, 404, 429)
   async get(
@@ -57,7 +62,12 @@ export class ParkController {
   @Post()
   @Idempotent()
   @Access({ scopes: ['base:write'] })
-  @ApiOperation({ summary: 'Create a park of the caller’s jurisdiction (or a co-built one)' })
+  @ApiOperation({
+    summary: 'Create a park of the caller’s jurisdiction (or a co-built one)',
+    description:
+      '`jurisdictions` defaults to the caller’s and must include it; a co-built park names both ' +
+      '(`coBuilt` true). Target segments must exist in the taxonomy. Honours Idempotency-Key.',
+  })
   @ApiCreatedResponse({ type: ParkDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 409, 422, 429)
   async create(
@@ -70,9 +80,19 @@ export class ParkController {
 
   @Patch(':id')
   @Access({ scopes: ['base:write'] })
-  @ApiOperation({ summary: 'Change a park of the caller’s jurisdiction (If-Match required)' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"' })
+  @ApiOperation({
+    summary: 'Change a park of the caller’s jurisdiction (If-Match required)',
+    description:
+      'A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). The caller ' +
+      'cannot remove its own jurisdiction from the park. Queues a re-match of the leads it can affect.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'The ETag you read, e.g. "3"',
+    schema: IF_MATCH_SCHEMA,
+  })
   @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 404, 412, 428, 429)
   async update(
@@ -84,9 +104,4 @@ export class ParkController {
   ): Promise<Park> {
     return withEtag(res, await this.parks.update(ctx, id, parseIfMatch(ifMatch), dto));
   }
-}
-
-function withEtag<T extends { version: number }>(res: FastifyReply, record: T): T {
-  void res.header('ETag', etag(record.version));
-  return record;
 }

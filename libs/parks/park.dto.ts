@@ -20,6 +20,7 @@ import { PageQuery } from '../common/pagination';
 import { JURISDICTIONS } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { QueryBoolean, Trim } from '../enterprises/base-data';
+import { SEGMENTS_SCHEMA } from '../enterprises/enterprise.dto';
 
 const SEGMENT_CODE = /^[a-z0-9.-]{1,64}$/;
 const MAX_MU = 1e9;
@@ -27,22 +28,33 @@ const MAX_SQM = 1e11;
 const present = (field: string) => (o: Record<string, unknown>) => o[field] !== undefined;
 
 export class ParkDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '重庆市传感器特色产业基地' }) name: string;
-  @ApiProperty({ nullable: true, type: String, example: 'Chongqing Sensor Industry Base (Beibei)' })
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ example: '重庆市传感器特色产业基地', maxLength: 200 }) name: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Chongqing Sensor Industry Base (Beibei)',
+    maxLength: 200,
+  })
   nameEn: string | null;
-  @ApiProperty({ enum: JURISDICTIONS, isArray: true, description: 'one, or both for the co-built park' })
+  @ApiProperty({
+    enum: JURISDICTIONS,
+    isArray: true,
+    minItems: 1,
+    maxItems: 2,
+    description: 'one, or both for the co-built park',
+  })
   jurisdictions: Jurisdiction[];
   @ApiProperty({ description: 'co-built by both jurisdictions; either may change it' }) coBuilt: boolean;
-  @ApiProperty({ type: [String], example: ['ngit.sensors'] }) targetSegments: string[];
+  @ApiProperty({ ...SEGMENTS_SCHEMA, example: ['ngit.sensors'] }) targetSegments: string[];
   @ApiProperty({ nullable: true, type: Number, description: 'available land, 亩' }) availableLandMu:
     number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'standard factory space, m²' })
   factorySpaceSqm: number | null;
-  @ApiProperty({ nullable: true, type: String }) incentives: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 4000 }) incentives: string | null;
   @ApiProperty({ example: 1, description: 'bumped on every change; the ETag' }) version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ format: 'date-time', maxLength: 30 }) createdAt: string;
+  @ApiProperty({ format: 'date-time', maxLength: 30 }) updatedAt: string;
 }
 
 /** The fields of a park body other than `name` (required on create, optional on change). */
@@ -57,6 +69,8 @@ abstract class ParkBodyDto {
   @ApiPropertyOptional({
     enum: JURISDICTIONS,
     isArray: true,
+    minItems: 1,
+    maxItems: 2,
     description: 'default: the caller’s; must include it; both only for a co-built park',
   })
   @ValidateIf(present('jurisdictions'))
@@ -72,7 +86,7 @@ abstract class ParkBodyDto {
   @IsBoolean()
   coBuilt?: boolean;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50, example: ['ngit.sensors'] })
+  @ApiPropertyOptional({ ...SEGMENTS_SCHEMA, example: ['ngit.sensors'] })
   @ValidateIf(present('targetSegments'))
   @IsArray()
   @ArrayMaxSize(50)
@@ -133,7 +147,12 @@ export class ParkListQuery extends PageQuery {
   @IsIn(JURISDICTIONS as unknown as string[])
   jurisdiction?: Jurisdiction;
 
-  @ApiPropertyOptional({ example: 'ngit.sensors', description: 'parks targeting this segment' })
+  @ApiPropertyOptional({
+    example: 'ngit.sensors',
+    description: 'parks targeting this segment',
+    maxLength: 64,
+    pattern: '^[a-z0-9.-]+$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -145,7 +164,11 @@ export class ParkListQuery extends PageQuery {
   @IsBoolean()
   coBuilt?: boolean;
 
-  @ApiPropertyOptional({ description: 'fuzzy search over the Chinese and English names (pg_trgm)' })
+  @ApiPropertyOptional({
+    description: 'fuzzy search over the Chinese and English names (pg_trgm)',
+    minLength: 1,
+    maxLength: 100,
+  })
   @IsOptional()
   @Trim()
   @IsString()

@@ -17,6 +17,10 @@ export class ReportController {
   @Get('pipeline')
   @ApiOperation({
     summary: 'Lead counts and planned investment per jurisdiction / industry / stage (visible leads only)',
+    description:
+      'Counts the leads the caller may see: its own jurisdiction’s and the partner’s shared ones (DESIGN §5). ' +
+      'Grouped by industry, a lead of several industries counts once in each (see `note`); totals count each ' +
+      'lead once.',
   })
   @ApiOkResponse({ type: PipelineReportDto })
   @ApiErrors(400, 401, 403, 429)
@@ -25,7 +29,12 @@ export class ReportController {
   }
 
   @Get('summary')
-  @ApiOperation({ summary: 'Dashboard counts: matches of the caller’s leads, open collisions' })
+  @ApiOperation({
+    summary: 'Dashboard counts: matches of the caller’s leads, open collisions',
+    description:
+      'Matches of leads of the caller’s jurisdiction by status, and open collisions involving the caller’s ' +
+      'jurisdiction; `ownerId` narrows both to one owner’s leads.',
+  })
   @ApiOkResponse({ type: SummaryDto })
   @ApiErrors(400, 401, 403, 429)
   summary(@Ctx() ctx: RequestContext, @Query() q: SummaryQuery): Promise<SummaryDto> {

@@ -34,6 +34,8 @@ export class PipelineQuery {
     type: String,
     example: 'jurisdiction,industry,stage',
     description: 'comma-separated subset of jurisdiction, industry, stage (empty: totals only)',
+    maxLength: 40,
+    pattern: '^(jurisdiction|industry|stage)(,(jurisdiction|industry|stage)){0,2}$',
   })
   @IsOptional()
   @CommaList()
@@ -51,7 +53,12 @@ export class PipelineQuery {
   @IsIn(JURISDICTIONS as unknown as string[])
   jurisdiction?: Jurisdiction;
 
-  @ApiPropertyOptional({ example: 'nev', description: 'only leads of this industry' })
+  @ApiPropertyOptional({
+    example: 'nev',
+    description: 'only leads of this industry',
+    maxLength: 64,
+    pattern: '^[a-z0-9-]+$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -62,7 +69,7 @@ export class PipelineQuery {
   @IsIn(STAGE_ORDER as unknown as string[])
   stage?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'only leads this user owns' })
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, description: 'only leads this user owns' })
   @IsOptional()
   @IsUUID('all', { message: 'ownerId must be a UUID' })
   ownerId?: string;
@@ -70,7 +77,7 @@ export class PipelineQuery {
 
 export class PipelineGroupDto {
   @ApiPropertyOptional({ enum: JURISDICTIONS }) jurisdiction?: Jurisdiction;
-  @ApiPropertyOptional({ example: 'nev' }) industry?: string;
+  @ApiPropertyOptional({ example: 'nev', maxLength: 64 }) industry?: string;
   @ApiPropertyOptional({ enum: STAGE_ORDER }) stage?: string;
   @ApiProperty({ example: 12 }) leads: number;
   @ApiProperty({ example: 150000, description: 'sum of plannedInvestmentWan, 万元' })
@@ -83,15 +90,23 @@ export class PipelineTotalsDto {
 }
 
 export class PipelineReportDto {
-  @ApiProperty({ enum: GROUP_KEYS, isArray: true }) groupBy: GroupKey[];
-  @ApiProperty({ type: [PipelineGroupDto] }) groups: PipelineGroupDto[];
+  @ApiProperty({ enum: GROUP_KEYS, isArray: true, maxItems: 3 }) groupBy: GroupKey[];
+  @ApiProperty({ type: [PipelineGroupDto], maxItems: 1000, description: 'at most 2 × 5 × 10 groups' })
+  groups: PipelineGroupDto[];
   @ApiProperty({ type: PipelineTotalsDto }) totals: PipelineTotalsDto;
-  @ApiPropertyOptional({ description: 'how multi-industry leads are counted, when grouping by industry' })
+  @ApiPropertyOptional({
+    description: 'how multi-industry leads are counted, when grouping by industry',
+    maxLength: 500,
+  })
   note?: string;
 }
 
 export class SummaryQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'only matches and collisions of leads this user owns' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    maxLength: 36,
+    description: 'only matches and collisions of leads this user owns',
+  })
   @IsOptional()
   @IsUUID('all', { message: 'ownerId must be a UUID' })
   ownerId?: string;
