@@ -687,6 +687,28 @@ describe('shared base data: enterprises and parks (issue 3 §1)', () => {
       expect(fields(grab)).toContain('jurisdictions');
     });
 
+    it('Idempotency-Key on POST /parks; keys need base:read to read parks', async () => {
+      const key = uniq('idem-park-');
+      const body = park();
+      const first = await t.http
+        .post('/api/v1/parks')
+        .set(bb.auth)
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      const again = await t.http
+        .post('/api/v1/parks')
+        .set(bb.auth)
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      expect(again.body.id).toBe(first.body.id);
+      expect(await countByName('parks', body.name)).toBe(1);
+      await t.http.post('/api/v1/parks').set(bb.auth).set('Idempotency-Key', key).send(park()).expect(422);
+      await t.http.get(`/api/v1/parks/${first.body.id}`).set(leadsOnlyKey.auth).expect(403);
+      await t.http.get(`/api/v1/parks/${first.body.id}`).set(bbReadKey.auth).expect(200);
+    });
+
     it('PATCH: 428 / 400 / 412 on If-Match, 404 on unknown ids, nothing written', async () => {
       const p = (await t.http.post('/api/v1/parks').set(bb.auth).send(park()).expect(201)).body;
       const url = `/api/v1/parks/${p.id}`;
