@@ -5,7 +5,10 @@ import { makeLead } from '../../libs/demo/demo-data';
 import { generateDataset, GENERATOR_PASSWORD } from '../data/generator';
 import {
   ChildServer,
+  cpuMs,
+  load1,
   createScratchDatabase,
+  dropScratchDatabase,
   freePort,
   LoadResult,
   ms,
@@ -29,7 +32,8 @@ import {
  * Environment: BENCH_LEADS (1000000), BENCH_ENTERPRISES (100000), BENCH_DURATION seconds per run
  * (10), BENCH_CONNECTIONS (32), BENCH_REUSE=1 keeps an already loaded liancheng_bench_api database
  * (same sizes) instead of regenerating it, BENCH_KEEP=1 leaves the database in place afterwards,
- * BENCH_ONLY=bare,health to dry-run the harness without the lead endpoints.
+ * BENCH_ONLY=bare,health to dry-run the harness without the lead endpoints, BENCH_API_NODE_ARGS
+ * extra node arguments for the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 
 const DB_NAME = 'liancheng_bench_api';
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     servers.push(
       await startChild(
         'api',
-        [API_MAIN],
+        [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), API_MAIN],
         {
           DATABASE_URL: url,
           API_RATE_LIMIT: '0',
@@ -158,11 +162,18 @@ async function main(): Promise<void> {
     }
 
     const results: LoadResult[] = [];
+    const extra = new Map<string, { cpuPerRequest: number; load: number }>();
     const run = async (name: string, o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, base = api) => {
       if (!selected(name)) return;
       say(`measuring ${name}…`);
+      const server = base === api ? servers[0] : servers[1];
+      const cpuBefore = cpuMs(server.child.pid);
       const r = await runLoad({ name, url: base, connections: CONNECTIONS, durationSeconds: DURATION, ...o });
       results.push(r);
+      extra.set(name, {
+        cpuPerRequest: (cpuMs(server.child.pid) - cpuBefore) / Math.max(1, r.requests),
+        load: load1(),
+      });
       if (r.non2xx || r.errors)
         say(`  note: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCounts)}), ${r.errors} errors`);
     };
@@ -189,10 +200,14 @@ async function main(): Promise<void> {
       });
     }
 
-    report(results);
+    report(results, extra);
     if (leadsReady) await explain(url);
   } finally {
     for (const s of servers.reverse()) await s.stop();
+    if (process.env.BENCH_KEEP !== '1') {
+      await dropScratchDatabase(url);
+      say(`dropped ${DB_NAME} (BENCH_KEEP=1 keeps it for BENCH_REUSE=1)`);
+    }
   }
 }
 
@@ -275,12 +290,25 @@ function verdict(r: LoadResult, bareRps: number): string {
   }
 }
 
-function report(results: LoadResult[]): void {
+function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: number; load: number }>): void {
   const bareRps = results.find((r) => r.name === 'bare')?.rps ?? NaN;
   say('');
   say(`Results (${CONNECTIONS} connections, ${DURATION} s each, latencies in ms, req/s of 2xx responses):`);
   printTable(
-    ['endpoint', 'req/s', 'p50', 'p95', 'p99', 'max', 'non-2xx', 'vs bare', 'target', ''],
+    [
+      'endpoint',
+      'req/s',
+      'p50',
+      'p95',
+      'p99',
+      'max',
+      'non-2xx',
+      'vs bare',
+      'server CPU ms/req',
+      'load',
+      'target',
+      '',
+    ],
     results.map((r) => [
       r.name,
       Math.round(r.rps),
@@ -290,9 +318,15 @@ function report(results: LoadResult[]): void {
       ms(r.max),
       r.non2xx,
       `${((100 * r.rps) / bareRps).toFixed(1)}%`,
+      extra.get(r.name)?.cpuPerRequest.toFixed(2) ?? '-',
+      extra.get(r.name)?.load.toFixed(1) ?? '-',
       TARGETS[r.name] ?? '',
       verdict(r, bareRps),
     ]),
+  );
+  say(
+    `'server CPU ms/req' is CPU time of the server process (API or bare) per response, from /proc: it does not ` +
+      `depend on how busy the machine is; 'load' is the 1-minute load average after the run (2 cores).`,
   );
   say('');
 }

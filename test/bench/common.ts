@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
+import { readFileSync } from 'fs';
+import { loadavg } from 'os';
 import { createServer } from 'net';
 import { Client } from 'pg';
 import { dropDatabase } from '../../libs/db/database';
@@ -45,6 +47,22 @@ export async function withClient<T>(databaseUrl: string, fn: (c: Client) => Prom
   } finally {
     await c.end();
   }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  } catch {
+    return NaN;
+  }
+}
+
+/** The 1-minute load average: on a shared machine, say how busy it was while measuring. */
+export function load1(): number {
+  return loadavg()[0];
 }
 
 export function say(message: string): void {
