@@ -1,10 +1,19 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Index for the partner half of the lead list (issue 3, Performance). `GET /leads` reads the
- * caller's own leads and the partner's *shared* leads as two ordered branches (Merge Append);
- * the partner branch filtered by stage walks `(jurisdiction, stage, id)` of shared rows only,
- * instead of skipping the ~65 % private rows of the partner in `leads_stage_idx`.
+ * Lead list performance (issue 3, Performance: filtered list p95 ≤ 25 ms, `q` p95 ≤ 50 ms at
+ * 1,000,000 leads).
+ *
+ * 1. `leads_shared_stage_idx`: `GET /leads` reads the caller's own leads and the partner's
+ *    *shared* leads as two ordered branches (Merge Append); the partner branch filtered by stage
+ *    walks `(jurisdiction, stage, id)` of shared rows only, instead of skipping the partner's
+ *    private rows (about two thirds) in `leads_stage_idx`.
+ * 2. `search_bigrams`: officers search Chinese names with two characters (华瑞, 电池). pg_trgm
+ *    cannot serve `ILIKE '%华瑞%'` (no complete trigram in the pattern), so a rare two-character
+ *    term meant a full scan. The column holds the lower-cased character pairs of
+ *    `title || ' ' || investor_name`; a GIN index finds a pair, and its statistics tell the
+ *    planner whether the pair is rare (bitmap scan) or common (id-ordered scan that stops early).
+ *    A stored column, not an expression index, so the common-term filter is a cheap array test.
  */
 export class Leads1764201700000 implements MigrationInterface {
   name = 'Leads1764201700000';
@@ -13,9 +22,23 @@ export class Leads1764201700000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX IF NOT EXISTS leads_shared_stage_idx ON leads (jurisdiction, stage, id) WHERE sharing = 'shared'`,
     );
+    await q.query(`
+      CREATE OR REPLACE FUNCTION lc_bigrams(t text) RETURNS text[]
+      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_agg(substr(s, i, 2)), '{}')
+          FROM (SELECT lower(t) AS s) x, generate_series(1, char_length(s) - 1) AS i
+      $$`);
+    await q.query(
+      `ALTER TABLE leads ADD COLUMN search_bigrams text[]
+         GENERATED ALWAYS AS (lc_bigrams(title || ' ' || investor_name)) STORED`,
+    );
+    await q.query(`CREATE INDEX leads_search_bigram_idx ON leads USING gin (search_bigrams)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS leads_search_bigram_idx`);
+    await q.query(`ALTER TABLE leads DROP COLUMN IF EXISTS search_bigrams`);
+    await q.query(`DROP FUNCTION IF EXISTS lc_bigrams(text)`);
     await q.query(`DROP INDEX IF EXISTS leads_shared_stage_idx`);
   }
 }

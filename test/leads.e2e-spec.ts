@@ -181,6 +181,10 @@ describe('leads (issue 3)', () => {
       const byInvestor = await create(officer, { investor: { name: `甲乙丙丁${other}有限公司` } });
       const found = await list({ q: `甲乙丙丁${other}` });
       expect(found.items.map((i) => i.id)).toEqual([byInvestor.id]);
+      // two characters (no trigram to look up): the character-pair index
+      const pair = await create(officer, { title: `鳕鲑养殖 ${uniq()}` });
+      expect((await list({ q: '鳕鲑' })).items.map((i) => i.id)).toContain(pair.id);
+      expect((await list({ q: '鲑鳕' })).items.map((i) => i.id)).not.toContain(pair.id);
       // fuzzy: one wrong character still finds it
       const fuzzy = await list({ q: `甲乙丙戊${other}` });
       expect(fuzzy.items.map((i) => i.id)).toEqual([byInvestor.id]);

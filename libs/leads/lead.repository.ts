@@ -241,14 +241,21 @@ export class LeadRepository {
     if (f.segment) common.push(`segments @> ARRAY[${p(f.segment)}]::text[]`);
     if (f.ownerId) common.push(`owner_id = ${p(f.ownerId)}`);
     if (f.q) {
-      // Served by the trigram index leads_search_trgm_idx: ILIKE for substrings; word similarity
-      // (<%, pg_trgm.word_similarity_threshold, 0.6 by default) for misspellings.
       const text = `(title || ' ' || investor_name)`;
-      common.push(
-        f.qMode === 'fuzzy'
-          ? `${p(f.q)} <% ${text}`
-          : `${text} ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`,
-      );
+      const chars = [...f.q].length;
+      if (f.qMode === 'fuzzy') {
+        // Misspellings: word similarity (<%, pg_trgm.word_similarity_threshold, default 0.6).
+        common.push(`${p(f.q)} <% ${text}`);
+      } else if (chars === 2) {
+        // Two characters: no trigram to look up; the character-pair index answers exactly.
+        common.push(`search_bigrams @> lc_bigrams(${p(f.q)})`);
+      } else {
+        // Substring, served by the trigram index leads_search_trgm_idx. Text without letter case
+        // (Chinese) takes LIKE: the same result as ILIKE, without case-folding every row.
+        const caseless = f.q.toLowerCase() === f.q.toUpperCase();
+        const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        common.push(`${text} ${caseless ? 'LIKE' : 'ILIKE'} ${like}`);
+      }
     }
     const byUpdated = !!f.updatedSince || after?.mode === 'updated';
     if (f.updatedSince) common.push(`updated_at >= ${p(f.updatedSince)}::timestamptz`);
