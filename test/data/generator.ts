@@ -353,15 +353,16 @@ function leadLine(l: ReturnType<typeof makeLead>): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CLI: node dist/bench/test/data/generator.js [--enterprises N] [--leads M] [--users U]
-//      (DATABASE_URL names the target database; it is prepared first)
+// CLI (`npm run bench:data`): node dist/bench/test/data/generator.js [--enterprises N] [--leads M] [--users U]
+//      into BENCH_DATABASE_URL (default liancheng_bench_data), which is created and migrated first.
 
 async function cli(): Promise<void> {
   const arg = (name: string, fallback: number) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : fallback;
   };
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/liancheng_bench_data';
+  // Not DATABASE_URL: that names the database people use, and this load disables triggers.
+  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/liancheng_bench_data';
   const { prepareDatabase } = await import('../../libs/db/prepare');
   await prepareDatabase(url, (m) => console.log(m));
   const result = await generateDataset(url, {
