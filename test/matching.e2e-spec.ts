@@ -3,6 +3,8 @@ import { MatchingService } from '../libs/matching-queue/matching.service';
 import { TestApp, startApp } from './support/app';
 import { makeApiKey, makeUser, uniq } from './support/factories';
 
+jest.setTimeout(60_000);
+
 async function enterprise(
   ds: DataSource,
   jurisdiction: string,
@@ -336,7 +338,7 @@ describe('matching (issue 4)', () => {
     expect(out.leads).toBeGreaterThanOrEqual(1);
     const rows = await t.ds.query(
       `SELECT payload FROM outbox WHERE kind = 'match-lead' AND dedupe_key LIKE $1`,
-      [`%:enterprise:${id}:v1`],
+      [`%-enterprise-${id}-v1`],
     );
     const queued = rows.map((r: any) => r.payload.leadId);
     expect(queued).toContain(leadId);
@@ -352,7 +354,7 @@ describe('matching (issue 4)', () => {
     const officer = await makeUser(t.ds, t.http, 'beibei', 'officer');
     await t.http.post('/api/v1/matching/rematch').set(officer.auth).send({}).expect(403);
     const res = await t.http.post('/api/v1/matching/rematch').set(admin.auth).send({}).expect(202);
-    expect(res.body.jobId).toMatch(/^rematch-all:/);
+    expect(res.body.jobId).toMatch(/^rematch-all:[0-9a-f-]{36}:all$/);
     const status = await t.http.get(`/api/v1/matching/rematch/${res.body.jobId}`).set(admin.auth).expect(200);
     expect(['queued', 'waiting', 'active', 'completed']).toContain(status.body.state);
     expect(status.body.progress).toEqual({ done: expect.any(Number), total: expect.any(Number) });

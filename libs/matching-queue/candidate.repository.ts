@@ -53,8 +53,10 @@ export class CandidateRepository {
     if (!makes.length && !needs.length) return out;
     const segments = [...makes, ...needs];
     const roles = [...makes.map(() => 'makes'), ...needs.map(() => 'needs')];
-    const rows: CandidateRow[] = await em.query(
-      `SELECT w.segment, w.role, e.id, e.name, e.jurisdiction, e.segments, e.needs, e.chain_leader
+    // Two index-driven steps, so the planner never trades the per-list LIMITs for a hash join
+    // over the whole enterprises table: the lists' ids from the B-tree, then those rows by id.
+    const listed: { segment: string; role: 'makes' | 'needs'; enterprise_id: string }[] = await em.query(
+      `SELECT w.segment, w.role, c.enterprise_id
          FROM unnest($1::text[], $2::text[]) AS w(segment, role)
         CROSS JOIN (VALUES (true), (false)) AS l(leader)
         CROSS JOIN unnest($3::text[]) AS j(code)
@@ -62,10 +64,22 @@ export class CandidateRepository {
               SELECT c.enterprise_id FROM match_candidates c
                WHERE c.segment = w.segment AND c.role = w.role
                  AND c.chain_leader = l.leader AND c.jurisdiction = j.code
-               ORDER BY c.enterprise_id LIMIT $4) AS c
-         JOIN enterprises e ON e.id = c.enterprise_id AND e.deleted_at IS NULL`,
+               ORDER BY c.enterprise_id LIMIT $4) AS c`,
       [segments, roles, await this.jurisdictions(), perList],
     );
+    if (!listed.length) return out;
+    const ids = [...new Set(listed.map((r) => r.enterprise_id))];
+    const found: Omit<CandidateRow, 'segment' | 'role'>[] = await em.query(
+      `SELECT id, name, jurisdiction, segments, needs, chain_leader FROM enterprises
+        WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      [ids],
+    );
+    const byId = new Map(found.map((e) => [e.id, e]));
+    const rows: CandidateRow[] = [];
+    for (const r of listed) {
+      const e = byId.get(r.enterprise_id);
+      if (e) rows.push({ ...e, segment: r.segment, role: r.role });
+    }
     for (const r of rows) {
       const key = listKey(r.role, r.segment);
       const list = out.get(key) ?? out.set(key, []).get(key)!;

@@ -115,7 +115,7 @@ export class RematchRequestDto {
 }
 
 export class RematchAcceptedDto {
-  @ApiProperty({ example: 'rematch-all:6f1c…' }) jobId: string;
+  @ApiProperty({ example: 'rematch-all:6f1c2a57-1f0e-4c0a-9a53-1b7f0c0d2e11:all' }) jobId: string;
 }
 
 export class RematchProgressDto {

@@ -22,7 +22,8 @@ import {
 
 /** A lead is visible to its own jurisdiction, and to the partner when shared (DESIGN §5). */
 const VISIBLE = `(l.jurisdiction = $1 OR l.sharing = 'shared')`;
-const REMATCH_PREFIX = 'rematch-all:';
+/** `rematch-all:<uuid>:<jurisdiction|all>`: BullMQ accepts custom ids with exactly three ':' parts. */
+const REMATCH_ID = /^rematch-all:([0-9a-f-]{36}):(all|beibei|mianyang)$/;
 
 const reasonsFor = (reasons: Reason[], ctx: RequestContext) =>
   (reasons ?? []).map((r) => localizeReason(r, ctx.locale));
@@ -222,7 +223,8 @@ export class MatchService {
 
   /** Admin: a full re-match, queued through the outbox (works while Redis is down). */
   async requestRematch(ctx: RequestContext, dto: RematchRequestDto): Promise<{ jobId: string }> {
-    const jobId = `${REMATCH_PREFIX}${randomUUID()}`;
+    const run = randomUUID();
+    const jobId = `rematch-all:${run}:${dto.jurisdiction ?? 'all'}`;
     await this.ds.transaction(async (em) => {
       await this.outbox.enqueue(
         em,
@@ -230,7 +232,7 @@ export class MatchService {
         { requestedBy: actorUserId(ctx), jurisdiction: dto.jurisdiction ?? null },
         jobId,
       );
-      await this.audit.record(em, ctx, 'matching.rematch', 'matching', jobId.slice(REMATCH_PREFIX.length), {
+      await this.audit.record(em, ctx, 'matching.rematch', 'matching', run, {
         jurisdiction: [null, dto.jurisdiction ?? 'all'],
       });
     });
@@ -238,7 +240,7 @@ export class MatchService {
   }
 
   async rematchStatus(jobId: string): Promise<RematchStatusDto> {
-    if (!jobId.startsWith(REMATCH_PREFIX) || jobId.length > 100) throw notFound('job');
+    if (!REMATCH_ID.test(jobId)) throw notFound('job');
     let job;
     try {
       job = await this.queues.queueFor('rematch-all').getJob(jobId);

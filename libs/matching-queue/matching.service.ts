@@ -7,7 +7,7 @@ import { sqlRows } from '../db/sql';
 import { DomainEvent, EventsService } from '../events/events.service';
 import { JobPayloads } from '../jobs/jobs';
 import { affectedLeadSegments, candidateLists } from '../matching/chain';
-import { ALGORITHM_VERSION, EnterpriseCandidate, MAX_PARTNERS, matchLead } from '../matching/engine';
+import { ALGORITHM_VERSION, MAX_PARTNERS, boundCandidates, matchLead } from '../matching/engine';
 import type { Reason } from '../matching/reasons';
 import { metricsRegistry } from '../platform/metrics';
 import { OutboxService } from '../outbox/outbox.service';
@@ -200,10 +200,13 @@ export class MatchingService {
         const mine = byLead.get(lead.id) ?? [];
         const rejected = (kind: string) =>
           mine.filter((m) => m.kind === kind && m.status === 'rejected').map((m) => m.target);
-        const c = lists.get(lead.id)!;
-        const enterprises: EnterpriseCandidate[] = [];
-        for (const s of c.makes) enterprises.push(...(pool.get(listKey('makes', s)) ?? []));
-        for (const s of c.needs) enterprises.push(...(pool.get(listKey('needs', s)) ?? []));
+        const excludedPartners = rejected('partner');
+        const enterprises = boundCandidates(
+          graph,
+          { id: lead.id, jurisdiction: lead.jurisdiction, segments: lead.segments },
+          (role, segment) => pool.get(listKey(role, segment)) ?? [],
+          new Set(excludedPartners),
+        );
         const result = matchLead({
           graph,
           lead: {
@@ -215,7 +218,7 @@ export class MatchingService {
           enterprises,
           parks,
           clusterCounts,
-          exclude: { enterpriseIds: rejected('partner'), parkIds: rejected('park') },
+          exclude: { enterpriseIds: excludedPartners, parkIds: rejected('park') },
         });
         const produced: Produced[] = [
           ...result.partners.map((p) => ({
@@ -414,8 +417,9 @@ export class MatchingService {
           batch.map((l) => ({
             payload: { leadId: l.id, version: l.version },
             // Distinct per base-data version: a completed job for the same lead version is kept by
-            // BullMQ for a day and would swallow a reused id.
-            dedupeKey: `match-lead:${l.id}:v${l.version}:${payload.entity}:${payload.id}:v${payload.version}`,
+            // BullMQ for a day and would swallow a reused id. BullMQ refuses custom ids with other
+            // than exactly three ':'-separated parts, hence '-' after the version.
+            dedupeKey: `match-lead:${l.id}:v${l.version}-${payload.entity}-${payload.id}-v${payload.version}`,
           })),
         ),
       );

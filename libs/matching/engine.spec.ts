@@ -8,6 +8,7 @@ import {
   MAX_PARTNERS,
   MatchInput,
   ParkCandidate,
+  boundCandidates,
   clusterKey,
   matchLead,
 } from './engine';
@@ -371,6 +372,13 @@ describe('matching engine properties', () => {
           clusterCounts: new Map(),
         }).partners;
         expect(bounded).toEqual(full);
+        // and trimming whole tiers keeps it exact
+        const byList = (role: 'makes' | 'needs', seg: string) =>
+          [...picked.values()].filter((e) => (role === 'makes' ? e.segments : e.needs).includes(seg));
+        const trimmed = boundCandidates(graph, lead, byList);
+        expect(
+          matchLead({ graph, lead, enterprises: trimmed, parks: [], clusterCounts: new Map() }).partners,
+        ).toEqual(full);
         expect(picked.size).toBeLessThanOrEqual(ents.length);
       }),
       { numRuns: 150 },

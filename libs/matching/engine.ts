@@ -1,5 +1,5 @@
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
-import { oneHop } from './chain';
+import { candidateLists, oneHop } from './chain';
 import { Reason, ReasonWriter } from './reasons';
 
 /**
@@ -122,7 +122,8 @@ interface Link {
   weight: number;
   /** Ordering among equal weights: upstream before downstream. */
   order: number;
-  reason: Reason;
+  /** Built only for the partners that make the list (most candidates are scored and dropped). */
+  reason: () => Reason;
 }
 
 /** All chain links of one enterprise to the lead; empty for peers and unrelated enterprises. */
@@ -140,7 +141,7 @@ export function partnerLinks(
       relation: 'downstream',
       weight: PARTNER_WEIGHTS.declaredNeed,
       order: 0,
-      reason: writer.declaredNeed(needed),
+      reason: () => writer.declaredNeed(needed),
     });
   }
   // Only what the enterprise makes beyond the lead's own segments links it: sharing is peering.
@@ -165,7 +166,7 @@ export function partnerLinks(
       relation: 'upstream',
       weight: PARTNER_WEIGHTS.direct,
       order: 1,
-      reason: writer.directUpstream(up[0][0], up[0][1]),
+      reason: () => writer.directUpstream(up[0][0], up[0][1]),
     });
   }
   if (down.length) {
@@ -174,7 +175,7 @@ export function partnerLinks(
       relation: 'downstream',
       weight: PARTNER_WEIGHTS.direct,
       order: 2,
-      reason: writer.directDownstream(down[0][0], down[0][1]),
+      reason: () => writer.directDownstream(down[0][0], down[0][1]),
     });
   }
   // Two hops only matter when there is no direct link in that direction.
@@ -184,7 +185,7 @@ export function partnerLinks(
       relation: 'upstream',
       weight: PARTNER_WEIGHTS.twoHop,
       order: 3,
-      reason: writer.twoHop(twoUp[0], 'upstream'),
+      reason: () => writer.twoHop(twoUp[0], 'upstream'),
     });
   }
   if (twoDown.length && !down.length && !needed.length) {
@@ -193,10 +194,17 @@ export function partnerLinks(
       relation: 'downstream',
       weight: PARTNER_WEIGHTS.twoHop,
       order: 4,
-      reason: writer.twoHop(twoDown[0], 'downstream'),
+      reason: () => writer.twoHop(twoDown[0], 'downstream'),
     });
   }
   return links.sort((a, b) => b.weight - a.weight || a.order - b.order);
+}
+
+interface ScoredPartner {
+  enterpriseId: string;
+  relation: Relation;
+  score: number;
+  reasons: () => Reason[];
 }
 
 /** Scores one enterprise; null when it is not a partner (a peer or unrelated). */
@@ -206,22 +214,25 @@ export function scorePartner(
   leadSegments: ReadonlySet<string>,
   e: EnterpriseCandidate,
   writer: ReasonWriter,
-): Omit<PartnerMatch, 'rank'> | null {
+): ScoredPartner | null {
   const links = partnerLinks(graph, leadSegments, e, writer);
   if (!links.length) return null;
   const best = links[0];
   const crossCity = e.jurisdiction !== lead.jurisdiction;
-  let raw = best.weight;
-  const reasons = links.map((l) => l.reason);
-  if (crossCity) {
-    raw += PARTNER_WEIGHTS.crossCity;
-    reasons.push(writer.crossCity(e.jurisdiction));
-  }
-  if (e.chainLeader) {
-    raw += PARTNER_WEIGHTS.chainLeader;
-    reasons.push(writer.chainLeader());
-  }
-  return { enterpriseId: e.id, relation: best.relation, score: round4(raw / PARTNER_MAX), reasons };
+  const raw =
+    best.weight +
+    (crossCity ? PARTNER_WEIGHTS.crossCity : 0) +
+    (e.chainLeader ? PARTNER_WEIGHTS.chainLeader : 0);
+  return {
+    enterpriseId: e.id,
+    relation: best.relation,
+    score: round4(raw / PARTNER_MAX),
+    reasons: () => [
+      ...links.map((l) => l.reason()),
+      ...(crossCity ? [writer.crossCity(e.jurisdiction)] : []),
+      ...(e.chainLeader ? [writer.chainLeader()] : []),
+    ],
+  };
 }
 
 export function rankPartners(input: MatchInput, writer: ReasonWriter): PartnerMatch[] {
@@ -229,7 +240,7 @@ export function rankPartners(input: MatchInput, writer: ReasonWriter): PartnerMa
   const leadSegments = new Set(lead.segments);
   const excluded = new Set(input.exclude?.enterpriseIds ?? []);
   const seen = new Set<string>();
-  const scored: Omit<PartnerMatch, 'rank'>[] = [];
+  const scored: ScoredPartner[] = [];
   for (const e of input.enterprises) {
     if (excluded.has(e.id) || seen.has(e.id)) continue;
     seen.add(e.id);
@@ -237,7 +248,13 @@ export function rankPartners(input: MatchInput, writer: ReasonWriter): PartnerMa
     if (s) scored.push(s);
   }
   scored.sort((a, b) => b.score - a.score || byId(a.enterpriseId, b.enterpriseId));
-  return scored.slice(0, MAX_PARTNERS).map((s, i) => ({ ...s, rank: i + 1 }));
+  return scored.slice(0, MAX_PARTNERS).map((s, i) => ({
+    enterpriseId: s.enterpriseId,
+    relation: s.relation,
+    score: s.score,
+    rank: i + 1,
+    reasons: s.reasons(),
+  }));
 }
 
 export function rankParks(input: MatchInput, writer: ReasonWriter): ParkMatch[] {
@@ -318,4 +335,54 @@ export function matchLead(input: MatchInput): MatchResult {
     partners: rankPartners(input, writer),
     parks: rankParks(input, writer),
   };
+}
+
+/**
+ * Trims the candidate lists to what can reach the top `limit`, exactly (no heuristic). A list of
+ * (role, segment) members split by (chain leader, jurisdiction) has a tier: the score its link is
+ * worth with those bonuses; every member scores at least its tier, and a partner scores exactly the
+ * tier of its best list. Taking whole tiers, best first, until `limit` non-excluded candidates are
+ * in hand leaves out only enterprises that score below all of them.
+ */
+export function boundCandidates(
+  graph: TaxonomyGraph,
+  lead: LeadInput,
+  list: (role: 'makes' | 'needs', segment: string) => readonly EnterpriseCandidate[],
+  excluded: ReadonlySet<string> = new Set(),
+  limit = MAX_PARTNERS,
+): EnterpriseCandidate[] {
+  const own = new Set(lead.segments);
+  const direct = new Set<string>();
+  for (const l of own) {
+    for (const s of graph.suppliesTo.get(l) ?? []) if (!own.has(s)) direct.add(s);
+    for (const s of graph.suppliedBy.get(l) ?? []) if (!own.has(s)) direct.add(s);
+  }
+  const { makes, needs } = candidateLists(graph, lead.segments);
+  const tiered: { tier: number; e: EnterpriseCandidate }[] = [];
+  const bonus = (e: EnterpriseCandidate) =>
+    (e.jurisdiction !== lead.jurisdiction ? PARTNER_WEIGHTS.crossCity : 0) +
+    (e.chainLeader ? PARTNER_WEIGHTS.chainLeader : 0);
+  for (const s of needs)
+    for (const e of list('needs', s))
+      tiered.push({ tier: round4(PARTNER_WEIGHTS.declaredNeed + bonus(e)), e });
+  for (const s of makes) {
+    const w = direct.has(s) ? PARTNER_WEIGHTS.direct : PARTNER_WEIGHTS.twoHop;
+    for (const e of list('makes', s)) tiered.push({ tier: round4(w + bonus(e)), e });
+  }
+  tiered.sort((a, b) => b.tier - a.tier);
+  const out: EnterpriseCandidate[] = [];
+  const seen = new Set<string>();
+  let counted = 0;
+  for (let i = 0; i < tiered.length;) {
+    const tier = tiered[i].tier;
+    for (; i < tiered.length && tiered[i].tier === tier; i++) {
+      const e = tiered[i].e;
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      out.push(e);
+      if (!excluded.has(e.id)) counted++;
+    }
+    if (counted >= limit) break;
+  }
+  return out;
 }

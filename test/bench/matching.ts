@@ -19,7 +19,7 @@ import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
 import { EventsService } from '../../libs/events/events.service';
 import { candidateLists } from '../../libs/matching/chain';
-import { EnterpriseCandidate, MAX_PARTNERS, matchLead } from '../../libs/matching/engine';
+import { EnterpriseCandidate, MAX_PARTNERS, boundCandidates, matchLead } from '../../libs/matching/engine';
 import { CandidateRepository, listKey } from '../../libs/matching-queue/candidate.repository';
 import { MatchingService } from '../../libs/matching-queue/matching.service';
 import { OutboxService } from '../../libs/outbox/outbox.service';
@@ -30,7 +30,7 @@ const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 100_000);
 const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SINGLE_SAMPLE = 500;
-const NAIVE_SAMPLE = 30;
+const NAIVE_SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 10);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/liancheng_bench';
 
 const pct = (xs: number[], p: number) => {
@@ -50,7 +50,7 @@ async function rebuildCandidates(ds: DataSource): Promise<void> {
     UNION
     SELECT DISTINCT s, 'needs', e.chain_leader, e.jurisdiction, e.id
       FROM enterprises e, unnest(e.needs) s WHERE e.deleted_at IS NULL`);
-  await ds.query(`ANALYZE match_candidates`);
+  await ds.query(`VACUUM ANALYZE match_candidates`);
 }
 
 async function main(): Promise<void> {
@@ -122,9 +122,7 @@ async function main(): Promise<void> {
     let s = performance.now();
     const lists = candidateLists(graph, l.segments);
     const pool = await candidates.candidates(ds.manager, lists.makes, lists.needs, MAX_PARTNERS);
-    const picked: EnterpriseCandidate[] = [];
-    for (const seg of lists.makes) picked.push(...(pool.get(listKey('makes', seg)) ?? []));
-    for (const seg of lists.needs) picked.push(...(pool.get(listKey('needs', seg)) ?? []));
+    const picked = boundCandidates(graph, lead, (role, seg) => pool.get(listKey(role, seg)) ?? []);
     const a = matchLead({ graph, lead, enterprises: picked, parks, clusterCounts });
     indexed.push(performance.now() - s);
 
