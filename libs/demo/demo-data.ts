@@ -151,12 +151,19 @@ function segmentWord(rng: Rng, segment: string): string {
   return rng.pick(SEGMENT_WORDS[segment] ?? ['科技']);
 }
 
+/** Chain neighbours of each segment within its own industry. */
+const NEAR_IN_INDUSTRY = new Map(
+  graph.taxonomy.segments.map((s) => [
+    s.code,
+    graph.neighbours(s.code).filter((n) => graph.industryOf(n) === s.industry),
+  ]),
+);
 /** Segments of one industry: the first one drawn, and sometimes a chain neighbour in the same industry. */
 function segmentsOf(rng: Rng, industry: string): string[] {
   const pool = SEGMENTS_BY_INDUSTRY.get(industry)!;
   const first = rng.pick(pool);
   if (rng.chance(0.3)) {
-    const near = graph.neighbours(first).filter((s) => graph.industryOf(s) === industry);
+    const near = NEAR_IN_INDUSTRY.get(first)!;
     if (near.length) return [first, rng.pick(near)];
   }
   return [first];
@@ -286,6 +293,63 @@ function round(n: number, step: number): number {
   return Math.max(step, Math.round(n / step) * step);
 }
 
+/** What a lead needs to know of its investor; computed once per investor and cached. */
+interface InvestorFacts {
+  name: string;
+  norm: string;
+  brand: string;
+  uscc: string | null;
+  enterpriseId: string | null;
+  country: string | null;
+  industry: string;
+  segment: string;
+  domain: string;
+}
+
+/** Per-dataset caches: a large dataset names the same investors many times. */
+const investorCaches = new WeakMap<LeadDatasetOptions, Map<number, InvestorFacts>>();
+function cached(o: LeadDatasetOptions, key: number, make: () => InvestorFacts): InvestorFacts {
+  let cache = investorCaches.get(o);
+  if (!cache) investorCaches.set(o, (cache = new Map()));
+  let facts = cache.get(key);
+  if (!facts) cache.set(key, (facts = make()));
+  return facts;
+}
+
+function enterpriseInvestor(o: LeadDatasetOptions, k: number): InvestorFacts {
+  return cached(o, -1 - k, () => {
+    const e = makeEnterprise(o.seed, k);
+    return {
+      name: e.name,
+      norm: normaliseInvestorName(e.name),
+      brand: brandOf(e.name),
+      uscc: e.uscc,
+      enterpriseId: e.id,
+      country: null,
+      industry: graph.industryOf(e.segments[0])!,
+      segment: e.segments[0],
+      domain: `${e.pinyin}.com.cn`,
+    };
+  });
+}
+
+function outsideInvestor(o: LeadDatasetOptions, k: number): InvestorFacts {
+  return cached(o, k, () => {
+    const inv = makeOutsideInvestor(o.seed, k);
+    return {
+      name: inv.name,
+      norm: normaliseInvestorName(inv.name),
+      brand: brandOf(inv.name),
+      uscc: inv.uscc,
+      enterpriseId: null,
+      country: inv.country,
+      industry: inv.industry,
+      segment: inv.segment,
+      domain: inv.country ? `${inv.pinyin}.com` : `${inv.pinyin}.com.cn`,
+    };
+  });
+}
+
 export interface LeadDatasetOptions {
   seed: number;
   /** How many enterprises the dataset has (leads may name one as investor). 0: none. */
@@ -313,29 +377,22 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
   const stage: LeadStage =
     index < LEAD_STAGES.length ? LEAD_STAGES[index] : rng.weighted(LEAD_STAGES, STAGE_WEIGHTS);
 
-  let investor: DemoLead['investor'];
-  let industry: string;
-  let segments: string[];
-  let domain: string;
   const fromBase = o.enterpriseCount > 0 && rng.chance(0.25);
-  if (fromBase) {
-    const e = makeEnterprise(o.seed, rng.int(0, o.enterpriseCount - 1));
-    investor = { name: e.name, norm: '', uscc: e.uscc, enterpriseId: e.id, country: null };
-    industry = graph.industryOf(e.segments[0])!;
-    // An expansion in its own line, or a step along the chain it already serves.
-    segments = rng.chance(0.6) ? [e.segments[0]] : segmentsOf(rng, industry);
-    domain = `${e.pinyin}.com.cn`;
-  } else {
-    const pool = o.outsidePool ?? Math.max(50, Math.round(o.enterpriseCount * 2) || 400);
-    const inv = makeOutsideInvestor(o.seed, rng.int(0, pool - 1));
-    investor = { name: inv.name, norm: '', uscc: inv.uscc, enterpriseId: null, country: inv.country };
-    industry = inv.industry;
-    segments = rng.chance(0.7) ? [inv.segment] : segmentsOf(rng, industry);
-    domain = inv.country ? `${inv.pinyin}.com` : `${inv.pinyin}.com.cn`;
-  }
-  investor.norm = normaliseInvestorName(investor.name);
+  const inv = fromBase
+    ? enterpriseInvestor(o, rng.int(0, o.enterpriseCount - 1))
+    : outsideInvestor(o, rng.int(0, (o.outsidePool ?? Math.max(50, o.enterpriseCount * 2 || 400)) - 1));
+  const investor: DemoLead['investor'] = {
+    name: inv.name,
+    norm: inv.norm,
+    uscc: inv.uscc,
+    enterpriseId: inv.enterpriseId,
+    country: inv.country,
+  };
+  // Mostly the investor's own line; otherwise an expansion along the chain of its industry.
+  const segments = rng.chance(fromBase ? 0.6 : 0.7) ? [inv.segment] : segmentsOf(rng, inv.industry);
+  const domain = inv.domain;
   const segmentName = graph.segmentByCode.get(segments[0])!.name;
-  const title = `${brandOf(investor.name)}${segmentWord(rng, segments[0])}${rng.pick(PROJECT_KINDS)}`;
+  const title = `${inv.brand}${segmentWord(rng, segments[0])}${rng.pick(PROJECT_KINDS)}`;
 
   const planned = round(rng.logUniform(2_000, 2_000_000), 100);
   const landNeedMu = rng.chance(0.75)
@@ -347,7 +404,7 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
   const amount =
     planned >= 10_000 ? `${(planned / 10_000).toFixed(planned >= 100_000 ? 0 : 1)}亿元` : `${planned}万元`;
   const summary =
-    `${brandOf(investor.name)}拟在${CITY_NAMES[jurisdiction]}投资建设${segmentName}项目，计划总投资约${amount}` +
+    `${inv.brand}拟在${CITY_NAMES[jurisdiction]}投资建设${segmentName}项目，计划总投资约${amount}` +
     (landNeedMu ? `，用地需求约${landNeedMu}亩` : '') +
     (expectedJobs ? `，预计新增就业${expectedJobs}人` : '') +
     '。';
@@ -364,7 +421,7 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
     investor,
     summary,
     segments,
-    industries: graph.industriesOf(segments),
+    industries: [inv.industry],
     plannedInvestmentWan: planned,
     landNeedMu,
     expectedJobs,

@@ -88,17 +88,19 @@ export function recordRng(seed: number, index: number, salt = 0): Rng {
  * Per-record PRNG streams have only 32 bits of state, so ids must not be drawn from them.
  */
 export function recordUuid(seed: number, salt: number, index: number): string {
-  const hex = (n: number, width: number) =>
-    (n >>> 0)
-      .toString(16)
-      .padStart(8, '0')
-      .slice(8 - width);
   const a = mixSeed(seed, index, salt * 2 + 101);
   const b = mixSeed(seed, index, salt * 2 + 102);
   const mask = mixSeed(seed, -1, salt);
-  const variant = (8 | (b >>> 30)).toString(16);
-  return `${hex(a, 8)}-${hex(b, 4)}-4${hex(b >>> 16, 3)}-${variant}${hex(b >>> 4, 3)}-${hex(salt, 4)}${hex(
-    (index ^ mask) >>> 0,
-    8,
-  )}`;
+  const variant = HEX[8 | (b >>> 30)];
+  return `${hex8(a)}-${hex8(b).slice(0, 4)}-4${hex8(b >>> 16).slice(5)}-${variant}${hex8(b >>> 4).slice(5)}-${hex8(
+    salt,
+  ).slice(4)}${hex8((index ^ mask) >>> 0)}`;
+}
+
+const HEX = '0123456789abcdef';
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => HEX[i >> 4] + HEX[i & 15]);
+function hex8(n: number): string {
+  return (
+    BYTE_HEX[(n >>> 24) & 255] + BYTE_HEX[(n >>> 16) & 255] + BYTE_HEX[(n >>> 8) & 255] + BYTE_HEX[n & 255]
+  );
 }
