@@ -148,6 +148,18 @@ describe('leads (issue 3)', () => {
     });
   });
 
+  it('documents every lead and collision endpoint in the OpenAPI document', async () => {
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    const paths = doc.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths['/api/v1/leads']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(paths['/api/v1/leads/{id}']).sort()).toEqual(['get', 'patch']);
+    expect(paths['/api/v1/leads/{id}/stage'].post).toBeDefined();
+    expect(Object.keys(paths['/api/v1/leads/{id}/activities']).sort()).toEqual(['get', 'post']);
+    expect(paths['/api/v1/collisions'].get).toBeDefined();
+    expect(paths['/api/v1/collisions/{id}/resolve'].post).toBeDefined();
+    expect(doc.components.schemas.CreatedLeadDto.properties.collisions).toBeDefined();
+  });
+
   describe('list', () => {
     const tag = uniq('tag');
     const ids: string[] = [];
