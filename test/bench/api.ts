@@ -1,4 +1,5 @@
 import { existsSync } from 'fs';
+import { cpus } from 'os';
 import { join } from 'path';
 import { prepareDatabase } from '../../libs/db/prepare';
 import { makeLead } from '../../libs/demo/demo-data';
@@ -325,9 +326,17 @@ function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: numbe
     ]),
   );
   say(
-    `'server CPU ms/req' is CPU time of the server process (API or bare) per response, from /proc: it does not ` +
-      `depend on how busy the machine is; 'load' is the 1-minute load average after the run (2 cores).`,
+    `'server CPU ms/req' is CPU time of the server process (API or bare) per response, from /proc: less ` +
+      `sensitive than latency to other processes on the machine (not immune: caches and scheduling suffer too); ` +
+      `'load' is the 1-minute load average after the run.`,
   );
+  const busiest = Math.max(...[...extra.values()].map((e) => e.load));
+  if (busiest > cpus().length * 1.5) {
+    say(
+      `WARNING: the load average reached ${busiest.toFixed(1)} on ${cpus().length} cores: other processes ` +
+        `competed for the CPU, so req/s and latencies understate what the API does on a quiet machine.`,
+    );
+  }
   say('');
 }
 
