@@ -247,8 +247,11 @@ export class LeadRepository {
         // Misspellings: word similarity (<%, pg_trgm.word_similarity_threshold, default 0.6).
         common.push(`${p(f.q)} <% ${text}`);
       } else if (chars === 2) {
-        // Two characters: no trigram to look up; the character-pair index answers exactly.
-        common.push(`search_bigrams @> lc_bigrams(${p(f.q)})`);
+        // Two characters: no trigram to look up; the character-pair index leads_search_bigram_idx
+        // answers. `strpos` first: cheap, exact, and it keeps lc_bigrams off most rows when the
+        // planner walks the id order for a common pair.
+        const needle = p(f.q.toLowerCase());
+        common.push(`strpos(lower(${text}), ${needle}) > 0`, `lc_bigrams(${text}) @> lc_bigrams(${needle})`);
       } else {
         // Substring, served by the trigram index leads_search_trgm_idx. Text without letter case
         // (Chinese) takes LIKE: the same result as ILIKE, without case-folding every row.
