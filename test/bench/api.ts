@@ -58,7 +58,7 @@ const ACTIVE = [
 ];
 /** What officers type into the search box: brands, investor names, industry words, an English name. */
 const SEARCH_TERMS = [
-  '华瑞',
+  '华达',
   '恒达传感',
   '动力电池',
   '深圳瑞芯',
