@@ -28,10 +28,10 @@ export interface BrowserHarness {
 }
 
 /** The real API (serving the built UI) on a loopback port, and Debian's chromium driven by playwright-core. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
   ensureWebBuild();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const t = await startApp({ SERVE_WEB: 'true' });
+  const t = await startApp({ SERVE_WEB: 'true', ...env });
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   const browser = await chromium.launch({
@@ -75,16 +75,16 @@ export async function newContext(h: BrowserHarness): Promise<BrowserContext> {
   return ctx;
 }
 
-export async function login(page: Page, username: string): Promise<void> {
+export async function login(page: Page, username: string, password = TEST_PASSWORD): Promise<void> {
   await page.goto('/login');
   await page.locator('#username').fill(username);
-  await page.locator('#password').fill(TEST_PASSWORD);
+  await page.locator('#password').fill(password);
   await page.locator('button[type=submit]').click();
   await page.locator('.ant-layout-sider').waitFor();
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(300); // let charts and transitions settle before the picture
+  await page.waitForTimeout(800); // let charts and transitions settle before the picture
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 

@@ -24,6 +24,9 @@ import {
   useNavigate,
 } from 'react-router-dom';
 import { refreshSession } from './api/client';
+
+// Restore the session from the refresh cookie (the access token is never stored) while React starts.
+const restoring = refreshSession();
 import { auth } from './api/endpoints';
 import { isManager, session } from './api/session';
 import { CityTag, Loading, useSession } from './components/common';
@@ -31,6 +34,38 @@ import { I18nProvider, useI18n } from './i18n/context';
 import type { DictKey } from './i18n/dict';
 import { LoginPage } from './pages/LoginPage';
 import { TaxonomyProvider } from './taxonomy';
+
+const PAGES = {
+  home: () => import('./pages/HomePage'),
+  leads: () => import('./pages/LeadsListPage'),
+  leadNew: () => import('./pages/LeadNewPage'),
+  lead: () => import('./pages/LeadDetailPage'),
+  board: () => import('./pages/BoardPage'),
+  matches: () => import('./pages/MatchReviewPage'),
+  collisions: () => import('./pages/CollisionsPage'),
+  base: () => import('./pages/BaseDataPage'),
+  chain: () => import('./pages/ChainMapPage'),
+  dashboard: () => import('./pages/DashboardPage'),
+  admin: () => import('./pages/AdminPage'),
+};
+
+/** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
+export function preloadPage(path: string): void {
+  const first = path.split('/')[1] ?? '';
+  const key: keyof typeof PAGES | undefined =
+    first === ''
+      ? 'home'
+      : first === 'leads'
+        ? path === '/leads/new'
+          ? 'leadNew'
+          : path.split('/').length > 2
+            ? 'lead'
+            : 'leads'
+        : (first as keyof typeof PAGES) in PAGES
+          ? (first as keyof typeof PAGES)
+          : undefined;
+  if (key) void PAGES[key]().catch(() => undefined);
+}
 
 const page = (load: () => Promise<{ default: ComponentType }>) => {
   const C = lazy(load);
@@ -151,17 +186,17 @@ const router = createBrowserRouter([
     path: '/',
     element: <Shell />,
     children: [
-      { index: true, element: page(() => import('./pages/HomePage')) },
-      { path: 'leads', element: page(() => import('./pages/LeadsListPage')) },
-      { path: 'leads/new', element: page(() => import('./pages/LeadNewPage')) },
-      { path: 'leads/:id', element: page(() => import('./pages/LeadDetailPage')) },
-      { path: 'board', element: page(() => import('./pages/BoardPage')) },
-      { path: 'matches', element: page(() => import('./pages/MatchReviewPage')) },
-      { path: 'collisions', element: page(() => import('./pages/CollisionsPage')) },
-      { path: 'base', element: page(() => import('./pages/BaseDataPage')) },
-      { path: 'chain', element: page(() => import('./pages/ChainMapPage')) },
-      { path: 'dashboard', element: page(() => import('./pages/DashboardPage')) },
-      { path: 'admin', element: page(() => import('./pages/AdminPage')) },
+      { index: true, element: page(PAGES.home) },
+      { path: 'leads', element: page(PAGES.leads) },
+      { path: 'leads/new', element: page(PAGES.leadNew) },
+      { path: 'leads/:id', element: page(PAGES.lead) },
+      { path: 'board', element: page(PAGES.board) },
+      { path: 'matches', element: page(PAGES.matches) },
+      { path: 'collisions', element: page(PAGES.collisions) },
+      { path: 'base', element: page(PAGES.base) },
+      { path: 'chain', element: page(PAGES.chain) },
+      { path: 'dashboard', element: page(PAGES.dashboard) },
+      { path: 'admin', element: page(PAGES.admin) },
       { path: '*', element: <NotFound /> },
     ],
   },
@@ -171,8 +206,7 @@ function Root() {
   const { locale } = useI18n();
   const [ready, setReady] = useState(false);
   useEffect(() => {
-    // Restore the session from the refresh cookie (the access token is never stored).
-    void refreshSession().finally(() => setReady(true));
+    void restoring.finally(() => setReady(true));
   }, []);
   return (
     <ConfigProvider locale={locale === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>

@@ -1,4 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, preloadPage } from './App';
 
+preloadPage(window.location.pathname);
 createRoot(document.getElementById('root')!).render(<App />);

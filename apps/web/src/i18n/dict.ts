@@ -16,7 +16,7 @@ export const DICT = {
   matchReview: ['匹配审核', 'Match review'],
   collisions: ['撞单处理', 'Collisions'],
   baseData: ['基础数据', 'Base data'],
-  chainMap: ['产业链图谱', 'Industrial chain map'],
+  chainMap: ['产业链图谱', 'Chain map'],
   dashboard: ['数据看板', 'Dashboard'],
   admin: ['系统管理', 'Admin'],
   myLeads: ['我的线索', 'My leads'],

@@ -168,6 +168,8 @@ export default function ChainMapPage() {
       <ErrorAlert error={error} />
       <Card
         size="small"
+        data-testid="chain-map"
+        data-ready={counts ? 'true' : 'false'}
         extra={<Typography.Text type="secondary">{t('gapHint')}</Typography.Text>}
         title={
           <>

@@ -89,8 +89,8 @@ export default function DashboardPage() {
     }));
     return {
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 80, right: 20, bottom: 60 },
+      legend: { top: 0 },
+      grid: { left: 80, right: 20, top: 40, bottom: 70 },
       xAxis: { type: 'category', data: industries.map(industryName), axisLabel: { interval: 0, rotate: 15 } },
       yAxis: { type: 'value', name: t('wan') },
       series,

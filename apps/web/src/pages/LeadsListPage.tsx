@@ -34,17 +34,21 @@ export default function LeadsListPage() {
   const [q, setQ] = useState(filters.q ?? '');
   const request = useRef(0);
 
+  // The first page is requested during render, so the request overlaps the (slow) first paint.
+  const firstPage = useMemo(() => {
+    const promise = leadsApi.list({ ...filtersToQuery(filtersFromSearch(key)), limit: 50 });
+    promise.catch(() => undefined); // handled where it is awaited
+    return promise;
+  }, [key]);
   const load = useCallback(
     async (after: string | null) => {
       const id = ++request.current;
       setLoading(true);
       setError(null);
       try {
-        const page = await leadsApi.list({
-          ...filtersToQuery(filtersFromSearch(key)),
-          limit: 50,
-          cursor: after ?? undefined,
-        });
+        const page = after
+          ? await leadsApi.list({ ...filtersToQuery(filtersFromSearch(key)), limit: 50, cursor: after })
+          : await firstPage;
         if (id !== request.current) return;
         setItems((prev) => (after ? [...prev, ...page.items] : page.items));
         setCursor(page.nextCursor ?? null);
@@ -54,7 +58,7 @@ export default function LeadsListPage() {
         if (id === request.current) setLoading(false);
       }
     },
-    [key],
+    [key, firstPage],
   );
 
   useEffect(() => {
