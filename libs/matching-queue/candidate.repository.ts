@@ -31,8 +31,9 @@ interface CandidateRow {
  * link is worth with the same cross-city and chain-leader bonuses, and ties break by id, so an
  * enterprise beyond the first `perList` of every list it belongs to has `perList` others ranked
  * above it (property-tested in engine.spec.ts, compared with scoring everything in the bench).
- * With `perList` = 10 + rejected targets, at most (segments × 2 roles × 4) × perList rows are read
- * per lead — a few hundred, whatever the table size.
+ * With `perList` = 10 + rejected targets, at most (segments × 2 roles × 4) × perList index entries
+ * are read per lead — a few hundred, whatever the table size — and only the few enterprises that
+ * survive boundCandidates (the whole tiers that can reach the top 10) are read from the table.
  */
 @Injectable()
 export class CandidateRepository {
@@ -42,8 +43,12 @@ export class CandidateRepository {
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Enterprises of each wanted list, keyed by listKey(role, segment). */
-  async candidates(
+  /**
+   * The members of each wanted list, keyed by listKey(role, segment), read from the index alone:
+   * only id, jurisdiction and chain leader (what boundCandidates needs). Fetch the rows of the
+   * few that survive the bound with enterprises().
+   */
+  async lists(
     em: EntityManager,
     makes: readonly string[],
     needs: readonly string[],
@@ -53,10 +58,14 @@ export class CandidateRepository {
     if (!makes.length && !needs.length) return out;
     const segments = [...makes, ...needs];
     const roles = [...makes.map(() => 'makes'), ...needs.map(() => 'needs')];
-    // Two index-driven steps, so the planner never trades the per-list LIMITs for a hash join
-    // over the whole enterprises table: the lists' ids from the B-tree, then those rows by id.
-    const listed: { segment: string; role: 'makes' | 'needs'; enterprise_id: string }[] = await em.query(
-      `SELECT w.segment, w.role, c.enterprise_id
+    const rows: {
+      segment: string;
+      role: 'makes' | 'needs';
+      enterprise_id: string;
+      leader: boolean;
+      code: string;
+    }[] = await em.query(
+      `SELECT w.segment, w.role, c.enterprise_id, l.leader, j.code
          FROM unnest($1::text[], $2::text[]) AS w(segment, role)
         CROSS JOIN (VALUES (true), (false)) AS l(leader)
         CROSS JOIN unnest($3::text[]) AS j(code)
@@ -67,32 +76,47 @@ export class CandidateRepository {
                ORDER BY c.enterprise_id LIMIT $4) AS c`,
       [segments, roles, await this.jurisdictions(), perList],
     );
-    if (!listed.length) return out;
-    const ids = [...new Set(listed.map((r) => r.enterprise_id))];
-    const found: Omit<CandidateRow, 'segment' | 'role'>[] = await em.query(
+    const stubs = new Map<string, EnterpriseCandidate>();
+    for (const r of rows) {
+      const key = listKey(r.role, r.segment);
+      const stub =
+        stubs.get(r.enterprise_id) ??
+        stubs
+          .set(r.enterprise_id, {
+            id: r.enterprise_id,
+            name: '',
+            jurisdiction: r.code,
+            segments: [],
+            needs: [],
+            chainLeader: r.leader,
+          })
+          .get(r.enterprise_id)!;
+      (out.get(key) ?? out.set(key, []).get(key)!).push(stub);
+    }
+    return out;
+  }
+
+  /** Full rows of the given enterprises (deleted ones left out). */
+  async enterprises(em: EntityManager, ids: readonly string[]): Promise<Map<string, EnterpriseCandidate>> {
+    if (!ids.length) return new Map();
+    const rows: Omit<CandidateRow, 'segment' | 'role'>[] = await em.query(
       `SELECT id, name, jurisdiction, segments, needs, chain_leader FROM enterprises
         WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
       [ids],
     );
-    const byId = new Map(found.map((e) => [e.id, e]));
-    const rows: CandidateRow[] = [];
-    for (const r of listed) {
-      const e = byId.get(r.enterprise_id);
-      if (e) rows.push({ ...e, segment: r.segment, role: r.role });
-    }
-    for (const r of rows) {
-      const key = listKey(r.role, r.segment);
-      const list = out.get(key) ?? out.set(key, []).get(key)!;
-      list.push({
-        id: r.id,
-        name: r.name,
-        jurisdiction: r.jurisdiction,
-        segments: r.segments,
-        needs: r.needs,
-        chainLeader: r.chain_leader,
-      });
-    }
-    return out;
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          name: r.name,
+          jurisdiction: r.jurisdiction,
+          segments: r.segments,
+          needs: r.needs,
+          chainLeader: r.chain_leader,
+        },
+      ]),
+    );
   }
 
   /** Enterprises per (jurisdiction, segment made), counted once and cached (issue 4 §2). */

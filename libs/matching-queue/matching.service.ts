@@ -7,7 +7,13 @@ import { sqlRows } from '../db/sql';
 import { DomainEvent, EventsService } from '../events/events.service';
 import { JobPayloads } from '../jobs/jobs';
 import { affectedLeadSegments, candidateLists } from '../matching/chain';
-import { ALGORITHM_VERSION, MAX_PARTNERS, boundCandidates, matchLead } from '../matching/engine';
+import {
+  ALGORITHM_VERSION,
+  EnterpriseCandidate,
+  MAX_PARTNERS,
+  boundCandidates,
+  matchLead,
+} from '../matching/engine';
 import type { Reason } from '../matching/reasons';
 import { metricsRegistry } from '../platform/metrics';
 import { OutboxService } from '../outbox/outbox.service';
@@ -192,21 +198,36 @@ export class MatchingService {
             (byLead.get(l.id) ?? []).filter((m) => m.kind === 'partner' && m.status === 'rejected').length,
         ),
       );
-      const pool = await this.candidates.candidates(em, [...makes], [...needs], MAX_PARTNERS + maxRejected);
+      const pool = await this.candidates.lists(em, [...makes], [...needs], MAX_PARTNERS + maxRejected);
+      const rejectedOf = (leadId: string, kind: string) =>
+        (byLead.get(leadId) ?? [])
+          .filter((m) => m.kind === kind && m.status === 'rejected')
+          .map((m) => m.target);
+      // Bound each lead's candidates from the index entries, then read only the survivors' rows.
+      const bounded = new Map(
+        leads.map((l) => [
+          l.id,
+          boundCandidates(
+            graph,
+            { id: l.id, jurisdiction: l.jurisdiction, segments: l.segments },
+            (role, segment) => pool.get(listKey(role, segment)) ?? [],
+            new Set(rejectedOf(l.id, 'partner')),
+          ),
+        ]),
+      );
+      const rows = await this.candidates.enterprises(em, [
+        ...new Set([...bounded.values()].flatMap((list) => list.map((e) => e.id))),
+      ]);
 
       const inserts: (Produced & { leadId: string; leadVersion: number; jurisdiction: string })[] = [];
       const updates: UpdateRow[] = [];
       for (const lead of leads) {
         const mine = byLead.get(lead.id) ?? [];
-        const rejected = (kind: string) =>
-          mine.filter((m) => m.kind === kind && m.status === 'rejected').map((m) => m.target);
-        const excludedPartners = rejected('partner');
-        const enterprises = boundCandidates(
-          graph,
-          { id: lead.id, jurisdiction: lead.jurisdiction, segments: lead.segments },
-          (role, segment) => pool.get(listKey(role, segment)) ?? [],
-          new Set(excludedPartners),
-        );
+        const excludedPartners = rejectedOf(lead.id, 'partner');
+        const enterprises = bounded
+          .get(lead.id)!
+          .map((e) => rows.get(e.id))
+          .filter((e): e is EnterpriseCandidate => !!e);
         const result = matchLead({
           graph,
           lead: {
@@ -218,7 +239,7 @@ export class MatchingService {
           enterprises,
           parks,
           clusterCounts,
-          exclude: { enterpriseIds: excludedPartners, parkIds: rejected('park') },
+          exclude: { enterpriseIds: excludedPartners, parkIds: rejectedOf(lead.id, 'park') },
         });
         const produced: Produced[] = [
           ...result.partners.map((p) => ({

@@ -121,8 +121,13 @@ async function main(): Promise<void> {
     };
     let s = performance.now();
     const lists = candidateLists(graph, l.segments);
-    const pool = await candidates.candidates(ds.manager, lists.makes, lists.needs, MAX_PARTNERS);
-    const picked = boundCandidates(graph, lead, (role, seg) => pool.get(listKey(role, seg)) ?? []);
+    const pool = await candidates.lists(ds.manager, lists.makes, lists.needs, MAX_PARTNERS);
+    const stubs = boundCandidates(graph, lead, (role, seg) => pool.get(listKey(role, seg)) ?? []);
+    const full = await candidates.enterprises(
+      ds.manager,
+      stubs.map((e) => e.id),
+    );
+    const picked = stubs.map((e) => full.get(e.id)).filter((e): e is EnterpriseCandidate => !!e);
     const a = matchLead({ graph, lead, enterprises: picked, parks, clusterCounts });
     indexed.push(performance.now() - s);
 
