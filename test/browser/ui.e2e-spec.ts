@@ -190,8 +190,21 @@ describe('web UI (browser)', () => {
     await page.goto('/base');
     await page.locator('.ant-table').first().waitFor();
     await shot(page, '15-base-data');
+    // Base data for the chain map: battery cells in both cities, vehicle assembly only in Mianyang (a gap for Beibei).
+    for (const [user, segments] of [
+      [bbOfficer, ['nev.battery-cell']],
+      [myOfficer, ['nev.battery-cell']],
+      [myOfficer, ['nev.vehicle']],
+    ] as const) {
+      const res = await h.t.http
+        .post('/api/v1/enterprises')
+        .set(user.auth)
+        .send({ name: `链图企业${uniq()}有限公司`, segments });
+      expect(res.status).toBe(201);
+    }
     await page.goto('/chain');
     await page.locator('[data-testid=chain-map][data-ready=true] canvas').first().waitFor();
+    await page.locator('[data-testid=chain-map]').getByText('整车制造').waitFor(); // listed as a gap
     await shot(page, '16-chain-map');
     await page.goto('/dashboard');
     await page.locator('canvas').first().waitFor();
