@@ -33,6 +33,7 @@ export const Idempotent = () =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
       description: 'Retry-safe key (1–200 chars). Same key and body → the first response again.',
     }),
   );

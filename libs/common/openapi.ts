@@ -58,10 +58,11 @@ export function ApiPage(model: Type<unknown>) {
         type: 'object',
         required: ['items', 'nextCursor'],
         properties: {
-          items: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          items: { type: 'array', maxItems: 200, items: { $ref: getSchemaPath(model) } },
           nextCursor: {
             type: 'string',
             nullable: true,
+            maxLength: 512,
             description: 'Opaque; pass as ?cursor= for the next page',
           },
         },

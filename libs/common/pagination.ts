@@ -13,7 +13,7 @@ export class PageQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page’s nextCursor' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page’s nextCursor', maxLength: 512 })
   @IsOptional()
   @IsString()
   @MaxLength(512)
