@@ -120,7 +120,8 @@ describe('web UI (browser)', () => {
     const row = page.locator('tr', { hasText: lead.title });
     await row.waitFor();
     await shot(page, '08-match-review');
-    await row.locator('[data-testid=accept-match]').click();
+    await row.click(); // select the row, then the one-key shortcut
+    await page.keyboard.press('a');
     await row.waitFor({ state: 'detached' });
     const [after] = await h.t.ds.query(`SELECT status, decided_by FROM matches WHERE id = $1`, [match.id]);
     expect(after).toEqual({ status: 'accepted', decided_by: bbManager.id });
@@ -129,6 +130,33 @@ describe('web UI (browser)', () => {
     await page.getByRole('tab', { name: '匹配推荐' }).click();
     await page.getByText(park.name).first().waitFor();
     await shot(page, '09-lead-matches');
+    await ctx.close();
+  });
+
+  it('the board moves a dragged card; an illegal move shows the allowed stages and the card returns', async () => {
+    const forward = await apiLead(bbOfficer, { title: `拖动${uniq()}` });
+    const back = await apiLead(bbOfficer, { title: `回退${uniq()}`, stage: 'negotiating' });
+    const ctx = await newContext(h);
+    const page = await ctx.newPage();
+    await login(page, bbOfficer.username);
+    await page.goto('/board');
+    const card = (title: string) => page.locator('[data-testid=board-card]', { hasText: title });
+    await card(forward.title).waitFor();
+
+    await card(forward.title).dragTo(page.locator('[data-testid=column-visited]'));
+    await page.locator('[data-testid=column-visited]').getByText(forward.title).waitFor();
+    await page.locator('.ant-message-notice', { hasText: forward.title }).waitFor(); // the server said yes
+    const [moved] = await h.t.ds.query(`SELECT stage FROM leads WHERE id = $1`, [forward.id]);
+    expect(moved.stage).toBe('visited');
+
+    await card(back.title).dragTo(page.locator('[data-testid=column-contacted]'));
+    const notice = page.locator('[data-testid=board-notice]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('不允许此阶段变更');
+    await page.locator('[data-testid=column-negotiating]').getByText(back.title).waitFor(); // the card returned
+    await shot(page, '06b-board-illegal-move');
+    const [row] = await h.t.ds.query(`SELECT stage FROM leads WHERE id = $1`, [back.id]);
+    expect(row.stage).toBe('negotiating');
     await ctx.close();
   });
 

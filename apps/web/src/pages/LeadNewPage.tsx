@@ -27,6 +27,14 @@ import { describeError, formFieldErrors } from '../lib/errors';
 import { type LeadFormValues, toLeadBody, validateLeadForm } from '../lib/lead-form';
 import { FORWARD_STAGES } from '../lib/stages';
 
+/** crypto.randomUUID needs a secure context; plain-http intranet deployments fall back to getRandomValues. */
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
 const SOURCES = ['referral', 'event', 'inbound', 'research', 'other'];
 
 export default function LeadNewPage() {
@@ -37,7 +45,7 @@ export default function LeadNewPage() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<(Lead & { collisions: CollisionHit[] }) | null>(null);
   // A new key per lead: a retried save of the same form replays instead of creating a duplicate.
-  const idempotencyKey = useMemo(() => (saved ? crypto.randomUUID() : crypto.randomUUID()), [saved]);
+  const idempotencyKey = useMemo(() => (saved ? newKey() : newKey()), [saved]);
   const uscc = Form.useWatch('investorUscc', form);
   const confidential = Form.useWatch('confidential', form);
   const feedback = useUsccFeedback(uscc);
