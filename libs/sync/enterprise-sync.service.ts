@@ -122,7 +122,7 @@ export class EnterpriseSyncService {
        SELECT e.*, h.system AS ref_system, h.external_id AS ref_id
          FROM hits h JOIN enterprises e ON e.id = h.id
         WHERE e.deleted_at IS NULL
-        ORDER BY e.id FOR UPDATE OF e`,
+        ORDER BY e.id FOR NO KEY UPDATE OF e`,
       [withRef.map((p) => p.ref!.system), withRef.map((p) => p.ref!.id), withUscc.map((p) => p.values.uscc)],
     );
     const byRef = new Map<string, EnterpriseRow>();

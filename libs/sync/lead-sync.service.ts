@@ -195,7 +195,7 @@ export class LeadSyncService {
              FROM external_ref_index x JOIN leads l ON l.id = x.entity_id
             WHERE x.entity = 'lead'
               AND (x.system, x.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-            ORDER BY l.id FOR UPDATE OF l`,
+            ORDER BY l.id FOR NO KEY UPDATE OF l`,
           [others.map((p) => p.ref.system), others.map((p) => p.ref.id)],
         )
       : [];

@@ -43,6 +43,9 @@ export function postWebhook(
       {
         method: 'POST',
         lookup,
+        // A fresh connection per attempt: no socket is shared between subscribers or reused after
+        // the receiver closed it.
+        agent: false,
         headers: {
           'content-type': 'application/json',
           'content-length': String(Buffer.byteLength(body)),

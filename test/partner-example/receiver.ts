@@ -56,7 +56,6 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
     });
   });
-  server.keepAliveTimeout = 1;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   receiver.url = (path: string) => `http://127.0.0.1:${port}${path}`;

@@ -1,25 +1,58 @@
 import { NestFactory } from '@nestjs/core';
-import { JobRunner } from '../../apps/worker/src/job-runner';
+import { Job, Queue, Worker } from 'bullmq';
+import { JOB_HANDLERS } from '../../apps/worker/src/handlers';
+import { webhookBackoff } from '../../apps/worker/src/job-runner';
 import { OutboxRelay } from '../../apps/worker/src/outbox-relay';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import type { AppConfig } from '../../libs/config/config';
+import { JOB_QUEUE, JobHandlers, JobName, QUEUES, QueueName, validatePayload } from '../../libs/jobs/jobs';
 import { QueueRegistry } from '../../libs/platform/queues';
+import { bullConnection } from '../../libs/platform/redis';
 
 /**
- * The real worker (JobRunner + OutboxRelay) in-process, on the test's database and its own queue
- * prefix so that other suites sharing the local Redis never take these jobs.
+ * The worker's real pieces in-process: the OutboxRelay and BullMQ workers dispatching to the
+ * registered handlers (as JobRunner does), on the test's database and its own queue prefix so
+ * other suites sharing the local Redis never take these jobs. Only the webhooks queue is worked:
+ * matching is CPU-bound and would share this one process with the API, the receiver and the test
+ * (its jobs wait in this run's own prefix and are removed at close).
  */
-export async function startWorker(config: AppConfig) {
+export async function startWorker(config: AppConfig, queuesToWork: QueueName[] = [QUEUES.webhooks]) {
   const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
-  const runner = ctx.get(JobRunner);
-  runner.start();
+  const handlers = ctx.get<JobHandlers>(JOB_HANDLERS);
+  const workers = queuesToWork.map((queue) => {
+    const w = new Worker(
+      queue,
+      async (job: Job) => {
+        const name = job.name as JobName;
+        if (JOB_QUEUE[name] !== queue) throw new Error(`job ${job.name} does not belong to ${queue}`);
+        const handler = handlers[name] as (p: unknown, j: Job) => Promise<unknown>;
+        return handler(validatePayload(name, job.data), job);
+      },
+      {
+        connection: bullConnection(config.redisUrl, 'worker'),
+        prefix: config.queuePrefix,
+        concurrency: 16,
+        settings: { backoffStrategy: webhookBackoff },
+      },
+    );
+    w.on('error', () => undefined);
+    return w;
+  });
   const queues = new QueueRegistry(config.redisUrl, config.queuePrefix, 'worker');
   const relay = ctx.get(OutboxRelay);
   relay.start(queues);
   return {
     async close() {
       await relay.stop();
-      await runner.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      for (const name of Object.values(QUEUES)) {
+        const q = new Queue(name, {
+          connection: bullConnection(config.redisUrl, 'producer'),
+          prefix: config.queuePrefix,
+        });
+        await q.obliterate({ force: true }).catch(() => undefined);
+        await q.close();
+      }
       await queues.close();
       await ctx.close();
     },
@@ -29,7 +62,7 @@ export async function startWorker(config: AppConfig) {
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
-  ms = 90_000,
+  ms = 120_000,
 ): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
