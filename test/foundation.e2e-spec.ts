@@ -116,7 +116,8 @@ describe('foundation (issue 2)', () => {
         .set('content-type', 'application/json')
         .send('{"username":');
       expect(res.status).toBe(400);
-      expect(res.body.statusCode).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', details: [{ field: 'body' }] });
+      expect(typeof res.body.requestId).toBe('string');
     });
 
     it('rate-limits brute force per username with 429 and Retry-After', async () => {

@@ -35,6 +35,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
+/** Fastify's body parser fails before validation can name a field: name the body itself. */
+function withBodyDetails(body: ErrorBody): ErrorBody {
+  if (body.statusCode === 400 && body.details === undefined && /\b(JSON|body)\b/i.test(body.message)) {
+    return {
+      ...body,
+      code: body.code ?? 'INVALID_BODY',
+      details: [{ field: 'body', message: body.message }],
+    };
+  }
+  return body;
+}
+
 export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -45,14 +57,14 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
       message: '',
       requestId,
     };
-    if (typeof res === 'string') return { ...base, message: res };
+    if (typeof res === 'string') return withBodyDetails({ ...base, message: res });
     const { message, statusCode: _s, error: _e, ...rest } = res as Record<string, unknown>;
     void _s;
     void _e;
     const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
     const out: ErrorBody = { ...base, message: text };
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) out[k] = v;
-    return out;
+    return withBodyDetails(out);
   }
   // Errors raised by Fastify itself (bad JSON, body too large, unsupported media type…)
   const fst = exception as { statusCode?: number; code?: string; message?: string; validation?: unknown };

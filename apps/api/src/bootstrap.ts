@@ -106,18 +106,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
-  return new DocumentBuilder()
+  const config = new DocumentBuilder()
     .setTitle('Liancheng (链城) API')
     .setDescription(
       'Joint investment-promotion CRM of Beibei District (Chongqing) and Mianyang City (Sichuan). ' +
         'Errors share one body: { statusCode, error, message, details?, requestId }.',
     )
     .setVersion('1')
-    .addServer('/')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: 'Access token from POST /api/v1/auth/login, or an lck_… API key',
+      description:
+        'Access token from POST /api/v1/auth/login (a JWT following RFC 8725: HS256 only, 15-minute exp), or an lck_… API key',
     })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Partner API key (lck_…)' },
@@ -125,4 +125,7 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
     )
     .addCookieAuth('lc_refresh', { type: 'apiKey', in: 'cookie', name: 'lc_refresh' }, 'refreshCookie')
     .build();
+  // OWASP API9 inventory: the one server is the public API of this deployment.
+  config.servers = [{ url: '/', description: 'This deployment', 'x-internal': false } as never];
+  return config;
 }

@@ -59,15 +59,13 @@ export class OutboxRelay implements OnApplicationShutdown {
         (byQueue.get(q) ?? byQueue.set(q, []).get(q)!).push(r);
       }
       for (const group of byQueue.values()) {
-        await queues
-          .queueFor(group[0].kind)
-          .addBulk(
-            group.map((r) => ({
-              name: r.kind,
-              data: r.payload,
-              opts: { jobId: r.dedupe_key, ...jobOptions(r) },
-            })),
-          );
+        await queues.queueFor(group[0].kind).addBulk(
+          group.map((r) => ({
+            name: r.kind,
+            data: r.payload,
+            opts: { jobId: bullJobId(r.dedupe_key), ...jobOptions(r) },
+          })),
+        );
       }
       await em.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((r) => r.id),
@@ -140,4 +138,15 @@ function jobOptions(row: OutboxRow): Record<string, unknown> {
   if (row.kind === 'match-lead') return { delay: 250 };
   if (row.kind === 'rematch-affected') return { delay: 1_000 };
   return {};
+}
+
+/**
+ * BullMQ refuses custom job ids containing ':' unless they have exactly three parts
+ * ("Custom Id cannot contain :"), which failed whole relay batches for `dispatch-event:<id>`.
+ * Other shapes keep their key with ':' replaced, still deterministic.
+ */
+export function bullJobId(dedupeKey: string): string {
+  return dedupeKey.includes(':') && dedupeKey.split(':').length !== 3
+    ? dedupeKey.replace(/:/g, '|')
+    : dedupeKey;
 }
