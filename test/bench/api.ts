@@ -3,6 +3,7 @@ import { cpus } from 'os';
 import { join } from 'path';
 import { prepareDatabase } from '../../libs/db/prepare';
 import { makeLead } from '../../libs/demo/demo-data';
+import { LeadRepository } from '../../libs/leads/lead.repository';
 import { generateDataset, GENERATOR_PASSWORD } from '../data/generator';
 import {
   ChildServer,
@@ -34,7 +35,8 @@ import {
  * (10), BENCH_CONNECTIONS (32), BENCH_REUSE=1 keeps an already loaded liancheng_bench_api database
  * (same sizes) instead of regenerating it, BENCH_KEEP=1 leaves the database in place afterwards,
  * BENCH_ONLY=bare,health to dry-run the harness without the lead endpoints, BENCH_API_NODE_ARGS
- * extra node arguments for the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * extra node arguments for the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ * BENCH_EXPLAIN_ONLY=1 (with BENCH_REUSE=1) only prints the EXPLAIN plans.
  */
 
 const DB_NAME = 'liancheng_bench_api';
@@ -87,6 +89,10 @@ async function main(): Promise<void> {
   );
 
   await loadData(url);
+  if (process.env.BENCH_EXPLAIN_ONLY === '1') {
+    await explain(url);
+    return;
+  }
 
   const apiPort = await freePort();
   const barePort = await freePort();
@@ -340,36 +346,68 @@ function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: numbe
   say('');
 }
 
-/** EXPLAIN of the SQL LeadRepository.list runs for these filters (kept in step with it by hand). */
+/**
+ * The SQL that LeadRepository.list really builds for given filters: the repository is called with a
+ * stand-in database that records the statement instead of running it, so the EXPLAIN below always
+ * shows the current query, not a copy that drifts.
+ */
+async function repositorySql(filters: Record<string, unknown>): Promise<{ text: string; params: unknown[] }> {
+  let captured: { text: string; params: unknown[] } | undefined;
+  const recorder = {
+    queryRunner: {
+      query: async (text: string, params: unknown[]) => {
+        captured = { text, params };
+        return { records: [] };
+      },
+    },
+  };
+  await (new LeadRepository() as any).list(recorder, filters, null, 50);
+  if (!captured) throw new Error('LeadRepository.list ran no query');
+  return captured;
+}
+
 async function explain(url: string): Promise<void> {
-  await withClient(url, async (c) => {
-    const show = async (title: string, sql: string, params: unknown[]) => {
-      say(`EXPLAIN (ANALYZE, BUFFERS) — ${title}`);
-      say(sql.replace(/\s+/g, ' ').trim());
-      say(`  params: ${JSON.stringify(params)}`);
-      const r = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-      for (const row of r.rows) say(`  ${row['QUERY PLAN']}`);
-      say('');
-    };
-    await show(
+  const cases: [string, Record<string, unknown>][] = [
+    [
       'filtered list, own jurisdiction',
-      `SELECT * FROM leads WHERE jurisdiction = $1 AND stage = $2 AND industries @> ARRAY[$3]::text[]
-       ORDER BY id LIMIT $4`,
-      ['beibei', 'negotiating', 'nev', 51],
-    );
-    await show(
-      "filtered list, partner's shared leads",
-      `SELECT * FROM leads WHERE jurisdiction = $1 AND sharing = 'shared' AND stage = $2
-       AND industries @> ARRAY[$3]::text[] ORDER BY id LIMIT $4`,
-      ['mianyang', 'negotiating', 'nev', 51],
-    );
-    await show(
-      'fuzzy q (no jurisdiction filter)',
-      `SELECT * FROM leads WHERE (jurisdiction = $1 OR sharing = 'shared')
-       AND ((title || ' ' || investor_name) ILIKE $2 OR $3 <% (title || ' ' || investor_name))
-       AND (jurisdiction = $4 OR NOT confidential) ORDER BY id LIMIT $5`,
-      ['beibei', '%动力电池%', '动力电池', 'beibei', 51],
-    );
+      {
+        viewer: 'beibei',
+        partner: 'mianyang',
+        jurisdiction: 'beibei',
+        stage: 'negotiating',
+        industry: 'nev',
+      },
+    ],
+    [
+      "filtered list, the partner's shared leads",
+      {
+        viewer: 'beibei',
+        partner: 'mianyang',
+        jurisdiction: 'mianyang',
+        stage: 'negotiating',
+        industry: 'nev',
+      },
+    ],
+    [
+      'q, a common four-character term',
+      { viewer: 'beibei', partner: 'mianyang', q: '动力电池', qMode: 'substring' },
+    ],
+    ['q, a two-character brand', { viewer: 'beibei', partner: 'mianyang', q: '华达', qMode: 'substring' }],
+  ];
+  await withClient(url, async (c) => {
+    for (const [title, filters] of cases) {
+      const { text, params } = await repositorySql(filters);
+      say(`EXPLAIN (ANALYZE, BUFFERS) — ${title}`);
+      say(text.replace(/\s+/g, ' ').trim());
+      say(`  params: ${JSON.stringify(params)}`);
+      try {
+        const r = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
+        for (const row of r.rows) say(`  ${row['QUERY PLAN']}`);
+      } catch (e) {
+        say(`  EXPLAIN failed: ${(e as Error).message}`);
+      }
+      say('');
+    }
   });
 }
 
