@@ -69,6 +69,33 @@ describe('shared base data: enterprises and parks (issue 3 §1)', () => {
   const fields = (res: { body: { details?: { field: string }[] } }) =>
     (res.body.details ?? []).map((d) => d.field);
 
+  describe('segment counts (chain map)', () => {
+    it('counts live enterprises per segment and city, and rejects unknown segments', async () => {
+      const counts = async () => {
+        const res = await t.http
+          .get('/api/v1/enterprises/segment-counts?segments=hiequip.drones,nmat.graphene')
+          .set(bbReadKey.auth)
+          .expect(200);
+        const get = (seg: string, j: string) =>
+          res.body.items.find((r: Body) => r.segment === seg && r.jurisdiction === j)?.count ?? 0;
+        return { bbDrones: get('hiequip.drones', 'beibei'), myGraphene: get('nmat.graphene', 'mianyang') };
+      };
+      const before = await counts();
+      await createEnterprise(bb.auth, { segments: ['hiequip.drones', 'nmat.graphene'], needs: [] });
+      const gone = await createEnterprise(my.auth, { segments: ['nmat.graphene'], needs: [] });
+      await createEnterprise(my.auth, { segments: ['nmat.graphene'], needs: [] });
+      await t.http.delete(`/api/v1/enterprises/${gone.id}`).set(my.auth).expect(204);
+      const after = await counts();
+      expect(after.bbDrones - before.bbDrones).toBe(1);
+      expect(after.myGraphene - before.myGraphene).toBe(1);
+      const bad = await t.http
+        .get('/api/v1/enterprises/segment-counts?segments=nev.warp-drive')
+        .set(bb.auth)
+        .expect(400);
+      expect(fields(bad)).toEqual(['segments']);
+    });
+  });
+
   describe('enterprises', () => {
     it('creates an enterprise of the caller’s jurisdiction with ETag, audit entry, outbox job and change log', async () => {
       const body = enterprise();

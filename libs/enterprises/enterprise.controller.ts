@@ -35,6 +35,8 @@ import {
   CreateEnterpriseDto,
   EnterpriseDto,
   EnterpriseListQuery,
+  SegmentCountsDto,
+  SegmentCountsQuery,
   UpdateEnterpriseDto,
 } from './enterprise.dto';
 import { EnterpriseService } from './enterprise.service';
@@ -59,6 +61,15 @@ export class EnterpriseController {
   @ApiErrors(400, 401, 403, 429)
   list(@Ctx() ctx: RequestContext, @Query() q: EnterpriseListQuery): Promise<Page<Enterprise>> {
     return this.enterprises.list(ctx, q);
+  }
+
+  @Get('segment-counts')
+  @Access({ scopes: ['base:read'] })
+  @ApiOperation({ summary: 'Live enterprises per segment and jurisdiction (industrial chain map)' })
+  @ApiOkResponse({ type: SegmentCountsDto })
+  @ApiErrors(400, 401, 403, 429)
+  segmentCounts(@Query() q: SegmentCountsQuery): Promise<SegmentCountsDto> {
+    return this.enterprises.segmentCounts(q.segments);
   }
 
   @Get(':id')

@@ -308,3 +308,25 @@ export class EnterpriseListQuery extends PageQuery {
   @MaxLength(100)
   q?: string;
 }
+
+export class SegmentCountsQuery {
+  @ApiPropertyOptional({
+    description: 'Comma-separated segment codes; all segments when omitted',
+    example: 'nev.cathode,nev.anode',
+    maxLength: 4000,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  segments?: string;
+}
+
+export class SegmentCountDto {
+  @ApiProperty({ example: 'nev.cathode', maxLength: 100 }) segment: string;
+  @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
+  @ApiProperty({ example: 12, minimum: 0 }) count: number;
+}
+
+export class SegmentCountsDto {
+  @ApiProperty({ type: [SegmentCountDto], maxItems: 1000 }) items: SegmentCountDto[];
+}

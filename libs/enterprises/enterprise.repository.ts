@@ -39,6 +39,20 @@ export type EnterpriseKey = [id: string] | [score: number, id: string];
 /** Data access for enterprises. Soft-deleted rows (`deleted_at`) are invisible to every read here. */
 @Injectable()
 export class EnterpriseRepository {
+  /** Live enterprises per (segment, jurisdiction): the industrial chain map's counts. */
+  async segmentCounts(
+    db: Db,
+    segments: string[] | null,
+  ): Promise<{ segment: string; jurisdiction: string; count: number }[]> {
+    return db.query(
+      `SELECT s AS segment, e.jurisdiction, count(*)::int AS count
+         FROM enterprises e, unnest(e.segments) AS s
+        WHERE e.deleted_at IS NULL AND ($1::text[] IS NULL OR s = ANY($1::text[]))
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [segments],
+    );
+  }
+
   async findLive(db: Db, id: string): Promise<Enterprise | null> {
     const [row] = await sqlRows<EnterpriseRow>(
       db,

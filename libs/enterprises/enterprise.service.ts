@@ -11,7 +11,12 @@ import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { throwIfInvalid, unique, unknownSegments } from './base-data';
 import { ENTERPRISE_FIELDS, Enterprise, EnterpriseValues } from './enterprise';
-import { CreateEnterpriseDto, EnterpriseListQuery, UpdateEnterpriseDto } from './enterprise.dto';
+import {
+  CreateEnterpriseDto,
+  EnterpriseListQuery,
+  SegmentCountsDto,
+  UpdateEnterpriseDto,
+} from './enterprise.dto';
 import { EnterpriseFilter, EnterpriseKey, EnterpriseRepository } from './enterprise.repository';
 
 const USCC_INDEX = 'enterprises_uscc_key';
@@ -52,6 +57,15 @@ export class EnterpriseService {
       items: page.map((r) => r.item),
       nextCursor: more ? encodeCursor(page[page.length - 1].key) : null,
     };
+  }
+
+  async segmentCounts(raw: string | undefined): Promise<SegmentCountsDto> {
+    const graph = await this.taxonomy.graph();
+    const segments =
+      raw === undefined || raw.trim() === '' ? null : unique(raw.split(',').map((s) => s.trim()));
+    const unknown = (segments ?? []).filter((s) => !graph.hasSegment(s));
+    if (unknown.length) throw fieldError('segments', `unknown segment ${unknown.join(', ')}`);
+    return { items: (await this.repo.segmentCounts(this.ds, segments)) as SegmentCountsDto['items'] };
   }
 
   async get(_ctx: RequestContext, id: string): Promise<Enterprise> {
