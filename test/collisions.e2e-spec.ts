@@ -266,6 +266,21 @@ describe('collisions (DESIGN §7)', () => {
       expect(open.body.items.map((c: { id: string }) => c.id)).not.toContain(collisionId);
     });
 
+    it('shows an officer the collisions on the leads they own, and no others', async () => {
+      const uscc = randomUscc();
+      const other = await makeUser(t.ds, t.http, 'beibei', 'officer');
+      await create(mOfficer, { name: `乙公司${uniq()}`, uscc });
+      const mine = await create(bOfficer, { name: `乙公司${uniq()}`, uscc });
+      const own = await t.http.get('/api/v1/collisions').query({ limit: 200 }).set(bOfficer.auth).expect(200);
+      expect(own.body.items.map((c: { mine: { leadId: string } }) => c.mine.leadId)).toContain(mine.id);
+      const notMine = await t.http
+        .get('/api/v1/collisions')
+        .query({ limit: 200 })
+        .set(other.auth)
+        .expect(200);
+      expect(notMine.body.items).toEqual([]);
+    });
+
     it('refuses officers (403), unknown ids (404) and bad resolutions (400)', async () => {
       const { collisionId } = await pair();
       await resolve(bOfficer, collisionId, { resolution: 'joint' }).expect(403);

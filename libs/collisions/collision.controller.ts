@@ -8,15 +8,18 @@ import { Access } from '../identity/access.decorator';
 import { CollisionListQuery, CollisionViewDto, ResolveCollisionDto } from './collision.dto';
 import { CollisionService } from './collision.service';
 
-/** 撞单 for the managers of both jurisdictions (DESIGN §7). */
+/**
+ * 撞单 (DESIGN §7): managers of both jurisdictions see and resolve them; an officer sees the
+ * collisions on the leads they own (their home page), and resolves none.
+ */
 @ApiTags('collisions')
 @ApiBearerAuth()
-@Access({ roles: ['manager', 'admin'] })
 @Controller('collisions')
 export class CollisionController {
   constructor(private readonly collisions: CollisionService) {}
 
   @Get()
+  @Access({ roles: ['officer', 'manager', 'admin'] })
   @ApiPage(CollisionViewDto)
   @ApiErrors(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() q: CollisionListQuery): Promise<Page<CollisionViewDto>> {
@@ -24,6 +27,7 @@ export class CollisionController {
   }
 
   @Post(':id/resolve')
+  @Access({ roles: ['manager', 'admin'] })
   @HttpCode(200)
   @Idempotent()
   @ApiOkResponse({ type: CollisionViewDto })

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { conflict, fieldError, notFound } from '../common/errors';
 import { Page, decodeCursor, toPage } from '../common/pagination';
-import { RequestContext, actorUserId } from '../common/request-context';
+import { RequestContext, actorUserId, roleOf } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlRows } from '../db/sql';
@@ -98,6 +98,10 @@ export class CollisionService {
       throw fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
     const params: unknown[] = [ctx.jurisdiction, limit + 1];
     const where: string[] = ['true'];
+    if (roleOf(ctx) === 'officer') {
+      params.push(ctx.actor.id);
+      where.push(`m.owner_id = $${params.length}`);
+    }
     if (status) {
       params.push(status);
       where.push(`c.status = $${params.length}`);
