@@ -48,7 +48,10 @@ export class LeadController {
 
   @Get(':id')
   @Access(READ)
-  @ApiOkResponse({ type: LeadViewDto, headers: { ETag: { description: '"<version>"' } } })
+  @ApiOkResponse({
+    type: LeadViewDto,
+    headers: { ETag: { description: '"<version>"', schema: { type: 'string' } } },
+  })
   @ApiErrors(401, 403, 404)
   async get(
     @Ctx() ctx: RequestContext,

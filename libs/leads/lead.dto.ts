@@ -149,7 +149,11 @@ export class InvestorDto {
   @MaxLength(LIMITS.investorName)
   name: string;
 
-  @ApiPropertyOptional({ example: '91350900587527783P', description: 'USCC, validated (GB 32100-2015)' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '91350900587527783P',
+    description: 'USCC, validated (GB 32100-2015)',
+  })
   @IsOptional()
   @Transform(upperTrim)
   @IsUscc()
@@ -160,7 +164,7 @@ export class InvestorDto {
   @IsUUID()
   enterpriseId?: string | null;
 
-  @ApiPropertyOptional({ example: 'CN', maxLength: LIMITS.country })
+  @ApiPropertyOptional({ type: String, example: 'CN', maxLength: LIMITS.country })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.country)

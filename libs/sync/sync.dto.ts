@@ -39,15 +39,22 @@ export class ExternalRefDto {
 export class SyncInvestorDto {
   @ApiProperty({ example: '重庆示例科技有限公司', maxLength: 200 }) name: string;
   @ApiPropertyOptional({
+    type: String,
     example: '91500109MA5U123456',
     maxLength: 18,
     nullable: true,
     description: 'Validated USCC',
   })
   uscc?: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'An existing enterprise' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'An existing enterprise',
+  })
   enterpriseId?: string | null;
-  @ApiPropertyOptional({ example: 'CN', maxLength: 64, nullable: true }) country?: string | null;
+  @ApiPropertyOptional({ type: String, example: 'CN', maxLength: 64, nullable: true }) country?:
+    string | null;
 }
 
 export class SyncContactDto {
@@ -76,8 +83,9 @@ export class SyncLeadItemDto {
   })
   segments: string[];
   @ApiPropertyOptional({ minimum: 0, default: 0, description: '万元' }) plannedInvestmentWan?: number;
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: '亩' }) landNeedMu?: number | null;
-  @ApiPropertyOptional({ minimum: 0, nullable: true }) expectedJobs?: number | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description: '亩' }) landNeedMu?:
+    number | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true }) expectedJobs?: number | null;
   @ApiPropertyOptional({
     enum: STAGES,
     default: 'lead',
@@ -87,10 +95,15 @@ export class SyncLeadItemDto {
   stage?: string;
   @ApiPropertyOptional({ enum: ['private', 'shared'], default: 'private' }) sharing?: string;
   @ApiPropertyOptional({ default: false }) confidential?: boolean;
-  @ApiPropertyOptional({ maxLength: 100, nullable: true, description: 'Required when confidential' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 100,
+    nullable: true,
+    description: 'Required when confidential',
+  })
   codeName?: string | null;
   @ApiPropertyOptional({ enum: LEAD_SOURCES, default: 'partner_system' }) source?: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) nextActionAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) nextActionAt?: string | null;
   @ApiPropertyOptional({ type: [SyncContactDto], maxItems: 50 }) contacts?: SyncContactDto[];
 }
 
@@ -105,16 +118,22 @@ export class SyncEnterpriseItemDto {
   @ApiPropertyOptional({ type: ExternalRefDto, description: 'The key; or uscc when there is no externalRef' })
   externalRef?: ExternalRefDto;
   @ApiProperty({ maxLength: 200 }) name: string;
-  @ApiPropertyOptional({ maxLength: 18, nullable: true, description: 'Validated USCC; unique when present' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 18,
+    nullable: true,
+    description: 'Validated USCC; unique when present',
+  })
   uscc?: string | null;
   @ApiProperty({ type: [String], minItems: 1, maxItems: 50, description: 'Segments it produces' })
   segments: string[];
   @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Segments it buys from' })
   needs?: string[];
   @ApiPropertyOptional({ default: false }) chainLeader?: boolean;
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: '万元' }) revenueWan?: number | null;
-  @ApiPropertyOptional({ minimum: 0, nullable: true }) employees?: number | null;
-  @ApiPropertyOptional({ maxLength: 500, nullable: true }) address?: string | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description: '万元' }) revenueWan?:
+    number | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true }) employees?: number | null;
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true }) address?: string | null;
   @ApiPropertyOptional({ type: [String], maxItems: 50 }) tags?: string[];
 }
 

@@ -27,19 +27,21 @@ export class WebhookViewDto {
   @ApiProperty({ enum: DOMAIN_EVENT_TYPES, isArray: true }) events: string[];
   @ApiProperty({ enum: ['active', 'disabled'] }) status: string;
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     description: 'Set when failing for 24 h straight',
   })
   disabledAt: string | null;
-  @ApiPropertyOptional({ nullable: true }) disabledReason: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) disabledReason: string | null;
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     description: 'First failure since the last success',
   })
   failingSince: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) lastSuccessAt: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) lastSuccessAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
@@ -58,11 +60,16 @@ export class WebhookAttemptDto {
   @ApiProperty({ enum: DOMAIN_EVENT_TYPES }) eventType: string;
   @ApiProperty({ description: '1 for the first try' }) attempt: number;
   @ApiProperty({ enum: ['delivered', 'failed', 'refused'] }) status: string;
-  @ApiPropertyOptional({ nullable: true, description: 'HTTP status the receiver answered' }) responseCode:
-    number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'HTTP status the receiver answered' })
+  responseCode: number | null;
   @ApiProperty() durationMs: number;
-  @ApiPropertyOptional({ nullable: true }) error: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When the next try is due' })
+  @ApiPropertyOptional({ type: String, nullable: true }) error: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the next try is due',
+  })
   nextRetryAt: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
 }

@@ -117,7 +117,7 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
       type: 'http',
       scheme: 'bearer',
       description:
-        'Access token from POST /api/v1/auth/login (a JWT following RFC 8725: HS256 only, 15-minute exp), or an lck_… API key',
+        'Access token from POST /api/v1/auth/login (a JWT following RFC8725 best practices: HS256 only, 15-minute exp), or an lck_… API key',
     })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Partner API key (lck_…)' },
@@ -126,6 +126,12 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
     .addCookieAuth('lc_refresh', { type: 'apiKey', in: 'cookie', name: 'lc_refresh' }, 'refreshCookie')
     .build();
   // OWASP API9 inventory: the one server is the public API of this deployment.
-  config.servers = [{ url: '/', description: 'This deployment', 'x-internal': false } as never];
+  config.servers = [
+    {
+      url: '/',
+      description: 'This deployment: production, staging or local, as run',
+      'x-internal': false,
+    } as never,
+  ];
   return config;
 }

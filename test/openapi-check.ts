@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'fs';
+import { join, resolve } from 'path';
+import { createApp } from '../apps/api/src/bootstrap';
+import { loadConfig } from '../libs/config/config';
+import { prepareDatabase } from '../libs/db/prepare';
+
+/**
+ * Writes the OpenAPI document the API serves to dist/openapi.json (issue 5 §4). CI then lints it
+ * with Spectral (OWASP ruleset, .spectral.yaml) and compiles a typed partner example against a
+ * client generated from it (`npm run check:openapi`).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', SERVE_WEB: 'false' });
+  await prepareDatabase(config.databaseUrl);
+  const app = await createApp(config);
+  await app.init();
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.ready();
+  const res = await fastify.inject({ method: 'GET', url: '/api/docs-json' });
+  if (res.statusCode !== 200) throw new Error(`GET /api/docs-json: ${res.statusCode}`);
+  const out = resolve(process.env.OPENAPI_OUT ?? 'dist/openapi.json');
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, JSON.stringify(JSON.parse(res.body), null, 2));
+  process.stdout.write(`wrote ${out}\n`);
+  await app.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
