@@ -24,7 +24,11 @@ export class AppModule {
             level: config.logLevel,
             customProps: () => ({ service: 'api' }),
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            // At level silent (benchmarks, tests) skip per-request logger work entirely.
+            autoLogging:
+              config.logLevel === 'silent'
+                ? false
+                : { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
