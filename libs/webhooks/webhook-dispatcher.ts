@@ -161,11 +161,14 @@ export class WebhookDispatcher {
       : { ok: false, statusCode: null, durationMs: 0, error: `refused: ${check.reason}` };
 
     if (result.ok) {
+      // Lock order everywhere: subscription, then delivery (see remove() and the failure path).
+      // The subscription row is touched only when it changes, so parallel successes don't queue on it.
       await this.ds.transaction(async (em) => {
         await em.query(
-          `INSERT INTO webhook_attempts (delivery_id, subscription_id, attempt, status, response_code, duration_ms)
-           VALUES ($1, $2, $3, 'delivered', $4, $5)`,
-          [d.id, d.subscription_id, attempt, result.statusCode, result.durationMs],
+          `UPDATE webhook_subscriptions SET failing_since = NULL, last_success_at = now()
+            WHERE id = $1 AND (failing_since IS NOT NULL OR last_success_at IS NULL
+                               OR last_success_at < now() - interval '1 minute')`,
+          [d.subscription_id],
         );
         await em.query(
           `UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, delivered_at = now(), next_retry_at = NULL
@@ -173,8 +176,9 @@ export class WebhookDispatcher {
           [d.id, attempt],
         );
         await em.query(
-          `UPDATE webhook_subscriptions SET failing_since = NULL, last_success_at = now() WHERE id = $1`,
-          [d.subscription_id],
+          `INSERT INTO webhook_attempts (delivery_id, subscription_id, attempt, status, response_code, duration_ms)
+           VALUES ($1, $2, $3, 'delivered', $4, $5)`,
+          [d.id, d.subscription_id, attempt, result.statusCode, result.durationMs],
         );
       });
       return { status: 'delivered' };
