@@ -212,8 +212,13 @@ describe('lead isolation matrix (DESIGN §5)', () => {
         .expect(200);
     });
 
-    it('collisions are for managers: officers and API keys get 403', async () => {
-      await t.http.get('/api/v1/collisions').set(owner.auth).expect(403);
+    it('collisions: officers read only those on their own leads; API keys get 403', async () => {
+      const own = await t.http.get('/api/v1/collisions').query({ limit: 200 }).set(owner.auth).expect(200);
+      const [{ n }] = await t.ds.query(
+        `SELECT count(*)::int AS n FROM collisions c JOIN leads l ON l.id = ANY(c.lead_ids) WHERE l.owner_id = $1`,
+        [owner.id],
+      );
+      expect(own.body.items).toHaveLength(n);
       const k = await makeApiKey(t.ds, 'mianyang', ['leads:read', 'leads:write']);
       await t.http.get('/api/v1/collisions').set(k.auth).expect(403);
       await t.http.get('/api/v1/collisions').set(manager.auth).expect(200);

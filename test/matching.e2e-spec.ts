@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { dropDatabase } from '../libs/db/database';
+import { prepareDatabase } from '../libs/db/prepare';
 import { MatchingService } from '../libs/matching-queue/matching.service';
 import { TestApp, startApp } from './support/app';
 import { makeApiKey, makeUser, uniq } from './support/factories';
@@ -51,13 +53,20 @@ const snapshot = (ds: DataSource, leadId: string) =>
   );
 
 describe('matching (issue 4)', () => {
+  // A database of its own: rankings depend on every park and enterprise in the database, and
+  // other suites create parks and enterprises of their own concurrently.
+  const url = `${process.env.DATABASE_URL}_matching`;
   let t: TestApp;
   let matching: MatchingService;
   beforeAll(async () => {
-    t = await startApp();
+    await prepareDatabase(url);
+    t = await startApp({ DATABASE_URL: url });
     matching = t.app.get(MatchingService);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await dropDatabase(url);
+  });
 
   describe('a nev.battery-cell lead in Beibei', () => {
     let leadId: string;
