@@ -1,5 +1,7 @@
 import type { Jurisdiction } from '../common/request-context';
+import { EnterpriseRow as BaseEnterpriseRow, Enterprise, toEnterprise } from '../enterprises/enterprise';
 import { LeadRow, LeadView, canSeeLead, leadView } from '../leads/lead-view';
+import { ParkRow, toPark } from '../parks/park';
 
 /**
  * What a caller of one jurisdiction may see of each feed entity (DESIGN §5), as plain functions
@@ -11,99 +13,22 @@ export type FeedEntity = (typeof FEED_ENTITIES)[number];
 
 const iso = (v: Date | string | null | undefined): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString();
-const num = (v: string | number | null | undefined): number | null =>
-  v === null || v === undefined ? null : Number(v);
 
-export interface EnterpriseRow {
-  id: string;
-  name: string;
-  uscc: string | null;
-  jurisdiction: string;
-  segments: string[];
-  needs: string[];
-  chain_leader: boolean;
-  revenue_wan: string | number | null;
-  employees: number | null;
-  address: string | null;
-  tags: string[];
-  external_refs: { system: string; id: string }[];
-  version: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-  deleted_at: Date | string | null;
-}
+/** Feed rows of enterprises include the soft-delete stamp. */
+export type EnterpriseRow = BaseEnterpriseRow & { deleted_at: Date | string | null };
+export type EnterpriseView = Enterprise;
+export type { ParkRow };
 
-export interface EnterpriseView {
-  id: string;
-  name: string;
-  uscc: string | null;
-  jurisdiction: string;
-  segments: string[];
-  needs: string[];
-  chainLeader: boolean;
-  revenueWan: number | null;
-  employees: number | null;
-  address: string | null;
-  tags: string[];
-  externalRefs: { system: string; id: string }[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Enterprises are shared base data: everyone reads them (DESIGN §5). Deleted → null. */
+/**
+ * Enterprises are shared base data: everyone reads them (DESIGN §5), in the same shape as
+ * `GET /enterprises/:id`. Deleted → null (a tombstone).
+ */
 export function enterpriseView(r: EnterpriseRow): EnterpriseView | null {
-  if (r.deleted_at) return null;
-  return {
-    id: r.id,
-    name: r.name,
-    uscc: r.uscc,
-    jurisdiction: r.jurisdiction,
-    segments: r.segments,
-    needs: r.needs ?? [],
-    chainLeader: r.chain_leader,
-    revenueWan: num(r.revenue_wan),
-    employees: r.employees,
-    address: r.address,
-    tags: r.tags ?? [],
-    externalRefs: r.external_refs ?? [],
-    version: r.version,
-    createdAt: iso(r.created_at)!,
-    updatedAt: iso(r.updated_at)!,
-  };
+  return r.deleted_at ? null : toEnterprise(r);
 }
 
-export interface ParkRow {
-  id: string;
-  name: string;
-  name_en: string | null;
-  jurisdictions: string[];
-  co_built: boolean;
-  target_segments: string[];
-  available_land_mu: string | number | null;
-  factory_space_sqm: string | number | null;
-  incentives: string | null;
-  version: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
-export function parkView(r: ParkRow) {
-  return {
-    id: r.id,
-    name: r.name,
-    nameEn: r.name_en,
-    jurisdictions: r.jurisdictions,
-    coBuilt: r.co_built,
-    targetSegments: r.target_segments,
-    availableLandMu: num(r.available_land_mu),
-    factorySpaceSqm: num(r.factory_space_sqm),
-    incentives: r.incentives,
-    version: r.version,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
-  };
-}
+/** Parks are shared base data, in the same shape as `GET /parks/:id`. */
+export const parkView = toPark;
 
 export interface MatchRow {
   id: string;
