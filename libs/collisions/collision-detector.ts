@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { Jurisdiction } from '../common/request-context';
+import { JURISDICTIONS, Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import type { LeadRow } from '../leads/lead-view';
@@ -19,89 +19,135 @@ export interface LeadCollision {
   firstReportedBy: Jurisdiction;
 }
 
-interface Candidate {
+interface InsertedCollision {
   id: string;
-  jurisdiction: Jurisdiction;
-  created_at: Date;
-  sim: number;
-  same_uscc: boolean | null;
+  version: number;
+  lead_ids: string[];
+  jurisdictions: Jurisdiction[];
+  basis: 'uscc' | 'name';
+  similarity: number;
+  first_reported_by: Jurisdiction;
 }
 
 /**
- * Finds active leads of the other jurisdiction naming the same investor as `lead` and opens a
- * collision for each new pair. Runs inside the writer's transaction; never fails the write.
+ * One statement for any number of subject leads (set-based: a bulk upsert of 1,000 leads costs
+ * the same round trips as one POST): for each active subject, the active leads of the other
+ * jurisdictions with the same USCC or a name similarity ≥ the threshold (at most
+ * ${MAX_CANDIDATES}, USCC matches first, then the most similar), each pair ordered by the
+ * first-report rule (older lead first; equal timestamps: smaller id first) and inserted unless
+ * the pair is already known. `%` uses leads_collision_trgm_idx (jurisdiction, investor_norm):
+ * the scan only meets the other side's leads. Returns the collisions it opened.
+ */
+const DETECT_SQL = `
+  WITH src AS MATERIALIZED (
+    SELECT l.id, l.jurisdiction, l.investor_norm AS norm, l.investor_uscc AS uscc, l.created_at
+      FROM leads l
+     WHERE l.id = ANY($1::uuid[]) AND l.jurisdiction = $2 AND l.stage <> 'lost'
+  ),
+  cand AS (
+    SELECT s.id AS lead_id, s.jurisdiction AS lead_j, s.created_at AS lead_created, c.*
+      FROM src s
+     CROSS JOIN LATERAL (
+       SELECT u.id, u.jurisdiction, u.created_at, max(u.sim) AS sim, bool_or(u.same_uscc) AS same_uscc
+         FROM (
+           SELECT l.id, l.jurisdiction, l.created_at, similarity(l.investor_norm, s.norm) AS sim,
+                  (l.investor_uscc = s.uscc) AS same_uscc
+             FROM leads l
+            WHERE l.jurisdiction = ANY($3::text[]) AND l.stage <> 'lost'
+              AND l.investor_norm % s.norm AND similarity(l.investor_norm, s.norm) >= ${NAME_SIMILARITY_THRESHOLD}
+           UNION ALL
+           SELECT l.id, l.jurisdiction, l.created_at, similarity(l.investor_norm, s.norm), true
+             FROM leads l
+            WHERE s.uscc IS NOT NULL AND l.investor_uscc = s.uscc
+              AND l.jurisdiction = ANY($3::text[]) AND l.stage <> 'lost'
+         ) u
+        GROUP BY u.id, u.jurisdiction, u.created_at
+        ORDER BY bool_or(u.same_uscc) DESC NULLS LAST, max(u.sim) DESC
+        LIMIT ${MAX_CANDIDATES}
+     ) c
+  ),
+  pairs AS (
+    SELECT *, (lead_created < created_at OR (lead_created = created_at AND lead_id < id)) AS lead_first
+      FROM cand
+  )
+  INSERT INTO collisions (lead_ids, jurisdictions, basis, similarity, first_reported_by)
+  SELECT CASE WHEN lead_first THEN ARRAY[lead_id, id] ELSE ARRAY[id, lead_id] END,
+         CASE WHEN lead_j < jurisdiction THEN ARRAY[lead_j, jurisdiction] ELSE ARRAY[jurisdiction, lead_j] END,
+         CASE WHEN same_uscc THEN 'uscc' ELSE 'name' END,
+         CASE WHEN same_uscc THEN 1 ELSE round(sim::numeric, 3)::float8 END,
+         CASE WHEN lead_first THEN lead_j ELSE jurisdiction END
+    FROM pairs
+  ON CONFLICT ((lead_ids[1]), (lead_ids[2])) DO NOTHING
+  RETURNING id, version, lead_ids, jurisdictions, basis, similarity, first_reported_by`;
+
+/**
+ * Finds active leads of the other jurisdiction naming the same investor as the given leads and
+ * opens a collision for each new pair (DESIGN §7), with a \`collision.detected\` event each. Runs
+ * inside the writer's transaction, AFTER the leads were written; never fails the write.
  */
 @Injectable()
 export class CollisionDetector {
   constructor(private readonly events: EventsService) {}
 
-  async detect(em: EntityManager, lead: LeadRow): Promise<LeadCollision[]> {
+  /** One lead (POST /leads, PATCH of the investor). */
+  async detect(
+    em: EntityManager,
+    lead: Pick<LeadRow, 'id' | 'jurisdiction' | 'stage'>,
+  ): Promise<LeadCollision[]> {
     if (lead.stage === 'lost') return [];
+    return (await this.detectMany(em, lead.jurisdiction as Jurisdiction, [lead.id])).get(lead.id) ?? [];
+  }
+
+  /**
+   * Many leads of one jurisdiction at once (bulk upsert): a fixed number of statements whatever
+   * their number. Returns the collisions opened per lead id (leads without any are absent).
+   */
+  async detectMany(
+    em: EntityManager,
+    jurisdiction: Jurisdiction,
+    leadIds: string[],
+  ): Promise<Map<string, LeadCollision[]>> {
+    const out = new Map<string, LeadCollision[]>();
+    if (!leadIds.length) return out;
     // A transaction-scoped lock: a concurrent create in the other city waits here until this one
-    // commits, and then sees this lead (READ COMMITTED takes a new snapshot per statement).
+    // commits, and then sees these leads (READ COMMITTED takes a new snapshot per statement).
     await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
-    // `%` uses the GIN index leads_investor_norm_trgm_idx; its threshold is this setting.
+    // \`%\` uses the GIN index leads_collision_trgm_idx; its threshold is this setting.
     await em.query(`SET LOCAL pg_trgm.similarity_threshold = ${NAME_SIMILARITY_THRESHOLD}`);
-    const candidates = await sqlRows<Candidate>(
-      em,
-      `SELECT id, jurisdiction, created_at, similarity(investor_norm, $1) AS sim,
-              (investor_uscc = $2) AS same_uscc
-         FROM leads
-        WHERE investor_norm % $1 AND similarity(investor_norm, $1) >= ${NAME_SIMILARITY_THRESHOLD}
-          AND jurisdiction <> $3 AND stage <> 'lost'
-       UNION
-       SELECT id, jurisdiction, created_at, similarity(investor_norm, $1) AS sim, true AS same_uscc
-         FROM leads
-        WHERE investor_uscc = $2 AND jurisdiction <> $3 AND stage <> 'lost'
-       ORDER BY same_uscc DESC NULLS LAST, sim DESC
-       LIMIT ${MAX_CANDIDATES}`,
-      [lead.investor_norm, lead.investor_uscc, lead.jurisdiction],
-    );
-    const seen = new Set<string>();
-    const out: LeadCollision[] = [];
-    for (const c of candidates) {
-      if (seen.has(c.id)) continue;
-      seen.add(c.id);
-      const leadFirst =
-        new Date(lead.created_at).getTime() < new Date(c.created_at).getTime() ||
-        (new Date(lead.created_at).getTime() === new Date(c.created_at).getTime() && lead.id < c.id);
-      const [older, newer] = leadFirst
-        ? [
-            { id: lead.id, j: lead.jurisdiction },
-            { id: c.id, j: c.jurisdiction },
-          ]
-        : [
-            { id: c.id, j: c.jurisdiction },
-            { id: lead.id, j: lead.jurisdiction },
-          ];
-      const basis = c.same_uscc ? 'uscc' : 'name';
-      const similarity = c.same_uscc ? 1 : Math.round(Number(c.sim) * 1000) / 1000;
-      const inserted = await sqlRows<{ id: string; version: number }>(
-        em,
-        `INSERT INTO collisions (lead_ids, jurisdictions, basis, similarity, first_reported_by)
-         VALUES (ARRAY[$1, $2]::uuid[], $3::text[], $4, $5, $6)
-         ON CONFLICT ((lead_ids[1]), (lead_ids[2])) DO NOTHING
-         RETURNING id, version`,
-        [older.id, newer.id, [older.j, newer.j].sort(), basis, similarity, older.j],
-      );
-      if (!inserted.length) continue; // this pair is already known (open or resolved)
-      const collision = inserted[0];
-      await this.events.record(em, {
-        type: 'collision.detected',
-        entity: 'collision',
-        entityId: collision.id,
-        entityVersion: collision.version,
-        jurisdiction: lead.jurisdiction,
-        detail: { basis, firstReportedBy: older.j, jurisdictions: [older.j, newer.j].sort() },
-      });
-      out.push({
-        id: collision.id,
-        otherJurisdiction: c.jurisdiction,
-        basis,
-        similarity,
-        firstReportedBy: older.j as Jurisdiction,
-      });
+    const others = JURISDICTIONS.filter((j) => j !== jurisdiction);
+    const inserted = await sqlRows<InsertedCollision>(em, DETECT_SQL, [leadIds, jurisdiction, others]);
+    if (!inserted.length) return out;
+    const subjects = new Set(leadIds);
+    for (const c of inserted) {
+      const leadId = subjects.has(c.lead_ids[0]) ? c.lead_ids[0] : c.lead_ids[1];
+      const collision: LeadCollision = {
+        id: c.id,
+        otherJurisdiction: c.jurisdictions.find((j) => j !== jurisdiction) ?? c.jurisdictions[0],
+        basis: c.basis,
+        similarity: Number(c.similarity),
+        firstReportedBy: c.first_reported_by,
+      };
+      (out.get(leadId) ?? out.set(leadId, []).get(leadId)!).push(collision);
     }
+    // The order of the single-lead detector: USCC matches first, then the most similar.
+    for (const list of out.values()) {
+      list.sort((a, b) => (a.basis === b.basis ? b.similarity - a.similarity : a.basis === 'uscc' ? -1 : 1));
+    }
+    await this.events.recordMany(
+      em,
+      inserted.map((c) => ({
+        type: 'collision.detected' as const,
+        entity: 'collision' as const,
+        entityId: c.id,
+        entityVersion: c.version,
+        jurisdiction,
+        detail: {
+          basis: c.basis,
+          firstReportedBy: c.first_reported_by,
+          jurisdictions: [...c.jurisdictions].sort(),
+        },
+      })),
+    );
     return out;
   }
 }

@@ -5,6 +5,7 @@ import {
   Injectable,
   NestInterceptor,
   SetMetadata,
+  UseInterceptors,
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -25,11 +26,13 @@ const STALE_CLAIM_SECONDS = 300;
 /**
  * Marks a POST / bulk PUT as honouring `Idempotency-Key` (DESIGN §11): a retry with the same key
  * and body returns the first response; the same key with another body answers 422; a retry while
- * the first is still running answers 409.
+ * the first is still running answers 409. The interceptor is bound here, per route, rather than
+ * globally: other routes then run without an interceptor chain at all.
  */
 export const Idempotent = () =>
   applyDecorators(
     SetMetadata(IDEMPOTENT, true),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

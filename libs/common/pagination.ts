@@ -43,6 +43,18 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
 
 export const DEFAULT_PAGE_SIZE = 50;
 
+/**
+ * JSON text that is already the response body (rendered by Postgres on read hot paths). A handler
+ * returning it declares `@Header('Content-Type', JSON_CONTENT_TYPE)`; Fastify then sends it as is.
+ */
+export type JsonText = string & { readonly __jsonText: unique symbol };
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** A Page<T> whose items are JSON texts, written out without parsing them. */
+export function renderedPage(items: string[], nextCursor: string | null): JsonText {
+  return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}` as JsonText;
+}
+
 /** Builds a page from rows fetched with LIMIT n+1. */
 export function toPage<R, T>(
   rows: R[],

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 type Queryable = EntityManager | DataSource;
@@ -17,6 +18,10 @@ export async function sqlRows<T = Record<string, any>>(
     const res = await runner.query(text, params, true);
     return res.records as T[];
   }
+  // Outside a transaction: straight to the driver's pool (one checkout, one round trip), without
+  // building a TypeORM query runner per statement: the read hot paths run here.
+  const pool = (em.connection.driver as unknown as { master?: Pool }).master;
+  if (pool) return (await pool.query(text, params as unknown[])).rows as T[];
   const own = em.connection.createQueryRunner();
   try {
     const res = await own.query(text, params, true);

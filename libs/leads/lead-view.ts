@@ -130,3 +130,51 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
     updatedAt: iso(row.updated_at)!,
   };
 }
+
+/** A timestamptz as `Date.prototype.toISOString()` writes it (UTC, milliseconds, `Z`). */
+export const isoSql = (col: string) =>
+  `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * leadView() rendered by Postgres: the JSON text of the lead as `viewer` (a SQL parameter such as
+ * `$2`) may see it, for the read hot paths (GET /leads, GET /leads/:id), where building and
+ * re-serialising objects in Node cost more than the query. Same masking as leadView() — the
+ * visibility test itself stays in the WHERE clause of the caller. test/lead-view-sql.e2e-spec.ts
+ * checks that both agree on every kind of row and viewer.
+ */
+export function leadViewJsonSql(viewer: string, t = 'leads'): string {
+  const own = `(${t}.jurisdiction = ${viewer}::text)`;
+  const masked = `(NOT ${own} AND ${t}.confidential)`;
+  const unlessMasked = (expr: string, masking = 'NULL') =>
+    `CASE WHEN ${masked} THEN ${masking} ELSE ${expr} END`;
+  const codeName = `COALESCE(${t}.code_name, '')`;
+  return `json_build_object(
+    'id', ${t}.id,
+    'title', ${unlessMasked(`${t}.title`, codeName)},
+    'investor', json_build_object(
+      'name', ${unlessMasked(`${t}.investor_name`, codeName)},
+      'uscc', ${unlessMasked(`${t}.investor_uscc`)},
+      'enterpriseId', ${unlessMasked(`${t}.investor_enterprise_id`)},
+      'country', ${t}.investor_country),
+    'summary', ${t}.summary,
+    'segments', ${t}.segments,
+    'industries', ${t}.industries,
+    'plannedInvestmentWan', COALESCE(${t}.planned_investment_wan, 0),
+    'landNeedMu', ${t}.land_need_mu,
+    'expectedJobs', ${t}.expected_jobs,
+    'stage', ${t}.stage,
+    'resumeStage', ${t}.resume_stage,
+    'jurisdiction', ${t}.jurisdiction,
+    'ownerId', ${t}.owner_id,
+    'sharing', ${t}.sharing,
+    'confidential', ${t}.confidential,
+    'codeName', ${t}.code_name,
+    'source', ${t}.source,
+    'nextActionAt', ${isoSql(`${t}.next_action_at`)},
+    'contacts', CASE WHEN ${own} THEN COALESCE(${t}.contacts, '[]'::jsonb) ELSE '[]'::jsonb END,
+    'externalRefs', COALESCE(${t}.external_refs, '[]'::jsonb),
+    'linkedLeadIds', COALESCE(${t}.linked_lead_ids, '{}'::uuid[]),
+    'version', ${t}.version,
+    'createdAt', ${isoSql(`${t}.created_at`)},
+    'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;
+}

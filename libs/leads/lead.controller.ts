@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { etag } from '../common/concurrency';
 import { Idempotent } from '../common/idempotency';
 import { ApiErrors, ApiPage } from '../common/openapi';
-import { DEFAULT_PAGE_SIZE, Page, PageQuery } from '../common/pagination';
+import { DEFAULT_PAGE_SIZE, JSON_CONTENT_TYPE, JsonText, Page, PageQuery } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Access } from '../identity/access.decorator';
 import {
@@ -42,7 +42,8 @@ export class LeadController {
   @Access(READ)
   @ApiPage(LeadViewDto)
   @ApiErrors(400, 401, 403)
-  list(@Ctx() ctx: RequestContext, @Query() q: LeadListQuery): Promise<Page<LeadView>> {
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  list(@Ctx() ctx: RequestContext, @Query() q: LeadListQuery): Promise<JsonText> {
     return this.leads.list(ctx, q);
   }
 
@@ -57,10 +58,10 @@ export class LeadController {
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<LeadView> {
+  ): Promise<JsonText> {
     const lead = await this.leads.get(ctx, id);
-    void reply.header('ETag', etag(lead.version));
-    return lead;
+    void reply.header('ETag', etag(lead.version)).header('Content-Type', JSON_CONTENT_TYPE);
+    return lead.view;
   }
 
   @Post()

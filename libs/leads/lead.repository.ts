@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
 import { sqlOne, sqlRows } from '../db/sql';
-import type { LeadRow } from './lead-view';
+import { leadViewJsonSql, type LeadRow } from './lead-view';
 
 type Db = EntityManager | DataSource;
 
@@ -22,6 +22,19 @@ export interface LeadFilters {
   /** substring (ILIKE) or fuzzy (word similarity) matching of `q`. */
   qMode?: 'substring' | 'fuzzy';
   updatedSince?: string;
+}
+
+/** A lead rendered by Postgres as the viewer sees it (JSON text of a LeadView). */
+export interface RenderedLead {
+  version: number;
+  view: string;
+}
+
+/** A row of a list page: the keyset key and the rendered view. */
+export interface LeadListRow {
+  id: string;
+  _key?: string;
+  view: string;
 }
 
 export type LeadListKey = { mode: 'id'; id: string } | { mode: 'updated'; ts: string; id: string };
@@ -112,6 +125,16 @@ export class LeadRepository {
     return sqlOne<LeadRow>(
       db,
       `SELECT * FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
+      [id, viewer],
+    );
+  }
+
+  /** findVisible, rendered: the lead's view JSON as `viewer` sees it (leadViewJsonSql) and its version. */
+  findVisibleView(db: Db, id: string, viewer: Jurisdiction): Promise<RenderedLead | undefined> {
+    return sqlOne<RenderedLead>(
+      db,
+      `SELECT version, ${leadViewJsonSql('$2')} AS view
+         FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
       [id, viewer],
     );
   }
@@ -227,7 +250,7 @@ export class LeadRepository {
     f: LeadFilters,
     after: LeadListKey | null,
     limit: number,
-  ): Promise<(LeadRow & { _key?: string })[]> {
+  ): Promise<LeadListRow[]> {
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -283,15 +306,16 @@ export class LeadRepository {
       branches.splice(0, 2, [`((${branches[0].join(' AND ')}) OR (${branches[1].join(' AND ')}))`]);
     if (!branches.length) return [];
     const order = byUpdated ? 'updated_at, id' : 'id';
-    const cols = `*${byUpdated ? `, ${TS_KEY('updated_at')} AS _key` : ''}`;
     const lim = p(limit + 1);
     const select = (conds: string[]) =>
-      `SELECT ${cols} FROM leads WHERE ${[...conds, ...common].join(' AND ')} ORDER BY ${order} LIMIT ${lim}`;
-    const sql =
-      branches.length === 1
-        ? select(branches[0])
-        : `SELECT * FROM ((${select(branches[0])}) UNION ALL (${select(branches[1])})) visible
-            ORDER BY ${order} LIMIT ${lim}`;
+      `SELECT * FROM leads WHERE ${[...conds, ...common].join(' AND ')} ORDER BY ${order} LIMIT ${lim}`;
+    const visible =
+      branches.length === 1 ? select(branches[0]) : `(${select(branches[0])}) UNION ALL (${select(branches[1])})`;
+    // Rendered only for the rows of the page (the projection runs below the outer LIMIT).
+    const sql = `SELECT leads.id${byUpdated ? `, ${TS_KEY('leads.updated_at')} AS _key` : ''},
+                        ${leadViewJsonSql(p(f.viewer))} AS view
+                   FROM (${visible}) leads
+                  ORDER BY ${order} LIMIT ${lim}`;
     return sqlRows(db, sql, params);
   }
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { parseIfMatch, preconditionFailed } from '../common/concurrency';
 import { conflict, fieldError, forbidden, notFound } from '../common/errors';
-import { Page, decodeCursor, toPage } from '../common/pagination';
+import { JsonText, Page, decodeCursor, encodeCursor, renderedPage, toPage } from '../common/pagination';
 import { RequestContext, actorUserId, isManager, roleOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { CollisionDetector, LeadCollision } from '../collisions/collision-detector';
@@ -70,10 +70,11 @@ export class LeadService {
     private readonly collisions: CollisionDetector,
   ) {}
 
-  async get(ctx: RequestContext, id: string): Promise<LeadView> {
-    const row = await this.repo.findVisible(this.ds, requireUuidPath(id, 'lead'), ctx.jurisdiction);
+  /** The lead as the caller sees it, rendered as JSON text (leadViewJsonSql), and its version. */
+  async get(ctx: RequestContext, id: string): Promise<{ version: number; view: JsonText }> {
+    const row = await this.repo.findVisibleView(this.ds, requireUuidPath(id, 'lead'), ctx.jurisdiction);
     if (!row) throw notFound('lead');
-    return leadView(row, ctx.jurisdiction)!;
+    return { version: row.version, view: row.view as JsonText };
   }
 
   /**
@@ -81,7 +82,7 @@ export class LeadService {
    * page falls back to fuzzy matching (word similarity ≥ 0.6), and the cursor remembers which.
    * Substring first keeps common words fast and exact hits first; fuzzy still finds misspellings.
    */
-  async list(ctx: RequestContext, q: LeadListQuery): Promise<Page<LeadView>> {
+  async list(ctx: RequestContext, q: LeadListQuery): Promise<JsonText> {
     const limit = q.limit ?? 50;
     const graph = await this.taxonomy.graph();
     if (q.industry && !graph.industryByCode.has(q.industry)) throw fieldError('industry', 'unknown industry');
@@ -90,7 +91,7 @@ export class LeadService {
     // A segment belongs to one industry: the industry filter is then either implied or contradictory.
     let industry = q.industry;
     if (q.segment && industry) {
-      if (graph.industryOf(q.segment) !== industry) return { items: [], nextCursor: null };
+      if (graph.industryOf(q.segment) !== industry) return renderedPage([], null);
       industry = undefined;
     }
     const text = q.q?.trim() || undefined;
@@ -113,11 +114,15 @@ export class LeadService {
       rows = await this.repo.list(this.ds, filters, null, limit);
     }
     const mode = filters.qMode === 'fuzzy' ? 'f' : 's';
-    return toPage(
-      rows,
-      limit,
-      (r) => (r._key ? ['u', r._key, r.id, mode] : ['i', null, r.id, mode]),
-      (r) => leadView(r, ctx.jurisdiction)!,
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const next =
+      rows.length > limit
+        ? encodeCursor(last._key ? ['u', last._key, last.id, mode] : ['i', null, last.id, mode])
+        : null;
+    return renderedPage(
+      page.map((r) => r.view),
+      next,
     );
   }
 

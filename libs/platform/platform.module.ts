@@ -1,6 +1,4 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { IdempotencyInterceptor } from '../common/idempotency';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { HealthService } from './health.service';
@@ -25,7 +23,6 @@ import { REDIS, createRedis } from './redis';
       useFactory: (c: AppConfig) => new QueueRegistry(c.redisUrl, c.queuePrefix, 'producer'),
     },
     HealthService,
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
   exports: [REDIS, RateLimiter, QUEUE_REGISTRY, HealthService],
 })

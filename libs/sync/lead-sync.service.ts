@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FieldChanges } from '../audit/audit.service';
+import { CollisionDetector } from '../collisions/collision-detector';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { DomainEvent, EventsService } from '../events/events.service';
@@ -98,6 +99,7 @@ export class LeadSyncService {
     private readonly taxonomy: TaxonomyService,
     private readonly outbox: OutboxService,
     private readonly events: EventsService,
+    private readonly collisions: CollisionDetector,
   ) {}
 
   async upsert(ctx: RequestContext, items: unknown[]): Promise<ItemResult[]> {
@@ -192,9 +194,10 @@ export class LeadSyncService {
       ? await sqlRows<LeadRow & { ref_system: string; ref_id: string }>(
           em,
           `SELECT l.*, x.system AS ref_system, x.external_id AS ref_id
-             FROM external_ref_index x JOIN leads l ON l.id = x.entity_id
-            WHERE x.entity = 'lead'
-              AND (x.system, x.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+             FROM unnest($1::text[], $2::text[]) AS r(system, external_id)
+             JOIN external_ref_index x
+               ON x.entity = 'lead' AND x.system = r.system AND x.external_id = r.external_id
+             JOIN leads l ON l.id = x.entity_id
             ORDER BY l.id FOR NO KEY UPDATE OF l`,
           [others.map((p) => p.ref.system), others.map((p) => p.ref.id)],
         )
@@ -212,6 +215,7 @@ export class LeadSyncService {
     const events: DomainEvent[] = [];
     const rejectedClaims: string[] = [];
     const versions = new Map<string, number>();
+    const collisionSubjects: string[] = [];
 
     for (const p of creates) {
       if (!isInitialStage(p.values.stage)) {
@@ -234,7 +238,8 @@ export class LeadSyncService {
         jurisdiction: ctx.jurisdiction,
       });
       versions.set(p.newId, 1);
-      out.push({ index: p.index, externalRef: p.ref, id: p.newId, status: 'created' });
+      collisionSubjects.push(p.newId);
+      out.push({ index: p.index, externalRef: p.ref, id: p.newId, status: 'created', collisions: [] });
     }
 
     for (const p of others) {
@@ -311,7 +316,9 @@ export class LeadSyncService {
         jurisdiction: row.jurisdiction,
       });
       versions.set(row.id, row.version + 1);
-      out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'updated' });
+      // DESIGN §7: a changed investor may now collide (as PATCH /leads does).
+      if ('investor.name' in changes || 'investor.uscc' in changes) collisionSubjects.push(row.id);
+      out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'updated', collisions: [] });
     }
 
     if (rejectedClaims.length) {
@@ -344,8 +351,8 @@ export class LeadSyncService {
            code_name = v.code_name, source = v.source, next_action_at = v.next_action_at,
            contacts = v.contacts, version = l.version + 1, updated_at = now()
           FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
-         WHERE l.id = v.id AND l.jurisdiction = $2`,
-        [JSON.stringify(updates), ctx.jurisdiction],
+         WHERE l.id = v.id AND l.id = ANY($3::uuid[]) AND l.jurisdiction = $2`,
+        [JSON.stringify(updates), ctx.jurisdiction, updates.map((u) => u.id)],
       );
     }
     const [actorType, actorId, actorName] = actorColumns(ctx);
@@ -381,6 +388,12 @@ export class LeadSyncService {
         })),
       );
       await this.events.recordMany(em, events);
+    }
+    // Last, so the global collision lock is held for as short a time as possible before commit:
+    // the created leads and those whose investor changed, one statement for the batch.
+    if (collisionSubjects.length) {
+      const found = await this.collisions.detectMany(em, ctx.jurisdiction, collisionSubjects);
+      if (found.size) for (const r of out) if (r.id && r.collisions) r.collisions = found.get(r.id) ?? [];
     }
     return out;
   }

@@ -1,3 +1,4 @@
+import type { LeadCollision } from '../collisions/collision-detector';
 import type { FieldError } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import type { ExternalRef } from './item-validation';
@@ -10,6 +11,8 @@ export interface ItemResult {
   id?: string;
   status: ItemStatus;
   errors?: FieldError[];
+  /** created / updated leads: the collisions this write opened (DESIGN §7, §11), empty when none. */
+  collisions?: LeadCollision[];
 }
 
 export const MAX_SYNC_ITEMS = 1000;

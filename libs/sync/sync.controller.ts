@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../common/idempotency';
 import { ApiErrors } from '../common/openapi';
 import { Ctx, RequestContext } from '../common/request-context';
@@ -7,6 +7,7 @@ import { Access } from '../identity/access.decorator';
 import { ChangesService } from './changes.service';
 import { EnterpriseSyncService } from './enterprise-sync.service';
 import { LeadSyncService } from './lead-sync.service';
+import { syncItemsOf } from './sync-body';
 import {
   ChangesPageDto,
   ChangesQueryDto,
@@ -39,8 +40,10 @@ export class SyncController {
   })
   @ApiOkResponse({ type: SyncResultsDto })
   @ApiErrors(400, 401, 403, 409, 422, 429)
-  async upsertLeads(@Ctx() ctx: RequestContext, @Body() dto: SyncLeadsRequestDto): Promise<SyncResultsDto> {
-    return { results: await this.leads.upsert(ctx, dto.items) };
+  @ApiBody({ type: SyncLeadsRequestDto })
+  async upsertLeads(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<SyncResultsDto> {
+    // `unknown`: the global ValidationPipe leaves the body alone; the envelope is checked here.
+    return { results: await this.leads.upsert(ctx, syncItemsOf(body)) };
   }
 
   @Put('enterprises')
@@ -53,11 +56,9 @@ export class SyncController {
   })
   @ApiOkResponse({ type: SyncResultsDto })
   @ApiErrors(400, 401, 403, 409, 422, 429)
-  async upsertEnterprises(
-    @Ctx() ctx: RequestContext,
-    @Body() dto: SyncEnterprisesRequestDto,
-  ): Promise<SyncResultsDto> {
-    return { results: await this.enterprises.upsert(ctx, dto.items) };
+  @ApiBody({ type: SyncEnterprisesRequestDto })
+  async upsertEnterprises(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<SyncResultsDto> {
+    return { results: await this.enterprises.upsert(ctx, syncItemsOf(body)) };
   }
 
   @Get('changes')

@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { FieldErrorDto } from '../common/openapi';
+import { LeadCollisionDto } from '../leads/lead.dto';
 import { FEED_ENTITIES } from './entity-views';
 import { LEAD_SOURCES } from './item-validation';
 import { MAX_SYNC_ITEMS } from './sync-results';
@@ -156,6 +157,13 @@ export class SyncItemResultDto {
   @ApiProperty({ enum: ['created', 'updated', 'unchanged', 'error'] }) status: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: "This item's field errors" })
   errors?: FieldErrorDto[];
+  @ApiPropertyOptional({
+    type: [LeadCollisionDto],
+    description:
+      'Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the ' +
+      'POST /leads response; empty when none',
+  })
+  collisions?: LeadCollisionDto[];
 }
 
 export class SyncResultsDto {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CollisionsModule } from '../collisions/collisions.module';
 import { TaxonomyModule } from '../taxonomy/taxonomy.module';
 import { ChangesService } from './changes.service';
 import { EnterpriseSyncService } from './enterprise-sync.service';
@@ -7,7 +8,7 @@ import { SyncController } from './sync.controller';
 
 /** Partner sync API (issue 5): bulk upserts and the changes feed. */
 @Module({
-  imports: [TaxonomyModule],
+  imports: [TaxonomyModule, CollisionsModule],
   controllers: [SyncController],
   providers: [LeadSyncService, EnterpriseSyncService, ChangesService],
   exports: [ChangesService],

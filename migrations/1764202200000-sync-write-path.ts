@@ -1,0 +1,96 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Partner sync write path (issue 5: collisions for bulk-synced leads, bulk upsert throughput).
+ *
+ * 1. `leads_collision_trgm_idx` replaces `leads_investor_norm_trgm_idx`: collision detection
+ *    (DESIGN §7) looks only at active leads of the OTHER jurisdiction. With the trigram index
+ *    alone, a name sharing trigrams with many leads of the writer's own city (a partner pushing
+ *    "某某投资 1 … 100000 有限公司") read every one of them before the jurisdiction filter; with
+ *    `jurisdiction` in the same GIN index (btree_gin), the scan intersects with the other city's
+ *    entries and an empty other side costs nothing. Partial on `stage <> 'lost'`, like the rule.
+ * 2. The change log of leads is written by statement-level triggers with transition tables: one
+ *    INSERT … SELECT per statement instead of a PL/pgSQL call and a single-row INSERT per row
+ *    (bulk upserts write 1,000 rows a statement). Same rows: one entry per new version, stamped
+ *    with the writer's xid by the column default; an UPDATE that keeps the version logs nothing.
+ * 3. `index_external_refs` returns at once on an UPDATE statement that changed no row's
+ *    `external_refs` (every bulk update of leads): it used to re-derive the refs of every row.
+ */
+export class SyncWritePath1764202200000 implements MigrationInterface {
+  name = 'SyncWritePath1764202200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE EXTENSION IF NOT EXISTS btree_gin`);
+    await q.query(
+      `CREATE INDEX leads_collision_trgm_idx ON leads USING gin (jurisdiction, investor_norm gin_trgm_ops)
+        WHERE stage <> 'lost'`,
+    );
+    await q.query(`DROP INDEX IF EXISTS leads_investor_norm_trgm_idx`);
+
+    await q.query(`
+      CREATE FUNCTION log_lead_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO change_log (entity, entity_id, op, version, jurisdictions)
+          SELECT 'lead', n.id, 'upsert', n.version, ARRAY[n.jurisdiction] FROM new_rows n;
+        ELSIF TG_OP = 'UPDATE' THEN
+          INSERT INTO change_log (entity, entity_id, op, version, jurisdictions)
+          SELECT 'lead', n.id, 'upsert', n.version, ARRAY[n.jurisdiction]
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+           WHERE n.version <> o.version;
+        ELSE
+          INSERT INTO change_log (entity, entity_id, op, version, jurisdictions)
+          SELECT 'lead', o.id, 'delete', o.version, ARRAY[o.jurisdiction] FROM old_rows o;
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`DROP TRIGGER IF EXISTS leads_change_log ON leads`);
+    await q.query(`CREATE TRIGGER leads_change_log_ins AFTER INSERT ON leads
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION log_lead_changes()`);
+    await q.query(`CREATE TRIGGER leads_change_log_upd AFTER UPDATE ON leads
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION log_lead_changes()`);
+    await q.query(`CREATE TRIGGER leads_change_log_del AFTER DELETE ON leads
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION log_lead_changes()`);
+
+    await q.query(`
+      CREATE OR REPLACE FUNCTION index_external_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' THEN
+          -- (nested: old_rows exists only in UPDATE and DELETE statements)
+          IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
+                          WHERE n.external_refs IS DISTINCT FROM o.external_refs) THEN
+            RETURN NULL;
+          END IF;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          DELETE FROM external_ref_index x
+           USING old_rows o
+           WHERE x.entity = TG_ARGV[0] AND x.entity_id = o.id
+             AND (TG_OP = 'DELETE' OR NOT EXISTS (
+               SELECT 1 FROM new_rows n, jsonb_array_elements(n.external_refs) e
+                WHERE n.id = o.id AND e->>'system' = x.system AND e->>'id' = x.external_id));
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO external_ref_index (entity, system, external_id, jurisdiction, entity_id)
+          SELECT DISTINCT ON (e->>'system', e->>'id') TG_ARGV[0], e->>'system', e->>'id', n.jurisdiction, n.id
+            FROM new_rows n, jsonb_array_elements(n.external_refs) e
+           WHERE jsonb_typeof(n.external_refs) = 'array' AND e->>'system' IS NOT NULL AND e->>'id' IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $$`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const s of ['ins', 'upd', 'del'])
+      await q.query(`DROP TRIGGER IF EXISTS leads_change_log_${s} ON leads`);
+    await q.query(`DROP FUNCTION IF EXISTS log_lead_changes()`);
+    await q.query(
+      `CREATE TRIGGER leads_change_log AFTER INSERT OR UPDATE OR DELETE ON leads FOR EACH ROW EXECUTE FUNCTION log_change('lead')`,
+    );
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS leads_investor_norm_trgm_idx ON leads USING gin (investor_norm gin_trgm_ops)`,
+    );
+    await q.query(`DROP INDEX IF EXISTS leads_collision_trgm_idx`);
+  }
+}

@@ -1,0 +1,99 @@
+import { TestApp, startApp } from './support/app';
+import { LeadRow, leadView, leadViewJsonSql } from '../libs/leads/lead-view';
+
+/**
+ * GET /leads and GET /leads/:id render the lead in Postgres (leadViewJsonSql); everything else
+ * uses leadView(). Both must hide the same fields from the same viewers: this compares them on
+ * every kind of row (own, shared, confidential, private, nulls, fractions, microsecond times).
+ */
+describe('lead view rendered in SQL = leadView()', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('agrees with leadView() for both viewers on every kind of row', async () => {
+    const kinds = [
+      { jurisdiction: 'beibei', sharing: 'private', confidential: false, code: null },
+      { jurisdiction: 'beibei', sharing: 'shared', confidential: false, code: null },
+      { jurisdiction: 'beibei', sharing: 'shared', confidential: true, code: '代号甲' },
+      { jurisdiction: 'mianyang', sharing: 'shared', confidential: true, code: '代号乙' },
+      { jurisdiction: 'mianyang', sharing: 'private', confidential: true, code: '代号丙' },
+      { jurisdiction: 'mianyang', sharing: 'shared', confidential: false, code: null },
+    ];
+    const ids: string[] = [];
+    for (const [i, k] of kinds.entries()) {
+      const full = i % 2 === 0;
+      const [row] = await t.ds.query(
+        `INSERT INTO leads (title, investor_name, investor_norm, investor_uscc, investor_country, summary,
+           segments, industries, planned_investment_wan, land_need_mu, expected_jobs, stage, resume_stage,
+           jurisdiction, sharing, confidential, code_name, source, next_action_at, contacts, external_refs,
+           linked_lead_ids, created_at)
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'referral', $17,
+                 $18::jsonb, $19::jsonb, $20::uuid[], '2026-03-04 05:06:07.891234+00')
+         RETURNING id`,
+        [
+          `项目"引号"\\ ${i}`,
+          `投资方 ${i} 有限公司`,
+          full ? '91510700MA6XXXXXX0' : null,
+          full ? 'DE' : null,
+          full ? '多行\n摘要\t制表' : '',
+          ['nev.battery-cell', 'nev.cathode'],
+          ['nev'],
+          full ? '12345.67' : '0',
+          full ? '80.50' : null,
+          full ? 120 : null,
+          full ? 'on_hold' : 'lead',
+          full ? 'visited' : null,
+          k.jurisdiction,
+          k.sharing,
+          k.confidential,
+          k.code,
+          full ? '2026-12-01 08:00:00.123999+08' : null,
+          JSON.stringify(full ? [{ name: '张三', phone: '13800000000', title: '总经理' }] : []),
+          JSON.stringify(full ? [{ system: 'crm', id: `x-${i}` }] : []),
+          full && ids.length ? [ids[0]] : [],
+        ],
+      );
+      ids.push(row.id);
+    }
+    const rows: LeadRow[] = await t.ds.query(`SELECT * FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`, [
+      ids,
+    ]);
+    let compared = 0;
+    for (const viewer of ['beibei', 'mianyang'] as const) {
+      const rendered: { id: string; view: string }[] = await t.ds.query(
+        `SELECT id, ${leadViewJsonSql('$2')} AS view FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`,
+        [ids, viewer],
+      );
+      for (const [i, row] of rows.entries()) {
+        const expected = leadView(row, viewer);
+        if (!expected) continue; // invisible: the callers' WHERE clause keeps it out
+        expect(JSON.parse(rendered[i].view)).toEqual(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBe(10);
+  });
+
+  it('GET /leads/:id and GET /leads answer the rendered JSON with its ETag', async () => {
+    const { makeUser } = await import('./support/factories');
+    const officer = await makeUser(t.ds, t.http, 'beibei', 'officer');
+    const created = await t.http
+      .post('/api/v1/leads')
+      .set(officer.auth)
+      .send({ title: '渲染测试', investor: { name: '渲染科技有限公司' }, segments: ['nev.vehicle'] });
+    expect(created.status).toBe(201);
+    const one = await t.http.get(`/api/v1/leads/${created.body.id}`).set(officer.auth);
+    expect(one.status).toBe(200);
+    expect(one.headers['content-type']).toMatch(/^application\/json/);
+    expect(one.headers.etag).toBe(`"${created.body.version}"`);
+    const { collisions: _collisions, ...lead } = created.body;
+    expect(one.body).toEqual(lead);
+    const list = await t.http.get('/api/v1/leads?q=渲染测试').set(officer.auth);
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual({ items: [lead], nextCursor: null });
+  });
+});

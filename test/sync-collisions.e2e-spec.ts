@@ -1,0 +1,176 @@
+import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
+import { TestApp, startApp } from './support/app';
+import { TestKey, TestUser, makeApiKey, makeUser, uniq } from './support/factories';
+
+jest.setTimeout(120_000);
+
+function randomUscc(): string {
+  let body = '9150010';
+  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
+  return withUsccCheck(body);
+}
+
+/**
+ * 撞单 for bulk-synced leads (DESIGN §7, §11): PUT /sync/leads opens collisions exactly like
+ * POST /leads — on create and when the investor changes, same USCC or similar normalised name,
+ * first-report rule, a `collision.detected` event — and each item's result carries them.
+ */
+describe('collisions of bulk-synced leads', () => {
+  let t: TestApp;
+  let bb: TestKey;
+  let mOfficer: TestUser;
+  const SYS = uniq('crm-');
+
+  beforeAll(async () => {
+    t = await startApp();
+    bb = await makeApiKey(t.ds, 'beibei', ['leads:write', 'leads:read']);
+    mOfficer = await makeUser(t.ds, t.http, 'mianyang', 'officer');
+  });
+  afterAll(() => t.close());
+
+  /** A distinctive investor name (no trigram overlap with other tests' names). */
+  const company = () => `锦程${uniq('')}华耀新材料科技`;
+  const postLead = async (investor: Record<string, unknown>) =>
+    (
+      await t.http
+        .post('/api/v1/leads')
+        .set(mOfficer.auth)
+        .send({ title: `绵阳项目${uniq()}`, investor, segments: ['nev.battery-pack'] })
+        .expect(201)
+    ).body;
+  const item = (id: string, investor: Record<string, unknown>) => ({
+    externalRef: { system: SYS, id },
+    title: `北碚项目 ${id}`,
+    investor,
+    segments: ['nev.battery-pack'],
+  });
+  const push = async (items: unknown[]) => {
+    const res = await t.http.put('/api/v1/sync/leads').set(bb.auth).send({ items });
+    expect(res.status).toBe(200);
+    return res.body.results as any[];
+  };
+  const collisionRows = (leadId: string) =>
+    t.ds.query(
+      `SELECT id, lead_ids, basis, similarity, first_reported_by FROM collisions WHERE $1 = ANY(lead_ids)`,
+      [leadId],
+    );
+
+  it('opens collisions for created items: same USCC, similar name with or without 有限公司; not for other names', async () => {
+    const uscc = randomUscc();
+    const byUscc = await postLead({ name: `${company()}股份有限公司`, uscc });
+    const nameA = company();
+    const byName = await postLead({ name: `${nameA}有限公司` });
+    const nameB = company();
+    const byNameB = await postLead({ name: nameB });
+
+    const results = await push([
+      item('U1', { name: `${company()}有限公司`, uscc }), // same USCC, unrelated name
+      item('N1', { name: nameA }), // the same investor without 有限公司
+      item('N2', { name: `${nameB}股份有限公司` }), // the same investor with a legal form
+      item('D1', { name: `${company()}有限公司` }), // somebody else
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['created', 'created', 'created', 'created']);
+    const one = (otherFirst: boolean, basis: string, similarity: number) => [
+      {
+        id: expect.any(String),
+        otherJurisdiction: 'mianyang',
+        basis,
+        similarity,
+        firstReportedBy: otherFirst ? 'mianyang' : 'beibei',
+      },
+    ];
+    expect(results[0].collisions).toEqual(one(true, 'uscc', 1));
+    expect(results[1].collisions).toEqual(one(true, 'name', 1));
+    expect(results[2].collisions).toEqual(one(true, 'name', 1));
+    expect(results[3].collisions).toEqual([]);
+
+    // Stored as POST stores them: the older lead first, the event for the webhook recorded.
+    for (const [r, other] of [
+      [results[0], byUscc],
+      [results[1], byName],
+      [results[2], byNameB],
+    ]) {
+      const rows = await collisionRows(r.id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].lead_ids).toEqual([other.id, r.id]);
+      expect(rows[0].first_reported_by).toBe('mianyang');
+      const events = await t.ds.query(
+        `SELECT type, jurisdiction, detail FROM domain_events WHERE entity = 'collision' AND entity_id = $1`,
+        [rows[0].id],
+      );
+      expect(events).toEqual([
+        {
+          type: 'collision.detected',
+          jurisdiction: 'beibei',
+          detail: {
+            basis: rows[0].basis,
+            firstReportedBy: 'mianyang',
+            jurisdictions: ['beibei', 'mianyang'],
+          },
+        },
+      ]);
+    }
+    expect(await collisionRows(results[3].id)).toEqual([]);
+
+    // A near name (one character off) is still the same investor when similarity ≥ 0.6.
+    const base = company();
+    await postLead({ name: `${base}有限公司` });
+    const [near] = await push([item('N3', { name: `${base}研究院有限公司` })]);
+    expect(near.collisions).toHaveLength(1);
+    expect(near.collisions[0].basis).toBe('name');
+    expect(near.collisions[0].similarity).toBeGreaterThanOrEqual(0.6);
+    expect(near.collisions[0].similarity).toBeLessThan(1);
+  });
+
+  it('an unchanged repeat opens nothing new; an update that changes the investor opens one', async () => {
+    const name = company();
+    await postLead({ name: `${name}有限公司` });
+    const [first] = await push([item('R1', { name })]);
+    expect(first.collisions).toHaveLength(1);
+    const [again] = await push([item('R1', { name })]);
+    expect(again.status).toBe('unchanged');
+    expect(again.collisions).toBeUndefined();
+    expect(await collisionRows(first.id)).toHaveLength(1);
+
+    // Created with an investor nobody else has, then the partner corrects the investor.
+    const [solo] = await push([item('C1', { name: company() })]);
+    expect(solo.collisions).toEqual([]);
+    const target = company();
+    const other = await postLead({ name: target });
+    const [changed] = await push([item('C1', { name: `${target}有限公司` })]);
+    expect(changed.status).toBe('updated');
+    expect(changed.collisions).toEqual([
+      {
+        id: expect.any(String),
+        otherJurisdiction: 'mianyang',
+        basis: 'name',
+        similarity: 1,
+        firstReportedBy: 'beibei',
+      },
+    ]);
+    const rows = await collisionRows(solo.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].lead_ids).toEqual([solo.id, other.id]); // the synced lead is older: beibei first
+    // An update that leaves the investor alone does not look again.
+    const [titleOnly] = await push([{ ...item('C1', { name: `${target}有限公司` }), title: '改名' }]);
+    expect(titleOnly.status).toBe('updated');
+    expect(titleOnly.collisions).toEqual([]);
+    expect(await collisionRows(solo.id)).toHaveLength(1);
+  });
+
+  it('a lead created later by POST collides with a synced one; the synced city reported first', async () => {
+    const name = company();
+    const [synced] = await push([item('P1', { name: `${name}有限公司` })]);
+    expect(synced.collisions).toEqual([]);
+    const posted = await postLead({ name: `${name}股份有限公司` });
+    expect(posted.collisions).toEqual([
+      {
+        id: expect.any(String),
+        otherJurisdiction: 'beibei',
+        basis: 'name',
+        similarity: 1,
+        firstReportedBy: 'beibei',
+      },
+    ]);
+  });
+});
