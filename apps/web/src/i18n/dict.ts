@@ -195,6 +195,42 @@ export const DICT = {
   dragHint: ['拖动卡片到其他列即可变更阶段', 'Drag a card to another column to move it'],
   otherLeadStage: ['对方线索阶段', 'Other lead stage'],
   hiddenPrivate: ['（对方未共享，详情隐藏）', '(not shared: details hidden)'],
+  // Admin (issue 6): secrets shown once, webhook deliveries, full re-match.
+  copyFailed: ['无法自动复制，请按 Ctrl+C 手动复制', 'Could not copy automatically; press Ctrl+C'],
+  secretSaved: ['我已保存', 'I have saved it'],
+  apiKeySecret: ['API 密钥', 'API key'],
+  keyPrefix: ['前缀', 'Prefix'],
+  lastUsedAt: ['最近使用', 'Last used'],
+  hookActive: ['正常', 'Active'],
+  hookDisabled: ['已停用', 'Disabled'],
+  deliveriesHint: ['每次推送尝试一行，最新在前', 'One row per delivery attempt, newest first'],
+  responseCode: ['响应码', 'Response code'],
+  duration: ['耗时', 'Duration'],
+  nextRetryAt: ['下次重试', 'Next retry'],
+  attempt_delivered: ['已送达', 'Delivered'],
+  attempt_failed: ['失败', 'Failed'],
+  attempt_refused: ['已拒绝', 'Refused'],
+  rematchHint: [
+    '按当前产业链与园区数据，为所有未流失的线索重新计算匹配推荐。',
+    'Recomputes the match proposals of every lead not lost, from the current chain and park data.',
+  ],
+  rematchCounts: ['已处理 {done} / {total} 条线索', '{done} of {total} leads done'],
+  job_queued: ['已登记，等待排队', 'Recorded, waiting for the queue'],
+  job_waiting: ['排队中', 'Waiting'],
+  job_delayed: ['延后执行', 'Delayed'],
+  job_active: ['进行中', 'Running'],
+  job_completed: ['已完成', 'Completed'],
+  job_failed: ['失败', 'Failed'],
+  job_unknown: ['状态未知', 'Unknown'],
+  activityNote: ['跟进内容', 'What happened'],
+  // Chain map: segments of other industries linked to this one.
+  crossIndustry: ['跨产业关联', 'Linked industries'],
+  crossIndustryHint: [
+    '灰色虚线框为其他产业的关联环节，点击可切换到该产业',
+    'Grey dashed boxes are linked segments of other industries; click to switch',
+  ],
+  suppliesFrom: ['其他产业 · 供给方', 'Other industries · suppliers'],
+  suppliesTo: ['其他产业 · 需求方', 'Other industries · customers'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type DictKey = keyof typeof DICT;

@@ -16,12 +16,15 @@ import {
   Tabs,
   Tag,
   Typography,
+  type InputRef,
 } from 'antd';
+import { CheckOutlined, CopyOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { admin, itemsOf } from '../api/endpoints';
 import type { SessionUser } from '../api/session';
 import { EmptyState, ErrorAlert, fmtDate } from '../components/common';
 import { useI18n } from '../i18n/context';
+import { copyText } from '../lib/clipboard';
 import { describeError, formFieldErrors } from '../lib/errors';
 
 const SCOPES = [
@@ -61,36 +64,55 @@ export default function AdminPage() {
   );
 }
 
-/** A secret returned once: shown with a copy button and a warning. */
-function SecretOnce({ secret, onClose }: { secret: string | null; onClose(): void }) {
+/**
+ * A secret returned once (API key or webhook signing secret): shown with a copy button and a
+ * warning, and unmounted when closed so it is nowhere in the page afterwards.
+ */
+function SecretOnce({ title, secret, onClose }: { title: string; secret: string | null; onClose(): void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  const input = useRef<InputRef>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => setCopied(false), [secret]);
+  const copy = async () => {
+    if (await copyText(secret ?? '')) {
+      setCopied(true);
+      message.success(t('copied'));
+    } else {
+      // Leave it selected so Ctrl+C works.
+      input.current?.select();
+      message.warning(t('copyFailed'));
+    }
+  };
   return (
     <Modal
       open={!!secret}
       onCancel={onClose}
       onOk={onClose}
-      title={t('secret')}
-      okText="OK"
+      title={title}
+      okText={t('secretSaved')}
+      maskClosable={false}
+      destroyOnHidden
       cancelButtonProps={{ style: { display: 'none' } }}
     >
       <Alert type="warning" showIcon title={t('keyOnce')} style={{ marginBottom: 12 }} />
       <Space.Compact style={{ width: '100%' }}>
         <Input
+          ref={input}
           readOnly
           value={secret ?? ''}
-          aria-label={t('secret')}
+          aria-label={title}
           style={{ fontFamily: 'monospace' }}
           data-testid="secret-once"
+          onFocus={(e) => e.target.select()}
         />
         <Button
           type="primary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(secret ?? '').catch(() => undefined);
-            message.success(t('copied'));
-          }}
+          icon={copied ? <CheckOutlined /> : <CopyOutlined />}
+          onClick={copy}
+          data-testid="copy-secret"
         >
-          {t('copy')}
+          {copied ? t('copied') : t('copy')}
         </Button>
       </Space.Compact>
     </Modal>
@@ -277,6 +299,7 @@ function KeysTab() {
     >
       <ErrorAlert error={error} />
       <Table<KeyRow>
+        data-testid="keys-table"
         rowKey="id"
         size="small"
         loading={keys === null && !error}
@@ -286,7 +309,7 @@ function KeysTab() {
         columns={[
           { title: t('name'), dataIndex: 'name' },
           {
-            title: 'Prefix',
+            title: t('keyPrefix'),
             dataIndex: 'keyPrefix',
             render: (p) => <Typography.Text code>{p}…</Typography.Text>,
           },
@@ -296,7 +319,7 @@ function KeysTab() {
             render: (s: string[]) => s.map((x) => <Tag key={x}>{x}</Tag>),
           },
           { title: t('createdAt'), dataIndex: 'createdAt', render: fmtDate },
-          { title: 'Last used', dataIndex: 'lastUsedAt', render: fmtDate },
+          { title: t('lastUsedAt'), dataIndex: 'lastUsedAt', render: fmtDate },
           {
             title: t('actions'),
             render: (_, k) =>
@@ -345,7 +368,7 @@ function KeysTab() {
           </Form.Item>
         </Form>
       </Modal>
-      <SecretOnce secret={secret} onClose={() => setSecret(null)} />
+      <SecretOnce title={t('apiKeySecret')} secret={secret} onClose={() => setSecret(null)} />
     </Card>
   );
 }
@@ -354,9 +377,28 @@ interface HookRow {
   id: string;
   url: string;
   events: string[];
-  active?: boolean;
-  createdAt?: string;
+  status?: 'active' | 'disabled';
+  disabledReason?: string | null;
 }
+
+/** One delivery attempt as GET /webhooks/{id}/deliveries lists it (newest first). */
+interface AttemptRow {
+  id: string;
+  eventType: string;
+  attempt: number;
+  status: 'delivered' | 'failed' | 'refused';
+  responseCode: number | null;
+  durationMs: number | null;
+  error: string | null;
+  nextRetryAt: string | null;
+  at: string;
+}
+
+const ATTEMPT_COLORS: Record<AttemptRow['status'], string> = {
+  delivered: 'green',
+  failed: 'orange',
+  refused: 'red',
+};
 
 function WebhooksTab() {
   const { t, locale } = useI18n();
@@ -366,7 +408,7 @@ function WebhooksTab() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [deliveriesOf, setDeliveriesOf] = useState<HookRow | null>(null);
-  const [deliveries, setDeliveries] = useState<Record<string, unknown>[] | null>(null);
+  const [deliveries, setDeliveries] = useState<AttemptRow[] | null>(null);
   const [form] = Form.useForm();
   const load = useCallback(
     () =>
@@ -379,14 +421,22 @@ function WebhooksTab() {
   useEffect(() => {
     void load();
   }, [load]);
+  const loadDeliveries = useCallback(
+    (hook: HookRow) => {
+      setDeliveries(null);
+      admin
+        .deliveries(hook.id)
+        .then((d) => setDeliveries(itemsOf<AttemptRow>(d)))
+        .catch((e) => {
+          setDeliveries([]);
+          message.error(describeError(locale, e));
+        });
+    },
+    [locale, message],
+  );
   useEffect(() => {
-    if (!deliveriesOf) return;
-    setDeliveries(null);
-    admin
-      .deliveries(deliveriesOf.id)
-      .then((d) => setDeliveries(itemsOf(d)))
-      .catch((e) => message.error(describeError(locale, e)));
-  }, [deliveriesOf, locale, message]);
+    if (deliveriesOf) loadDeliveries(deliveriesOf);
+  }, [deliveriesOf, loadDeliveries]);
   const create = async () => {
     const v = await form.validateFields();
     try {
@@ -418,11 +468,32 @@ function WebhooksTab() {
         pagination={false}
         locale={{ emptyText: <EmptyState /> }}
         columns={[
-          { title: t('url'), dataIndex: 'url' },
+          {
+            title: t('url'),
+            dataIndex: 'url',
+            render: (u: string) => (
+              <Typography.Text style={{ fontFamily: 'monospace', fontSize: 12, wordBreak: 'break-all' }}>
+                {u}
+              </Typography.Text>
+            ),
+          },
           {
             title: t('events'),
             dataIndex: 'events',
             render: (s: string[]) => s.map((x) => <Tag key={x}>{x}</Tag>),
+          },
+          {
+            title: t('status'),
+            dataIndex: 'status',
+            width: 90,
+            render: (st: HookRow['status'], h) =>
+              st === 'disabled' ? (
+                <Tag color="red" title={h.disabledReason ?? undefined}>
+                  {t('hookDisabled')}
+                </Tag>
+              ) : (
+                <Tag color="green">{t('hookActive')}</Tag>
+              ),
           },
           {
             title: t('actions'),
@@ -474,29 +545,53 @@ function WebhooksTab() {
           </Form.Item>
         </Form>
       </Modal>
-      <SecretOnce secret={secret} onClose={() => setSecret(null)} />
+      <SecretOnce title={t('secret')} secret={secret} onClose={() => setSecret(null)} />
       <Drawer
         open={!!deliveriesOf}
         onClose={() => setDeliveriesOf(null)}
         title={`${t('deliveries')} · ${deliveriesOf?.url ?? ''}`}
         size="large"
       >
-        <Table
-          rowKey={(r) => String(r.id)}
+        <Space style={{ marginBottom: 12 }}>
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => deliveriesOf && loadDeliveries(deliveriesOf)}
+            data-testid="deliveries-refresh"
+          >
+            {t('refresh')}
+          </Button>
+          <Typography.Text type="secondary">{t('deliveriesHint')}</Typography.Text>
+        </Space>
+        <Table<AttemptRow>
+          data-testid="deliveries-table"
+          rowKey="id"
           size="small"
           loading={deliveries === null}
           dataSource={deliveries ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           locale={{ emptyText: <EmptyState /> }}
           columns={[
-            { title: t('events'), render: (_, r) => String(r.eventType ?? r.type ?? r.event ?? '') },
-            { title: t('status'), render: (_, r) => String(r.status ?? r.responseStatus ?? '') },
-            { title: t('attempts'), render: (_, r) => String(r.attempt ?? r.attempts ?? '') },
+            { title: t('occurredAt'), dataIndex: 'at', render: fmtDate, width: 170 },
+            { title: t('events'), dataIndex: 'eventType' },
             {
-              title: t('occurredAt'),
-              render: (_, r) => fmtDate(String(r.createdAt ?? r.attemptedAt ?? r.at ?? '')),
+              title: t('status'),
+              dataIndex: 'status',
+              render: (st: AttemptRow['status']) => (
+                <Tag color={ATTEMPT_COLORS[st]}>{t(`attempt_${st}` as const)}</Tag>
+              ),
             },
-            { title: t('details'), render: (_, r) => String(r.error ?? r.responseStatus ?? '') },
+            { title: t('responseCode'), dataIndex: 'responseCode', render: (c) => c ?? '—' },
+            { title: t('attempts'), dataIndex: 'attempt' },
+            {
+              title: t('duration'),
+              dataIndex: 'durationMs',
+              render: (ms) => (ms === null || ms === undefined ? '—' : `${ms} ms`),
+            },
+            {
+              title: t('details'),
+              render: (_, r) =>
+                r.error ?? (r.nextRetryAt ? `${t('nextRetryAt')} ${fmtDate(r.nextRetryAt)}` : '—'),
+            },
           ]}
         />
       </Drawer>
@@ -523,31 +618,47 @@ export function progressPercent(
   return 0;
 }
 
+const JOB_STATES = ['queued', 'waiting', 'delayed', 'active', 'completed', 'failed', 'unknown'] as const;
+
 function RematchTab() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [jobId, setJobId] = useState<string | null>(null);
   const [percent, setPercent] = useState(0);
+  const [counts, setCounts] = useState<{ done: number; total: number } | null>(null);
   const [state, setState] = useState<string | null>(null);
+  const [failedReason, setFailedReason] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
-  useEffect(() => () => void (timer.current && clearInterval(timer.current)), []);
+  const stop = () => {
+    if (timer.current) clearInterval(timer.current);
+    timer.current = null;
+  };
+  useEffect(() => stop, []);
   const start = async () => {
+    stop();
     setError(null);
     setPercent(0);
+    setCounts(null);
+    setFailedReason(null);
     try {
       const { jobId: id } = await admin.rematch();
       setJobId(id);
-      setState('waiting');
+      setState('queued');
       timer.current = setInterval(async () => {
         try {
-          const s = await admin.rematchStatus(id);
+          const s = (await admin.rematchStatus(id)) as Awaited<ReturnType<typeof admin.rematchStatus>> & {
+            failedReason?: string | null;
+          };
           const st = s.state ?? s.status ?? '';
           setState(st);
           setPercent(progressPercent(s.progress, st));
-          if (['completed', 'failed'].includes(st) && timer.current) clearInterval(timer.current);
+          if (s.progress && typeof s.progress === 'object' && s.progress.total)
+            setCounts({ done: s.progress.done ?? 0, total: s.progress.total });
+          setFailedReason(s.failedReason ?? null);
+          if (['completed', 'failed'].includes(st)) stop();
         } catch (e) {
           setError(e);
-          if (timer.current) clearInterval(timer.current);
+          stop();
         }
       }, 1000);
     } catch (e) {
@@ -555,27 +666,33 @@ function RematchTab() {
     }
   };
   const running = !!jobId && !['completed', 'done', 'failed'].includes(state ?? '');
+  const stateLabel = (JOB_STATES as readonly string[]).includes(state ?? '')
+    ? t(`job_${state as (typeof JOB_STATES)[number]}` as const)
+    : (state ?? '');
   return (
     <Card size="small">
-      {error ? (
-        <Alert type="error" showIcon title={describeError(locale, error)} style={{ marginBottom: 12 }} />
-      ) : null}
+      <ErrorAlert error={error} />
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Button type="primary" onClick={start} loading={running}>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          {t('rematchHint')}
+        </Typography.Paragraph>
+        <Button type="primary" onClick={start} loading={running} data-testid="rematch-start">
           {t('rematchStart')}
         </Button>
         {jobId && (
-          <>
+          <div data-testid="rematch-progress" data-state={state ?? ''}>
             <Typography.Text type="secondary">
-              job {jobId} · {state}
+              {stateLabel}
+              {counts ? ` · ${t('rematchCounts', { done: counts.done, total: counts.total })}` : ''}
             </Typography.Text>
             <Progress
               percent={percent}
               status={state === 'failed' ? 'exception' : percent === 100 ? 'success' : 'active'}
               aria-label={t('progress')}
             />
-            {percent === 100 && <Alert type="success" showIcon title={t('rematchDone')} />}
-          </>
+            {state === 'failed' && <Alert type="error" showIcon title={failedReason ?? stateLabel} />}
+            {state === 'completed' && <Alert type="success" showIcon title={t('rematchDone')} />}
+          </div>
         )}
       </Space>
     </Card>
