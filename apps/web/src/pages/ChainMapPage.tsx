@@ -1,15 +1,18 @@
-import { Card, Segmented, Space, Table, Tag, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { enterprises as entApi } from '../api/endpoints';
 import type { Enterprise } from '../api/types';
 import { Chart } from '../components/Chart';
 import { CityTag, EmptyState, ErrorAlert, fmtNumber } from '../components/common';
 import { useI18n } from '../i18n/context';
-import { isGap, layoutChain, type SegmentCounts } from '../lib/chain-layout';
-import { CHAIN_STAGES, useTaxonomy } from '../taxonomy';
+import { type ChainColumn, isGap, layoutIndustryChain, type SegmentCounts } from '../lib/chain-layout';
+import { useTaxonomy } from '../taxonomy';
 
 const CAP = 200;
+/** Layout width in the chart's pixels (1366×768 leaves about 930 px between the side margins). */
+const LAYOUT_WIDTH = 900;
+const HEADER_OFFSET = 48;
 
 /** Enterprise counts per segment and city; from the counts endpoint when the API has one, else from list calls. */
 async function loadCounts(segments: string[]): Promise<Record<string, SegmentCounts>> {
@@ -63,7 +66,8 @@ export default function ChainMapPage() {
     if (!segments.length) return;
     let live = true;
     setCounts(null);
-    setPicked(null);
+    // Keep a segment picked from a linked node of another industry (it belongs to the new one).
+    setPicked((p) => (p && segments.some((s) => s.code === p) ? p : null));
     loadCounts(segments.map((s) => s.code))
       .then((c) => live && setCounts(c))
       .catch((e) => live && setError(e));
@@ -81,30 +85,100 @@ export default function ChainMapPage() {
       .catch(setError);
   }, [picked]);
 
+  const layout = useMemo(
+    () => (tax ? layoutIndustryChain(tax, industry, { width: LAYOUT_WIDTH }) : null),
+    [tax, industry],
+  );
+  const industryName = useCallback(
+    (code: string) => named(tax?.industries.find((i) => i.code === code)),
+    [tax, named],
+  );
+  /** Other industries linked to this one, with how many of their segments are shown. */
+  const linked = useMemo(() => {
+    const n = new Map<string, number>();
+    for (const node of layout?.nodes ?? [])
+      if (node.external) n.set(node.industry, (n.get(node.industry) ?? 0) + 1);
+    return (tax?.industries ?? [])
+      .filter((i) => n.has(i.code))
+      .map((i) => ({ code: i.code, count: n.get(i.code)! }));
+  }, [layout, tax]);
+
   const option = useMemo(() => {
-    const pos = new Map(layoutChain(segments).map((p) => [p.code, p]));
-    const codes = new Set(segments.map((s) => s.code));
     const fmt = (n: number, capped?: boolean) => `${n}${capped && n >= CAP ? '+' : ''}`;
+    const columnTitle = (c: ChainColumn) =>
+      c === 'in' ? t('suppliesFrom') : c === 'out' ? t('suppliesTo') : t(c);
+    // Column titles are label-only nodes above each column, so they stay aligned with it at any width.
+    const headers = (layout?.columns ?? []).map((c) => ({
+      name: `header:${c.column}`,
+      header: true,
+      x: c.x,
+      y: -HEADER_OFFSET,
+      symbolSize: [150, 20],
+      itemStyle: { color: 'transparent', borderWidth: 0 },
+      label: {
+        formatter: columnTitle(c.column),
+        fontSize: 13,
+        color: c.column === 'in' || c.column === 'out' ? '#8c8c8c' : '#595959',
+      },
+      tooltip: { show: false },
+      emphasis: { disabled: true },
+    }));
+    const nodes = (layout?.nodes ?? []).map((n) => {
+      if (n.external)
+        return {
+          name: n.code,
+          code: n.code,
+          industry: n.industry,
+          external: true,
+          x: n.x,
+          y: n.y,
+          symbolSize: [150, 32],
+          itemStyle: { color: '#fafafa', borderColor: '#8c8c8c', borderType: 'dashed', borderWidth: 1 },
+          label: {
+            fontSize: 10,
+            lineHeight: 13,
+            color: '#595959',
+            formatter: `{ind|${industryName(n.industry)}}\n${segmentName(n.code)}`,
+            rich: { ind: { fontSize: 9, color: '#8c8c8c', lineHeight: 12 } },
+          },
+          cursor: 'pointer',
+        };
+      const c = counts?.[n.code];
+      const gap = isGap(c);
+      const none = c && c.beibei === 0 && c.mianyang === 0;
+      return {
+        name: n.code,
+        code: n.code,
+        x: n.x,
+        y: n.y,
+        itemStyle: {
+          color: gap ? '#fff1f0' : none ? '#fafafa' : '#e6f4ff',
+          borderColor: gap ? '#cf1322' : n.code === picked ? '#1f5fbf' : '#91caff',
+          borderWidth: gap || n.code === picked ? 2 : 1,
+        },
+        label: { color: gap ? '#a8071a' : '#1f1f1f' },
+      };
+    });
     return {
       tooltip: {
-        formatter: (p: { dataType: string; data: { code?: string; source?: string; target?: string } }) => {
+        formatter: (p: {
+          dataType: string;
+          data: { code?: string; source?: string; target?: string; industry?: string; external?: boolean };
+        }) => {
           if (p.dataType === 'edge') return `${segmentName(p.data.source!)} → ${segmentName(p.data.target!)}`;
-          const c = counts?.[p.data.code!];
-          return `${segmentName(p.data.code!)}<br/>${enumLabel('beibei')}: ${c ? fmt(c.beibei, c.capped) : '…'}<br/>${enumLabel('mianyang')}: ${c ? fmt(c.mianyang, c.capped) : '…'}`;
+          if (!p.data.code) return '';
+          if (p.data.external)
+            return `${industryName(p.data.industry!)} · ${segmentName(p.data.code)}<br/>${t('crossIndustryHint')}`;
+          const c = counts?.[p.data.code];
+          return `${segmentName(p.data.code)}<br/>${enumLabel('beibei')}: ${c ? fmt(c.beibei, c.capped) : '…'}<br/>${enumLabel('mianyang')}: ${c ? fmt(c.mianyang, c.capped) : '…'}`;
         },
       },
-      title: CHAIN_STAGES.map((s, i) => ({
-        text: t(s),
-        left: `${10 + i * 40}%`,
-        top: 0,
-        textStyle: { fontSize: 13, color: '#888' },
-      })),
       series: [
         {
           type: 'graph',
           layout: 'none',
-          top: 40,
-          bottom: 20,
+          top: 16,
+          bottom: 28,
           left: 90,
           right: 90,
           roam: false,
@@ -123,34 +197,21 @@ export default function ChainMapPage() {
               return `${segmentName(p.data.code)}\n${nums}`;
             },
           },
-          data: segments.map((s) => {
-            const c = counts?.[s.code];
-            const gap = isGap(c);
-            const none = c && c.beibei === 0 && c.mianyang === 0;
-            return {
-              name: s.code,
-              code: s.code,
-              x: pos.get(s.code)!.x,
-              y: pos.get(s.code)!.y,
-              itemStyle: {
-                color: gap ? '#fff1f0' : none ? '#fafafa' : '#e6f4ff',
-                borderColor: gap ? '#cf1322' : s.code === picked ? '#1f5fbf' : '#91caff',
-                borderWidth: gap || s.code === picked ? 2 : 1,
-              },
-              label: { color: gap ? '#a8071a' : '#1f1f1f' },
-            };
-          }),
-          links: (tax?.edges ?? [])
-            .filter((e) => codes.has(e.from) && codes.has(e.to))
-            .map((e) => ({ source: e.from, target: e.to })),
+          data: [...headers, ...nodes],
+          links: (layout?.links ?? []).map((l) => ({
+            source: l.source,
+            target: l.target,
+            ...(l.cross ? { lineStyle: { type: 'dashed', color: '#bfbfbf', width: 1 } } : {}),
+          })),
           lineStyle: { color: '#8c8c8c', width: 1.2, curveness: 0.1 },
         },
       ],
     };
-  }, [segments, counts, tax, picked, segmentName, enumLabel, t, locale]);
+  }, [layout, counts, picked, segmentName, industryName, enumLabel, t, locale]);
 
-  const rows = Math.max(1, ...CHAIN_STAGES.map((s) => segments.filter((x) => x.stage === s).length));
   const gaps = segments.filter((s) => isGap(counts?.[s.code]));
+  // Room for the node centres plus the titles above and half a node below (the graph keeps its aspect).
+  const chartHeight = (layout?.height ?? 0) + HEADER_OFFSET + 16 + 28 + 24;
 
   return (
     <>
@@ -171,6 +232,7 @@ export default function ChainMapPage() {
         data-testid="chain-map"
         data-ready={counts ? 'true' : 'false'}
         extra={<Typography.Text type="secondary">{t('gapHint')}</Typography.Text>}
+        data-industry={industry}
         title={
           <>
             {t('gap')}:{' '}
@@ -184,13 +246,38 @@ export default function ChainMapPage() {
           </>
         }
       >
+        {linked.length > 0 && (
+          <Space size={4} wrap data-testid="chain-cross">
+            <Typography.Text type="secondary">{t('crossIndustry')}:</Typography.Text>
+            {linked.map((l) => (
+              <Button
+                key={l.code}
+                size="small"
+                type="dashed"
+                onClick={() => setIndustry(l.code)}
+                data-testid={`chain-cross-${l.code}`}
+              >
+                {industryName(l.code)} · {l.count}
+              </Button>
+            ))}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('crossIndustryHint')}
+            </Typography.Text>
+          </Space>
+        )}
         <Chart
           ariaLabel={t('chainMap')}
           option={option}
-          style={{ height: 60 + rows * 70 }}
+          style={{ height: chartHeight }}
           onEvents={{
-            click: (p: { dataType: string; data: { code?: string } }) =>
-              p.dataType === 'node' && setPicked(p.data.code!),
+            click: (p: {
+              dataType: string;
+              data: { code?: string; industry?: string; external?: boolean };
+            }) => {
+              if (p.dataType !== 'node' || !p.data.code) return;
+              if (p.data.external) setIndustry(p.data.industry!);
+              setPicked(p.data.code);
+            },
           }}
         />
       </Card>
