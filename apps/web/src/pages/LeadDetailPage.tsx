@@ -301,8 +301,8 @@ function LeadTimeline({ leadId, version }: { leadId: string; version: number }) 
         </Form.Item>
         <Form.Item
           name="summary"
-          label={t('summary')}
-          rules={[{ required: true, message: t('required', { field: t('summary') }) }]}
+          label={t('activityNote')}
+          rules={[{ required: true, message: t('required', { field: t('activityNote') }) }]}
         >
           <Input style={{ width: 360 }} maxLength={4000} />
         </Form.Item>
