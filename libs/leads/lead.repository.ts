@@ -117,6 +117,50 @@ export interface ActivityInsert {
   toStage?: string | null;
 }
 
+/** Leads a text search walks in id order before choosing between walking on and the text index. */
+export const SEARCH_PROBE = 2000;
+/** Matches within the probe that make a term common enough to keep walking (≈ 0.3% of leads). */
+const COMMON_TERM_HITS = 6;
+/** Upper bound of one further walk, and how many walks before the text index takes over. */
+const SEARCH_WALK_MAX = 60_000;
+const SEARCH_WALK_ROUNDS = 3;
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Only `q` and filters the walk index holds (jurisdiction, sharing), ordered by id, substring mode. */
+function walkable(f: LeadFilters, after: LeadListKey | null): boolean {
+  return (
+    !!f.q &&
+    f.qMode !== 'fuzzy' &&
+    !f.stage &&
+    !f.industry &&
+    !f.segment &&
+    !f.ownerId &&
+    !f.updatedSince &&
+    after?.mode !== 'updated'
+  );
+}
+
+/**
+ * What `viewer` may list (DESIGN §5), as one condition list per jurisdiction: its own leads and
+ * the partner's shared ones, narrowed by the jurisdiction and sharing filters.
+ */
+function visibilityBranches(f: LeadFilters, p: (v: unknown) => string): string[][] {
+  const branches: string[][] = [];
+  if (f.jurisdiction !== f.partner) {
+    const own = [`jurisdiction = ${p(f.viewer)}`];
+    if (f.sharing) own.push(`sharing = ${p(f.sharing)}`);
+    branches.push(own);
+  }
+  if (f.jurisdiction !== f.viewer && f.sharing !== 'private') {
+    const partner = [`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`];
+    // The partner must not find a confidential lead by the investor name it cannot see (DESIGN §5).
+    if (f.q) partner.push('NOT confidential');
+    branches.push(partner);
+  }
+  return branches;
+}
+
 /** Hand-written SQL for the lead hot paths (STYLE: repositories own data access). */
 @Injectable()
 export class LeadRepository {
@@ -251,6 +295,92 @@ export class LeadRepository {
     after: LeadListKey | null,
     limit: number,
   ): Promise<LeadListRow[]> {
+    if (walkable(f, after)) return this.searchWalk(db, f, after?.mode === 'id' ? after.id : null, limit);
+    return this.listIndexed(db, f, after, limit);
+  }
+
+  /**
+   * `q` alone (with visibility, jurisdiction and sharing): decides per term how to search.
+   * A probe walks the first SEARCH_PROBE leads after the cursor in id order (index-only scan of
+   * leads_search_walk_idx). A common term fills the page there, or after a longer walk sized from
+   * the probe's hit rate; a rare one continues through the trigram / bigram index (listIndexed)
+   * after the part already walked. Either way the page is the first `limit + 1` matches in id
+   * order, as listIndexed alone would give: only the cost differs.
+   */
+  private async searchWalk(db: Db, f: LeadFilters, afterId: string | null, limit: number): Promise<LeadListRow[]> {
+    if (!visibilityBranches(f, () => '').length) return [];
+    const want = limit + 1;
+    const found: string[] = [];
+    let from = afterId;
+    let budget = SEARCH_PROBE;
+    let scanned = 0;
+    for (let round = 0; round < SEARCH_WALK_ROUNDS; round++) {
+      const w = await this.walk(db, f, from, budget, want - found.length);
+      found.push(...w.ids);
+      scanned += w.scanned;
+      from = w.boundary ?? from;
+      // Page full, or the walk reached the last lead: nothing further to look at.
+      if (found.length >= want || w.scanned < budget) return this.render(db, found, f.viewer);
+      if (found.length < COMMON_TERM_HITS) break; // rare: the text index answers the rest
+      // Walk on about twice as far as the hit rate so far says the rest of the page needs.
+      budget = Math.min(SEARCH_WALK_MAX, Math.ceil((2 * (want - found.length) * scanned) / found.length));
+    }
+    const rest = await this.listIndexed(
+      db,
+      f,
+      from ? { mode: 'id', id: from } : null,
+      want - found.length - 1,
+    );
+    return [...(await this.render(db, found, f.viewer)), ...rest];
+  }
+
+  /** One id-ordered walk over at most `budget` leads after `afterId`: the matches, and how far it got. */
+  private async walk(
+    db: Db,
+    f: LeadFilters,
+    afterId: string | null,
+    budget: number,
+    want: number,
+  ): Promise<{ ids: string[]; scanned: number; boundary: string | null }> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const q = f.q!;
+    const caseless = q.toLowerCase() === q.toUpperCase();
+    const match = `(title || ' ' || investor_name) ${caseless ? 'LIKE' : 'ILIKE'} ${p(likePattern(q))}`;
+    const visible = visibilityBranches(f, p)
+      .map((b) => `(${b.join(' AND ')})`)
+      .join(' OR ');
+    const [row] = await sqlRows<{ scanned: number; boundary: string | null; ids: string[] }>(
+      db,
+      `SELECT count(*)::int AS scanned,
+              (array_agg(id ORDER BY id DESC))[1] AS boundary,
+              COALESCE((array_agg(id ORDER BY id) FILTER (WHERE hit))[1:${p(want)}], '{}') AS ids
+         FROM (SELECT id, (${visible}) AND ${match} AS hit FROM leads
+                WHERE ${afterId ? `id > ${p(afterId)}::uuid` : 'true'} ORDER BY id LIMIT ${p(budget)}) walked`,
+      params,
+    );
+    return row;
+  }
+
+  /** The rendered views of the given lead ids, in id order. */
+  private async render(db: Db, ids: string[], viewer: Jurisdiction): Promise<LeadListRow[]> {
+    if (!ids.length) return [];
+    return sqlRows<LeadListRow>(
+      db,
+      `SELECT id, ${leadViewJsonSql('$2')} AS view FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`,
+      [ids, viewer],
+    );
+  }
+
+  private async listIndexed(
+    db: Db,
+    f: LeadFilters,
+    after: LeadListKey | null,
+    limit: number,
+  ): Promise<LeadListRow[]> {
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -279,7 +409,7 @@ export class LeadRepository {
         // Substring, served by the trigram index leads_search_trgm_idx. Text without letter case
         // (Chinese) takes LIKE: the same result as ILIKE, without case-folding every row.
         const caseless = f.q.toLowerCase() === f.q.toUpperCase();
-        const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        const like = p(likePattern(f.q));
         common.push(`${text} ${caseless ? 'LIKE' : 'ILIKE'} ${like}`);
       }
     }
@@ -289,18 +419,7 @@ export class LeadRepository {
     if (after?.mode === 'updated')
       common.push(`(updated_at, id) > (${p(after.ts)}::timestamptz, ${p(after.id)}::uuid)`);
 
-    const branches: string[][] = [];
-    if (f.jurisdiction !== f.partner) {
-      const own = [`jurisdiction = ${p(f.viewer)}`];
-      if (f.sharing) own.push(`sharing = ${p(f.sharing)}`);
-      branches.push(own);
-    }
-    if (f.jurisdiction !== f.viewer && f.sharing !== 'private') {
-      const partner = [`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`];
-      // The partner must not find a confidential lead by the investor name it cannot see (DESIGN §5).
-      if (f.q) partner.push('NOT confidential');
-      branches.push(partner);
-    }
+    const branches = visibilityBranches(f, p);
     // A text search is a bitmap scan of the trigram index either way: one scan, not one per branch.
     if (f.q && branches.length === 2)
       branches.splice(0, 2, [`((${branches[0].join(' AND ')}) OR (${branches[1].join(' AND ')}))`]);
