@@ -6,9 +6,11 @@
  */
 import { Page } from 'playwright-core';
 
+import { CHAIN_CHART, layoutIndustryChain } from '../../apps/web/src/lib/chain-layout';
 import { dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
 import { QUEUES } from '../../libs/jobs/jobs';
+import reference from '../../libs/taxonomy/reference-data.json';
 import { Receiver, startReceiver } from '../partner-example/receiver';
 import { startWorker, waitFor } from '../partner-example/worker-harness';
 import { TestUser, makeUser, uniq } from '../support/factories';
@@ -255,20 +257,49 @@ describe('admin and unsaved-change warnings (browser)', () => {
     await ctx.close();
   });
 
-  it('the chain map shows the linked segments of other industries and switches to them', async () => {
+  it('the chain map shows the linked segments of other industries; clicking one switches to its industry', async () => {
     const ctx = await newContext(h);
     const page = await ctx.newPage();
     await login(page, bbOfficer.username);
     await page.goto('/chain');
-    const map = page.locator('[data-testid=chain-map]');
-    await page.locator('[data-testid=chain-map][data-ready=true] canvas').first().waitFor();
-    const cross = page.locator('[data-testid=chain-cross]');
-    expect(await cross.textContent()).toContain('新材料');
+    const ready = (industry: string) =>
+      page
+        .locator(`[data-testid=chain-map][data-industry=${industry}][data-ready=true] canvas`)
+        .first()
+        .waitFor();
+    await ready('nev');
+    expect(await page.locator('[data-testid=chain-cross]').textContent()).toContain('新材料 · 6');
     await shot(page, '27-chain-map-linked');
-    await page.locator('[data-testid=chain-cross-nmat]').click();
-    await page.locator('[data-testid=chain-map][data-industry=nmat][data-ready=true]').waitFor();
-    expect(await map.locator('[data-testid=chain-cross]').textContent()).toContain('新能源与智能网联汽车');
+
+    // Graphene (new materials) feeds NEV's anodes: its node on the canvas opens new materials with it picked.
+    await clickChainNode(page, 'nev', 'nmat.graphene');
+    await ready('nmat');
+    await page.getByText('石墨烯等前沿材料 的企业').waitFor();
+    expect(await page.locator('[data-testid=chain-cross]').textContent()).toContain('新能源与智能网联汽车');
     await shot(page, '28-chain-map-nmat');
+
+    // The linked-industry buttons do the same from the keyboard.
+    await page.locator('[data-testid=chain-cross-nev]').focus();
+    await page.keyboard.press('Enter');
+    await ready('nev');
     await ctx.close();
   });
 });
+
+/**
+ * Clicks a node of the chain graph on its canvas: where ECharts puts it, from the same layout and
+ * geometry the page uses (the graph fits the layout's box into the margins, keeping its aspect).
+ */
+async function clickChainNode(page: Page, industry: string, code: string) {
+  const layout = layoutIndustryChain(reference as never, industry, { width: CHAIN_CHART.layoutWidth });
+  const node = layout.nodes.find((n) => n.code === code)!;
+  const box = (await page.locator('[data-testid=chain-map] canvas').first().boundingBox())!;
+  const { margin, headerOffset, layoutWidth } = CHAIN_CHART;
+  const viewW = box.width - margin.left - margin.right;
+  const viewH = box.height - margin.top - margin.bottom;
+  const dataH = layout.height + headerOffset;
+  const scale = Math.min(viewW / layoutWidth, viewH / dataH);
+  const x = margin.left + (viewW - layoutWidth * scale) / 2 + node.x * scale;
+  const y = margin.top + (viewH - dataH * scale) / 2 + (node.y + headerOffset) * scale;
+  await page.mouse.click(box.x + x, box.y + y);
+}

@@ -167,3 +167,21 @@ export function layoutIndustryChain(
     height,
   };
 }
+
+/**
+ * The chain chart's geometry in pixels (one place for the page, and for the browser test that
+ * clicks a node on the canvas). The graph keeps the layout's aspect ratio inside its margins.
+ */
+export const CHAIN_CHART = {
+  /** Layout width: 1366×768 leaves about 930 px between the side margins. */
+  layoutWidth: 900,
+  /** Column titles sit this far above the first row. */
+  headerOffset: 48,
+  margin: { top: 16, bottom: 28, left: 90, right: 90 },
+} as const;
+
+/** Chart height for a layout: its rows, the titles, the margins and some slack for the node height. */
+export function chainChartHeight(layout: Pick<IndustryChainLayout, 'height'> | null): number {
+  const { headerOffset, margin } = CHAIN_CHART;
+  return (layout?.height ?? 0) + headerOffset + margin.top + margin.bottom + 24;
+}

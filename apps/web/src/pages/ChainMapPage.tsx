@@ -6,13 +6,17 @@ import type { Enterprise } from '../api/types';
 import { Chart } from '../components/Chart';
 import { CityTag, EmptyState, ErrorAlert, fmtNumber } from '../components/common';
 import { useI18n } from '../i18n/context';
-import { type ChainColumn, isGap, layoutIndustryChain, type SegmentCounts } from '../lib/chain-layout';
+import {
+  CHAIN_CHART,
+  chainChartHeight,
+  type ChainColumn,
+  isGap,
+  layoutIndustryChain,
+  type SegmentCounts,
+} from '../lib/chain-layout';
 import { useTaxonomy } from '../taxonomy';
 
 const CAP = 200;
-/** Layout width in the chart's pixels (1366×768 leaves about 930 px between the side margins). */
-const LAYOUT_WIDTH = 900;
-const HEADER_OFFSET = 48;
 
 /** Enterprise counts per segment and city; from the counts endpoint when the API has one, else from list calls. */
 async function loadCounts(segments: string[]): Promise<Record<string, SegmentCounts>> {
@@ -86,7 +90,7 @@ export default function ChainMapPage() {
   }, [picked]);
 
   const layout = useMemo(
-    () => (tax ? layoutIndustryChain(tax, industry, { width: LAYOUT_WIDTH }) : null),
+    () => (tax ? layoutIndustryChain(tax, industry, { width: CHAIN_CHART.layoutWidth }) : null),
     [tax, industry],
   );
   const industryName = useCallback(
@@ -112,7 +116,7 @@ export default function ChainMapPage() {
       name: `header:${c.column}`,
       header: true,
       x: c.x,
-      y: -HEADER_OFFSET,
+      y: -CHAIN_CHART.headerOffset,
       symbolSize: [150, 20],
       itemStyle: { color: 'transparent', borderWidth: 0 },
       label: {
@@ -177,10 +181,7 @@ export default function ChainMapPage() {
         {
           type: 'graph',
           layout: 'none',
-          top: 16,
-          bottom: 28,
-          left: 90,
-          right: 90,
+          ...CHAIN_CHART.margin,
           roam: false,
           edgeSymbol: ['none', 'arrow'],
           edgeSymbolSize: 8,
@@ -210,8 +211,7 @@ export default function ChainMapPage() {
   }, [layout, counts, picked, segmentName, industryName, enumLabel, t, locale]);
 
   const gaps = segments.filter((s) => isGap(counts?.[s.code]));
-  // Room for the node centres plus the titles above and half a node below (the graph keeps its aspect).
-  const chartHeight = (layout?.height ?? 0) + HEADER_OFFSET + 16 + 28 + 24;
+  const chartHeight = chainChartHeight(layout);
 
   return (
     <>
