@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         '/health',
       ),
     );
-    servers.push(await startBareFastify(barePort));
+    servers.push(await startBareFastify(barePort, url));
     const api = `http://127.0.0.1:${apiPort}`;
     const bare = `http://127.0.0.1:${barePort}`;
 
@@ -188,6 +188,7 @@ async function main(): Promise<void> {
     await run('bare', { path: () => '/bare' }, bare);
     await run('health', { path: () => '/health' });
     if (leadsReady) {
+      await run('floor: bare Fastify + pg, same row', { path: (n) => `/bare-lead/${ids[n % ids.length]}` }, bare);
       await run('GET /leads/:id', { headers: auth, path: (n) => `/api/v1/leads/${ids[n % ids.length]}` });
       await run('GET /leads?industry&stage&jurisdiction', { headers: auth, path: (n) => listPath(n) });
       await run('GET /leads?q', {
@@ -336,6 +337,15 @@ function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: numbe
       `sensitive than latency to other processes on the machine (not immune: caches and scheduling suffer too); ` +
       `'load' is the 1-minute load average after the run.`,
   );
+  const floor = results.find((r) => r.name.startsWith('floor'));
+  const get = results.find((r) => r.name === 'GET /leads/:id');
+  if (floor && get) {
+    say(
+      `The floor (no framework, no authentication: one pooled query per request) reaches ` +
+        `${((100 * floor.rps) / bareRps).toFixed(1)}% of the bare route; GET /leads/:id reaches ` +
+        `${((100 * get.rps) / floor.rps).toFixed(1)}% of the floor.`,
+    );
+  }
   const busiest = Math.max(...[...extra.values()].map((e) => e.load));
   if (busiest > cpus().length * 1.5) {
     say(

@@ -5,6 +5,7 @@ import { createServer } from 'net';
 import { Client } from 'pg';
 import { dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
+import { leadViewJsonSql } from '../../libs/leads/lead-view';
 
 // autocannon ships no type declarations.
 const autocannon: (
@@ -157,14 +158,31 @@ export async function startChild(
 }
 
 /** A bare Fastify server with one trivial route, in its own process like the API (the baseline). */
-export function startBareFastify(port: number): Promise<ChildServer> {
+export function startBareFastify(port: number, databaseUrl?: string): Promise<ChildServer> {
+  // With a database: also /bare-lead/:id, the floor of any GET /leads/:id: one pooled query of
+  // the same rendered row, no framework, no authentication, no checks.
   const script = `
     const app = require('fastify')({ logger: false });
     app.get('/bare', async () => ({ ok: true }));
+    if (process.env.DATABASE_URL) {
+      const pool = new (require('pg').Pool)({ connectionString: process.env.DATABASE_URL, max: 20 });
+      const sql = process.env.BARE_LEAD_SQL;
+      app.get('/bare-lead/:id', async (req, reply) => {
+        const r = await pool.query(sql, [req.params.id, 'beibei']);
+        return reply.header('content-type', 'application/json; charset=utf-8').send(r.rows[0].view);
+      });
+    }
     app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
     process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
   `;
-  return startChild('bare fastify', ['-e', script], {}, port, '/bare');
+  const env: Record<string, string> = databaseUrl
+    ? {
+        DATABASE_URL: databaseUrl,
+        BARE_LEAD_SQL: `SELECT version, ${leadViewJsonSql('$2')} AS view FROM leads
+                         WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
+      }
+    : {};
+  return startChild('bare fastify', ['-e', script], env, port, '/bare');
 }
 
 // ---------------------------------------------------------------------------------------------
