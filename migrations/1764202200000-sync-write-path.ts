@@ -36,8 +36,8 @@ export class SyncWritePath1764202200000 implements MigrationInterface {
         ELSIF TG_OP = 'UPDATE' THEN
           INSERT INTO change_log (entity, entity_id, op, version, jurisdictions)
           SELECT 'lead', n.id, 'upsert', n.version, ARRAY[n.jurisdiction]
-            FROM new_rows n JOIN old_rows o ON o.id = n.id
-           WHERE n.version <> o.version;
+            FROM (SELECT id, version, jurisdiction FROM new_rows
+                  EXCEPT SELECT id, version, jurisdiction FROM old_rows) n;
         ELSE
           INSERT INTO change_log (entity, entity_id, op, version, jurisdictions)
           SELECT 'lead', o.id, 'delete', o.version, ARRAY[o.jurisdiction] FROM old_rows o;
@@ -56,9 +56,10 @@ export class SyncWritePath1764202200000 implements MigrationInterface {
       CREATE OR REPLACE FUNCTION index_external_refs() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'UPDATE' THEN
-          -- (nested: old_rows exists only in UPDATE and DELETE statements)
-          IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
-                          WHERE n.external_refs IS DISTINCT FROM o.external_refs) THEN
+          -- (nested: old_rows exists only in UPDATE and DELETE statements; EXCEPT hashes both
+          -- transition tables once, a join of them was planned as a nested loop of rescans)
+          IF NOT EXISTS (SELECT n.id, n.external_refs FROM new_rows n
+                          EXCEPT SELECT o.id, o.external_refs FROM old_rows o) THEN
             RETURN NULL;
           END IF;
         END IF;

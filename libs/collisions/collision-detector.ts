@@ -41,8 +41,9 @@ interface InsertedCollision {
 const DETECT_SQL = `
   WITH src AS MATERIALIZED (
     SELECT l.id, l.jurisdiction, l.investor_norm AS norm, l.investor_uscc AS uscc, l.created_at
-      FROM leads l
-     WHERE l.id = ANY($1::uuid[]) AND l.jurisdiction = $2 AND l.stage <> 'lost'
+      FROM unnest($1::uuid[]) AS i(id)
+     CROSS JOIN LATERAL (SELECT * FROM leads l WHERE l.id = i.id OFFSET 0) l -- by primary key, whatever the statistics say
+     WHERE l.jurisdiction = $2 AND l.stage <> 'lost'
   ),
   cand AS (
     SELECT s.id AS lead_id, s.jurisdiction AS lead_j, s.created_at AS lead_created, c.*
@@ -114,6 +115,8 @@ export class CollisionDetector {
     await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
     // \`%\` uses the GIN index leads_collision_trgm_idx; its threshold is this setting.
     await em.query(`SET LOCAL pg_trgm.similarity_threshold = ${NAME_SIMILARITY_THRESHOLD}`);
+    // A batch's estimated cost can pass jit_above_cost; compiling costs far more than running it.
+    await em.query(`SET LOCAL jit = off`);
     const others = JURISDICTIONS.filter((j) => j !== jurisdiction);
     const inserted = await sqlRows<InsertedCollision>(em, DETECT_SQL, [leadIds, jurisdiction, others]);
     if (!inserted.length) return out;

@@ -169,6 +169,9 @@ export class LeadSyncService {
 
   private async write(em: EntityManager, ctx: RequestContext, pending: Pending[]): Promise<ItemResult[]> {
     const out: ItemResult[] = [];
+    // Batch statements over 1,000 rows can pass jit_above_cost on stale statistics (a table that
+    // grew fast): compiling them costs more CPU than running them.
+    await em.query(`SET LOCAL jit = off`);
     // 1. Claim the refs not yet known. A concurrent batch claiming the same ref waits here until
     //    we commit, then sees ours: two creates of one ref cannot both happen.
     const sorted = [...pending].sort((a, b) => (refKeyOf(a.ref) < refKeyOf(b.ref) ? -1 : 1));
@@ -189,16 +192,24 @@ export class LeadSyncService {
     const creates = pending.filter((p) => claimedIds.has(p.newId));
     const others = pending.filter((p) => !claimedIds.has(p.newId));
 
-    // 2. Lock the existing leads the other items name, in id order.
+    // 2. Lock the existing leads the other items name, in id order (the refs sorted by lead id,
+    //    then one locking probe each in that order). LATERAL … OFFSET 0 probes by key per item
+    //    even when the statistics of a fast-growing table are stale (a hash join would read every
+    //    row of the jurisdiction).
     const existing = others.length
       ? await sqlRows<LeadRow & { ref_system: string; ref_id: string }>(
           em,
-          `SELECT l.*, x.system AS ref_system, x.external_id AS ref_id
-             FROM unnest($1::text[], $2::text[]) AS r(system, external_id)
-             JOIN external_ref_index x
-               ON x.entity = 'lead' AND x.system = r.system AND x.external_id = r.external_id
-             JOIN leads l ON l.id = x.entity_id
-            ORDER BY l.id FOR NO KEY UPDATE OF l`,
+          `WITH refs AS MATERIALIZED (
+             SELECT x.entity_id, x.system, x.external_id
+               FROM unnest($1::text[], $2::text[]) AS r(system, external_id)
+              CROSS JOIN LATERAL (
+                SELECT entity_id, system, external_id FROM external_ref_index x
+                 WHERE x.entity = 'lead' AND x.system = r.system AND x.external_id = r.external_id OFFSET 0) x
+              ORDER BY x.entity_id)
+           SELECT l.*, refs.system AS ref_system, refs.external_id AS ref_id
+             FROM refs
+            CROSS JOIN LATERAL (
+              SELECT * FROM leads l WHERE l.id = refs.entity_id OFFSET 0 FOR NO KEY UPDATE) l`,
           [others.map((p) => p.ref.system), others.map((p) => p.ref.id)],
         )
       : [];
