@@ -28,13 +28,16 @@ async function loadCounts(segments: string[]): Promise<Record<string, SegmentCou
     if (res.ok) {
       const body = (await res.json()) as unknown;
       const rows = Array.isArray(body) ? body : ((body as { items?: unknown[] }).items ?? []);
-      const out: Record<string, SegmentCounts> = {};
+      // A segment without a row has no enterprise in either city: 0 · 0, not "still loading".
+      const out: Record<string, SegmentCounts> = Object.fromEntries(
+        segments.map((code) => [code, { beibei: 0, mianyang: 0 }]),
+      );
       for (const r of rows as { segment: string; jurisdiction: string; count: number }[]) {
         out[r.segment] ??= { beibei: 0, mianyang: 0 };
         if (r.jurisdiction === 'beibei' || r.jurisdiction === 'mianyang')
           out[r.segment][r.jurisdiction] = Number(r.count);
       }
-      if (rows.length) return out;
+      return out;
     }
   } catch {
     /* fall back to list calls */
