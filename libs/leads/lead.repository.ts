@@ -289,12 +289,7 @@ export class LeadRepository {
    * (jurisdiction, [stage,] id) index that stops after `limit + 1` rows; a Merge Append joins them.
    * An OR across jurisdictions would instead walk the primary key filtering most rows out.
    */
-  async list(
-    db: Db,
-    f: LeadFilters,
-    after: LeadListKey | null,
-    limit: number,
-  ): Promise<LeadListRow[]> {
+  async list(db: Db, f: LeadFilters, after: LeadListKey | null, limit: number): Promise<LeadListRow[]> {
     if (walkable(f, after)) return this.searchWalk(db, f, after?.mode === 'id' ? after.id : null, limit);
     return this.listIndexed(db, f, after, limit);
   }
@@ -307,41 +302,51 @@ export class LeadRepository {
    * after the part already walked. Either way the page is the first `limit + 1` matches in id
    * order, as listIndexed alone would give: only the cost differs.
    */
-  private async searchWalk(db: Db, f: LeadFilters, afterId: string | null, limit: number): Promise<LeadListRow[]> {
+  private async searchWalk(
+    db: Db,
+    f: LeadFilters,
+    afterId: string | null,
+    limit: number,
+  ): Promise<LeadListRow[]> {
     if (!visibilityBranches(f, () => '').length) return [];
     const want = limit + 1;
-    const found: string[] = [];
+    const rows: LeadListRow[] = [];
     let from = afterId;
     let budget = SEARCH_PROBE;
-    let scanned = 0;
+    let walked = 0;
     for (let round = 0; round < SEARCH_WALK_ROUNDS; round++) {
-      const w = await this.walk(db, f, from, budget, want - found.length);
-      found.push(...w.ids);
-      scanned += w.scanned;
-      from = w.boundary ?? from;
-      // Page full, or the walk reached the last lead: nothing further to look at.
-      if (found.length >= want || w.scanned < budget) return this.render(db, found, f.viewer);
-      if (found.length < COMMON_TERM_HITS) break; // rare: the text index answers the rest
-      // Walk on about twice as far as the hit rate so far says the rest of the page needs.
-      budget = Math.min(SEARCH_WALK_MAX, Math.ceil((2 * (want - found.length) * scanned) / found.length));
+      const hits = await this.walk(db, f, from, budget, want - rows.length);
+      rows.push(...hits);
+      if (rows.length >= want) return rows;
+      // Short of a page: the walk read its whole budget (or reached the last lead). Every lead up
+      // to the last match has been looked at; the next step starts after it.
+      walked += budget;
+      if (hits.length) from = hits[hits.length - 1].id;
+      if (rows.length < COMMON_TERM_HITS) break; // rare: the text index answers the rest
+      // Walk on about twice as far as the hit rate so far says the rest of the page needs (the
+      // walk stops as soon as the page is full, so a generous budget costs nothing).
+      budget = Math.min(SEARCH_WALK_MAX, Math.ceil((2 * (want - rows.length) * walked) / rows.length));
     }
     const rest = await this.listIndexed(
       db,
       f,
       from ? { mode: 'id', id: from } : null,
-      want - found.length - 1,
+      want - rows.length - 1,
     );
-    return [...(await this.render(db, found, f.viewer)), ...rest];
+    return [...rows, ...rest];
   }
 
-  /** One id-ordered walk over at most `budget` leads after `afterId`: the matches, and how far it got. */
-  private async walk(
+  /**
+   * One walk in id order over at most `budget` leads after `afterId`, stopping at `want` matches:
+   * the matches, rendered.
+   */
+  private walk(
     db: Db,
     f: LeadFilters,
     afterId: string | null,
     budget: number,
     want: number,
-  ): Promise<{ ids: string[]; scanned: number; boundary: string | null }> {
+  ): Promise<LeadListRow[]> {
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -353,25 +358,15 @@ export class LeadRepository {
     const visible = visibilityBranches(f, p)
       .map((b) => `(${b.join(' AND ')})`)
       .join(' OR ');
-    const [row] = await sqlRows<{ scanned: number; boundary: string | null; ids: string[] }>(
-      db,
-      `SELECT count(*)::int AS scanned,
-              (array_agg(id ORDER BY id DESC))[1] AS boundary,
-              COALESCE((array_agg(id ORDER BY id) FILTER (WHERE hit))[1:${p(want)}], '{}') AS ids
-         FROM (SELECT id, (${visible}) AND ${match} AS hit FROM leads
-                WHERE ${afterId ? `id > ${p(afterId)}::uuid` : 'true'} ORDER BY id LIMIT ${p(budget)}) walked`,
-      params,
-    );
-    return row;
-  }
-
-  /** The rendered views of the given lead ids, in id order. */
-  private async render(db: Db, ids: string[], viewer: Jurisdiction): Promise<LeadListRow[]> {
-    if (!ids.length) return [];
+    const walked = `SELECT id, (${visible}) AND ${match} AS hit FROM leads
+                     WHERE ${afterId ? `id > ${p(afterId)}::uuid` : 'true'} ORDER BY id LIMIT ${p(budget)}`;
     return sqlRows<LeadListRow>(
       db,
-      `SELECT id, ${leadViewJsonSql('$2')} AS view FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`,
-      [ids, viewer],
+      `SELECT leads.id, ${leadViewJsonSql(p(f.viewer))} AS view
+         FROM (SELECT id FROM (${walked}) walked WHERE hit ORDER BY id LIMIT ${p(want)}) found
+         JOIN leads ON leads.id = found.id
+        ORDER BY leads.id`,
+      params,
     );
   }
 
@@ -429,7 +424,9 @@ export class LeadRepository {
     const select = (conds: string[]) =>
       `SELECT * FROM leads WHERE ${[...conds, ...common].join(' AND ')} ORDER BY ${order} LIMIT ${lim}`;
     const visible =
-      branches.length === 1 ? select(branches[0]) : `(${select(branches[0])}) UNION ALL (${select(branches[1])})`;
+      branches.length === 1
+        ? select(branches[0])
+        : `(${select(branches[0])}) UNION ALL (${select(branches[1])})`;
     // Rendered only for the rows of the page (the projection runs below the outer LIMIT).
     const sql = `SELECT leads.id${byUpdated ? `, ${TS_KEY('leads.updated_at')} AS _key` : ''},
                         ${leadViewJsonSql(p(f.viewer))} AS view
