@@ -193,6 +193,12 @@ describe('admin and unsaved-change warnings (browser)', () => {
     const [{ n }] = await h.t.ds.query(`SELECT count(*)::int AS n FROM leads WHERE stage <> 'lost'`);
     expect(await progress.textContent()).toContain(`已处理 ${n} / ${n} 条线索`);
     await shot(page, '25-admin-rematch');
+
+    // A reload (or another tab and back) picks the job up again instead of forgetting it.
+    await page.reload();
+    const again = await openAdminTab(page, '全量重新匹配');
+    await again.locator('[data-testid=rematch-progress][data-state=completed]').waitFor();
+    expect(await again.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     await ctx.close();
   });
 

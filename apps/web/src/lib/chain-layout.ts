@@ -178,6 +178,8 @@ export const CHAIN_CHART = {
   /** Column titles sit this far above the first row. */
   headerOffset: 48,
   margin: { top: 16, bottom: 28, left: 90, right: 90 },
+  /** Below this the columns of 150 px nodes would touch: the chart scrolls sideways instead. */
+  minChartWidth: 960,
 } as const;
 
 /** Chart height for a layout: its rows, the titles, the margins and some slack for the node height. */

@@ -618,6 +618,7 @@ export function progressPercent(
   return 0;
 }
 
+const REMATCH_JOB_KEY = 'lc.rematchJob';
 const JOB_STATES = ['queued', 'waiting', 'delayed', 'active', 'completed', 'failed', 'unknown'] as const;
 
 function RematchTab() {
@@ -633,7 +634,40 @@ function RematchTab() {
     if (timer.current) clearInterval(timer.current);
     timer.current = null;
   };
-  useEffect(() => stop, []);
+  /** Polls a job's state every second until it ends. `resumed`: the job id came from an earlier visit. */
+  const follow = useCallback((id: string, resumed: boolean) => {
+    const poll = async () => {
+      try {
+        const s = (await admin.rematchStatus(id)) as Awaited<ReturnType<typeof admin.rematchStatus>> & {
+          failedReason?: string | null;
+        };
+        const st = s.state ?? s.status ?? '';
+        setJobId(id);
+        setState(st);
+        setPercent(progressPercent(s.progress, st));
+        if (s.progress && typeof s.progress === 'object' && s.progress.total)
+          setCounts({ done: s.progress.done ?? 0, total: s.progress.total });
+        setFailedReason(s.failedReason ?? null);
+        if (['completed', 'failed'].includes(st)) stop();
+      } catch (e) {
+        stop();
+        // A finished job from an earlier visit may be gone from the queue: nothing to show.
+        if (resumed) {
+          sessionStorage.removeItem(REMATCH_JOB_KEY);
+          setJobId(null);
+        } else setError(e);
+      }
+    };
+    stop();
+    void poll();
+    timer.current = setInterval(poll, 1000);
+  }, []);
+  // Leaving the tab or reloading does not lose a running re-match: pick it up again.
+  useEffect(() => {
+    const id = sessionStorage.getItem(REMATCH_JOB_KEY);
+    if (id) follow(id, true);
+    return stop;
+  }, [follow]);
   const start = async () => {
     stop();
     setError(null);
@@ -642,25 +676,10 @@ function RematchTab() {
     setFailedReason(null);
     try {
       const { jobId: id } = await admin.rematch();
+      sessionStorage.setItem(REMATCH_JOB_KEY, id);
       setJobId(id);
       setState('queued');
-      timer.current = setInterval(async () => {
-        try {
-          const s = (await admin.rematchStatus(id)) as Awaited<ReturnType<typeof admin.rematchStatus>> & {
-            failedReason?: string | null;
-          };
-          const st = s.state ?? s.status ?? '';
-          setState(st);
-          setPercent(progressPercent(s.progress, st));
-          if (s.progress && typeof s.progress === 'object' && s.progress.total)
-            setCounts({ done: s.progress.done ?? 0, total: s.progress.total });
-          setFailedReason(s.failedReason ?? null);
-          if (['completed', 'failed'].includes(st)) stop();
-        } catch (e) {
-          setError(e);
-          stop();
-        }
-      }, 1000);
+      follow(id, false);
     } catch (e) {
       setError(e);
     }

@@ -268,21 +268,25 @@ export default function ChainMapPage() {
             </Typography.Text>
           </Space>
         )}
-        <Chart
-          ariaLabel={t('chainMap')}
-          option={option}
-          style={{ height: chartHeight }}
-          onEvents={{
-            click: (p: {
-              dataType: string;
-              data: { code?: string; industry?: string; external?: boolean };
-            }) => {
-              if (p.dataType !== 'node' || !p.data.code) return;
-              if (p.data.external) setIndustry(p.data.industry!);
-              setPicked(p.data.code);
-            },
-          }}
-        />
+        <div style={{ overflowX: 'auto' }}>
+          <div style={{ minWidth: CHAIN_CHART.minChartWidth }}>
+            <Chart
+              ariaLabel={t('chainMap')}
+              option={option}
+              style={{ height: chartHeight }}
+              onEvents={{
+                click: (p: {
+                  dataType: string;
+                  data: { code?: string; industry?: string; external?: boolean };
+                }) => {
+                  if (p.dataType !== 'node' || !p.data.code) return;
+                  if (p.data.external) setIndustry(p.data.industry!);
+                  setPicked(p.data.code);
+                },
+              }}
+            />
+          </div>
+        </div>
       </Card>
       {picked && (
         <Card
