@@ -30,14 +30,30 @@ interface InsertedCollision {
 }
 
 /**
- * One statement for any number of subject leads (set-based: a bulk upsert of 1,000 leads costs
- * the same round trips as one POST): for each active subject, the active leads of the other
- * jurisdictions with the same USCC or a name similarity ≥ the threshold (at most
+ * One statement for any number of subject leads of jurisdiction $2 (set-based: a bulk upsert of
+ * 1,000 leads costs the same round trips as one POST): for each active subject, the active leads
+ * of the other jurisdictions with the same USCC or a name similarity ≥ the threshold (at most
  * ${MAX_CANDIDATES}, USCC matches first, then the most similar), each pair ordered by the
  * first-report rule (older lead first; equal timestamps: smaller id first) and inserted unless
- * the pair is already known. `%` uses leads_collision_trgm_idx (jurisdiction, investor_norm):
- * the scan only meets the other side's leads. Returns the collisions it opened.
+ * the pair is already known. Returns the collisions it opened.
+ *
+ * The name branch names each other jurisdiction as a literal, so that `%` uses that
+ * jurisdiction's partial trigram index (leads_collision_trgm_<code>, migration 1764202200000):
+ * the scan meets only the other side's active leads, never the thousands of similar names a
+ * partner pushes for its own city.
  */
+function detectSql(others: readonly Jurisdiction[]): string {
+  const nameBranches = others.map((j) => {
+    if (!/^[a-z_]+$/.test(j)) throw new Error(`unexpected jurisdiction code ${j}`);
+    return `SELECT l.id, l.jurisdiction, l.created_at, similarity(l.investor_norm, s.norm) AS sim,
+                  (l.investor_uscc = s.uscc) AS same_uscc
+             FROM leads l
+            WHERE l.jurisdiction = '${j}' AND l.stage <> 'lost'
+              AND l.investor_norm % s.norm AND similarity(l.investor_norm, s.norm) >= ${NAME_SIMILARITY_THRESHOLD}`;
+  });
+  return DETECT_SQL.replace('/*NAME_BRANCHES*/', nameBranches.join('\n           UNION ALL\n           '));
+}
+
 const DETECT_SQL = `
   WITH src AS MATERIALIZED (
     SELECT l.id, l.jurisdiction, l.investor_norm AS norm, l.investor_uscc AS uscc, l.created_at
@@ -51,11 +67,7 @@ const DETECT_SQL = `
      CROSS JOIN LATERAL (
        SELECT u.id, u.jurisdiction, u.created_at, max(u.sim) AS sim, bool_or(u.same_uscc) AS same_uscc
          FROM (
-           SELECT l.id, l.jurisdiction, l.created_at, similarity(l.investor_norm, s.norm) AS sim,
-                  (l.investor_uscc = s.uscc) AS same_uscc
-             FROM leads l
-            WHERE l.jurisdiction = ANY($3::text[]) AND l.stage <> 'lost'
-              AND l.investor_norm % s.norm AND similarity(l.investor_norm, s.norm) >= ${NAME_SIMILARITY_THRESHOLD}
+           /*NAME_BRANCHES*/
            UNION ALL
            SELECT l.id, l.jurisdiction, l.created_at, similarity(l.investor_norm, s.norm), true
              FROM leads l
@@ -81,9 +93,11 @@ const DETECT_SQL = `
   ON CONFLICT ((lead_ids[1]), (lead_ids[2])) DO NOTHING
   RETURNING id, version, lead_ids, jurisdictions, basis, similarity, first_reported_by`;
 
+const SQL_BY_JURISDICTION = new Map<string, string>();
+
 /**
  * Finds active leads of the other jurisdiction naming the same investor as the given leads and
- * opens a collision for each new pair (DESIGN §7), with a \`collision.detected\` event each. Runs
+ * opens a collision for each new pair (DESIGN §7), with a `collision.detected` event each. Runs
  * inside the writer's transaction, AFTER the leads were written; never fails the write.
  */
 @Injectable()
@@ -113,12 +127,14 @@ export class CollisionDetector {
     // A transaction-scoped lock: a concurrent create in the other city waits here until this one
     // commits, and then sees these leads (READ COMMITTED takes a new snapshot per statement).
     await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
-    // \`%\` uses the GIN index leads_collision_trgm_idx; its threshold is this setting.
+    // `%` uses the partial GIN indexes leads_collision_trgm_<code>; its threshold is this setting.
     await em.query(`SET LOCAL pg_trgm.similarity_threshold = ${NAME_SIMILARITY_THRESHOLD}`);
     // A batch's estimated cost can pass jit_above_cost; compiling costs far more than running it.
     await em.query(`SET LOCAL jit = off`);
     const others = JURISDICTIONS.filter((j) => j !== jurisdiction);
-    const inserted = await sqlRows<InsertedCollision>(em, DETECT_SQL, [leadIds, jurisdiction, others]);
+    let sql = SQL_BY_JURISDICTION.get(jurisdiction);
+    if (!sql) SQL_BY_JURISDICTION.set(jurisdiction, (sql = detectSql(others)));
+    const inserted = await sqlRows<InsertedCollision>(em, sql, [leadIds, jurisdiction, others]);
     if (!inserted.length) return out;
     const subjects = new Set(leadIds);
     for (const c of inserted) {

@@ -61,9 +61,37 @@ async function serve(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] !== 'statements') {
   serve().catch((e) => {
     console.error(e);
     process.exit(1);
   });
 }
+
+/**
+ * `node sync-support.js statements <server log> [database]`: sums the auto_explain durations of a
+ * BENCH_PG_LOG_STATEMENTS=1 run per statement (first line of the query text), largest first.
+ */
+function statements(logFile: string, database?: string): void {
+  const text = readFileSync(logFile, 'utf8');
+  const sums = new Map<string, { ms: number; n: number }>();
+  for (const block of text.split(/\n(?=\d{4}-\d\d-\d\d [^\n]*LOG: {2}duration: )/)) {
+    const m = /LOG: {2}duration: ([\d.]+) ms/.exec(block);
+    if (!m || (database && !block.includes(`@${database} `))) continue;
+    const q =
+      /Query Text: ([\s\S]*?)\n\s*(?:Insert|Update|Delete|Result|Seq|Index|Bitmap|Nested|Hash|Sort|Limit|Aggregate|Function|CTE|Merge|Unique|Append|Subquery|LockRows|Gather|WindowAgg|HashAggregate|GroupAggregate|SetOp|ProjectSet|Memoize|Materialize|Custom)/.exec(
+        block,
+      );
+    const key = (q ? q[1] : '?').replace(/\s+/g, ' ').trim().slice(0, 110);
+    const cur = sums.get(key) ?? { ms: 0, n: 0 };
+    cur.ms += Number(m[1]);
+    cur.n++;
+    sums.set(key, cur);
+  }
+  const total = [...sums.values()].reduce((a, b) => a + b.ms, 0);
+  console.log(`total ${total.toFixed(0)} ms in ${sums.size} statements`);
+  for (const [k, v] of [...sums].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
+    console.log(`${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(6)}×  ${k}`);
+}
+
+if (require.main === module && process.argv[2] === 'statements') statements(process.argv[3], process.argv[4]);

@@ -19,7 +19,8 @@ import { backendCpu, cpuDelta } from './sync-support';
  * time of the API process and of the Postgres backends per 1,000 leads / changes: on a shared
  * machine those are steadier than wall-clock rates. Environment: BENCH_LEADS (100000),
  * BENCH_CONCURRENCY (parallel batches, 2), BENCH_API_NODE_ARGS (e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`), KEEP_BENCH_DB=true.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_LOG_STATEMENTS=1 (every statement's duration in
+ * the Postgres server log, see sync-support.ts), KEEP_BENCH_DB=true.
  */
 const TOTAL = Number(process.env.BENCH_LEADS ?? 100_000);
 const BATCH = 1000;
@@ -47,6 +48,19 @@ async function main(): Promise<void> {
   const dbName = `liancheng_bench_sync_${Date.now()}`;
   const databaseUrl = `${base}/${dbName}`;
   await prepareDatabase(databaseUrl);
+  if (process.env.BENCH_PG_LOG_STATEMENTS === '1') {
+    // Every statement of the API's connections with its duration in the server log (auto_explain,
+    // plans without ANALYZE: cheap), for `sync-support.ts statements <log>` to sum per statement.
+    const admin = new Client({ connectionString: databaseUrl });
+    await admin.connect();
+    for (const [k, v] of [
+      ['session_preload_libraries', 'auto_explain'],
+      ['auto_explain.log_min_duration', '0'],
+      ['auto_explain.log_nested_statements', 'on'],
+    ])
+      await admin.query(`ALTER DATABASE ${dbName} SET ${k} = '${v}'`);
+    await admin.end();
+  }
   const port = await freePort();
   const server = await startChild(
     'api',
