@@ -1,7 +1,7 @@
 import { Alert, Empty, Spin, Tag, TreeSelect } from 'antd';
 import { useEffect, useSyncExternalStore } from 'react';
 import { useBlocker } from 'react-router-dom';
-import { Modal } from 'antd';
+import { App } from 'antd';
 import { session } from '../api/session';
 import { useI18n } from '../i18n/context';
 import { describeError } from '../lib/errors';
@@ -111,6 +111,8 @@ export function ErrorAlert({ error }: { error: unknown }) {
 /** Warns before losing typed work: on tab close (beforeunload) and on in-app navigation (route blocker). */
 export function useUnsavedWarning(dirty: boolean) {
   const { t } = useI18n();
+  // The App context's modal, not the static Modal.confirm: it follows the theme and locale.
+  const { modal } = App.useApp();
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
   );
@@ -125,14 +127,14 @@ export function useUnsavedWarning(dirty: boolean) {
   }, [dirty]);
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
-    Modal.confirm({
+    modal.confirm({
       title: t('unsaved'),
       okText: t('leave'),
       cancelText: t('stay'),
       onOk: () => blocker.proceed(),
       onCancel: () => blocker.reset(),
     });
-  }, [blocker, t]);
+  }, [blocker, t, modal]);
 }
 
 export function fmtNumber(v: number | null | undefined, digits = 0): string {
