@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dropDatabase } from '../libs/db/database';
 import { prepareDatabase } from '../libs/db/prepare';
-import { MatchingService } from '../libs/matching-queue/matching.service';
+import { MatchingService, jsonbText, reasonsMd5 } from '../libs/matching-queue/matching.service';
 import { TestApp, startApp } from './support/app';
 import { makeApiKey, makeUser, uniq } from './support/factories';
 
@@ -129,6 +129,51 @@ describe('matching (issue 4)', () => {
         leadId,
       ]);
       expect(state.matched_version).toBe(1);
+    });
+
+    it('writes one change-log entry, one match.proposed event and one outbox row per new match', async () => {
+      const rows: { id: string; reasons: any[]; digest: string }[] = await t.ds.query(
+        `SELECT id, reasons, md5(reasons::text) AS digest FROM matches WHERE lead_id = $1`,
+        [leadId],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      const ids = rows.map((r) => r.id);
+      const [log] = await t.ds.query(
+        `SELECT count(*)::int AS n, count(DISTINCT entity_id)::int AS ids,
+                bool_and(op = 'upsert' AND version = 1 AND jurisdictions = '{beibei}') AS shape
+           FROM change_log WHERE entity = 'match' AND entity_id = ANY($1)`,
+        [ids],
+      );
+      expect(log).toEqual({ n: rows.length, ids: rows.length, shape: true });
+      const events = await t.ds.query(
+        `SELECT e.entity_id, e.entity_version, e.jurisdiction, e.detail, o.kind, o.payload
+           FROM domain_events e JOIN outbox o ON o.dedupe_key = 'dispatch-event:' || e.id
+          WHERE e.type = 'match.proposed' AND e.entity = 'match' AND e.entity_id = ANY($1)`,
+        [ids],
+      );
+      expect(events).toHaveLength(rows.length);
+      for (const e of events) {
+        expect(e).toMatchObject({ entity_version: 1, jurisdiction: 'beibei', kind: 'dispatch-event' });
+        expect(e.detail).toEqual({ leadId, kind: expect.stringMatching(/^(partner|park)$/) });
+        expect(Object.keys(e.payload)).toEqual(['eventId']);
+      }
+    });
+
+    it('computes the same reasons digest as Postgres (md5 of the jsonb text)', async () => {
+      const rows: { reasons: any[]; digest: string }[] = await t.ds.query(
+        `SELECT reasons, md5(reasons::text) AS digest FROM matches WHERE lead_id = $1`,
+        [leadId],
+      );
+      for (const r of rows) expect(reasonsMd5(r.reasons)).toBe(r.digest);
+      const samples: unknown[] = [
+        [],
+        [{ textEn: 'a "quoted"\\ line\n\t', code: 'X', text: '北碚区、绵阳市 → 补链' }],
+        { bb: 1, a: [true, null, 'x'], ccc: { z: '\u0001', y: -3 }, é: 'accent', ab: '' },
+      ];
+      for (const v of samples) {
+        const [{ text }] = await t.ds.query(`SELECT $1::jsonb::text AS text`, [JSON.stringify(v)]);
+        expect(jsonbText(v)).toBe(text);
+      }
     });
 
     it('skips a stale job version and a lead that is gone', async () => {

@@ -1,10 +1,10 @@
+import { hash } from 'crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
-import { DomainEvent, EventsService } from '../events/events.service';
 import { JobPayloads } from '../jobs/jobs';
 import { affectedLeadSegments, candidateLists } from '../matching/chain';
 import {
@@ -16,7 +16,7 @@ import {
 } from '../matching/engine';
 import type { Reason } from '../matching/reasons';
 import { metricsRegistry } from '../platform/metrics';
-import { OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { CandidateRepository, listKey } from './candidate.repository';
 
@@ -63,7 +63,8 @@ interface ExistingMatch {
   relation: string | null;
   score: number;
   rank: number;
-  reasons: Reason[];
+  /** md5 of the stored reasons' jsonb text (the reasons themselves are not read back). */
+  reasons_md5: string;
   status: 'proposed' | 'accepted' | 'rejected' | 'withdrawn';
   version: number;
   algorithm_version: string;
@@ -82,7 +83,8 @@ interface UpdateRow {
   id: string;
   score: number;
   rank: number;
-  reasons: Reason[];
+  /** null: keep the stored reasons (a withdrawal). */
+  reasons: Reason[] | null;
   relation: string | null;
   status: string;
   leadVersion: number;
@@ -111,7 +113,6 @@ export class MatchingService {
     private readonly candidates: CandidateRepository,
     private readonly taxonomy: TaxonomyService,
     private readonly outbox: OutboxService,
-    private readonly events: EventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -153,14 +154,16 @@ export class MatchingService {
     ]);
 
     await this.ds.transaction(async (em) => {
-      // Serialise with other match jobs and decisions on the same leads (sorted: no deadlocks).
-      await em.query(
-        `SELECT pg_advisory_xact_lock(hashtextextended('lc:match:' || id::text, 0))
-           FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n`,
-        [ids],
-      );
+      // Serialise with other match jobs and decisions on the same leads (sorted: no deadlocks),
+      // and read the leads in the same statement. Its snapshot may predate the locks, which is
+      // fine: the lock holders (match jobs, decisions) never write leads, and the matches are
+      // read by the next statement, after the locks are held.
       const leadRows: LeadRow[] = await em.query(
-        `SELECT id, version, jurisdiction, segments, land_need_mu FROM leads WHERE id = ANY($1::uuid[])`,
+        `WITH locked AS MATERIALIZED (
+           SELECT count(pg_advisory_xact_lock(hashtextextended('lc:match:' || s.id::text, 0))) AS n
+             FROM (SELECT t.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n) AS s)
+         SELECT l.id, l.version, l.jurisdiction, l.segments, l.land_need_mu
+           FROM locked, leads l WHERE l.id = ANY($1::uuid[])`,
         [ids],
       );
       const leads: LeadRow[] = [];
@@ -175,8 +178,8 @@ export class MatchingService {
       const leadIds = leads.map((l) => l.id);
 
       const existing: ExistingMatch[] = await em.query(
-        `SELECT id, lead_id, kind, COALESCE(enterprise_id, park_id) AS target, relation, score, rank, reasons,
-                status, version, algorithm_version
+        `SELECT id, lead_id, kind, COALESCE(enterprise_id, park_id) AS target, relation, score, rank,
+                md5(reasons::text) AS reasons_md5, status, version, algorithm_version
            FROM matches WHERE lead_id = ANY($1::uuid[])`,
         [leadIds],
       );
@@ -299,7 +302,7 @@ export class MatchingService {
             id: m.id,
             score: m.score,
             rank: m.rank,
-            reasons: m.reasons,
+            reasons: null,
             relation: m.relation,
             status: 'withdrawn',
             leadVersion: lead.version,
@@ -312,79 +315,95 @@ export class MatchingService {
         }
       }
 
-      const events: DomainEvent[] = [];
-      if (inserts.length) {
-        const rows = await sqlRows<{ id: string; lead_id: string; kind: string }>(
-          em,
-          `INSERT INTO matches (lead_id, kind, enterprise_id, park_id, relation, score, rank, reasons,
+      // Every write in ONE statement (a single round trip, which is most of what a single lead's
+      // match costs): new matches, changed ones, the leads' matched versions, and a
+      // `match.proposed` domain event with its outbox row for each new or re-proposed match,
+      // shaped exactly as EventsService.recordMany writes them (DESIGN §11–12: events only for
+      // committed changes, in the same transaction). Rows travel as one JSON document each.
+      const jurisdictionOf = new Map(leads.map((l) => [l.id, l.jurisdiction]));
+      const [written] = await sqlRows<{ proposed: number; withdrawn: number; events: number }>(
+        em,
+        `WITH ins AS (
+           INSERT INTO matches (lead_id, kind, enterprise_id, park_id, relation, score, rank, reasons,
                                 status, algorithm_version, lead_version)
            SELECT t.lead_id, t.kind,
                   CASE WHEN t.kind = 'partner' THEN t.target END,
                   CASE WHEN t.kind = 'park' THEN t.target END,
-                  t.relation, t.score, t.rank, t.reasons, 'proposed', $9, t.lead_version
-             FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::float8[], $6::int[], $7::jsonb[], $8::int[])
-                  AS t(lead_id, kind, target, relation, score, rank, reasons, lead_version)
+                  t.relation, t.score, t.rank, t.reasons, 'proposed', $4, t.lead_version
+             FROM jsonb_to_recordset($1::jsonb)
+                  AS t(lead_id uuid, kind text, target uuid, relation text, score float8, rank int,
+                       reasons jsonb, lead_version int)
            ON CONFLICT DO NOTHING
-           RETURNING id, lead_id, kind`,
-          [
-            inserts.map((i) => i.leadId),
-            inserts.map((i) => i.kind),
-            inserts.map((i) => i.target),
-            inserts.map((i) => i.relation),
-            inserts.map((i) => i.score),
-            inserts.map((i) => i.rank),
-            inserts.map((i) => JSON.stringify(i.reasons)),
-            inserts.map((i) => i.leadVersion),
-            ALGORITHM_VERSION,
-          ],
-        );
-        const jurisdictionOf = new Map(leads.map((l) => [l.id, l.jurisdiction]));
-        for (const r of rows)
-          events.push(proposedEvent(r.id, 1, jurisdictionOf.get(r.lead_id)!, r.lead_id, r.kind));
-        outcome.proposed += rows.length;
-      }
-      if (updates.length) {
-        const rows = await sqlRows<{ id: string; version: number }>(
-          em,
-          `UPDATE matches m
-              SET score = t.score, rank = t.rank, reasons = t.reasons, relation = t.relation, status = t.status,
-                  lead_version = t.lead_version, algorithm_version = $9, computed_at = now(),
-                  version = m.version + 1
-             FROM unnest($1::uuid[], $2::float8[], $3::int[], $4::jsonb[], $5::text[], $6::text[], $7::int[], $8::int[])
-                  AS t(id, score, rank, reasons, relation, status, lead_version, version)
+           RETURNING id, lead_id, kind, version
+         ), upd AS (
+           UPDATE matches m
+              SET score = t.score, rank = t.rank, reasons = COALESCE(t.reasons, m.reasons),
+                  relation = t.relation, status = t.status, lead_version = t.lead_version,
+                  algorithm_version = $4, computed_at = now(), version = m.version + 1
+             FROM jsonb_to_recordset($2::jsonb)
+                  AS t(id uuid, score float8, rank int, reasons jsonb, relation text, status text,
+                       lead_version int, version int, reproposed boolean)
             WHERE m.id = t.id AND m.version = t.version
-           RETURNING m.id, m.version`,
-          [
-            updates.map((u) => u.id),
-            updates.map((u) => u.score),
-            updates.map((u) => u.rank),
-            updates.map((u) => JSON.stringify(u.reasons)),
-            updates.map((u) => u.relation),
-            updates.map((u) => u.status),
-            updates.map((u) => u.leadVersion),
-            updates.map((u) => u.version),
-            ALGORITHM_VERSION,
-          ],
-        );
-        const newVersion = new Map(rows.map((r) => [r.id, r.version]));
-        for (const u of updates) {
-          if (!newVersion.has(u.id)) continue;
-          if (u.status === 'withdrawn') outcome.withdrawn++;
-          if (u.reproposed) {
-            events.push(proposedEvent(u.id, newVersion.get(u.id)!, u.jurisdiction, u.leadId, u.kind));
-            outcome.proposed++;
-          }
-        }
-      }
-      await em.query(
-        `INSERT INTO lead_match_state (lead_id, matched_version, algorithm_version, computed_at)
-         SELECT t.id, t.v, $3, now() FROM unnest($1::uuid[], $2::int[]) AS t(id, v)
-         ON CONFLICT (lead_id) DO UPDATE
-           SET matched_version = EXCLUDED.matched_version, algorithm_version = EXCLUDED.algorithm_version,
-               computed_at = EXCLUDED.computed_at`,
-        [leadIds, leads.map((l) => l.version), ALGORITHM_VERSION],
+           RETURNING m.id, m.lead_id, m.kind, m.version, m.status, t.reproposed
+         ), state AS (
+           INSERT INTO lead_match_state (lead_id, matched_version, algorithm_version, computed_at)
+           SELECT t.id, t.v, $4, now() FROM jsonb_to_recordset($3::jsonb) AS t(id uuid, v int, j text)
+           ON CONFLICT (lead_id) DO UPDATE
+             SET matched_version = EXCLUDED.matched_version, algorithm_version = EXCLUDED.algorithm_version,
+                 computed_at = EXCLUDED.computed_at
+         ), proposed AS (
+           SELECT id, lead_id, kind, version FROM ins
+           UNION ALL
+           SELECT id, lead_id, kind, version FROM upd WHERE reproposed
+         ), ev AS (
+           INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+           SELECT 'match.proposed', 'match', p.id, p.version, l.j,
+                  jsonb_build_object('leadId', p.lead_id, 'kind', p.kind)
+             FROM proposed p JOIN jsonb_to_recordset($3::jsonb) AS l(id uuid, v int, j text) ON l.id = p.lead_id
+           RETURNING id
+         ), queued AS (
+           INSERT INTO outbox (kind, dedupe_key, payload)
+           SELECT 'dispatch-event', 'dispatch-event:' || id, jsonb_build_object('eventId', id) FROM ev
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM proposed)::int AS proposed,
+                (SELECT count(*) FROM upd WHERE status = 'withdrawn')::int AS withdrawn,
+                (SELECT count(*) FROM queued)::int AS events,
+                -- wakes the relay at commit, as OutboxService.enqueueMany does
+                (SELECT pg_notify($5, '') FROM (SELECT 1 FROM queued LIMIT 1) AS q) AS notified`,
+        [
+          JSON.stringify(
+            inserts.map((i) => ({
+              lead_id: i.leadId,
+              kind: i.kind,
+              target: i.target,
+              relation: i.relation,
+              score: i.score,
+              rank: i.rank,
+              reasons: i.reasons,
+              lead_version: i.leadVersion,
+            })),
+          ),
+          JSON.stringify(
+            updates.map((u) => ({
+              id: u.id,
+              score: u.score,
+              rank: u.rank,
+              reasons: u.reasons,
+              relation: u.relation,
+              status: u.status,
+              lead_version: u.leadVersion,
+              version: u.version,
+              reproposed: u.reproposed,
+            })),
+          ),
+          JSON.stringify(leads.map((l) => ({ id: l.id, v: l.version, j: jurisdictionOf.get(l.id) }))),
+          ALGORITHM_VERSION,
+          OUTBOX_CHANNEL,
+        ],
       );
-      await this.events.recordMany(em, events);
+      outcome.proposed += written.proposed;
+      outcome.withdrawn += written.withdrawn;
       outcome.matched = leads.length;
     });
     return outcome;
@@ -464,29 +483,45 @@ export class MatchingService {
     ]);
     await progress({ done: 0, total });
     let done = 0;
+    // `concurrency` loops, each taking the next REMATCH_BATCH ids (keyset, read one at a time) and
+    // matching them in a transaction of its own on its own connection: no loop waits for a slower
+    // batch of another (a page-wide Promise.all did, and left connections idle behind stragglers).
     let after = '00000000-0000-0000-0000-000000000000';
+    let reading: Promise<unknown> = Promise.resolve();
+    let failed = false;
+    const nextBatch = (): Promise<string[]> => {
+      const batch = reading.then(async () => {
+        if (failed) return [];
+        const page: { id: string }[] = await this.ds.query(
+          `SELECT id FROM leads WHERE ${filter} AND id > $2 ORDER BY id LIMIT $3`,
+          [payload.jurisdiction, after, REMATCH_BATCH],
+        );
+        if (page.length) after = page[page.length - 1].id;
+        return page.map((r) => r.id);
+      });
+      reading = batch.catch(() => undefined);
+      return batch;
+    };
     const concurrency = Math.max(1, this.config.workerConcurrency);
-    for (;;) {
-      const page: { id: string }[] = await this.ds.query(
-        `SELECT id FROM leads WHERE ${filter} AND id > $2 ORDER BY id LIMIT $3`,
-        [payload.jurisdiction, after, REMATCH_BATCH * concurrency],
-      );
-      if (!page.length) break;
-      after = page[page.length - 1].id;
-      const batches: string[][] = [];
-      for (let i = 0; i < page.length; i += REMATCH_BATCH)
-        batches.push(page.slice(i, i + REMATCH_BATCH).map((r) => r.id));
-      await Promise.all(
-        batches.map(async (ids) => {
-          const started = performance.now();
-          await this.matchLeads(ids.map((leadId) => ({ leadId })));
-          const perLead = (performance.now() - started) / 1000 / ids.length;
-          for (let i = 0; i < ids.length; i++) matchDuration.observe({ mode: 'bulk' }, perLead);
-        }),
-      );
-      done += page.length;
-      await progress({ done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) });
-    }
+    const loops = await Promise.allSettled(
+      Array.from({ length: concurrency }, async () => {
+        try {
+          for (let ids = await nextBatch(); ids.length && !failed; ids = await nextBatch()) {
+            const started = performance.now();
+            await this.matchLeads(ids.map((leadId) => ({ leadId })));
+            const perLead = (performance.now() - started) / 1000 / ids.length;
+            for (let i = 0; i < ids.length; i++) matchDuration.observe({ mode: 'bulk' }, perLead);
+            done += ids.length;
+            await progress({ done, total: Math.max(total, done) });
+          }
+        } catch (e) {
+          failed = true; // the other loops stop after their current batch
+          throw e;
+        }
+      }),
+    );
+    const failure = loops.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failure) throw failure.reason;
     this.logger.log(`re-matched ${done} leads`);
     return { done, total: Math.max(total, done) };
   }
@@ -498,28 +533,46 @@ function differs(m: ExistingMatch, p: Produced): boolean {
     m.rank !== p.rank ||
     (m.relation ?? null) !== (p.relation ?? null) ||
     m.algorithm_version !== ALGORITHM_VERSION ||
-    reasonsKey(m.reasons) !== reasonsKey(p.reasons)
+    m.reasons_md5 !== reasonsMd5(p.reasons)
   );
 }
 
-/** Key-order-independent (jsonb reorders object keys). */
-function reasonsKey(reasons: Reason[]): string {
-  return JSON.stringify((reasons ?? []).map((r) => [r.code, r.text, r.textEn]));
+/**
+ * md5 of `reasons` as Postgres prints the jsonb (`md5(reasons::text)`): comparing digests spares
+ * reading back and parsing every stored reason on each re-match. jsonb text puts ", " and ": "
+ * between items and orders object keys by length, then bytes; strings escape like JSON.stringify.
+ */
+export function reasonsMd5(reasons: readonly Reason[]): string {
+  let text = '[';
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i];
+    if (i) text += ', ';
+    // The shape every reason has (keys "code", "text", "textEn" in jsonb's order); others generically.
+    text +=
+      Object.keys(r).length === 3 &&
+      typeof r.code === 'string' &&
+      typeof r.text === 'string' &&
+      typeof r.textEn === 'string'
+        ? `{"code": ${JSON.stringify(r.code)}, "text": ${JSON.stringify(r.text)}, "textEn": ${JSON.stringify(r.textEn)}}`
+        : jsonbText(r);
+  }
+  return hash('md5', text + ']', 'hex');
 }
 
-function proposedEvent(
-  id: string,
-  version: number,
-  jurisdiction: string,
-  leadId: string,
-  kind: string,
-): DomainEvent {
-  return {
-    type: 'match.proposed',
-    entity: 'match',
-    entityId: id,
-    entityVersion: version,
-    jurisdiction,
-    detail: { leadId, kind },
-  };
+/** The text Postgres gives for `value::jsonb::text` (strings, booleans, null, arrays, objects, integers). */
+export function jsonbText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error('jsonbText: only integers print alike');
+    return String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => {
+    const la = Buffer.byteLength(a);
+    const lb = Buffer.byteLength(b);
+    return la !== lb ? la - lb : Buffer.compare(Buffer.from(a), Buffer.from(b));
+  });
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonbText(v)}`).join(', ')}}`;
 }

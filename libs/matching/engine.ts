@@ -358,25 +358,29 @@ export function boundCandidates(
     for (const s of graph.suppliedBy.get(l) ?? []) if (!own.has(s)) direct.add(s);
   }
   const { makes, needs } = candidateLists(graph, lead.segments);
-  const tiered: { tier: number; e: EnterpriseCandidate }[] = [];
-  const bonus = (e: EnterpriseCandidate) =>
-    (e.jurisdiction !== lead.jurisdiction ? PARTNER_WEIGHTS.crossCity : 0) +
-    (e.chainLeader ? PARTNER_WEIGHTS.chainLeader : 0);
-  for (const s of needs)
-    for (const e of list('needs', s))
-      tiered.push({ tier: round4(PARTNER_WEIGHTS.declaredNeed + bonus(e)), e });
+  // Members bucketed by tier (a dozen distinct values at most), in list order within a tier:
+  // the same order a stable sort by tier would give, without sorting every member.
+  const tiers = new Map<number, EnterpriseCandidate[]>();
+  const add = (weight: number, e: EnterpriseCandidate) => {
+    const tier = round4(
+      weight +
+        (e.jurisdiction !== lead.jurisdiction ? PARTNER_WEIGHTS.crossCity : 0) +
+        (e.chainLeader ? PARTNER_WEIGHTS.chainLeader : 0),
+    );
+    const bucket = tiers.get(tier);
+    if (bucket) bucket.push(e);
+    else tiers.set(tier, [e]);
+  };
+  for (const s of needs) for (const e of list('needs', s)) add(PARTNER_WEIGHTS.declaredNeed, e);
   for (const s of makes) {
     const w = direct.has(s) ? PARTNER_WEIGHTS.direct : PARTNER_WEIGHTS.twoHop;
-    for (const e of list('makes', s)) tiered.push({ tier: round4(w + bonus(e)), e });
+    for (const e of list('makes', s)) add(w, e);
   }
-  tiered.sort((a, b) => b.tier - a.tier);
   const out: EnterpriseCandidate[] = [];
   const seen = new Set<string>();
   let counted = 0;
-  for (let i = 0; i < tiered.length;) {
-    const tier = tiered[i].tier;
-    for (; i < tiered.length && tiered[i].tier === tier; i++) {
-      const e = tiered[i].e;
+  for (const tier of [...tiers.keys()].sort((a, b) => b - a)) {
+    for (const e of tiers.get(tier)!) {
       if (seen.has(e.id)) continue;
       seen.add(e.id);
       out.push(e);
