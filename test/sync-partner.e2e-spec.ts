@@ -1,5 +1,6 @@
+import { DOMAIN_EVENT_TYPES } from '../libs/events/events.service';
 import { TestApp, startApp } from './support/app';
-import { TestKey, makeApiKey, uniq } from './support/factories';
+import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
 import { startWorker, waitFor } from './partner-example/worker-harness';
 
@@ -8,8 +9,9 @@ jest.setTimeout(600_000);
 /**
  * A partner system end to end (issue 5): 10,000 leads pushed in batches of 1,000 with invalid and
  * unchanged items, the feed followed from the start to the end (every created lead once per
- * version), webhooks received on loopback with every signature verified and a failing delivery
- * retried until it arrives.
+ * version), webhooks of every event type received on loopback (lead.created ×≈9,700,
+ * lead.updated, lead.stage_changed, collision.detected) with every signature verified and a
+ * failing delivery retried until it arrives.
  */
 describe('partner system end to end', () => {
   let t: TestApp;
@@ -34,7 +36,7 @@ describe('partner system end to end', () => {
     const sub = await t.http
       .post('/api/v1/webhooks')
       .set(key.auth)
-      .send({ url: rx.url('/partner'), events: ['lead.updated'] });
+      .send({ url: rx.url('/partner'), events: [...DOMAIN_EVENT_TYPES] });
     expect(sub.status).toBe(201);
 
     // Where the feed is before we start.
@@ -57,6 +59,15 @@ describe('partner system end to end', () => {
       plannedInvestmentWan: n,
       ...extra,
     });
+    // The other city already follows the investor of item 3: the push opens collisions
+    // (collision.detected, visible to both cities).
+    const mOfficer = await makeUser(t.ds, t.http, 'mianyang', 'officer');
+    await t.http
+      .post('/api/v1/leads')
+      .set(mOfficer.auth)
+      .send({ title: '绵阳项目', investor: { name: item(3).investor.name }, segments: ['ngit.ic-design'] })
+      .expect(201);
+
     const created = new Map<string, string>(); // ref id → lead id
     const counts = { created: 0, updated: 0, unchanged: 0, error: 0 };
     let next = 0;
@@ -139,33 +150,53 @@ describe('partner system end to end', () => {
       expect({ id, v: [...(versions.get(id) ?? [])].sort() }).toEqual({ id, v: expectedVersions(id) });
     }
 
-    // Webhooks (lead.updated: 500 events on this shared, loaded test machine): every change
-    // announced once with 2xx, every signature valid, the flaky one retried until it arrived.
-    const announced = () =>
-      new Set(
-        rx.received
-          .filter((r) => r.status === 200 && r.body.type === 'lead.updated')
-          .map((r) => r.body.data.lead.id),
-      );
-    await waitFor(() => announced().size === changedIds.size, 'every lead.updated delivered', 300_000).catch(
-      async (e) => {
-        const stats = await t.ds.query(
-          `SELECT 'd:' || status AS k, count(*)::int AS n FROM webhook_deliveries GROUP BY status
-         UNION ALL SELECT 'o:' || kind || ':' || (relayed_at IS NOT NULL), count(*)::int FROM outbox GROUP BY 1`,
-        );
-        throw new Error(
-          `${(e as Error).message}: announced ${announced().size}/${changedIds.size} ${JSON.stringify(stats)}`,
-        );
-      },
+    // Webhooks: every event of our leads and of the collisions they opened (lead.created,
+    // lead.updated, lead.stage_changed, collision.detected) delivered once with 2xx, every
+    // delivery's signature valid, the flaky one retried until it arrived.
+    const expected: { id: string; type: string }[] = await t.ds.query(
+      `SELECT e.id::text AS id, e.type FROM domain_events e
+        WHERE (e.entity = 'lead' AND e.entity_id = ANY($1::uuid[]))
+           OR (e.entity = 'collision' AND e.entity_id IN (SELECT id FROM collisions WHERE lead_ids && $1::uuid[]))`,
+      [[...ids]],
     );
-    expect([...announced()].sort()).toEqual([...changedIds].sort());
+    const byType = (type: string) => expected.filter((e) => e.type === type).length;
+    expect(byType('lead.created')).toBe(ids.size);
+    expect(byType('lead.updated')).toBe(changedIds.size);
+    expect(byType('lead.stage_changed')).toBe(changedIds.size);
+    expect(byType('collision.detected')).toBeGreaterThan(0);
+    const delivered = () => new Set(rx.received.filter((r) => r.status === 200).map((r) => r.body.id));
+    const missing = () => {
+      const ok = delivered();
+      return expected.filter((e) => !ok.has(e.id));
+    };
+    await waitFor(() => missing().length === 0, 'every event delivered', 300_000).catch(async (e) => {
+      const stats = await t.ds.query(
+        `SELECT 'd:' || status AS k, count(*)::int AS n FROM webhook_deliveries GROUP BY status
+         UNION ALL SELECT 'o:' || kind || ':' || (relayed_at IS NOT NULL), count(*)::int FROM outbox GROUP BY 1`,
+      );
+      throw new Error(
+        `${(e as Error).message}: ${missing().length}/${expected.length} missing ${JSON.stringify(stats)}`,
+      );
+    });
+    const typeOf = new Map(expected.map((e) => [e.id, e.type]));
     const okPerEvent = new Map<string, number>();
-    for (const r of rx.received.filter((x) => x.status === 200))
+    for (const r of rx.received.filter((x) => x.status === 200)) {
       okPerEvent.set(r.body.id, (okPerEvent.get(r.body.id) ?? 0) + 1);
-    expect([...okPerEvent.values()].every((n) => n === 1)).toBe(true);
-    for (const r of rx.received) {
-      expect(verify(sub.body.secret, r.raw, r.headers['x-liancheng-signature'] as string)).toBe(true);
+      if (typeOf.has(r.body.id)) expect(r.body.type).toBe(typeOf.get(r.body.id));
     }
+    expect([...okPerEvent.values()].every((n) => n === 1)).toBe(true);
+    const announced = new Set(
+      rx.received
+        .filter((r) => r.status === 200 && r.body.type === 'lead.updated')
+        .map((r) => r.body.data.lead.id),
+    );
+    expect([...announced].filter((id) => ids.has(id)).sort()).toEqual([...changedIds].sort());
+    // Every delivery received, failed attempts included, carries a valid signature.
+    expect(rx.received.length).toBeGreaterThanOrEqual(expected.length + 2);
+    const unsigned = rx.received.filter(
+      (r) => !verify(sub.body.secret, r.raw, r.headers['x-liancheng-signature'] as string),
+    );
+    expect(unsigned).toEqual([]);
     const flakyAttempts = rx.received.filter(
       (r) => r.body.type === 'lead.updated' && r.body.data.lead.id === flaky,
     );
