@@ -31,7 +31,7 @@ export const matchDuration = new Histogram({
 /**
  * Leads per transaction when re-matching in bulk. A batch's candidate lists are one query over the
  * union of its leads' lists, which 100 leads already nearly cover: 200 halves that cost per lead
- * (bench: Postgres CPU per lead 0.27 → 0.18 ms) while `concurrency` batches in flight still keep
+ * (bench: Postgres CPU per lead ≈ 0.27 → 0.2 ms) while `concurrency` batches in flight still keep
  * both the event loop and Postgres busy, and each transaction holds its leads' locks < 1 s.
  */
 export const REMATCH_BATCH = 200;
