@@ -158,6 +158,68 @@ describe('collisions of bulk-synced leads', () => {
     expect(await collisionRows(solo.id)).toHaveLength(1);
   });
 
+  it('a created item writes its audit entry, lead.created event and outbox rows with the lead', async () => {
+    const [r] = await push([
+      {
+        ...item('A1', { name: company(), country: 'CN' }),
+        stage: 'signed',
+        plannedInvestmentWan: 1234.5,
+        nextActionAt: '2027-01-02T03:04:05.000Z',
+        contacts: [{ name: '张三', phone: '13800000000' }],
+      },
+    ]);
+    expect(r.status).toBe('created');
+    const [lead] = await t.ds.query(`SELECT * FROM leads WHERE id = $1`, [r.id]);
+    const [audit] = await t.ds.query(
+      `SELECT actor_type, action, jurisdiction, changes FROM audit_entries WHERE entity = 'lead' AND entity_id = $1`,
+      [r.id],
+    );
+    const after = (v: unknown) => ({ before: null, after: v });
+    expect(audit).toEqual({
+      actor_type: 'api_key',
+      action: 'create',
+      jurisdiction: 'beibei',
+      changes: {
+        title: after(lead.title),
+        'investor.name': after(lead.investor_name),
+        'investor.uscc': after(null),
+        'investor.enterpriseId': after(null),
+        'investor.country': after('CN'),
+        summary: after(''),
+        segments: after(['nev.battery-pack']),
+        plannedInvestmentWan: after(1234.5),
+        landNeedMu: after(null),
+        expectedJobs: after(null),
+        stage: after('signed'),
+        sharing: after('private'),
+        confidential: after(false),
+        codeName: after(null),
+        source: after('partner_system'),
+        nextActionAt: after('2027-01-02T03:04:05.000Z'),
+        contacts: after([{ name: '张三', phone: '13800000000' }]),
+      },
+    });
+    const events = await t.ds.query(
+      `SELECT id::text, type, entity_version, jurisdiction, detail FROM domain_events WHERE entity_id = $1`,
+      [r.id],
+    );
+    expect(events).toEqual([
+      { id: expect.any(String), type: 'lead.created', entity_version: 1, jurisdiction: 'beibei', detail: {} },
+    ]);
+    const outbox = await t.ds.query(
+      `SELECT kind, dedupe_key, payload FROM outbox WHERE dedupe_key IN ($1, $2) ORDER BY kind`,
+      [`match-lead:${r.id}:v1`, `dispatch-event:${events[0].id}`],
+    );
+    expect(outbox).toEqual([
+      {
+        kind: 'dispatch-event',
+        dedupe_key: `dispatch-event:${events[0].id}`,
+        payload: { eventId: events[0].id },
+      },
+      { kind: 'match-lead', dedupe_key: `match-lead:${r.id}:v1`, payload: { leadId: r.id, version: 1 } },
+    ]);
+  });
+
   it('a lead created later by POST collides with a synced one; the synced city reported first', async () => {
     const name = company();
     const [synced] = await push([item('P1', { name: `${name}有限公司` })]);

@@ -2,11 +2,12 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { fieldError } from '../common/errors';
-import { decodeCursor, encodeCursor } from '../common/pagination';
+import { JsonText, decodeCursor, encodeCursor } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { feedLag } from '../platform/metrics';
-import { renderCurrent, refKey } from './entity-loader';
+import { leadViewJsonSql } from '../leads/lead-view';
+import { Rendered, renderCurrent, refKey } from './entity-loader';
 import { FEED_ENTITIES, FeedEntity } from './entity-views';
 
 export const FEED_DEFAULT_LIMIT = 100;
@@ -129,52 +130,75 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     if (this.lagTimer) clearInterval(this.lagTimer);
   }
 
+  /**
+   * One page, as the JSON text of the response body. Leads (nearly every entry of a busy feed)
+   * are rendered by Postgres in the statement that reads the page (leadViewJsonSql: the same
+   * masking as leadView, same visibility test as canSeeLead) and written out without being
+   * parsed; other entities go through renderCurrent as before.
+   */
   async read(
     ctx: RequestContext,
     opts: { cursor?: string; limit?: number; entities?: string },
-  ): Promise<ChangesPage> {
+  ): Promise<JsonText> {
     const [xid, seq] = decodeFeedCursor(opts.cursor);
     const limit = opts.limit ?? FEED_DEFAULT_LIMIT;
     const entities = parseEntities(opts.entities);
-    const rows = await sqlRows<LogRow>(
+    const rows = await sqlRows<LogRow & { lead_found: boolean | null; lead_json: string | null }>(
       this.ds,
-      `WITH ${FEED_BOUND_CTE}
-       SELECT c.seq::text AS seq, c.xid::text AS xid, c.entity, c.entity_id, c.op, c.version, c.jurisdictions
-         FROM change_log c
-        WHERE c.xid < (SELECT xid FROM bound)
-          AND (c.xid, c.seq) > ($1::xid8, $2::bigint)
-          AND ($3::text[] IS NULL OR c.entity = ANY($3::text[]))
-        ORDER BY c.xid, c.seq
-        LIMIT $4`,
-      [xid, seq, entities, limit + 1],
+      `WITH ${FEED_BOUND_CTE},
+       page AS MATERIALIZED (
+         SELECT c.seq, c.xid, c.entity, c.entity_id, c.op, c.version, c.jurisdictions
+           FROM change_log c
+          WHERE c.xid < (SELECT xid FROM bound)
+            AND (c.xid, c.seq) > ($1::xid8, $2::bigint)
+            AND ($3::text[] IS NULL OR c.entity = ANY($3::text[]))
+          ORDER BY c.xid, c.seq
+          LIMIT $4)
+       SELECT p.seq::text AS seq, p.xid::text AS xid, p.entity, p.entity_id, p.op, p.version, p.jurisdictions,
+              l.id IS NOT NULL AS lead_found,
+              CASE WHEN l.jurisdiction = $5::text OR l.sharing = 'shared' THEN ${leadViewJsonSql('$5', 'l')} END AS lead_json
+         FROM page p
+         LEFT JOIN LATERAL (
+           SELECT * FROM leads l WHERE p.entity = 'lead' AND l.id = p.entity_id OFFSET 0) l ON true
+        ORDER BY p.xid, p.seq`,
+      [xid, seq, entities, limit + 1, ctx.jurisdiction],
     );
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
-    const rendered = await renderCurrent(
-      this.ds,
-      ctx.jurisdiction,
-      page.map((r) => ({ entity: r.entity, id: r.entity_id, jurisdictions: r.jurisdictions })),
-    );
-    const changes: Change[] = [];
+    const others = page.filter((r) => r.entity !== 'lead');
+    const rendered = others.length
+      ? await renderCurrent(
+          this.ds,
+          ctx.jurisdiction,
+          others.map((r) => ({ entity: r.entity, id: r.entity_id, jurisdictions: r.jurisdictions })),
+        )
+      : new Map<string, Rendered>();
+    const changes: string[] = [];
     for (const r of page) {
-      const view = rendered.get(refKey(r.entity, r.entity_id));
-      if (!view?.visible) continue;
-      changes.push({
-        cursor: encodeFeedCursor(r.xid, r.seq),
-        entity: r.entity,
-        id: r.entity_id,
-        op: r.op,
-        version: r.version,
-        data: r.op === 'delete' ? null : view.data,
-      });
+      let data: string;
+      if (r.entity === 'lead') {
+        if (r.lead_found) {
+          if (r.lead_json === null) continue; // a lead the caller may not see: leave the change out
+          data = r.op === 'delete' ? 'null' : r.lead_json;
+        } else {
+          // Gone: a tombstone for the jurisdictions the change log recorded, nothing for others.
+          if (!(r.jurisdictions ?? []).includes(ctx.jurisdiction)) continue;
+          data = 'null';
+        }
+      } else {
+        const view = rendered.get(refKey(r.entity, r.entity_id));
+        if (!view?.visible) continue;
+        data = r.op === 'delete' ? 'null' : JSON.stringify(view.data);
+      }
+      changes.push(
+        `{"cursor":"${encodeFeedCursor(r.xid, r.seq)}","entity":"${r.entity}","id":"${r.entity_id}",` +
+          `"op":"${r.op}","version":${Number(r.version)},"data":${data}}`,
+      );
     }
     const last = page[page.length - 1];
     if (Date.now() - this.lagMeasuredAt > 1_000) void this.measureLag().catch(() => undefined);
-    return {
-      changes,
-      nextCursor: last ? encodeFeedCursor(last.xid, last.seq) : encodeFeedCursor(xid, seq),
-      hasMore,
-    };
+    const nextCursor = last ? encodeFeedCursor(last.xid, last.seq) : encodeFeedCursor(xid, seq);
+    return `{"changes":[${changes.join(',')}],"nextCursor":"${nextCursor}","hasMore":${hasMore}}` as JsonText;
   }
 
   /**

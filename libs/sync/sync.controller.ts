@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../common/idempotency';
 import { ApiErrors } from '../common/openapi';
+import { JSON_CONTENT_TYPE, JsonText } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Access } from '../identity/access.decorator';
 import { ChangesService } from './changes.service';
@@ -71,7 +72,9 @@ export class SyncController {
   })
   @ApiOkResponse({ type: ChangesPageDto })
   @ApiErrors(400, 401, 403, 429)
-  read(@Ctx() ctx: RequestContext, @Query() q: ChangesQueryDto): Promise<ChangesPageDto> {
-    return this.changes.read(ctx, q) as Promise<ChangesPageDto>;
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  read(@Ctx() ctx: RequestContext, @Query() q: ChangesQueryDto): Promise<JsonText> {
+    // A ChangesPageDto, as JSON text rendered by the service (see ChangesService.read).
+    return this.changes.read(ctx, q);
   }
 }
