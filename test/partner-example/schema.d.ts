@@ -1531,6 +1531,8 @@ export interface components {
             status: "created" | "updated" | "unchanged" | "error";
             /** @description This item's field errors */
             errors?: components["schemas"]["FieldErrorDto"][];
+            /** @description Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the POST /leads response; empty when none */
+            collisions?: components["schemas"]["LeadCollisionDto"][];
         };
         SyncResultsDto: {
             /** @description One result per item, in request order */
