@@ -26,6 +26,12 @@ export async function pushBatch(api: ReturnType<typeof connect>, items: LeadItem
     if (r.status === 'error') {
       console.warn(`item ${r.index} (${r.externalRef?.system}/${r.externalRef?.id}):`, r.errors);
     }
+    // 撞单: the other city already follows this investor; firstReportedBy says who was first.
+    for (const c of r.collisions ?? []) {
+      console.warn(
+        `item ${r.index}: collision ${c.id} with ${c.otherJurisdiction} (${c.basis}, first: ${c.firstReportedBy})`,
+      );
+    }
   }
   return data.results;
 }
