@@ -325,87 +325,90 @@ export class MatchingService {
       // `match.proposed` domain event with its outbox row for each new or re-proposed match,
       // shaped exactly as EventsService.recordMany writes them (DESIGN §11–12: events only for
       // committed changes, in the same transaction). Rows travel as one JSON document each.
-      const jurisdictionOf = new Map(leads.map((l) => [l.id, l.jurisdiction]));
-      const [written] = await sqlRows<{ proposed: number; withdrawn: number; events: number }>(
-        em,
-        `WITH ins AS (
+      // Only the parts this batch needs: a re-match that changes nothing writes the state alone
+      // (no empty INSERT/UPDATE on matches firing their statement triggers).
+      const params: unknown[] = [];
+      const param = (value: unknown) => `$${params.push(value)}`;
+      const version = param(ALGORITHM_VERSION);
+      const state = param(JSON.stringify(leads.map((l) => ({ id: l.id, v: l.version, j: l.jurisdiction }))));
+      const ctes: string[] = [];
+      const proposedFrom: string[] = [];
+      if (inserts.length) {
+        const rows = inserts.map((i) => ({
+          lead_id: i.leadId,
+          kind: i.kind,
+          target: i.target,
+          relation: i.relation,
+          score: i.score,
+          rank: i.rank,
+          reasons: i.reasons,
+          lead_version: i.leadVersion,
+        }));
+        ctes.push(`ins AS (
            INSERT INTO matches (lead_id, kind, enterprise_id, park_id, relation, score, rank, reasons,
                                 status, algorithm_version, lead_version)
            SELECT t.lead_id, t.kind,
                   CASE WHEN t.kind = 'partner' THEN t.target END,
                   CASE WHEN t.kind = 'park' THEN t.target END,
-                  t.relation, t.score, t.rank, t.reasons, 'proposed', $4, t.lead_version
-             FROM jsonb_to_recordset($1::jsonb)
+                  t.relation, t.score, t.rank, t.reasons, 'proposed', ${version}, t.lead_version
+             FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::jsonb)
                   AS t(lead_id uuid, kind text, target uuid, relation text, score float8, rank int,
                        reasons jsonb, lead_version int)
            ON CONFLICT DO NOTHING
-           RETURNING id, lead_id, kind, version
-         ), upd AS (
+           RETURNING id, lead_id, kind, version)`);
+        proposedFrom.push(`SELECT id, lead_id, kind, version FROM ins`);
+      }
+      if (updates.length) {
+        const rows = updates.map((u) => ({
+          id: u.id,
+          score: u.score,
+          rank: u.rank,
+          reasons: u.reasons,
+          relation: u.relation,
+          status: u.status,
+          lead_version: u.leadVersion,
+          version: u.version,
+          reproposed: u.reproposed,
+        }));
+        ctes.push(`upd AS (
            UPDATE matches m
               SET score = t.score, rank = t.rank, reasons = COALESCE(t.reasons, m.reasons),
                   relation = t.relation, status = t.status, lead_version = t.lead_version,
-                  algorithm_version = $4, computed_at = now(), version = m.version + 1
-             FROM jsonb_to_recordset($2::jsonb)
+                  algorithm_version = ${version}, computed_at = now(), version = m.version + 1
+             FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::jsonb)
                   AS t(id uuid, score float8, rank int, reasons jsonb, relation text, status text,
                        lead_version int, version int, reproposed boolean)
             WHERE m.id = t.id AND m.version = t.version
-           RETURNING m.id, m.lead_id, m.kind, m.version, m.status, t.reproposed
-         ), state AS (
+           RETURNING m.id, m.lead_id, m.kind, m.version, m.status, t.reproposed)`);
+        proposedFrom.push(`SELECT id, lead_id, kind, version FROM upd WHERE reproposed`);
+      }
+      ctes.push(`state AS (
            INSERT INTO lead_match_state (lead_id, matched_version, algorithm_version, computed_at)
-           SELECT t.id, t.v, $4, now() FROM jsonb_to_recordset($3::jsonb) AS t(id uuid, v int, j text)
+           SELECT t.id, t.v, ${version}, now() FROM jsonb_to_recordset(${state}::jsonb) AS t(id uuid, v int, j text)
            ON CONFLICT (lead_id) DO UPDATE
              SET matched_version = EXCLUDED.matched_version, algorithm_version = EXCLUDED.algorithm_version,
-                 computed_at = EXCLUDED.computed_at
-         ), proposed AS (
-           SELECT id, lead_id, kind, version FROM ins
-           UNION ALL
-           SELECT id, lead_id, kind, version FROM upd WHERE reproposed
-         ), ev AS (
+                 computed_at = EXCLUDED.computed_at)`);
+      if (proposedFrom.length) {
+        ctes.push(`proposed AS (${proposedFrom.join(' UNION ALL ')})`);
+        ctes.push(`ev AS (
            INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
            SELECT 'match.proposed', 'match', p.id, p.version, l.j,
                   jsonb_build_object('leadId', p.lead_id, 'kind', p.kind)
-             FROM proposed p JOIN jsonb_to_recordset($3::jsonb) AS l(id uuid, v int, j text) ON l.id = p.lead_id
-           RETURNING id
-         ), queued AS (
+             FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, v int, j text) ON l.id = p.lead_id
+           RETURNING id)`);
+        ctes.push(`queued AS (
            INSERT INTO outbox (kind, dedupe_key, payload)
            SELECT 'dispatch-event', 'dispatch-event:' || id, jsonb_build_object('eventId', id) FROM ev
-           RETURNING 1
-         )
-         SELECT (SELECT count(*) FROM proposed)::int AS proposed,
-                (SELECT count(*) FROM upd WHERE status = 'withdrawn')::int AS withdrawn,
-                (SELECT count(*) FROM queued)::int AS events,
+           RETURNING 1)`);
+      }
+      const [written] = await sqlRows<{ proposed: number; withdrawn: number }>(
+        em,
+        `WITH ${ctes.join(',\n')}
+         SELECT ${proposedFrom.length ? '(SELECT count(*) FROM proposed)' : '0'}::int AS proposed,
+                ${updates.length ? "(SELECT count(*) FROM upd WHERE status = 'withdrawn')" : '0'}::int AS withdrawn,
                 -- wakes the relay at commit, as OutboxService.enqueueMany does
-                (SELECT pg_notify($5, '') FROM (SELECT 1 FROM queued LIMIT 1) AS q) AS notified`,
-        [
-          JSON.stringify(
-            inserts.map((i) => ({
-              lead_id: i.leadId,
-              kind: i.kind,
-              target: i.target,
-              relation: i.relation,
-              score: i.score,
-              rank: i.rank,
-              reasons: i.reasons,
-              lead_version: i.leadVersion,
-            })),
-          ),
-          JSON.stringify(
-            updates.map((u) => ({
-              id: u.id,
-              score: u.score,
-              rank: u.rank,
-              reasons: u.reasons,
-              relation: u.relation,
-              status: u.status,
-              lead_version: u.leadVersion,
-              version: u.version,
-              reproposed: u.reproposed,
-            })),
-          ),
-          JSON.stringify(leads.map((l) => ({ id: l.id, v: l.version, j: jurisdictionOf.get(l.id) }))),
-          ALGORITHM_VERSION,
-          OUTBOX_CHANNEL,
-        ],
+                ${proposedFrom.length ? `(SELECT pg_notify(${param(OUTBOX_CHANNEL)}, '') FROM (SELECT 1 FROM queued LIMIT 1) AS q)` : 'NULL'} AS notified`,
+        params,
       );
       outcome.proposed += written.proposed;
       outcome.withdrawn += written.withdrawn;
