@@ -13,21 +13,6 @@ import { FEED_ENTITIES, FeedEntity } from './entity-views';
 export const FEED_DEFAULT_LIMIT = 100;
 export const FEED_MAX_LIMIT = 1000;
 
-export interface Change {
-  cursor: string;
-  entity: FeedEntity;
-  id: string;
-  op: 'upsert' | 'delete';
-  version: number;
-  data: object | null;
-}
-
-export interface ChangesPage {
-  changes: Change[];
-  nextCursor: string;
-  hasMore: boolean;
-}
-
 interface LogRow {
   seq: string;
   xid: string;
