@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 
@@ -32,6 +32,10 @@ export interface Receiver {
 
 export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
+  // Every URL handed out carries this receiver's own prefix. A request without it was meant for
+  // someone else (say, a subscription whose receiver listened on this port earlier): answered 410
+  // and not recorded, as a partner ignores what is not addressed to it.
+  const prefix = `/${randomBytes(6).toString('hex')}`;
   const receiver: Receiver = {
     url: () => '',
     received,
@@ -50,7 +54,12 @@ export async function startReceiver(): Promise<Receiver> {
         res.writeHead(400).end();
         return;
       }
-      const path = req.url ?? '/';
+      const url = req.url ?? '/';
+      if (!url.startsWith(`${prefix}/`)) {
+        res.writeHead(410).end();
+        return;
+      }
+      const path = url.slice(prefix.length);
       const status = receiver.respond({ path, body });
       received.push({ path, headers: req.headers, raw, body, status });
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
@@ -58,6 +67,6 @@ export async function startReceiver(): Promise<Receiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  receiver.url = (path: string) => `http://127.0.0.1:${port}${path}`;
+  receiver.url = (path: string) => `http://127.0.0.1:${port}${prefix}${path}`;
   return receiver;
 }
