@@ -2,6 +2,7 @@ import { DOMAIN_EVENT_TYPES } from '../libs/events/events.service';
 import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
+import { unsubscribeReceiver } from './support/webhooks';
 import { startWorker, waitFor } from './partner-example/worker-harness';
 
 jest.setTimeout(600_000);
@@ -27,6 +28,7 @@ describe('partner system end to end', () => {
     key = await makeApiKey(t.ds, 'beibei', ['leads:write', 'changes:read', 'webhooks:manage']);
   });
   afterAll(async () => {
+    if (t && rx) await unsubscribeReceiver(t, rx, { beibei: key.auth });
     await worker?.close();
     await rx?.close();
     await t?.close();

@@ -1,6 +1,7 @@
 import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
+import { unsubscribeReceiver } from './support/webhooks';
 import { startWorker, waitFor } from './partner-example/worker-harness';
 
 jest.setTimeout(180_000);
@@ -25,6 +26,7 @@ describe('webhooks', () => {
     my = await makeApiKey(t.ds, 'mianyang', ['webhooks:manage', 'leads:write']);
   });
   afterAll(async () => {
+    if (t && rx) await unsubscribeReceiver(t, rx, { beibei: bb.auth, mianyang: my.auth });
     await worker?.close();
     await rx?.close();
     await t?.close();
