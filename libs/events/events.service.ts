@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
 
 /** Webhook event types of DESIGN §11. Stable strings: partners code against them. */
 export const DOMAIN_EVENT_TYPES = [
@@ -26,6 +26,14 @@ export interface DomainEvent {
 }
 
 /**
+ * The outbox rows that dispatch events, as SQL over `events` (a relation with the new events'
+ * `id`s): `INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}`. The one
+ * definition of those rows, for every writer that inserts events in a statement of its own.
+ */
+export const dispatchRowsSql = (events: string) =>
+  `SELECT 'dispatch-event', 'dispatch-event:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}`;
+
+/**
  * Records a domain event in the writer's transaction and queues its dispatch through the outbox,
  * so a webhook is sent only for a committed change, at least once (DESIGN §11–12). The dispatcher
  * renders `data` per subscriber at send time, applying the visibility rules of DESIGN §5.
@@ -47,10 +55,13 @@ export class EventsService {
   /** Set-based form for bulk writes. */
   async recordMany(em: EntityManager, events: DomainEvent[]): Promise<void> {
     if (!events.length) return;
-    const rows: { id: string }[] = await em.query(
-      `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])
-       RETURNING id`,
+    await em.query(
+      `WITH ev AS (
+         INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])
+         RETURNING id),
+       queued AS (INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')})
+       SELECT pg_notify($7, '')`,
       [
         events.map((e) => e.type),
         events.map((e) => e.entity),
@@ -58,12 +69,8 @@ export class EventsService {
         events.map((e) => e.entityVersion),
         events.map((e) => e.jurisdiction),
         events.map((e) => JSON.stringify(e.detail ?? {})),
+        OUTBOX_CHANNEL,
       ],
-    );
-    await this.outbox.enqueueMany(
-      em,
-      'dispatch-event',
-      rows.map((r) => ({ payload: { eventId: r.id }, dedupeKey: `dispatch-event:${r.id}` })),
     );
   }
 }

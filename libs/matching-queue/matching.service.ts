@@ -5,6 +5,7 @@ import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
+import { dispatchRowsSql } from '../events/events.service';
 import { JobPayloads } from '../jobs/jobs';
 import { affectedLeadSegments, candidateLists } from '../matching/chain';
 import {
@@ -397,8 +398,7 @@ export class MatchingService {
              FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, v int, j text) ON l.id = p.lead_id
            RETURNING id)`);
         ctes.push(`queued AS (
-           INSERT INTO outbox (kind, dedupe_key, payload)
-           SELECT 'dispatch-event', 'dispatch-event:' || id, jsonb_build_object('eventId', id) FROM ev
+           INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}
            RETURNING 1)`);
       }
       const [written] = await sqlRows<{ proposed: number; withdrawn: number }>(

@@ -6,7 +6,7 @@ import type { FieldChanges } from '../audit/audit.service';
 import { CollisionDetector } from '../collisions/collision-detector';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
-import { DomainEvent, EventsService } from '../events/events.service';
+import { DomainEvent, EventsService, dispatchRowsSql } from '../events/events.service';
 import { checkTransition, isLeadStage, resumeStageAfter } from '../leads/lead-stage';
 import type { LeadRow } from '../leads/lead-view';
 import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
@@ -115,7 +115,7 @@ const CREATE_SQL = `
     SELECT 'match-lead', 'match-lead:' || (e.j->>'id') || ':v1', jsonb_build_object('leadId', e.j->>'id', 'version', 1)
       FROM e
     UNION ALL
-    SELECT 'dispatch-event', 'dispatch-event:' || ev.id, jsonb_build_object('eventId', ev.id) FROM ev)
+    ${dispatchRowsSql('ev')})
   SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 interface Pending {
