@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { ChangesService } from '../libs/sync/changes.service';
 import { TestApp, startApp } from './support/app';
+import { feedHead } from './support/feed';
 import { TestKey, makeApiKey, uniq } from './support/factories';
 
 jest.setTimeout(120_000);
@@ -24,18 +25,6 @@ describe('changes feed under concurrency', () => {
   });
   afterAll(() => t.close());
 
-  async function feedHead(): Promise<string> {
-    let cursor: string | undefined;
-    for (;;) {
-      const res = await t.http
-        .get('/api/v1/sync/changes')
-        .query({ limit: 1000, ...(cursor ? { cursor } : {}) })
-        .set(key.auth);
-      cursor = res.body.nextCursor;
-      if (!res.body.hasMore) return cursor!;
-    }
-  }
-
   it('never misses a committed change while transactions commit out of order', async () => {
     const sys = uniq('conc-');
     const pushed = await t.http
@@ -51,7 +40,7 @@ describe('changes feed under concurrency', () => {
       });
     const ids: string[] = pushed.body.results.map((r: { id: string }) => r.id);
     const held = ids.pop()!; // only the long transaction writes this one
-    const startCursor = await feedHead();
+    const startCursor = (await feedHead(t, key.auth))!;
 
     // --- the feed consumer and the naive updated_at consumer, polling while writers run
     const seen = new Map<string, number[]>(); // id → versions in feed order

@@ -1,5 +1,6 @@
 import { DOMAIN_EVENT_TYPES } from '../libs/events/events.service';
 import { TestApp, startApp } from './support/app';
+import { feedHead } from './support/feed';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
 import { unsubscribeReceiver } from './support/webhooks';
@@ -42,15 +43,7 @@ describe('partner system end to end', () => {
     expect(sub.status).toBe(201);
 
     // Where the feed is before we start.
-    let cursor: string | undefined;
-    for (;;) {
-      const res = await t.http
-        .get('/api/v1/sync/changes')
-        .query({ limit: 1000, ...(cursor ? { cursor } : {}) })
-        .set(key.auth);
-      cursor = res.body.nextCursor;
-      if (!res.body.hasMore) break;
-    }
+    let cursor = await feedHead(t, key.auth);
 
     const sys = uniq('partner-');
     const item = (n: number, extra: Record<string, unknown> = {}) => ({
