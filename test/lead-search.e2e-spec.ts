@@ -43,7 +43,11 @@ describe('lead text search: the id walk and the text index give the same pages',
   });
 
   const pages = async (
-    list: (f: LeadFilters, after: LeadListKey | null, limit: number) => Promise<{ id: string; view: string }[]>,
+    list: (
+      f: LeadFilters,
+      after: LeadListKey | null,
+      limit: number,
+    ) => Promise<{ id: string; view: string }[]>,
     f: LeadFilters,
   ) => {
     const out: string[][] = [];
@@ -69,7 +73,11 @@ describe('lead text search: the id walk and the text index give the same pages',
       ['beibei', 'mianyang'],
       ['mianyang', 'beibei'],
     ] as const) {
-      for (const narrow of [{}, { jurisdiction: partner }, { sharing: 'private' }] as Partial<LeadFilters>[]) {
+      for (const narrow of [
+        {},
+        { jurisdiction: partner },
+        { sharing: 'private' },
+      ] as Partial<LeadFilters>[]) {
         const f: LeadFilters = { viewer, partner, q, qMode: 'substring', ...narrow };
         const chosen = await pages((ff, a, l) => repo.list(ds, ff, a, l), f);
         const indexed = await pages((ff, a, l) => (repo as any).listIndexed(ds, ff, a, l), f);
@@ -87,5 +95,62 @@ describe('lead text search: the id walk and the text index give the same pages',
       }
     }
     if (q !== '没有这个词') expect(compared).toBeGreaterThan(0);
+  });
+
+  it('lc_bigrams (PL/pgSQL, migration 1764202400000) gives the pairs of its first, SQL definition', async () => {
+    // The index leads_search_bigram_idx was built with the SQL form: the new one must agree on
+    // every input, or lookups would miss leads indexed before the change.
+    await ds.query(`
+      CREATE OR REPLACE FUNCTION pg_temp.lc_bigrams_sql(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT AS $$
+        SELECT coalesce(array_agg(substr(s, i, 2)), '{}')
+          FROM (SELECT lower(t) AS s) x, generate_series(1, char_length(s) - 1) AS i
+      $$`);
+    const samples = [
+      '',
+      'a',
+      'Ab',
+      '动力电池',
+      ' 华达 ',
+      'Kessler 扩产 ÄÖ',
+      'x\ty',
+      '𠀀𠀁 emoji 🙂 mixed',
+      null,
+    ];
+    const rows: { t: string | null; now: string[] | null; before: string[] | null }[] = await ds.query(
+      `SELECT t, lc_bigrams(t) AS now, pg_temp.lc_bigrams_sql(t) AS before FROM unnest($1::text[]) AS t`,
+      [samples],
+    );
+    for (const r of rows) expect(r.now).toEqual(r.before);
+    expect(rows.find((r) => r.t === 'Ab')!.now).toEqual(['ab']);
+    const [{ differing }] = await ds.query(
+      `SELECT count(*)::int AS differing FROM leads
+        WHERE lc_bigrams(title || ' ' || investor_name) IS DISTINCT FROM pg_temp.lc_bigrams_sql(title || ' ' || investor_name)`,
+    );
+    expect(differing).toBe(0);
+  });
+
+  it('refuses a jurisdiction outside the known codes in the tables a created lead writes to', async () => {
+    // Checked by CHECK constraints since migration 1764202400000 (they were foreign keys).
+    await expect(
+      ds.query(
+        `INSERT INTO leads (title, investor_name, investor_norm, segments, industries, jurisdiction, sharing, stage, source)
+         VALUES ('x', 'y', 'y', '{nev.battery-cell}', '{nev}', 'chengdu', 'private', 'lead', 'referral')`,
+      ),
+    ).rejects.toThrow(/leads_jurisdiction_check/);
+    for (const [table, sql] of [
+      [
+        'audit_entries',
+        `INSERT INTO audit_entries (actor_type, jurisdiction, action, entity, entity_id) VALUES ('system', 'chengdu', 'x', 'lead', gen_random_uuid())`,
+      ],
+      [
+        'domain_events',
+        `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction) VALUES ('x', 'lead', gen_random_uuid(), 1, 'chengdu')`,
+      ],
+      [
+        'external_ref_index',
+        `INSERT INTO external_ref_index (entity, system, external_id, jurisdiction, entity_id) VALUES ('lead', 's', 'x', 'chengdu', gen_random_uuid())`,
+      ],
+    ])
+      await expect(ds.query(sql)).rejects.toThrow(new RegExp(`${table}_jurisdiction_check`));
   });
 });

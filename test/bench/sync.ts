@@ -20,7 +20,8 @@ import { backendCpu, cpuDelta } from './sync-support';
  * machine those are steadier than wall-clock rates. Environment: BENCH_LEADS (100000),
  * BENCH_CONCURRENCY (parallel batches, 2), BENCH_API_NODE_ARGS (e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_LOG_STATEMENTS=1 (every statement's duration in
- * the Postgres server log, see sync-support.ts), KEEP_BENCH_DB=true.
+ * the Postgres server log, see sync-support.ts; with BENCH_PG_EXPLAIN_ANALYZE=1 also the
+ * measured plan of each, timing included: slower, for where the time goes, not for rates), KEEP_BENCH_DB=true.
  */
 const TOTAL = Number(process.env.BENCH_LEADS ?? 100_000);
 const BATCH = 1000;
@@ -57,6 +58,13 @@ async function main(): Promise<void> {
       ['session_preload_libraries', 'auto_explain'],
       ['auto_explain.log_min_duration', '0'],
       ['auto_explain.log_nested_statements', 'on'],
+      ...(process.env.BENCH_PG_EXPLAIN_ANALYZE === '1'
+        ? [
+            ['auto_explain.log_analyze', 'on'],
+            ['auto_explain.log_timing', 'on'],
+            ['auto_explain.log_triggers', 'on'],
+          ]
+        : []),
     ])
       await admin.query(`ALTER DATABASE ${dbName} SET ${k} = '${v}'`);
     await admin.end();
