@@ -6,6 +6,9 @@ const JURISDICTION_CODES = ['beibei', 'mianyang'];
 /**
  * Tables every created lead writes a row to (lead, audit entry, domain event, external ref).
  */
+/** What the text search reads of a lead walking the id order (LeadRepository.searchWalk). */
+const WALK_COLUMNS = 'jurisdiction, sharing, confidential, title, investor_name';
+
 const PER_LEAD_TABLES = ['leads', 'audit_entries', 'domain_events', 'external_ref_index'];
 
 /**
@@ -20,11 +23,22 @@ const PER_LEAD_TABLES = ['leads', 'audit_entries', 'domain_events', 'external_re
  * 2. `lc_bigrams` in PL/pgSQL: the same pairs for every input (the index built on it stays valid),
  *    a third of the CPU. The SQL form aggregated a generate_series subquery per call, about
  *    18 µs a lead; each created lead and every search that rechecks a pair calls it.
+ * 3. Two fewer index entries per created lead:
+ *    - the primary key carries the columns of `leads_search_walk_idx` (1764202300000) as INCLUDE
+ *      columns and that index goes: the text search walks the primary key, index-only, as it
+ *      walked the other. The foreign keys that reference leads(id) are dropped with the old key
+ *      and re-created as they were;
+ *    - `leads_owner_idx` holds only leads that have an owner (`owner_id = …` implies it). Leads
+ *      from partner systems have none.
  */
 export class SyncPushPath1764202400000 implements MigrationInterface {
   name = 'SyncPushPath1764202400000';
 
   async up(q: QueryRunner): Promise<void> {
+    await this.replacePrimaryKey(q, `PRIMARY KEY (id) INCLUDE (${WALK_COLUMNS})`);
+    await q.query(`DROP INDEX leads_search_walk_idx`);
+    await q.query(`DROP INDEX leads_owner_idx`);
+    await q.query(`CREATE INDEX leads_owner_idx ON leads (owner_id, id) WHERE owner_id IS NOT NULL`);
     const codes = JURISDICTION_CODES.map((c) => `'${c}'`).join(', ');
     for (const table of PER_LEAD_TABLES) {
       await q.query(
@@ -60,5 +74,21 @@ export class SyncPushPath1764202400000 implements MigrationInterface {
       );
       await q.query(`ALTER TABLE ${table} DROP CONSTRAINT ${table}_jurisdiction_check`);
     }
+    await q.query(`DROP INDEX leads_owner_idx`);
+    await q.query(`CREATE INDEX leads_owner_idx ON leads (owner_id, id)`);
+    await q.query(`CREATE INDEX leads_search_walk_idx ON leads (id) INCLUDE (${WALK_COLUMNS})`);
+    await this.replacePrimaryKey(q, `PRIMARY KEY (id)`);
+  }
+
+  /** Re-creates leads_pkey as `definition`, with the foreign keys that reference it as they were. */
+  private async replacePrimaryKey(q: QueryRunner, definition: string): Promise<void> {
+    const refs: { tbl: string; name: string; def: string }[] = await q.query(
+      `SELECT conrelid::regclass::text AS tbl, conname AS name, pg_get_constraintdef(oid) AS def
+         FROM pg_constraint WHERE confrelid = 'leads'::regclass AND contype = 'f' ORDER BY conname`,
+    );
+    for (const r of refs) await q.query(`ALTER TABLE ${r.tbl} DROP CONSTRAINT ${r.name}`);
+    await q.query(`ALTER TABLE leads DROP CONSTRAINT leads_pkey`);
+    await q.query(`ALTER TABLE leads ADD CONSTRAINT leads_pkey ${definition}`);
+    for (const r of refs) await q.query(`ALTER TABLE ${r.tbl} ADD CONSTRAINT ${r.name} ${r.def}`);
   }
 }

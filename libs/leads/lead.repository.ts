@@ -297,10 +297,11 @@ export class LeadRepository {
   /**
    * `q` alone (with visibility, jurisdiction and sharing): decides per term how to search.
    * A probe walks the first SEARCH_PROBE leads after the cursor in id order (index-only scan of
-   * leads_search_walk_idx). A common term fills the page there, or after a longer walk sized from
-   * the probe's hit rate; a rare one continues through the trigram / bigram index (listIndexed)
-   * after the part already walked. Either way the page is the first `limit + 1` matches in id
-   * order, as listIndexed alone would give: only the cost differs.
+   * the primary key, which INCLUDEs what the search reads). A common term fills the page there,
+   * or after a longer walk sized from the probe's hit rate; a rare one continues through the
+   * trigram / bigram index (listIndexed) after the part already walked. Either way the page is
+   * the first `limit + 1` matches in id order, as listIndexed alone would give: only the cost
+   * differs.
    */
   private async searchWalk(
     db: Db,

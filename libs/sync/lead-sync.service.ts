@@ -85,7 +85,7 @@ const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text
  * rows (match-lead v1, dispatch-event per event) and the outbox wake-up. The same rows the
  * separate statements wrote, one round trip and one JSON parse instead of five of each.
  */
-const CREATE_SQL = `
+export const CREATE_SQL = `
   WITH e AS MATERIALIZED (SELECT value AS j FROM jsonb_array_elements($1::jsonb)),
   ins AS (
     INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
@@ -118,9 +118,22 @@ const CREATE_SQL = `
     ${dispatchRowsSql('ev')})
   SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
 
+/**
+ * A created lead as one element of CREATE_SQL's $1. Null values are left out: jsonb_to_record and
+ * `e.j->'…'` read a missing key as NULL (the audit entry still says `after: null`), and the rows
+ * are smaller to send and to parse.
+ */
+function createRow(p: Pending): Record<string, unknown> {
+  const row: Record<string, unknown> = { id: p.newId, external_refs: [p.ref] };
+  for (const [col, v] of Object.entries(p.values)) if (v !== null) row[col] = v;
+  return row;
+}
+
 interface Pending {
   index: number;
   ref: ExternalRef;
+  /** refKeyOf(ref), computed once: the batch is sorted by it. */
+  key: string;
   values: LeadValues;
   newId: string;
 }
@@ -164,7 +177,7 @@ export class LeadSyncService {
         return;
       }
       seen.add(key);
-      pending.push({ index, ref: c.externalRef!, values: c.values, newId: randomUUID() });
+      pending.push({ index, ref: c.externalRef!, key, values: c.values, newId: randomUUID() });
     });
 
     // investor.enterpriseId must name an existing enterprise (one query for the batch).
@@ -214,7 +227,7 @@ export class LeadSyncService {
     await em.query(`SET LOCAL jit = off`);
     // 1. Claim the refs not yet known. A concurrent batch claiming the same ref waits here until
     //    we commit, then sees ours: two creates of one ref cannot both happen.
-    const sorted = [...pending].sort((a, b) => (refKeyOf(a.ref) < refKeyOf(b.ref) ? -1 : 1));
+    const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : 1));
     const claimed = await sqlRows<{ entity_id: string }>(
       em,
       `INSERT INTO external_ref_index (entity, system, external_id, jurisdiction, entity_id)
@@ -280,13 +293,13 @@ export class LeadSyncService {
         continue;
       }
       // Audit entry, lead.created event and outbox rows are written with the insert (CREATE_SQL).
-      inserts.push({ id: p.newId, ...p.values, resume_stage: null, external_refs: [p.ref] });
+      inserts.push(createRow(p));
       collisionSubjects.push(p.newId);
       out.push({ index: p.index, externalRef: p.ref, id: p.newId, status: 'created', collisions: [] });
     }
 
     for (const p of others) {
-      const row = byRef.get(refKeyOf(p.ref));
+      const row = byRef.get(p.key);
       if (!row) {
         out.push({
           index: p.index,
