@@ -90,6 +90,8 @@ async function startWorker(databaseUrl: string): Promise<RunningWorker> {
     DATABASE_URL: databaseUrl,
     REDIS_URL,
     WORKER_CONCURRENCY: '8',
+    // A killed worker's jobs come back after about twice this (lock expiry + stalled check).
+    JOB_LOCK_MS: '5000',
     LOG_LEVEL: 'silent',
   });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
@@ -229,7 +231,8 @@ describe('matching reliability with a real Redis (DESIGN §12)', () => {
     expect(half.n).toBe(0);
 
     worker = await startWorker(databaseUrl);
-    // Jobs the dead worker held come back once their lock expires (BullMQ stalled-job check).
+    // Jobs the dead worker held come back once their lock expires (BullMQ stalled-job check,
+    // about 10 s with JOB_LOCK_MS=5000).
     await waitFor('300 leads matched', async () => (await matchedCount(ds, ids)) === 300, 90_000);
     await assertMatchedExactlyOnce(ds, ids);
   });

@@ -19,6 +19,12 @@ export interface AppConfig {
   logLevel: string;
   queuePrefix: string;
   workerConcurrency: number;
+  /**
+   * How long a worker's hold on a running job lasts between renewals (BullMQ lockDuration), and
+   * how often workers look for jobs whose holder died (stalledInterval): a crashed worker's jobs
+   * run again after at most about twice this.
+   */
+  jobLockMs: number;
   serveWeb: boolean;
 }
 
@@ -69,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const loginRateLimit = int('LOGIN_RATE_LIMIT', 10, 1, 100_000);
   const loginIpRateLimit = int('LOGIN_IP_RATE_LIMIT', 50, 1, 10_000_000);
   const workerConcurrency = int('WORKER_CONCURRENCY', 8, 1, 256);
+  const jobLockMs = int('JOB_LOCK_MS', 30_000, 1_000, 600_000);
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (!jwtSecret) {
@@ -104,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     queuePrefix: env.QUEUE_PREFIX ?? '{lc}',
     workerConcurrency,
+    jobLockMs,
     serveWeb: env.SERVE_WEB !== 'false',
   };
 }

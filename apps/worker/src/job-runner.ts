@@ -49,6 +49,8 @@ export class JobRunner {
         connection,
         prefix: this.config.queuePrefix,
         concurrency: concurrency[queue],
+        lockDuration: this.config.jobLockMs,
+        stalledInterval: this.config.jobLockMs,
         settings: { backoffStrategy: webhookBackoff },
       });
       worker.on('error', (e) => this.logger.warn(`worker ${queue}: ${e.message}`));
