@@ -85,7 +85,7 @@ const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text
  * rows (match-lead v1, dispatch-event per event) and the outbox wake-up. The same rows the
  * separate statements wrote, one round trip and one JSON parse instead of five of each.
  */
-export const CREATE_SQL = `
+const CREATE_SQL = `
   WITH e AS MATERIALIZED (SELECT value AS j FROM jsonb_array_elements($1::jsonb)),
   ins AS (
     INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
