@@ -205,6 +205,43 @@ describe('sync API', () => {
     expect(other.body.results[0]).toMatchObject({ status: 'error', errors: [{ field: 'uscc' }] });
   });
 
+  it('indexes each external ref once, for leads from sync (claimed first) and from POST /leads (trigger)', async () => {
+    const sys = uniq('refs-');
+    const officer = await makeUser(t.ds, t.http, 'beibei', 'officer');
+    const posted = await t.http
+      .post('/api/v1/leads')
+      .set(officer.auth)
+      .send({
+        title: '手工录入',
+        investor: { name: `手工投资${uniq()}有限公司` },
+        segments: [SEG],
+        plannedInvestmentWan: 500,
+        sharing: 'private',
+        source: 'event',
+        externalRefs: [{ system: sys, id: 'P1' }],
+      });
+    expect(posted.status).toBe(201);
+    const pushed = await t.http
+      .put('/api/v1/sync/leads')
+      .set(bb.auth)
+      .send({ items: [lead(sys, 'S1'), lead(sys, 'P1', { title: '由同步更新' })] });
+    expect(pushed.body.results.map((r: any) => r.status)).toEqual(['created', 'updated']);
+    expect(pushed.body.results[1].id).toBe(posted.body.id);
+    const refs = await t.ds.query(
+      `SELECT external_id, entity_id::text FROM external_ref_index WHERE system = $1 ORDER BY external_id`,
+      [sys],
+    );
+    expect(refs).toEqual([
+      { external_id: 'P1', entity_id: posted.body.id },
+      { external_id: 'S1', entity_id: pushed.body.results[0].id },
+    ]);
+    // The flag that keeps the refs trigger quiet lives only in the sync transaction.
+    const [{ flag }] = await t.ds.query(
+      `SELECT current_setting('liancheng.lead_refs_claimed', true) AS flag`,
+    );
+    expect(flag ?? '').not.toBe('on');
+  });
+
   it('honours Idempotency-Key: replay, 422 on another body, one execution under concurrency', async () => {
     const sys = uniq('idem-');
     const key = uniq('k-');

@@ -14,6 +14,9 @@ import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { ExternalRef, LeadValues, checkLeadItem, isInitialStage } from './item-validation';
 import { ItemResult, actorColumns, isRetryable, refKeyOf, same } from './sync-results';
 
+/** Set for a transaction that has claimed the external refs of every lead it inserts. */
+export const LEAD_REFS_CLAIMED = 'liancheng.lead_refs_claimed';
+
 /** Columns an item sets, with the API field name used in audit entries. */
 const LEAD_COLUMNS: [keyof LeadValues, string][] = [
   ['title', 'title'],
@@ -223,8 +226,10 @@ export class LeadSyncService {
   private async write(em: EntityManager, ctx: RequestContext, pending: Pending[]): Promise<ItemResult[]> {
     const out: ItemResult[] = [];
     // Batch statements over 1,000 rows can pass jit_above_cost on stale statistics (a table that
-    // grew fast): compiling them costs more CPU than running them.
-    await em.query(`SET LOCAL jit = off`);
+    // grew fast): compiling them costs more CPU than running them. And the trigger that indexes
+    // inserted leads' external refs stays quiet (migration 1764202400000): step 1 claims the ref
+    // of every lead this transaction creates, and it creates no other.
+    await em.query(`SELECT set_config('jit', 'off', true), set_config('${LEAD_REFS_CLAIMED}', 'on', true)`);
     // 1. Claim the refs not yet known. A concurrent batch claiming the same ref waits here until
     //    we commit, then sees ours: two creates of one ref cannot both happen.
     const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : 1));
