@@ -19,7 +19,8 @@ import { backendCpu, cpuDelta } from './sync-support';
  * time of the API process and of the Postgres backends per 1,000 leads / changes: on a shared
  * machine those are steadier than wall-clock rates. Environment: BENCH_LEADS (100000),
  * BENCH_CONCURRENCY (parallel batches, 2), BENCH_API_NODE_ARGS (e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_LOG_STATEMENTS=1 (every statement's duration in
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_TEMPLATE_DB (start from a copy of that database,
+ * e.g. liancheng_bench_api with 1,000,000 leads, instead of an empty one), BENCH_PG_LOG_STATEMENTS=1 (every statement's duration in
  * the Postgres server log, see sync-support.ts; with BENCH_PG_EXPLAIN_ANALYZE=1 also the
  * measured plan of each, timing included: slower, for where the time goes, not for rates), KEEP_BENCH_DB=true.
  */
@@ -48,6 +49,14 @@ async function main(): Promise<void> {
   const base = process.env.BENCH_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
   const dbName = `liancheng_bench_sync_${Date.now()}`;
   const databaseUrl = `${base}/${dbName}`;
+  if (process.env.BENCH_TEMPLATE_DB) {
+    // Push into tables that already hold another database's data (e.g. the 1,000,000 leads that
+    // `BENCH_KEEP=1 npm run bench:api` leaves in liancheng_bench_api): index upkeep grows with them.
+    const admin = new Client({ connectionString: `${base}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${process.env.BENCH_TEMPLATE_DB}`);
+    await admin.end();
+  }
   await prepareDatabase(databaseUrl);
   if (process.env.BENCH_PG_LOG_STATEMENTS === '1') {
     // Every statement of the API's connections with its duration in the server log (auto_explain,
