@@ -205,6 +205,36 @@ describe('sync API', () => {
     expect(other.body.results[0]).toMatchObject({ status: 'error', errors: [{ field: 'uscc' }] });
   });
 
+  it('gives created leads and enterprises time-ordered ids (UUID version 7), ascending in request order', async () => {
+    const sys = uniq('v7-');
+    const leads = await t.http
+      .put('/api/v1/sync/leads')
+      .set(bb.auth)
+      .send({ items: [lead(sys, 'a'), lead(sys, 'b'), lead(sys, 'c')] });
+    const ents = await t.http
+      .put('/api/v1/sync/enterprises')
+      .set(bb.auth)
+      .send({
+        items: ['x', 'y'].map((n) => ({
+          externalRef: { system: sys, id: n },
+          name: `企业${n}${uniq()}`,
+          segments: [SEG],
+        })),
+      });
+    expect(leads.status).toBe(200);
+    expect(ents.status).toBe(200);
+    for (const results of [leads.body.results, ents.body.results]) {
+      const ids: string[] = results.map((r: any) => r.id);
+      expect(results.map((r: any) => r.status)).toEqual(ids.map(() => 'created'));
+      for (const id of ids)
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect([...ids].sort()).toEqual(ids);
+      // The first 48 bits are the creation time in ms.
+      const ms = parseInt(ids[0].replace(/-/g, '').slice(0, 12), 16);
+      expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
+    }
+  });
+
   it('indexes each external ref once, for leads from sync (claimed first) and from POST /leads (trigger)', async () => {
     const sys = uniq('refs-');
     const officer = await makeUser(t.ds, t.http, 'beibei', 'officer');

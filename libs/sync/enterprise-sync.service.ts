@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
@@ -8,7 +7,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import type { EnterpriseRow } from './entity-views';
 import { EnterpriseValues, ExternalRef, checkEnterpriseItem } from './item-validation';
-import { ItemResult, actorColumns, isRetryable, refKeyOf, same } from './sync-results';
+import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
 
 const FIELDS: [keyof EnterpriseValues, string][] = [
   ['name', 'name'],
@@ -90,7 +89,7 @@ export class EnterpriseSyncService {
       }
       if (c.externalRef) seenRefs.add(refKeyOf(c.externalRef));
       if (c.values.uscc) seenUscc.add(c.values.uscc);
-      pending.push({ index, ref: c.externalRef, values: c.values, newId: randomUUID() });
+      pending.push({ index, ref: c.externalRef, values: c.values, newId: newRecordId() });
     });
     if (pending.length) {
       for (let attempt = 1; ; attempt++) {

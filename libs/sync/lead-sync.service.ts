@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FieldChanges } from '../audit/audit.service';
 import { CollisionDetector } from '../collisions/collision-detector';
@@ -12,7 +11,7 @@ import type { LeadRow } from '../leads/lead-view';
 import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { ExternalRef, LeadValues, checkLeadItem, isInitialStage } from './item-validation';
-import { ItemResult, actorColumns, isRetryable, refKeyOf, same } from './sync-results';
+import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
 
 /** Set for a transaction that has claimed the external refs of every lead it inserts. */
 export const LEAD_REFS_CLAIMED = 'liancheng.lead_refs_claimed';
@@ -180,7 +179,7 @@ export class LeadSyncService {
         return;
       }
       seen.add(key);
-      pending.push({ index, ref: c.externalRef!, key, values: c.values, newId: randomUUID() });
+      pending.push({ index, ref: c.externalRef!, key, values: c.values, newId: newRecordId() });
     });
 
     // investor.enterpriseId must name an existing enterprise (one query for the batch).
