@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { fieldError } from '../common/errors';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination';
 import { RequestContext } from '../common/request-context';
-import { sqlRows } from '../db/sql';
+import { sqlParams, sqlRows } from '../db/sql';
 import { AuditEntryDto, AuditQuery } from './audit.dto';
 
 interface AuditRow {
@@ -35,11 +35,7 @@ export class AuditLogRepository {
     if (after && !(typeof after[0] === 'string' && /^\d{1,19}$/.test(after[0]))) {
       throw fieldError('cursor', 'malformed cursor', 'INVALID_CURSOR');
     }
-    const params: unknown[] = [ctx.jurisdiction];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const { params, p } = sqlParams([ctx.jurisdiction]);
     const where = [
       `(a.jurisdiction = $1 OR (a.entity = 'park' AND EXISTS (
          SELECT 1 FROM parks pk WHERE pk.id = a.entity_id AND pk.co_built AND $1 = ANY (pk.jurisdictions))))`,

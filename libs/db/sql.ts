@@ -31,6 +31,21 @@ export async function sqlRows<T = Record<string, any>>(
   }
 }
 
+/**
+ * Numbered placeholders for SQL built from parts: `p(v)` appends `v` to `params` and returns its
+ * `$n`. `initial` are the values already bound to `$1…$k`.
+ */
+export function sqlParams(initial: unknown[] = []): { params: unknown[]; p: (v: unknown) => string } {
+  const params = [...initial];
+  return {
+    params,
+    p: (v) => {
+      params.push(v);
+      return `$${params.length}`;
+    },
+  };
+}
+
 export async function sqlOne<T = Record<string, any>>(
   db: Queryable,
   text: string,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { sqlRows } from '../db/sql';
+import { sqlParams, sqlRows } from '../db/sql';
 import { escapeLike, fuzzyMatch, withFuzzyThreshold } from './base-data';
 import { Enterprise, EnterpriseRow, EnterpriseValues, toEnterprise } from './enterprise';
 
@@ -87,11 +87,7 @@ export class EnterpriseRepository {
     limit: number,
     after: EnterpriseKey | null,
   ): Promise<{ item: Enterprise; key: EnterpriseKey }[]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const { params, p } = sqlParams();
     const where = ['deleted_at IS NULL'];
     if (f.jurisdiction) where.push(`jurisdiction = ${p(f.jurisdiction)}`);
     if (f.segment) where.push(`segments @> ARRAY[${p(f.segment)}]::text[]`);

@@ -5,7 +5,7 @@ import { conflict, fieldError, notFound } from '../common/errors';
 import { Page, decodeCursor, toPage } from '../common/pagination';
 import { RequestContext } from '../common/request-context';
 import { requireUuidPath } from '../common/uuid';
-import { sqlRows } from '../db/sql';
+import { sqlParams, sqlRows } from '../db/sql';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 import { User, UserView, toUserView } from './user.entity';
@@ -67,11 +67,8 @@ export class UserService {
       const before = await repo.findOneBy({ id, jurisdiction: ctx.jurisdiction });
       if (!before) throw notFound('user');
       const sets: string[] = [];
-      const params: unknown[] = [id, ctx.jurisdiction];
-      const set = (col: string, v: unknown) => {
-        params.push(v);
-        sets.push(`${col} = $${params.length}`);
-      };
+      const { params, p } = sqlParams([id, ctx.jurisdiction]);
+      const set = (col: string, v: unknown) => sets.push(`${col} = ${p(v)}`);
       if (dto.displayName !== undefined) set('display_name', dto.displayName);
       if (dto.role !== undefined) set('role', dto.role);
       if (dto.active !== undefined) set('active', dto.active);

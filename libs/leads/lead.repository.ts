@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
-import { sqlOne, sqlRows } from '../db/sql';
+import { sqlOne, sqlParams, sqlRows } from '../db/sql';
 import { leadViewJsonSql, type LeadRow } from './lead-view';
 
 type Db = EntityManager | DataSource;
@@ -348,11 +348,7 @@ export class LeadRepository {
     budget: number,
     want: number,
   ): Promise<LeadListRow[]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const { params, p } = sqlParams();
     const q = f.q!;
     const caseless = q.toLowerCase() === q.toUpperCase();
     const match = `(title || ' ' || investor_name) ${caseless ? 'LIKE' : 'ILIKE'} ${p(likePattern(q))}`;
@@ -377,11 +373,7 @@ export class LeadRepository {
     after: LeadListKey | null,
     limit: number,
   ): Promise<LeadListRow[]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const { params, p } = sqlParams();
     const common: string[] = [];
     if (f.stage) common.push(`stage = ${p(f.stage)}`);
     // A segment implies its industry (the service drops a redundant industry filter): no GIN

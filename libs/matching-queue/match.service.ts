@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError, forbidden, notFound } from '../common/errors';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination';
 import { RequestContext, actorUserId, isManager } from '../common/request-context';
-import { sqlRows } from '../db/sql';
+import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import { Reason, localizeReason } from '../matching/reasons';
 import { OutboxService } from '../outbox/outbox.service';
@@ -92,12 +92,9 @@ export class MatchService {
   /** The managers' pipeline: keyset paging by (score desc, id). */
   async list(ctx: RequestContext, q: MatchListQuery): Promise<Page<MatchItemDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const params: unknown[] = [ctx.jurisdiction];
+    const { params, p } = sqlParams([ctx.jurisdiction]);
     const where = [VISIBLE, `m.status <> 'withdrawn'`];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const add = (sql: string, v: unknown) => where.push(sql.replace('?', p(v)));
     if (q.status) add(`m.status = ?`, q.status);
     if (q.kind) add(`m.kind = ?`, q.kind);
     if (q.industry) add(`l.industries @> ARRAY[?]::text[]`, q.industry);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { sqlRows } from '../db/sql';
+import { sqlParams, sqlRows } from '../db/sql';
 import { escapeLike, fuzzyMatch, withFuzzyThreshold } from '../enterprises/base-data';
 import { Park, ParkRow, ParkValues, toPark } from './park';
 
@@ -50,11 +50,7 @@ export class ParkRepository {
     limit: number,
     after: ParkKey | null,
   ): Promise<{ item: Park; key: ParkKey }[]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const { params, p } = sqlParams();
     const where = ['true'];
     if (f.jurisdiction) where.push(`jurisdictions @> ARRAY[${p(f.jurisdiction)}]::text[]`);
     if (f.segment) where.push(`target_segments @> ARRAY[${p(f.segment)}]::text[]`);
@@ -102,11 +98,8 @@ export class ParkRepository {
     expectedVersion: number,
     patch: Partial<ParkValues>,
   ): Promise<Park | null> {
-    const params: unknown[] = [id, expectedVersion];
-    const sets = Object.entries(patch).map(([f, v]) => {
-      params.push(v);
-      return `${COLUMN_OF[f as keyof ParkValues]} = $${params.length}`;
-    });
+    const { params, p } = sqlParams([id, expectedVersion]);
+    const sets = Object.entries(patch).map(([f, v]) => `${COLUMN_OF[f as keyof ParkValues]} = ${p(v)}`);
     const [row] = await sqlRows<ParkRow>(
       em,
       `UPDATE parks SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
-import { sqlRows } from '../db/sql';
+import { sqlParams, sqlRows } from '../db/sql';
 import { GroupKey, STAGE_ORDER } from './report.dto';
 
 export interface PipelineFilter {
@@ -45,11 +45,7 @@ export class ReportRepository {
     f: PipelineFilter,
     groupBy: GroupKey[],
   ): Promise<{ groups: PipelineRow[]; totals: { leads: number; plannedInvestmentWan: number } }> {
-    const params: unknown[] = [f.viewer];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const { params, p } = sqlParams([f.viewer]);
     const where = [`(l.jurisdiction = $1 OR l.sharing = 'shared')`];
     if (f.jurisdiction) where.push(`l.jurisdiction = ${p(f.jurisdiction)}`);
     if (f.stage) where.push(`l.stage = ${p(f.stage)}`);
