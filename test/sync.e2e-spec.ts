@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { LEAD_REFS_CLAIMED } from '../libs/sync/lead-sync.service';
 import { withUsccCheck } from '../libs/uscc/uscc';
 import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
@@ -266,9 +267,7 @@ describe('sync API', () => {
       { external_id: 'S1', entity_id: pushed.body.results[0].id },
     ]);
     // The flag that keeps the refs trigger quiet lives only in the sync transaction.
-    const [{ flag }] = await t.ds.query(
-      `SELECT current_setting('liancheng.lead_refs_claimed', true) AS flag`,
-    );
+    const [{ flag }] = await t.ds.query(`SELECT current_setting($1, true) AS flag`, [LEAD_REFS_CLAIMED]);
     expect(flag ?? '').not.toBe('on');
   });
 
