@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { createApp } from '../apps/api/src/bootstrap';
 import { loadConfig } from '../libs/config/config';
+import { dropDatabase } from '../libs/db/database';
 import { prepareDatabase } from '../libs/db/prepare';
 
 /**
@@ -11,7 +12,17 @@ import { prepareDatabase } from '../libs/db/prepare';
  * client generated from it (`npm run check:openapi`).
  */
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', SERVE_WEB: 'false' });
+  // A scratch database of its own unless one is given: checkouts of different branches on one
+  // server must not migrate a shared database back and forth.
+  const scratch = process.env.DATABASE_URL
+    ? undefined
+    : `postgres://postgres@127.0.0.1:5432/liancheng_openapi_${Date.now()}_${process.pid}`;
+  const config = loadConfig({
+    ...process.env,
+    ...(scratch ? { DATABASE_URL: scratch } : {}),
+    LOG_LEVEL: 'silent',
+    SERVE_WEB: 'false',
+  });
   await prepareDatabase(config.databaseUrl);
   const app = await createApp(config);
   await app.init();
@@ -24,6 +35,7 @@ async function main(): Promise<void> {
   writeFileSync(out, JSON.stringify(JSON.parse(res.body), null, 2));
   process.stdout.write(`wrote ${out}\n`);
   await app.close();
+  if (scratch) await dropDatabase(scratch);
 }
 
 main().then(

@@ -1,6 +1,6 @@
 // Regenerates src/api/schema.d.ts from the API's OpenAPI document, so a contract change breaks
 // the web build instead of the user. Compiles the server to a temporary folder, builds the Nest app
-// (it prepares and uses the database at DATABASE_URL, default …/liancheng_openapi_gen),
+// (it prepares and uses the database at DATABASE_URL, default a scratch database it drops),
 // asks Swagger for the document and runs openapi-typescript on it.
 // Usage: node apps/web/scripts/gen-api.mjs
 import { execFileSync } from 'node:child_process';
@@ -30,8 +30,13 @@ const require = createRequire(import.meta.url);
 process.env.LOG_LEVEL = 'silent';
 process.env.SERVE_WEB = 'false';
 require('reflect-metadata');
-process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/liancheng_openapi_gen';
+// A scratch database unless one is given (checkouts of different branches must not share one).
+const scratch = process.env.DATABASE_URL
+  ? undefined
+  : `postgres://postgres@127.0.0.1:5432/liancheng_openapi_gen_${Date.now()}_${process.pid}`;
+process.env.DATABASE_URL ??= scratch;
 const { prepareDatabase } = require(join(out, 'libs/db/prepare.js'));
+const { dropDatabase } = require(join(out, 'libs/db/database.js'));
 await prepareDatabase(process.env.DATABASE_URL, () => undefined);
 const { createApp, openApiConfig } = require(join(out, 'apps/api/src/bootstrap.js'));
 const { loadConfig } = require(join(out, 'libs/config/config.js'));
@@ -42,6 +47,7 @@ const document = SwaggerModule.createDocument(app, openApiConfig());
 const file = join(out, 'openapi.json');
 writeFileSync(file, JSON.stringify(document, null, 2));
 await app.close();
+if (scratch) await dropDatabase(scratch);
 execFileSync(bin('openapi-typescript'), [file, '-o', join(repo, 'apps/web/src/api/schema.d.ts')], {
   cwd: repo,
   stdio: 'inherit',
