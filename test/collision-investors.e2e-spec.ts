@@ -69,9 +69,11 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
     await stage(bOfficer, b1.id, 'lost');
     expect(await firstReports([b1.id, b2.id])).toEqual(['mianyang', 'mianyang']);
     const fromB = await t.http.get('/api/v1/collisions').query({ limit: 200 }).set(bManager.auth).expect(200);
-    expect(fromB.body.items.find((c: { mine: { leadId: string } }) => c.mine.leadId === b2.id)).toMatchObject({
-      firstReportedBy: 'mianyang',
-    });
+    expect(fromB.body.items.find((c: { mine: { leadId: string } }) => c.mine.leadId === b2.id)).toMatchObject(
+      {
+        firstReportedBy: 'mianyang',
+      },
+    );
     // A manager reopens it: beibei again.
     await stage(bManager, b1.id, 'lead');
     expect(await firstReports([b1.id, b2.id])).toEqual(['beibei', 'beibei']);
@@ -89,7 +91,11 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
       .set(bManager.auth)
       .send({ note: '不是同一家' })
       .expect(200);
-    expect(dismissed.body).toMatchObject({ status: 'dismissed', note: '不是同一家', resolvedBy: bManager.id });
+    expect(dismissed.body).toMatchObject({
+      status: 'dismissed',
+      note: '不是同一家',
+      resolvedBy: bManager.id,
+    });
     await t.http.post(`/api/v1/duplicates/${dup.id}/merge`).set(bManager.auth).send({}).expect(409);
     expect(m1.collisions).toEqual([]);
   });
@@ -127,12 +133,17 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
     const uscc = randomUscc();
     const newer = await create(bOfficer, `绵阳市${core}股份有限公司`, {
       investor: { name: `绵阳市${core}股份有限公司`, uscc },
-      contacts: [{ name: '张三', phone: '13800000001' }, { name: '李四', email: 'li@example.cn' }],
+      contacts: [
+        { name: '张三', phone: '13800000001' },
+        { name: '李四', email: 'li@example.cn' },
+      ],
       externalRefs: [refB],
       stage: 'visited',
     });
     // Mianyang's lead names the investor by its USCC only: it collides with the newer lead alone.
-    const other = await create(mOfficer, `完全不同${uniq()}`, { investor: { name: `完全不同${uniq()}`, uscc } });
+    const other = await create(mOfficer, `完全不同${uniq()}`, {
+      investor: { name: `完全不同${uniq()}`, uscc },
+    });
     await t.http
       .post(`/api/v1/leads/${newer.id}/activities`)
       .set(bOfficer.auth)
@@ -153,7 +164,11 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
       .set(bManager.auth)
       .send({ note: '同一投资方' })
       .expect(200);
-    expect(merged.body).toMatchObject({ status: 'merged', older: { leadId: older.id }, newer: { stage: 'lost' } });
+    expect(merged.body).toMatchObject({
+      status: 'merged',
+      older: { leadId: older.id },
+      newer: { stage: 'lost' },
+    });
 
     const kept = (await t.http.get(`/api/v1/leads/${older.id}`).set(bManager.auth).expect(200)).body;
     expect(kept.contacts).toEqual([
@@ -164,13 +179,19 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
     const gone = (await t.http.get(`/api/v1/leads/${newer.id}`).set(bManager.auth).expect(200)).body;
     expect(gone).toMatchObject({ stage: 'lost', externalRefs: [] });
     const timeline = (
-      await t.http.get(`/api/v1/leads/${older.id}/activities`).query({ limit: 50 }).set(bManager.auth).expect(200)
+      await t.http
+        .get(`/api/v1/leads/${older.id}/activities`)
+        .query({ limit: 50 })
+        .set(bManager.auth)
+        .expect(200)
     ).body.items.map((a: { summary: string }) => a.summary);
     expect(timeline).toEqual(expect.arrayContaining(['实地考察', expect.stringContaining('合并了重复线索')]));
     const goneTimeline = (
       await t.http.get(`/api/v1/leads/${newer.id}/activities`).set(bManager.auth).expect(200)
     ).body.items;
-    expect(goneTimeline).toEqual([expect.objectContaining({ type: 'stage_change', fromStage: 'visited', toStage: 'lost' })]);
+    expect(goneTimeline).toEqual([
+      expect.objectContaining({ type: 'stage_change', fromStage: 'visited', toStage: 'lost' }),
+    ]);
     expect(await t.ds.query(`SELECT status FROM matches WHERE lead_id = $1`, [newer.id])).toEqual([
       { status: 'withdrawn' },
     ]);
@@ -182,7 +203,9 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
       ]),
     ).toEqual([{ entity_id: older.id }]);
     // The collision with mianyang's lead now belongs to the kept lead (the investor's lead).
-    const collisions = await t.ds.query(`SELECT lead_ids FROM collisions WHERE $1 = ANY(lead_ids)`, [other.id]);
+    const collisions = await t.ds.query(`SELECT lead_ids FROM collisions WHERE $1 = ANY(lead_ids)`, [
+      other.id,
+    ]);
     expect(collisions.map((c: { lead_ids: string[] }) => c.lead_ids)).toEqual([[older.id, other.id]]);
     const audit = await t.ds.query(
       `SELECT entity, entity_id, action FROM audit_entries WHERE action = 'merge' AND entity_id = ANY($1::uuid[]) ORDER BY id`,

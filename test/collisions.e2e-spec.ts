@@ -233,9 +233,18 @@ describe('collisions (DESIGN §7)', () => {
         .set(mManager.auth)
         .send({ note: '同意' })
         .expect(200);
-      expect(accepted.body).toMatchObject({ status: 'accepted', kind: 'collision.resolve', change: { resolution: 'joint' } });
+      expect(accepted.body).toMatchObject({
+        status: 'accepted',
+        kind: 'collision.resolve',
+        change: { resolution: 'joint' },
+      });
       const now = (await collisionsOf(mManager, m.id))[0];
-      expect(now).toMatchObject({ status: 'joint', resolvedBy: mManager.id, note: '联合招商', pendingAgreement: null });
+      expect(now).toMatchObject({
+        status: 'joint',
+        resolvedBy: mManager.id,
+        note: '联合招商',
+        pendingAgreement: null,
+      });
       const mNow = await t.http.get(`/api/v1/leads/${m.id}`).set(mOfficer.auth).expect(200);
       const bNow = await t.http.get(`/api/v1/leads/${b.id}`).set(bOfficer.auth).expect(200);
       expect(mNow.body).toMatchObject({ sharing: 'shared', linkedLeadIds: [b.id], version: 2 });
@@ -256,7 +265,10 @@ describe('collisions (DESIGN §7)', () => {
         `SELECT type FROM domain_events WHERE entity_id = $1 ORDER BY occurred_at, type`,
         [agreementId],
       );
-      expect(events.map((e: { type: string }) => e.type).sort()).toEqual(['agreement.decided', 'agreement.proposed']);
+      expect(events.map((e: { type: string }) => e.type).sort()).toEqual([
+        'agreement.decided',
+        'agreement.proposed',
+      ]);
       const again = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(409);
       expect(again.body.code).toBe('COLLISION_ALREADY_RESOLVED');
     });
@@ -270,7 +282,9 @@ describe('collisions (DESIGN §7)', () => {
         .set(bManager.auth)
         .expect(200);
       expect(agreement.body.status).toBe('withdrawn');
-      expect((await t.http.get(`/api/v1/leads/${m.id}`).set(mOfficer.auth).expect(200)).body.stage).toBe('lost');
+      expect((await t.http.get(`/api/v1/leads/${m.id}`).set(mOfficer.auth).expect(200)).body.stage).toBe(
+        'lost',
+      );
       expect((await t.http.get(`/api/v1/leads/${b.id}`).set(bOfficer.auth).expect(200)).body).toMatchObject({
         stage: 'lead',
         sharing: 'private',
@@ -280,7 +294,11 @@ describe('collisions (DESIGN §7)', () => {
 
     it('yielded follows the stage rules: a lead on hold answers 409 with the allowed stages', async () => {
       const { b, collisionId } = await pair();
-      await t.http.post(`/api/v1/leads/${b.id}/stage`).set(bOfficer.auth).send({ stage: 'on_hold' }).expect(200);
+      await t.http
+        .post(`/api/v1/leads/${b.id}/stage`)
+        .set(bOfficer.auth)
+        .send({ stage: 'on_hold' })
+        .expect(200);
       const res = await resolve(bManager, collisionId, { resolution: 'yielded' }).expect(409);
       expect(res.body).toMatchObject({ code: 'LEAD_STAGE_TRANSITION_NOT_ALLOWED', allowed: ['lead'] });
     });
@@ -312,14 +330,20 @@ describe('collisions (DESIGN §7)', () => {
         .send({ note: '是同一家' })
         .expect(200);
       expect(declined.body).toMatchObject({ status: 'declined', decisionNote: '是同一家' });
-      expect((await collisionsOf(mManager, m.id))[0]).toMatchObject({ status: 'open', pendingAgreement: null });
+      expect((await collisionsOf(mManager, m.id))[0]).toMatchObject({
+        status: 'open',
+        pendingAgreement: null,
+      });
       const second = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(202);
       await t.http
         .post(`/api/v1/agreements/${second.body.pendingAgreement.id}/accept`)
         .set(bManager.auth)
         .send({})
         .expect(200);
-      expect((await collisionsOf(mManager, m.id))[0]).toMatchObject({ status: 'dismissed', resolvedBy: bManager.id });
+      expect((await collisionsOf(mManager, m.id))[0]).toMatchObject({
+        status: 'dismissed',
+        resolvedBy: bManager.id,
+      });
       for (const [lead, user] of [
         [m, mOfficer],
         [b, bOfficer],

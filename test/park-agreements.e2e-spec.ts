@@ -34,7 +34,8 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
         .send({ name: uniq('园区'), targetSegments: ['ngit.sensors'] })
         .expect(201)
     ).body as { id: string; version: number; jurisdictions: string[] };
-  const getPark = async (id: string) => (await t.http.get(`/api/v1/parks/${id}`).set(bbAdmin.auth).expect(200)).body;
+  const getPark = async (id: string) =>
+    (await t.http.get(`/api/v1/parks/${id}`).set(bbAdmin.auth).expect(200)).body;
 
   /** A co-built park made the only way there is: beibei proposes, mianyang's admin accepts. */
   const coBuiltPark = async () => {
@@ -66,7 +67,10 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
       expect(res.body.code).toBe('AGREEMENT_REQUIRED');
       expect(res.body.message).toContain(`/parks/${park.id}/jurisdiction-proposals`);
     }
-    expect(await getPark(park.id)).toMatchObject({ jurisdictions: ['beibei', 'mianyang'], version: park.version });
+    expect(await getPark(park.id)).toMatchObject({
+      jurisdictions: ['beibei', 'mianyang'],
+      version: park.version,
+    });
     // Ordinary fields stay editable by either city; naming the same jurisdictions is no change.
     const edit = await t.http
       .patch(`/api/v1/parks/${park.id}`)
@@ -120,14 +124,23 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
       .send({})
       .expect(403);
     expect(byManager.body.code).toBe('AGREEMENT_ROLE');
-    const waiting = await t.http.get('/api/v1/agreements?status=pending&limit=200').set(myAdmin.auth).expect(200);
-    expect(waiting.body.items.find((a: { id: string }) => a.id === proposal.id)).toMatchObject({ waitingOnMe: true });
+    const waiting = await t.http
+      .get('/api/v1/agreements?status=pending&limit=200')
+      .set(myAdmin.auth)
+      .expect(200);
+    expect(waiting.body.items.find((a: { id: string }) => a.id === proposal.id)).toMatchObject({
+      waitingOnMe: true,
+    });
     const accepted = await t.http
       .post(`/api/v1/agreements/${proposal.id}/accept`)
       .set(myAdmin.auth)
       .send({ note: '同意共建' })
       .expect(200);
-    expect(accepted.body).toMatchObject({ status: 'accepted', decidedBy: myAdmin.id, decisionNote: '同意共建' });
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      decidedBy: myAdmin.id,
+      decisionNote: '同意共建',
+    });
     const after = await getPark(park.id);
     expect(after).toMatchObject({ jurisdictions: ['beibei', 'mianyang'], coBuilt: true, version: 2 });
     const audit = await t.ds.query(
@@ -156,9 +169,19 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
         .send({ jurisdictions: ['mianyang'] })
         .expect(202)
     ).body;
-    expect(first).toMatchObject({ decidingJurisdiction: 'beibei', change: { jurisdictions: ['mianyang'], coBuilt: false } });
-    await t.http.post(`/api/v1/agreements/${first.id}/decline`).set(bbAdmin.auth).send({ note: '不同意' }).expect(200);
-    expect(await getPark(park.id)).toMatchObject({ jurisdictions: ['beibei', 'mianyang'], version: park.version });
+    expect(first).toMatchObject({
+      decidingJurisdiction: 'beibei',
+      change: { jurisdictions: ['mianyang'], coBuilt: false },
+    });
+    await t.http
+      .post(`/api/v1/agreements/${first.id}/decline`)
+      .set(bbAdmin.auth)
+      .send({ note: '不同意' })
+      .expect(200);
+    expect(await getPark(park.id)).toMatchObject({
+      jurisdictions: ['beibei', 'mianyang'],
+      version: park.version,
+    });
 
     const second = (
       await t.http
@@ -181,8 +204,17 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
   it('proposals: admins only; bad targets answer 400 naming the field; the proposer withdraws', async () => {
     const park = await newPark(bbAdmin);
     const url = `/api/v1/parks/${park.id}/jurisdiction-proposals`;
-    await t.http.post(url).set(bbManager.auth).send({ jurisdictions: ['beibei', 'mianyang'] }).expect(403);
-    for (const body of [{ jurisdictions: ['beibei'] }, { jurisdictions: [] }, { jurisdictions: ['chengdu'] }, {}]) {
+    await t.http
+      .post(url)
+      .set(bbManager.auth)
+      .send({ jurisdictions: ['beibei', 'mianyang'] })
+      .expect(403);
+    for (const body of [
+      { jurisdictions: ['beibei'] },
+      { jurisdictions: [] },
+      { jurisdictions: ['chengdu'] },
+      {},
+    ]) {
       const res = await t.http.post(url).set(bbAdmin.auth).send(body).expect(400);
       expect(JSON.stringify(res.body.details ?? res.body.message)).toContain('jurisdictions');
     }
@@ -191,8 +223,13 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
       .set(bbAdmin.auth)
       .send({ jurisdictions: ['beibei', 'mianyang'] })
       .expect(404);
-    const p = (await t.http.post(url).set(bbAdmin.auth).send({ jurisdictions: ['beibei', 'mianyang'] }).expect(202))
-      .body;
+    const p = (
+      await t.http
+        .post(url)
+        .set(bbAdmin.auth)
+        .send({ jurisdictions: ['beibei', 'mianyang'] })
+        .expect(202)
+    ).body;
     await t.http.post(`/api/v1/agreements/${p.id}/withdraw`).set(myAdmin.auth).send({}).expect(403);
     const w = await t.http.post(`/api/v1/agreements/${p.id}/withdraw`).set(bbAdmin.auth).send({}).expect(200);
     expect(w.body.status).toBe('withdrawn');
@@ -244,7 +281,11 @@ describe('park jurisdictions by agreement (DESIGN §5, §14)', () => {
         cursor = res.body.nextCursor;
         if (!res.body.hasMore) break;
       }
-      expect(found).toMatchObject({ entity: 'agreement', op: 'upsert', data: { kind: 'park.jurisdictions' } });
+      expect(found).toMatchObject({
+        entity: 'agreement',
+        op: 'upsert',
+        data: { kind: 'park.jurisdictions' },
+      });
     }
   });
 });

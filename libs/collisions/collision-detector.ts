@@ -52,8 +52,8 @@ interface FoundPair {
  *   four-character substrings ($4, leads_core_key_idx of migration 1764305000000);
  * - the same USCC (leads_investor_uscc_idx).
  */
-function detectSql(): string {
-  const trigramBranches = JURISDICTIONS.map((j) => {
+function detectSql(targets: readonly Jurisdiction[]): string {
+  const trigramBranches = targets.map((j) => {
     if (!/^[a-z_]+$/.test(j)) throw new Error(`unexpected jurisdiction code ${j}`);
     const base = `FROM leads l WHERE l.jurisdiction = '${j}' AND l.stage <> 'lost' AND l.id <> s.id`;
     return `SELECT l.id, l.jurisdiction, l.created_at, l.investor_norm, l.investor_uscc ${base} AND l.investor_norm % s.core
@@ -82,9 +82,11 @@ function detectSql(): string {
            UNION ALL
            SELECT l.id, l.jurisdiction, l.created_at, l.investor_norm, l.investor_uscc FROM leads l
             WHERE ${containedCoreKeySql('l.investor_norm')} = ANY(s.keys) AND l.stage <> 'lost' AND l.id <> s.id
+              AND l.jurisdiction = ANY($5::text[])
            UNION ALL
            SELECT l.id, l.jurisdiction, l.created_at, l.investor_norm, l.investor_uscc FROM leads l
             WHERE s.uscc IS NOT NULL AND l.investor_uscc = s.uscc AND l.stage <> 'lost' AND l.id <> s.id
+              AND l.jurisdiction = ANY($5::text[])
          ) u
         WHERE u.investor_uscc = s.uscc OR ${coresCollideSql('u.investor_norm', 's.core')}
         GROUP BY u.id, u.jurisdiction, u.created_at, u.investor_norm
@@ -159,7 +161,25 @@ const FIRST_REPORT_SQL = `
    WHERE c.id = t.id AND c.first_reported_by <> t.jurisdiction
   RETURNING c.id, c.version, c.first_reported_by, c.jurisdictions`;
 
-let detectStatement: string | null = null;
+/**
+ * Where a detection looks: every jurisdiction (a single lead: POST, PATCH), only the other ones
+ * (a bulk push: its collisions answer the request), or only the lead's own (the duplicates of a
+ * bulk push, found afterwards by the `detect-duplicates` job: a similarity search among the
+ * city's own leads costs more than the rest of a pushed lead, DESIGN §12).
+ */
+export type DetectionScope = 'all' | 'partners' | 'own';
+
+const statements = new Map<string, string>();
+function detectStatement(
+  jurisdiction: Jurisdiction,
+  scope: DetectionScope,
+): { sql: string; targets: Jurisdiction[] } {
+  const targets = JURISDICTIONS.filter((j) => scope === 'all' || (scope === 'own') === (j === jurisdiction));
+  const key = `${scope}:${jurisdiction}`;
+  let sql = statements.get(key);
+  if (!sql) statements.set(key, (sql = detectSql(targets)));
+  return { sql, targets };
+}
 
 /**
  * Finds active leads naming the same investor as the given leads (DESIGN §7): a collision for
@@ -180,6 +200,22 @@ export class CollisionDetector {
     return (await this.detectMany(em, lead.jurisdiction as Jurisdiction, [lead])).get(lead.id) ?? [];
   }
 
+  /** The `detect-duplicates` job: the duplicates among a bulk push's leads and their city's. */
+  async detectDuplicatesJob(
+    em: EntityManager,
+    jurisdiction: Jurisdiction,
+    leadIds: string[],
+  ): Promise<{ checked: number }> {
+    // The leads as they are now: a later push may have changed an investor or lost a lead.
+    const leads = await sqlRows<Pick<LeadRow, 'id' | 'investor_norm'>>(
+      em,
+      `SELECT id, investor_norm FROM leads WHERE id = ANY($1::uuid[]) AND jurisdiction = $2 AND stage <> 'lost'`,
+      [leadIds, jurisdiction],
+    );
+    await this.detectMany(em, jurisdiction, leads, 'own');
+    return { checked: leads.length };
+  }
+
   /**
    * Many leads of one jurisdiction at once (bulk upsert): a fixed number of statements whatever
    * their number. Returns the collisions (other jurisdictions) per lead id, with the first
@@ -189,6 +225,7 @@ export class CollisionDetector {
     em: EntityManager,
     jurisdiction: Jurisdiction,
     leads: Pick<LeadRow, 'id' | 'investor_norm'>[],
+    scope: DetectionScope = 'all',
   ): Promise<Map<string, LeadCollision[]>> {
     const out = new Map<string, LeadCollision[]>();
     if (!leads.length) return out;
@@ -200,12 +237,13 @@ export class CollisionDetector {
     await em.query(
       `SELECT set_config('pg_trgm.similarity_threshold', '${NAME_SIMILARITY_THRESHOLD}', true), set_config('jit', 'off', true)`,
     );
-    detectStatement ??= detectSql();
-    const found = await sqlRows<FoundPair>(em, detectStatement, [
+    const { sql, targets } = detectStatement(jurisdiction, scope);
+    const found = await sqlRows<FoundPair>(em, sql, [
       leads.map((l) => l.id),
       jurisdiction,
       leads.map((l) => containingPattern(l.investor_norm)),
       leads.map((l) => containedCoreKeys(l.investor_norm).join(' ')),
+      targets,
     ]);
     if (!found.length) return out;
     const collisions = found.filter((p) => p.kind === 'collision');

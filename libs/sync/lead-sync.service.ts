@@ -449,8 +449,15 @@ export class LeadSyncService {
     // Last, so the global collision lock is held for as short a time as possible before commit:
     // the created leads and those whose investor changed, one statement for the batch.
     if (collisionSubjects.length) {
-      const found = await this.collisions.detectMany(em, ctx.jurisdiction, collisionSubjects);
+      const found = await this.collisions.detectMany(em, ctx.jurisdiction, collisionSubjects, 'partners');
       if (found.size) for (const r of out) if (r.id && r.collisions) r.collisions = found.get(r.id) ?? [];
+      // Duplicates within the city are not part of the answer: a job finds them after commit.
+      await this.outbox.enqueue(
+        em,
+        'detect-duplicates',
+        { jurisdiction: ctx.jurisdiction, leadIds: collisionSubjects.map((c) => c.id) },
+        `detect-duplicates:${newRecordId()}`,
+      );
     }
     if (stageChanges.length) {
       const norms = new Map(updates.map((u) => [u.id as string, u.investor_norm as string]));
