@@ -39,9 +39,7 @@ export class InvestorCores1764305000000 implements MigrationInterface {
         );
       }
     }
-    await q.query(
-      `CREATE INDEX leads_core_key_idx ON leads (left(investor_norm, 4)) WHERE stage <> 'lost'`,
-    );
+    await q.query(`CREATE INDEX leads_core_key_idx ON leads (left(investor_norm, 4)) WHERE stage <> 'lost'`);
     await q.query(`
       CREATE TABLE lead_duplicates (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -14,13 +14,15 @@ import { pinyin } from 'pinyin-pro';
 type AreaData = Record<string, Record<string, string>>;
 
 /** NBS placeholders and zones that are no administrative division of their own. */
-const NOT_A_REGION = /^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$|开发区|园区|管理区|示范区|实验区|海域|直辖/;
+const NOT_A_REGION =
+  /^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$|开发区|园区|管理区|示范区|实验区|海域|直辖/;
 /** Province codes of the four municipalities, whose districts count as cities for English names. */
 const MUNICIPALITIES = ['110000', '120000', '310000', '500000'];
 /** Taiwan, Hong Kong, Macau: their own romanisations, not pinyin, below the province level. */
 const NOT_PINYIN = ['710000', '810000', '820000'];
 
 /** The 55 minority peoples named in autonomous-division names (…族自治州, 蒙古自治州 …). */
+// prettier-ignore
 const PEOPLES = [
   '蒙古', '回', '藏', '维吾尔', '苗', '彝', '壮', '布依', '朝鲜', '满', '侗', '瑶', '白', '土家', '哈尼',
   '哈萨克', '傣', '黎', '傈僳', '佤', '畲', '高山', '拉祜', '水', '东乡', '纳西', '景颇', '柯尔克孜', '土',
@@ -82,7 +84,8 @@ export function buildRegionNames(): RegionNames {
     if (NOT_PINYIN.includes(p)) continue;
     for (const [code, name] of Object.entries(data[p] ?? {})) {
       if (!NOT_A_REGION.test(name)) cityLevel.add(code);
-      else if (MUNICIPALITIES.includes(p)) for (const district of Object.keys(data[code] ?? {})) cityLevel.add(district);
+      else if (MUNICIPALITIES.includes(p))
+        for (const district of Object.keys(data[code] ?? {})) cityLevel.add(district);
     }
   }
   const addEnglish = (name: string) => {

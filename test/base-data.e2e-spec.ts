@@ -691,9 +691,10 @@ describe('shared base data: enterprises and parks (issue 3 §1)', () => {
 
       // A co-built park (made by agreement of both cities: test/park-agreements.e2e-spec.ts).
       const own2 = (await t.http.post('/api/v1/parks').set(bb.auth).send(park()).expect(201)).body;
-      await t.ds.query(`UPDATE parks SET jurisdictions = '{beibei,mianyang}', co_built = true WHERE id = $1`, [
-        own2.id,
-      ]);
+      await t.ds.query(
+        `UPDATE parks SET jurisdictions = '{beibei,mianyang}', co_built = true WHERE id = $1`,
+        [own2.id],
+      );
       const shared = (await t.http.get(`/api/v1/parks/${own2.id}`).set(bb.auth).expect(200)).body;
       expect(shared).toMatchObject({ jurisdictions: ['beibei', 'mianyang'], coBuilt: true });
       const byPartner = await t.http

@@ -66,7 +66,10 @@ export class AgreementController {
   @Access({ roles: ['manager', 'admin'] })
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: 'Withdraw a proposal of the caller’s city', description: 'Only the proposing city.' })
+  @ApiOperation({
+    summary: 'Withdraw a proposal of the caller’s city',
+    description: 'Only the proposing city.',
+  })
   @ApiOkResponse({ type: AgreementViewDto })
   @ApiErrors(400, 401, 403, 404, 409)
   withdraw(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: DecideAgreementDto) {

@@ -53,7 +53,8 @@ export class AgreementViewDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'what takes effect on acceptance, e.g. {"resolution":"joint"} or {"jurisdictions":["beibei","mianyang"],"coBuilt":true}',
+    description:
+      'what takes effect on acceptance, e.g. {"resolution":"joint"} or {"jurisdictions":["beibei","mianyang"],"coBuilt":true}',
   })
   change: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true, type: String }) note: string | null;

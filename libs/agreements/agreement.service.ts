@@ -277,7 +277,11 @@ export class AgreementService {
         ORDER BY created_at DESC, id DESC LIMIT ${p(limit + 1)}`,
       params,
     );
-    return toPage(rows, limit, (r) => [r._key, r.id], (r) => agreementView(r, ctx.jurisdiction)!);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r._key, r.id],
+      (r) => agreementView(r, ctx.jurisdiction)!,
+    );
   }
 }
-

@@ -15,8 +15,7 @@ export type AgreementAction = (typeof AGREEMENT_ACTIONS)[number];
 export type AgreementSide = 'proposer' | 'decider';
 
 export type Transition =
-  | { ok: true; status: AgreementStatus }
-  | { ok: false; http: 403 | 409; code: string; message: string };
+  { ok: true; status: AgreementStatus } | { ok: false; http: 403 | 409; code: string; message: string };
 
 /**
  * The state machine: only a pending agreement moves; the other city accepts or declines it, the
@@ -29,7 +28,12 @@ export function agreementTransition(
   side: AgreementSide,
 ): Transition {
   if (status !== 'pending')
-    return { ok: false, http: 409, code: 'AGREEMENT_NOT_PENDING', message: `This agreement is already ${status}` };
+    return {
+      ok: false,
+      http: 409,
+      code: 'AGREEMENT_NOT_PENDING',
+      message: `This agreement is already ${status}`,
+    };
   if (action === 'withdraw') {
     return side === 'proposer'
       ? { ok: true, status: 'withdrawn' }

@@ -41,7 +41,10 @@ export class CollisionController {
       'or a proposal for it is pending.',
   })
   @ApiOkResponse({ type: CollisionViewDto, description: 'yielded: applied' })
-  @ApiAcceptedResponse({ type: CollisionViewDto, description: 'joint / dismissed: proposed, waiting for the other city' })
+  @ApiAcceptedResponse({
+    type: CollisionViewDto,
+    description: 'joint / dismissed: proposed, waiting for the other city',
+  })
   @ApiErrors(400, 401, 403, 404, 409)
   async resolve(
     @Ctx() ctx: RequestContext,

@@ -48,7 +48,10 @@ export class CollisionOtherDto {
 }
 
 export class CollisionPendingAgreementDto {
-  @ApiProperty({ format: 'uuid', description: 'the agreement (GET /agreements/:id; accept / decline / withdraw)' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'the agreement (GET /agreements/:id; accept / decline / withdraw)',
+  })
   id: string;
   @ApiProperty({ enum: ['joint', 'dismissed'] }) resolution: 'joint' | 'dismissed';
   @ApiProperty({ enum: JURISDICTIONS }) proposedBy: Jurisdiction;

@@ -184,7 +184,12 @@ export class CollisionService implements OnModuleInit {
       ITEM_SQL(where.join(' AND '), 'ORDER BY c.created_at DESC, c.id DESC LIMIT $2'),
       params,
     );
-    return toPage(rows, limit, (r) => [r._key, r.id], (r) => collisionView(r, ctx.jurisdiction));
+    return toPage(
+      rows,
+      limit,
+      (r) => [r._key, r.id],
+      (r) => collisionView(r, ctx.jurisdiction),
+    );
   }
 
   /**
@@ -220,7 +225,9 @@ export class CollisionService implements OnModuleInit {
     );
     if (!c || !c.jurisdictions.includes(ctx.jurisdiction)) throw notFound('collision');
     if (c.status !== 'open')
-      throw conflict('COLLISION_ALREADY_RESOLVED', `This collision is already ${c.status}`, { status: c.status });
+      throw conflict('COLLISION_ALREADY_RESOLVED', `This collision is already ${c.status}`, {
+        status: c.status,
+      });
     return c;
   }
 
@@ -239,7 +246,12 @@ export class CollisionService implements OnModuleInit {
   }
 
   /** DESIGN §7: a manager may always withdraw their own city's lead, without the other side. */
-  private async yieldOwnLead(em: EntityManager, ctx: RequestContext, id: string, note?: string): Promise<void> {
+  private async yieldOwnLead(
+    em: EntityManager,
+    ctx: RequestContext,
+    id: string,
+    note?: string,
+  ): Promise<void> {
     const c = await this.lockOpen(em, ctx, id);
     const { mine } = await this.lockLeads(em, c, ctx.jurisdiction);
     if (mine.stage !== 'lost') {
@@ -261,7 +273,9 @@ export class CollisionService implements OnModuleInit {
       ctx,
       'collision',
       id,
-      note ? `撞单已由${ctx.jurisdiction}让出 / yielded: ${note}` : `撞单已由${ctx.jurisdiction}让出 / yielded`,
+      note
+        ? `撞单已由${ctx.jurisdiction}让出 / yielded: ${note}`
+        : `撞单已由${ctx.jurisdiction}让出 / yielded`,
     );
   }
 
@@ -329,7 +343,12 @@ export class CollisionService implements OnModuleInit {
   }
 
   /** The yielding side's lead moves to `lost`, with a timeline entry (DESIGN §6). */
-  private async withdraw(em: EntityManager, ctx: RequestContext, lead: LeadRow, note?: string): Promise<void> {
+  private async withdraw(
+    em: EntityManager,
+    ctx: RequestContext,
+    lead: LeadRow,
+    note?: string,
+  ): Promise<void> {
     const fromStage = lead.stage;
     const after = await this.leads.setStage(em, lead.id, 'lost', null);
     await this.leads.insertActivity(em, {
@@ -352,6 +371,8 @@ export class CollisionService implements OnModuleInit {
       jurisdiction: ctx.jurisdiction,
       detail: { fromStage, toStage: 'lost' },
     });
-    await this.detector.afterStageChanges(em, ctx.jurisdiction, [{ lead: after, from: fromStage, to: 'lost' }]);
+    await this.detector.afterStageChanges(em, ctx.jurisdiction, [
+      { lead: after, from: fromStage, to: 'lost' },
+    ]);
   }
 }

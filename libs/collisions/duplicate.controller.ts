@@ -22,7 +22,8 @@ export class DuplicateController {
   @Access({ roles: ['manager', 'admin'] })
   @ApiOperation({
     summary: 'Duplicate leads of the caller’s city (same investor twice)',
-    description: 'Newest first; `?status=open` for those to merge or dismiss. Never shows the partner city’s leads.',
+    description:
+      'Newest first; `?status=open` for those to merge or dismiss. Never shows the partner city’s leads.',
   })
   @ApiPage(DuplicateViewDto)
   @ApiErrors(400, 401, 403)

@@ -80,6 +80,12 @@ const contactKey = (c: LeadContact) =>
   [c.name, c.phone, c.email].map((v) => (v ?? '').trim().toLowerCase()).join('|');
 const refKey = (r: { system: string; id: string }) => `${r.system}\u0000${r.id}`;
 
+/** `a`, then the items of `b` whose key `a` does not have yet, in order. */
+function union<T>(a: T[], b: T[], key: (item: T) => string): T[] {
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((item) => !seen.has(key(item)) && seen.add(key(item)))];
+}
+
 /**
  * Same-city duplicates (DESIGN §7): two active leads of one jurisdiction for the same investor,
  * shown to that jurisdiction's managers (never to the partner). A merge keeps the older lead and
@@ -151,12 +157,8 @@ export class DuplicateService {
         );
 
       const moved = await this.leads.moveActivities(em, gone.id, keep.id);
-      const contacts = [...(keep.contacts ?? [])];
-      const seen = new Set(contacts.map(contactKey));
-      for (const c of gone.contacts ?? []) if (!seen.has(contactKey(c))) contacts.push(c), seen.add(contactKey(c));
-      const refs = [...(keep.external_refs ?? [])];
-      const refSeen = new Set(refs.map(refKey));
-      for (const r of gone.external_refs ?? []) if (!refSeen.has(refKey(r))) refs.push(r), refSeen.add(refKey(r));
+      const contacts = union(keep.contacts ?? [], gone.contacts ?? [], contactKey);
+      const refs = union(keep.external_refs ?? [], gone.external_refs ?? [], refKey);
 
       // The newer lead first gives up its refs, then the older one takes them (the ref index follows).
       const goneAfter = await this.leads.mergeAway(em, gone.id);
@@ -181,7 +183,9 @@ export class DuplicateService {
         leadId: keep.id,
         type: 'note',
         occurredAt: null,
-        summary: summary(`合并了重复线索「${gone.title}」/ merged duplicate ${gone.id} (${moved} activities)`),
+        summary: summary(
+          `合并了重复线索「${gone.title}」/ merged duplicate ${gone.id} (${moved} activities)`,
+        ),
         authorId: actorUserId(ctx),
         authorKeyId: null,
         jurisdiction: ctx.jurisdiction,
@@ -229,7 +233,12 @@ export class DuplicateService {
    * The merged-away lead's open collisions and duplicates become the kept lead's (its investor's),
    * each pair ordered older lead first; a pair the kept lead already has stays with the lost lead.
    */
-  private async handOverPairs(em: EntityManager, goneId: string, keepId: string, mergedId: string): Promise<void> {
+  private async handOverPairs(
+    em: EntityManager,
+    goneId: string,
+    keepId: string,
+    mergedId: string,
+  ): Promise<void> {
     for (const table of ['collisions', 'lead_duplicates']) {
       await em.query(
         `WITH moving AS (
@@ -256,7 +265,9 @@ export class DuplicateService {
     ]);
     if (!d || d.jurisdiction !== ctx.jurisdiction) throw notFound('duplicate');
     if (d.status !== 'open')
-      throw conflict('DUPLICATE_ALREADY_RESOLVED', `This duplicate is already ${d.status}`, { status: d.status });
+      throw conflict('DUPLICATE_ALREADY_RESOLVED', `This duplicate is already ${d.status}`, {
+        status: d.status,
+      });
     return d;
   }
 

@@ -65,7 +65,8 @@ describe('normaliseInvestorName: the core of DESIGN §7', () => {
 
   it('is idempotent', () => {
     for (const [a, b] of INVESTOR_PAIRS)
-      for (const n of [a, b]) expect(normaliseInvestorName(normaliseInvestorName(n))).toBe(normaliseInvestorName(n));
+      for (const n of [a, b])
+        expect(normaliseInvestorName(normaliseInvestorName(n))).toBe(normaliseInvestorName(n));
   });
 
   it('holds letters and digits only (what pg_trgm reads as one word)', () => {

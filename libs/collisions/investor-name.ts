@@ -101,6 +101,7 @@ const EN_REGION_WORDS = new Set(['province', 'city', 'municipality', 'district',
  * when dropping it would leave only these. Lower case; the English ones are matched with the
  * spaces removed, as in a core.
  */
+// prettier-ignore
 export const GENERIC_WORDS = [
   // zh
   '科技', '技术', '信息', '网络', '软件', '电子', '智能', '数字', '数据', '云', '新能源', '能源', '动力', '电池',
@@ -279,7 +280,11 @@ function dropLegalForms(s: string): string {
  */
 export function normaliseInvestorName(name: string): string {
   // NFKC folds full-width letters, digits and brackets (（ → ( , Ａ → A) before anything else.
-  let s = name.normalize('NFKC').toLowerCase().replace(/[【〔[{]/g, '(').replace(/[】〕\]}]/g, ')');
+  let s = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[【〔[{]/g, '(')
+    .replace(/[】〕\]}]/g, ')');
   // Bracketed regions and qualifiers go; any other bracket keeps its content ("(香港)" vs "(控股)").
   s = s.replace(/\(([^()]*)\)/g, (_, inner: string) => (isQualifier(inner) ? ' ' : ` ${inner} `));
   s = dropLegalForms(s.replace(PUNCT_OR_SPACE, ' ').trim());
@@ -317,9 +322,7 @@ function contains(outer: string, inner: string): boolean {
 
 /** Do two cores name the same investor (DESIGN §7)? */
 export function coresCollide(a: string, b: string): boolean {
-  return (
-    coreSimilarity(a, b) >= Math.fround(NAME_SIMILARITY_THRESHOLD) || contains(a, b) || contains(b, a)
-  );
+  return coreSimilarity(a, b) >= Math.fround(NAME_SIMILARITY_THRESHOLD) || contains(a, b) || contains(b, a);
 }
 
 const containsSql = (outer: string, inner: string) =>
@@ -339,7 +342,8 @@ export function coresCollideSql(a: string, b: string): string {
 export function containedCoreKeys(core: string): string[] {
   const cs = [...core];
   const out = new Set<string>();
-  for (let i = 0; i + MIN_CONTAINED_CORE <= cs.length; i++) out.add(cs.slice(i, i + MIN_CONTAINED_CORE).join(''));
+  for (let i = 0; i + MIN_CONTAINED_CORE <= cs.length; i++)
+    out.add(cs.slice(i, i + MIN_CONTAINED_CORE).join(''));
   return [...out];
 }
 

@@ -8,7 +8,18 @@ describe('region-names.json (the division list investor cores drop, DESIGN §7)'
 
   it('holds provinces, cities and counties with and without their suffix, and English names', () => {
     const names = JSON.parse(readFileSync(REGION_NAMES_FILE, 'utf8')) as { zh: string[]; en: string[] };
-    for (const n of ['四川省', '四川', '重庆市', '重庆', '绵阳市', '绵阳', '北碚区', '北碚', '阿坝', '内蒙古'])
+    for (const n of [
+      '四川省',
+      '四川',
+      '重庆市',
+      '重庆',
+      '绵阳市',
+      '绵阳',
+      '北碚区',
+      '北碚',
+      '阿坝',
+      '内蒙古',
+    ])
       expect(names.zh).toContain(n);
     for (const n of ['chongqing', 'sichuan', 'chengdu', 'mianyang', 'beibei', 'shaanxi', 'inner mongolia'])
       expect(names.en).toContain(n);

@@ -20,7 +20,13 @@ import { Access } from '../identity/access.decorator';
 import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../enterprises/base-data.http';
 import { Park } from './park';
 import { AgreementViewDto } from '../agreements/agreement.dto';
-import { CreateParkDto, ParkDto, ParkListQuery, ProposeParkJurisdictionsDto, UpdateParkDto } from './park.dto';
+import {
+  CreateParkDto,
+  ParkDto,
+  ParkListQuery,
+  ProposeParkJurisdictionsDto,
+  UpdateParkDto,
+} from './park.dto';
 import { ParkService } from './park.service';
 
 @ApiTags('base data')

@@ -74,7 +74,13 @@ export class ParkService implements OnModuleInit {
         const next = agreement.change;
         if (!changesParkOwnership(park, next)) return;
         const updated = (await this.repo.update(em, park.id, park.version, next))!;
-        await this.afterChange(em, ctx, 'update', updated, diffFields(pick(park), pick(updated), ['jurisdictions', 'coBuilt']));
+        await this.afterChange(
+          em,
+          ctx,
+          'update',
+          updated,
+          diffFields(pick(park), pick(updated), ['jurisdictions', 'coBuilt']),
+        );
       },
     };
     this.registry.register(kind);

@@ -464,7 +464,11 @@ export class LeadSyncService {
       await this.collisions.afterStageChanges(
         em,
         ctx.jurisdiction,
-        stageChanges.map((s) => ({ lead: { id: s.id, investor_norm: norms.get(s.id)! }, from: s.from, to: s.to })),
+        stageChanges.map((s) => ({
+          lead: { id: s.id, investor_norm: norms.get(s.id)! },
+          from: s.from,
+          to: s.to,
+        })),
       );
     }
     return out;

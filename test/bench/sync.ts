@@ -32,7 +32,8 @@ const FEED_TARGET = 20_000;
 const SEGMENTS = [['ngit.ic-design'], ['ngit.ic-fab', 'ngit.semi-materials'], ['ngit.semi-equipment']];
 
 /** 64 trade-name characters, none the first of a region name: three of them name 262,144 investors. */
-const TRADE = '鑫锐晶众致优睿鸿盛邦创航驰宇诚昊晟弘铭甄予沃筑鹏骏璟琪瑜璇珩瑾玮昱晖煜炜烨焱淼磊垚森犇骉贝琦绮绣缘纬纶绎霖霄霆霁雯翊翎羿翱舜舸艾';
+const TRADE =
+  '鑫锐晶众致优睿鸿盛邦创航驰宇诚昊晟弘铭甄予沃筑鹏骏璟琪瑜璇珩瑾玮昱晖煜炜烨焱淼磊垚森犇骉贝琦绮绣缘纬纶绎霖霄霆霁雯翊翎羿翱舜舸艾';
 const INDUSTRY = ['电子科技', '新材料', '智能装备', '生物医药', '动力电池', '精密机械'];
 
 /**

@@ -293,7 +293,7 @@ function ParksTab() {
     const a = pending.get(p.id);
     if (a)
       return (
-        <Space direction="vertical" size={4}>
+        <Space orientation="vertical" size={4}>
           <Tag color={a.waitingOnMe ? 'orange' : 'blue'}>
             {t(a.waitingOnMe ? 'waitingMe' : 'waitingOther')}
           </Tag>

@@ -73,7 +73,7 @@ function PendingAgreementCell({
   const a = c.pendingAgreement!;
   const what = t(a.resolution === 'joint' ? 'proposedJoint' : 'proposedDismissed');
   return (
-    <Space direction="vertical" size={4}>
+    <Space orientation="vertical" size={4}>
       <Tag color={a.waitingOnMe ? 'orange' : 'blue'}>{t(a.waitingOnMe ? 'waitingMe' : 'waitingOther')}</Tag>
       <span style={{ fontSize: 12 }}>
         <CityTag city={a.proposedBy} /> {what}
@@ -147,7 +147,7 @@ function CollisionsTab() {
   const leadCell = (c: Collision, side: 'mine' | 'other') => {
     const info = side === 'mine' ? { ...c.mine, jurisdiction: user.jurisdiction } : c.other;
     return (
-      <Space direction="vertical" size={0}>
+      <Space orientation="vertical" size={0}>
         <span>
           <CityTag city={info.jurisdiction} />{' '}
           {info.leadId && info.title ? (
@@ -191,7 +191,7 @@ function CollisionsTab() {
             {
               title: t('basis'),
               render: (_, c) => (
-                <Space direction="vertical" size={0}>
+                <Space orientation="vertical" size={0}>
                   <span>{enumLabel(c.basis)}</span>
                   <span style={{ fontSize: 12, color: '#888' }}>{Math.round(c.similarity * 100)}%</span>
                 </Space>
@@ -322,7 +322,7 @@ function DuplicatesTab() {
   };
 
   const leadCell = (l: Duplicate['older']) => (
-    <Space direction="vertical" size={0}>
+    <Space orientation="vertical" size={0}>
       <Link to={`/leads/${l.leadId}`}>{l.title}</Link>
       <span style={{ fontSize: 12 }}>
         {l.investorName} · <StageTag stage={l.stage} /> · {t('activitiesCount', { n: l.activities })}
@@ -440,7 +440,7 @@ function AgreementsTab() {
   const describe = (a: Agreement) => {
     if (a.kind === 'collision.resolve')
       return (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{t('kindCollisionResolve')}</span>
           <span style={{ fontSize: 12 }}>
             {t(a.change.resolution === 'joint' ? 'proposedJoint' : 'proposedDismissed')} ·{' '}
@@ -451,7 +451,7 @@ function AgreementsTab() {
     if (a.kind === 'park.jurisdictions') {
       const js = (a.change.jurisdictions as string[]) ?? [];
       return (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>
             {t('kindParkJurisdictions')} ·{' '}
             <Link to="/base?tab=parks">{parkNames.get(a.subject.id) ?? a.subject.id}</Link>
@@ -498,7 +498,7 @@ function AgreementsTab() {
             {
               title: t('proposedBy'),
               render: (_, a) => (
-                <Space direction="vertical" size={0}>
+                <Space orientation="vertical" size={0}>
                   <CityTag city={a.proposedBy.jurisdiction} />
                   {a.note && <span style={{ fontSize: 12 }}>{a.note}</span>}
                 </Space>
@@ -513,7 +513,7 @@ function AgreementsTab() {
                     {t(a.waitingOnMe ? 'waitingMe' : 'waitingOther')}
                   </Tag>
                 ) : (
-                  <Space direction="vertical" size={0}>
+                  <Space orientation="vertical" size={0}>
                     <Tag>{t(STATUS_KEYS[a.status])}</Tag>
                     {a.decisionNote && <span style={{ fontSize: 12 }}>{a.decisionNote}</span>}
                   </Space>
