@@ -42,7 +42,7 @@ const ZH_SUFFIXES = [
 /** A branch (分公司) belongs to its company: "…有限公司成都分公司" is that company. */
 const ZH_BRANCHES = ['分公司', '子公司', '办事处', '分厂', '分部'];
 
-/** Latin legal forms as whole trailing words (after punctuation became spaces). */
+/** Latin legal forms as whole trailing words (after punctuation became spaces), with that space. */
 const EN_SUFFIXES = [
   'co ltd',
   'company limited',
@@ -76,7 +76,7 @@ const EN_SUFFIXES = [
   'group',
   'holdings',
   'holding',
-];
+].map((suffix) => ` ${suffix}`);
 
 /** Bracketed words that qualify a name without naming another investor. */
 const BRACKET_QUALIFIERS = new Set([
@@ -139,10 +139,13 @@ export const GENERIC_ONLY_SQL_PATTERN = `^(?:${[...GENERIC].sort((a, b) => b.len
 
 const ZH_REGIONS = new Set(regionNames.zh);
 const ZH_REGION_MAX = Math.max(...regionNames.zh.map((n) => n.length));
+/** First characters of region names: most names start with none of them (no lookups needed). */
+const ZH_REGION_FIRST = new Set(regionNames.zh.map((n) => n[0]));
 /** English region names as word lists, longest first ("inner mongolia" before any one word). */
 const EN_REGIONS = regionNames.en.map((n) => n.split(' ')).sort((a, b) => b.length - a.length);
 
 const PUNCT_OR_SPACE = /[\s\p{P}\p{S}]+/gu;
+const NFKC_STABLE = /^[\u0000-\u007f\u4e00-\u9fff]*$/;
 const NOT_CORE_CHAR = /[^\p{L}\p{N}]+/gu;
 
 const chars = (s: string) => [...s].length;
@@ -169,6 +172,7 @@ function identifies(rest: string): boolean {
 
 /** The longest Chinese region name that `word` starts with, or 0. */
 function zhRegionPrefix(word: string): number {
+  if (!ZH_REGION_FIRST.has(word[0])) return 0;
   for (let n = Math.min(ZH_REGION_MAX, word.length - 1); n >= 2; n--) {
     if (ZH_REGIONS.has(word.slice(0, n))) return n;
   }
@@ -263,8 +267,8 @@ function dropLegalForms(s: string): string {
       }
     }
     for (const suffix of EN_SUFFIXES) {
-      if (s.endsWith(` ${suffix}`)) {
-        s = s.slice(0, -suffix.length - 1).trim();
+      if (s.endsWith(suffix)) {
+        s = s.slice(0, -suffix.length).trim();
         changed = true;
         break;
       }
@@ -280,8 +284,9 @@ function dropLegalForms(s: string): string {
  */
 export function normaliseInvestorName(name: string): string {
   // NFKC folds full-width letters, digits and brackets (（ → ( , Ａ → A) before anything else.
-  let s = name
-    .normalize('NFKC')
+  // ASCII and the CJK unified ideographs are already in that form (and NFKC is slow).
+  const folded = NFKC_STABLE.test(name) ? name : name.normalize('NFKC');
+  let s = folded
     .toLowerCase()
     .replace(/[【〔[{]/g, '(')
     .replace(/[】〕\]}]/g, ')');
@@ -290,7 +295,7 @@ export function normaliseInvestorName(name: string): string {
   s = dropLegalForms(s.replace(PUNCT_OR_SPACE, ' ').trim());
   const core = dropLeadingRegions(s.split(' ').filter(Boolean)).join('').replace(NOT_CORE_CHAR, '');
   // A name that is nothing but a legal form or a region still needs a comparable value.
-  return core || name.normalize('NFKC').toLowerCase().replace(NOT_CORE_CHAR, '');
+  return core || folded.toLowerCase().replace(NOT_CORE_CHAR, '');
 }
 
 /**
