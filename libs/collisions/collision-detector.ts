@@ -124,41 +124,47 @@ function detectSql(targets: readonly Jurisdiction[]): string {
 }
 
 /**
- * First report per investor (DESIGN §7, 首报首谈): an investor is every lead linked to the given
- * ones through collisions and duplicates that were not dismissed (as different investors); the
- * open collisions among them record the jurisdiction of the earliest-created active lead of
- * them all, whichever pair of leads is concerned. Returns the collisions whose value changed.
+ * First report per investor (DESIGN §7, 首报首谈). The open collisions that concern the given leads
+ * (directly, or through a duplicate of theirs) record the jurisdiction of the earliest-created
+ * active lead of their investor, whichever pair of leads collided: the collision's two leads and
+ * every lead linked to either of them by a collision or duplicate not dismissed as different
+ * investors. One step of links, so the work stays bounded however many leads a name resembles.
+ * Returns the collisions whose value changed.
  */
 const FIRST_REPORT_SQL = `
-  WITH RECURSIVE investor(root, lead_id, depth) AS (
-    SELECT r, r, 0 FROM unnest($1::uuid[]) AS r
+  WITH touched AS (SELECT unnest($1::uuid[]) AS id),
+  near AS (
+    SELECT id FROM touched
     UNION
-    SELECT i.root, x.lead_id, i.depth + 1
-      FROM investor i
-     CROSS JOIN LATERAL (
-       SELECT c.lead_ids FROM collisions c WHERE c.lead_ids @> ARRAY[i.lead_id] AND c.status <> 'dismissed'
-       UNION ALL
-       SELECT d.lead_ids FROM lead_duplicates d WHERE d.lead_ids @> ARRAY[i.lead_id] AND d.status <> 'dismissed'
-     ) k
-     CROSS JOIN LATERAL unnest(k.lead_ids) AS x(lead_id)
-     WHERE i.depth < 4
-  ),
-  members AS (SELECT DISTINCT root, lead_id FROM investor),
-  first AS (
-    SELECT DISTINCT ON (m.root) m.root, l.jurisdiction
-      FROM members m JOIN leads l ON l.id = m.lead_id AND l.stage <> 'lost'
-     ORDER BY m.root, l.created_at, l.id
+    SELECT x.id FROM touched t
+      JOIN lead_duplicates d ON d.lead_ids @> ARRAY[t.id] AND d.status <> 'dismissed'
+     CROSS JOIN LATERAL unnest(d.lead_ids) AS x(id)
   ),
   target AS (
-    SELECT DISTINCT ON (c.id) c.id, f.jurisdiction
-      FROM members m
-      JOIN first f ON f.root = m.root
-      JOIN collisions c ON c.lead_ids @> ARRAY[m.lead_id] AND c.status = 'open'
-     ORDER BY c.id
+    SELECT DISTINCT c.id, c.lead_ids FROM near n
+      JOIN collisions c ON c.lead_ids @> ARRAY[n.id] AND c.status = 'open'
+  ),
+  investor AS (
+    SELECT t.id AS collision_id, x.id AS lead_id FROM target t CROSS JOIN LATERAL unnest(t.lead_ids) AS x(id)
+    UNION
+    SELECT t.id, y.id
+      FROM target t
+     CROSS JOIN LATERAL unnest(t.lead_ids) AS x(id)
+     CROSS JOIN LATERAL (
+       SELECT c.lead_ids FROM collisions c WHERE c.lead_ids @> ARRAY[x.id] AND c.status <> 'dismissed'
+       UNION ALL
+       SELECT d.lead_ids FROM lead_duplicates d WHERE d.lead_ids @> ARRAY[x.id] AND d.status <> 'dismissed'
+     ) k
+     CROSS JOIN LATERAL unnest(k.lead_ids) AS y(id)
+  ),
+  first AS (
+    SELECT DISTINCT ON (i.collision_id) i.collision_id, l.jurisdiction
+      FROM investor i JOIN leads l ON l.id = i.lead_id AND l.stage <> 'lost'
+     ORDER BY i.collision_id, l.created_at, l.id
   )
-  UPDATE collisions c SET first_reported_by = t.jurisdiction, version = c.version + 1, updated_at = now()
-    FROM target t
-   WHERE c.id = t.id AND c.first_reported_by <> t.jurisdiction
+  UPDATE collisions c SET first_reported_by = f.jurisdiction, version = c.version + 1, updated_at = now()
+    FROM first f
+   WHERE c.id = f.collision_id AND c.first_reported_by <> f.jurisdiction
   RETURNING c.id, c.version, c.first_reported_by, c.jurisdictions`;
 
 /**
@@ -231,7 +237,9 @@ export class CollisionDetector {
     if (!leads.length) return out;
     // A transaction-scoped lock: a concurrent create in the other city waits here until this one
     // commits, and then sees these leads (READ COMMITTED takes a new snapshot per statement).
-    await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
+    // The duplicates job runs after its leads committed: a concurrent push's job sees them, so
+    // it needs no lock (and never holds up the pushes that take it).
+    if (scope !== 'own') await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
     // `%` uses the partial GIN indexes leads_collision_trgm_<code>; its threshold is this setting.
     // A batch's estimated cost can pass jit_above_cost; compiling costs far more than running it.
     await em.query(
