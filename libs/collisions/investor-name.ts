@@ -145,7 +145,7 @@ const ZH_REGION_FIRST = new Set(regionNames.zh.map((n) => n[0]));
 const EN_REGIONS = regionNames.en.map((n) => n.split(' ')).sort((a, b) => b.length - a.length);
 
 const PUNCT_OR_SPACE = /[\s\p{P}\p{S}]+/gu;
-const NFKC_STABLE = /^[\u0000-\u007f\u4e00-\u9fff]*$/;
+const NFKC_STABLE = /^[\x20-\x7e\u4e00-\u9fff]*$/;
 const NOT_CORE_CHAR = /[^\p{L}\p{N}]+/gu;
 
 const chars = (s: string) => [...s].length;
