@@ -139,8 +139,13 @@ describe('audit log and reports (issue 3 §7–8)', () => {
       const park = await t.http
         .post('/api/v1/parks')
         .set(bbOfficer.auth)
-        .send({ name: `共建园区${uniq()}`, jurisdictions: ['beibei', 'mianyang'] })
+        .send({ name: `共建园区${uniq()}` })
         .expect(201);
+      // Co-built by agreement of both cities (test/park-agreements.e2e-spec.ts); here as set-up.
+      await t.ds.query(
+        `UPDATE parks SET jurisdictions = '{beibei,mianyang}', co_built = true WHERE id = $1`,
+        [park.body.id],
+      );
       await t.http
         .patch(`/api/v1/parks/${park.body.id}`)
         .set(myOfficer.auth)

@@ -689,13 +689,13 @@ describe('shared base data: enterprises and parks (issue 3 §1)', () => {
       expect(ok.body).toMatchObject({ availableLandMu: 250.5, version: 2 });
       expect(ok.headers.etag).toBe('"2"');
 
-      const shared = (
-        await t.http
-          .post('/api/v1/parks')
-          .set(bb.auth)
-          .send(park({ jurisdictions: ['mianyang', 'beibei'] }))
-          .expect(201)
-      ).body;
+      // A co-built park (made by agreement of both cities: test/park-agreements.e2e-spec.ts).
+      const own2 = (await t.http.post('/api/v1/parks').set(bb.auth).send(park()).expect(201)).body;
+      await t.ds.query(
+        `UPDATE parks SET jurisdictions = '{beibei,mianyang}', co_built = true WHERE id = $1`,
+        [own2.id],
+      );
+      const shared = (await t.http.get(`/api/v1/parks/${own2.id}`).set(bb.auth).expect(200)).body;
       expect(shared).toMatchObject({ jurisdictions: ['beibei', 'mianyang'], coBuilt: true });
       const byPartner = await t.http
         .patch(`/api/v1/parks/${shared.id}`)
@@ -704,14 +704,14 @@ describe('shared base data: enterprises and parks (issue 3 §1)', () => {
         .send({ incentives: '两地共享政策' })
         .expect(200);
       expect(byPartner.body).toMatchObject({ incentives: '两地共享政策', version: 2 });
-      // the partner cannot take the co-built park away from the other city
+      // neither city changes the co-built park's jurisdictions alone (DESIGN §5, §14)
       const grab = await t.http
         .patch(`/api/v1/parks/${shared.id}`)
         .set(my.auth)
         .set('If-Match', '"2"')
         .send({ jurisdictions: ['beibei'] })
-        .expect(400);
-      expect(fields(grab)).toContain('jurisdictions');
+        .expect(409);
+      expect(grab.body.code).toBe('AGREEMENT_REQUIRED');
     });
 
     it('Idempotency-Key on POST /parks; keys need base:read to read parks', async () => {

@@ -204,24 +204,103 @@ describe('collisions (DESIGN §7)', () => {
     const resolve = (user: TestUser, id: string, body: Record<string, unknown>) =>
       t.http.post(`/api/v1/collisions/${id}/resolve`).set(user.auth).send(body);
 
-    it('joint: both leads become shared and linked; either city’s manager may do it', async () => {
+    it('joint is a proposal: nothing about the other city’s lead changes until ITS manager accepts', async () => {
       const { m, b, collisionId } = await pair();
-      const res = await resolve(bManager, collisionId, { resolution: 'joint', note: '联合招商' }).expect(200);
+      const res = await resolve(bManager, collisionId, { resolution: 'joint', note: '联合招商' }).expect(202);
       expect(res.body).toMatchObject({
+        status: 'open',
+        version: 1,
+        pendingAgreement: { resolution: 'joint', proposedBy: 'beibei', waitingOnMe: false, note: '联合招商' },
+      });
+      const agreementId = res.body.pendingAgreement.id;
+      // Still private, unlinked, invisible to beibei: no city makes the other's private lead visible.
+      expect((await t.http.get(`/api/v1/leads/${m.id}`).set(mOfficer.auth).expect(200)).body).toMatchObject({
+        sharing: 'private',
+        linkedLeadIds: [],
+        version: 1,
+      });
+      await t.http.get(`/api/v1/leads/${m.id}`).set(bManager.auth).expect(404);
+      // The proposer cannot accept its own proposal; a second proposal waits for the first.
+      await t.http.post(`/api/v1/agreements/${agreementId}/accept`).set(bManager.auth).send({}).expect(403);
+      const second = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(409);
+      expect(second.body).toMatchObject({ code: 'AGREEMENT_PENDING', agreementId });
+      await t.http.post(`/api/v1/agreements/${agreementId}/accept`).set(mOfficer.auth).send({}).expect(403);
+      // Mianyang's manager sees what waits on them, and accepts.
+      const fromM = (await collisionsOf(mManager, m.id))[0];
+      expect(fromM.pendingAgreement).toMatchObject({ id: agreementId, waitingOnMe: true });
+      const accepted = await t.http
+        .post(`/api/v1/agreements/${agreementId}/accept`)
+        .set(mManager.auth)
+        .send({ note: '同意' })
+        .expect(200);
+      expect(accepted.body).toMatchObject({
+        status: 'accepted',
+        kind: 'collision.resolve',
+        change: { resolution: 'joint' },
+      });
+      const now = (await collisionsOf(mManager, m.id))[0];
+      expect(now).toMatchObject({
         status: 'joint',
-        resolvedBy: bManager.id,
+        resolvedBy: mManager.id,
         note: '联合招商',
-        version: 2,
+        pendingAgreement: null,
       });
       const mNow = await t.http.get(`/api/v1/leads/${m.id}`).set(mOfficer.auth).expect(200);
       const bNow = await t.http.get(`/api/v1/leads/${b.id}`).set(bOfficer.auth).expect(200);
       expect(mNow.body).toMatchObject({ sharing: 'shared', linkedLeadIds: [b.id], version: 2 });
       expect(bNow.body).toMatchObject({ sharing: 'shared', linkedLeadIds: [m.id], version: 2 });
-      // now each city reads the other's lead
       await t.http.get(`/api/v1/leads/${m.id}`).set(bOfficer.auth).expect(200);
-      // and it is resolved once
+      const audit = await t.ds.query(
+        `SELECT entity, action, jurisdiction FROM audit_entries WHERE entity_id = ANY($1::uuid[]) AND action <> 'create' ORDER BY id`,
+        [[m.id, b.id, collisionId, agreementId]],
+      );
+      expect(audit).toEqual([
+        { entity: 'agreement', action: 'propose', jurisdiction: 'beibei' },
+        { entity: 'lead', action: 'collision_joint', jurisdiction: 'mianyang' },
+        { entity: 'lead', action: 'collision_joint', jurisdiction: 'beibei' },
+        { entity: 'collision', action: 'resolve', jurisdiction: 'mianyang' },
+        { entity: 'agreement', action: 'accept', jurisdiction: 'mianyang' },
+      ]);
+      const events = await t.ds.query(
+        `SELECT type FROM domain_events WHERE entity_id = $1 ORDER BY occurred_at, type`,
+        [agreementId],
+      );
+      expect(events.map((e: { type: string }) => e.type).sort()).toEqual([
+        'agreement.decided',
+        'agreement.proposed',
+      ]);
       const again = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(409);
       expect(again.body.code).toBe('COLLISION_ALREADY_RESOLVED');
+    });
+
+    it('yielding one’s own lead withdraws a pending proposal and leaves the other lead alone', async () => {
+      const { m, b, collisionId } = await pair();
+      const proposal = await resolve(bManager, collisionId, { resolution: 'joint' }).expect(202);
+      await resolve(mManager, collisionId, { resolution: 'yielded' }).expect(200);
+      const agreement = await t.http
+        .get(`/api/v1/agreements/${proposal.body.pendingAgreement.id}`)
+        .set(bManager.auth)
+        .expect(200);
+      expect(agreement.body.status).toBe('withdrawn');
+      expect((await t.http.get(`/api/v1/leads/${m.id}`).set(mOfficer.auth).expect(200)).body.stage).toBe(
+        'lost',
+      );
+      expect((await t.http.get(`/api/v1/leads/${b.id}`).set(bOfficer.auth).expect(200)).body).toMatchObject({
+        stage: 'lead',
+        sharing: 'private',
+        version: 1,
+      });
+    });
+
+    it('yielded follows the stage rules: a lead on hold answers 409 with the allowed stages', async () => {
+      const { b, collisionId } = await pair();
+      await t.http
+        .post(`/api/v1/leads/${b.id}/stage`)
+        .set(bOfficer.auth)
+        .send({ stage: 'on_hold' })
+        .expect(200);
+      const res = await resolve(bManager, collisionId, { resolution: 'yielded' }).expect(409);
+      expect(res.body).toMatchObject({ code: 'LEAD_STAGE_TRANSITION_NOT_ALLOWED', allowed: ['lead'] });
     });
 
     it('yielded: the resolving manager’s own lead moves to lost, with a timeline entry', async () => {
@@ -242,10 +321,29 @@ describe('collisions (DESIGN §7)', () => {
       expect(tl.body.items[0]).toMatchObject({ type: 'stage_change', fromStage: 'lead', toStage: 'lost' });
     });
 
-    it('dismissed: only the status changes', async () => {
+    it('dismissed: declined changes nothing; accepted changes only the status', async () => {
       const { m, b, collisionId } = await pair();
-      const res = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(200);
-      expect(res.body).toMatchObject({ status: 'dismissed', resolvedBy: mManager.id });
+      const first = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(202);
+      const declined = await t.http
+        .post(`/api/v1/agreements/${first.body.pendingAgreement.id}/decline`)
+        .set(bManager.auth)
+        .send({ note: '是同一家' })
+        .expect(200);
+      expect(declined.body).toMatchObject({ status: 'declined', decisionNote: '是同一家' });
+      expect((await collisionsOf(mManager, m.id))[0]).toMatchObject({
+        status: 'open',
+        pendingAgreement: null,
+      });
+      const second = await resolve(mManager, collisionId, { resolution: 'dismissed' }).expect(202);
+      await t.http
+        .post(`/api/v1/agreements/${second.body.pendingAgreement.id}/accept`)
+        .set(bManager.auth)
+        .send({})
+        .expect(200);
+      expect((await collisionsOf(mManager, m.id))[0]).toMatchObject({
+        status: 'dismissed',
+        resolvedBy: bManager.id,
+      });
       for (const [lead, user] of [
         [m, mOfficer],
         [b, bOfficer],

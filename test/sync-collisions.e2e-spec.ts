@@ -1,3 +1,6 @@
+import { CollisionDetector } from '../libs/collisions/collision-detector';
+import { COLLISION_HANDLER_PROVIDER } from '../libs/collisions/collision-handlers';
+import type { JobHandlers } from '../libs/jobs/jobs';
 import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
 import { TestApp, startApp } from './support/app';
 import { TestKey, TestUser, makeApiKey, makeUser, uniq } from './support/factories';
@@ -234,5 +237,32 @@ describe('collisions of bulk-synced leads', () => {
         firstReportedBy: 'beibei',
       },
     ]);
+  });
+
+  it('finds the duplicates of a push within the city after commit (detect-duplicates job), not in the answer', async () => {
+    const core = company();
+    const [a, b] = await push([
+      item(uniq('d'), { name: `${core}有限公司` }),
+      item(uniq('d'), { name: `四川${core}股份有限公司` }),
+    ]);
+    expect([a.collisions, b.collisions]).toEqual([[], []]);
+    const [job] = await t.ds.query(
+      `SELECT payload FROM outbox WHERE kind = 'detect-duplicates' AND payload->'leadIds' ? $1`,
+      [a.id],
+    );
+    expect(job.payload).toEqual({ jurisdiction: 'beibei', leadIds: [a.id, b.id] });
+    expect(
+      await t.ds.query(`SELECT 1 FROM lead_duplicates WHERE lead_ids && $1::uuid[]`, [[a.id, b.id]]),
+    ).toEqual([]);
+    const handlers = (
+      COLLISION_HANDLER_PROVIDER as { useFactory: (...a: unknown[]) => JobHandlers }
+    ).useFactory(t.ds, t.app.get(CollisionDetector));
+    const run = () =>
+      handlers['detect-duplicates']!(job.payload, { attemptsMade: 0, updateProgress: async () => undefined });
+    expect(await run()).toEqual({ checked: 2 });
+    await run(); // idempotent: a job run twice leaves the same rows
+    expect(
+      await t.ds.query(`SELECT lead_ids FROM lead_duplicates WHERE lead_ids && $1::uuid[]`, [[a.id, b.id]]),
+    ).toEqual([{ lead_ids: [a.id, b.id].sort((x, y) => (x < y ? -1 : 1)) }]);
   });
 });

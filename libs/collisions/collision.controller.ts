@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../common/idempotency';
 import { ApiErrors, ApiPage } from '../common/openapi';
 import { DEFAULT_PAGE_SIZE, Page } from '../common/pagination';
@@ -30,13 +31,29 @@ export class CollisionController {
   @Access({ roles: ['manager', 'admin'] })
   @HttpCode(200)
   @Idempotent()
-  @ApiOkResponse({ type: CollisionViewDto })
+  @ApiOperation({
+    summary: 'Resolve a collision (DESIGN §7, §14)',
+    description:
+      '`yielded` moves the caller’s own lead to lost now (200). `joint` and `dismissed` bind both cities: ' +
+      'they create an agreement (`collision.resolve`) and answer 202 with the collision, still open, ' +
+      'carrying `pendingAgreement`; nothing about the other city’s lead changes until a manager of the ' +
+      'other city accepts it (POST /agreements/:id/accept). 409 when the collision is already resolved ' +
+      'or a proposal for it is pending.',
+  })
+  @ApiOkResponse({ type: CollisionViewDto, description: 'yielded: applied' })
+  @ApiAcceptedResponse({
+    type: CollisionViewDto,
+    description: 'joint / dismissed: proposed, waiting for the other city',
+  })
   @ApiErrors(400, 401, 403, 404, 409)
-  resolve(
+  async resolve(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
     @Body() dto: ResolveCollisionDto,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<CollisionViewDto> {
-    return this.collisions.resolve(ctx, id, dto.resolution, dto.note);
+    const out = await this.collisions.resolve(ctx, id, dto.resolution, dto.note);
+    if (out.accepted) res.status(202);
+    return out.collision;
   }
 }

@@ -21,7 +21,7 @@ export class ResolveCollisionDto {
   @ApiProperty({
     enum: RESOLUTIONS,
     description:
-      'joint: both leads become shared and linked; yielded: your own lead moves to lost; dismissed: different investors',
+      'yielded: your own lead moves to lost, at once. joint (both leads become shared and linked) and dismissed (different investors) are proposals: they take effect when a manager of the other city accepts the agreement',
   })
   @IsIn(RESOLUTIONS as unknown as string[])
   resolution: Resolution;
@@ -47,6 +47,20 @@ export class CollisionOtherDto {
   title?: string;
 }
 
+export class CollisionPendingAgreementDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'the agreement (GET /agreements/:id; accept / decline / withdraw)',
+  })
+  id: string;
+  @ApiProperty({ enum: ['joint', 'dismissed'] }) resolution: 'joint' | 'dismissed';
+  @ApiProperty({ enum: JURISDICTIONS }) proposedBy: Jurisdiction;
+  @ApiProperty({ description: 'the caller’s city decides it (等待我方确认); else 等待对方确认' })
+  waitingOnMe: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
 export class CollisionViewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['uscc', 'name'] }) basis: 'uscc' | 'name';
@@ -62,4 +76,10 @@ export class CollisionViewDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: CollisionMineDto }) mine: CollisionMineDto;
   @ApiProperty({ type: CollisionOtherDto }) other: CollisionOtherDto;
+  @ApiPropertyOptional({
+    type: CollisionPendingAgreementDto,
+    nullable: true,
+    description: 'a proposed joint / dismissed resolution waiting for the other city (DESIGN §14)',
+  })
+  pendingAgreement: CollisionPendingAgreementDto | null;
 }

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AgreementKind, AgreementRecord } from '../agreements/agreement';
+import { AgreementRegistry } from '../agreements/agreement-registry';
+import { AgreementService } from '../agreements/agreement.service';
 import { AuditService } from '../audit/audit.service';
 import { conflict, fieldError, notFound } from '../common/errors';
 import { Page, decodeCursor, toPage } from '../common/pagination';
@@ -9,8 +12,18 @@ import type { Jurisdiction } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
+import { checkTransition } from '../leads/lead-stage';
+import type { LeadStage } from '../leads/lead-stage';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
+import type { LeadRow } from '../leads/lead-view';
+import { CollisionDetector } from './collision-detector';
 import { CollisionStatus, CollisionViewDto, Resolution } from './collision.dto';
+
+/** The agreement kind of a two-sided resolution (DESIGN §7, §14). */
+export const COLLISION_RESOLVE = 'collision.resolve';
+export interface CollisionResolveChange {
+  resolution: 'joint' | 'dismissed';
+}
 
 interface CollisionItemRow {
   id: string;
@@ -35,6 +48,13 @@ interface CollisionItemRow {
   other_sharing: string;
   other_confidential: boolean;
   other_code_name: string | null;
+  agreement: {
+    id: string;
+    resolution: 'joint' | 'dismissed';
+    proposed_by: Jurisdiction;
+    created_at: string;
+    note: string | null;
+  } | null;
 }
 
 /**
@@ -42,7 +62,7 @@ interface CollisionItemRow {
  * jurisdiction, the other lead's stage and who reported first are always visible; the other lead's
  * id and title only when it is shared (its code name when confidential).
  */
-export function collisionView(r: CollisionItemRow): CollisionViewDto {
+export function collisionView(r: CollisionItemRow, viewer: Jurisdiction): CollisionViewDto {
   const otherShared = r.other_sharing === 'shared';
   return {
     id: r.id,
@@ -64,6 +84,16 @@ export function collisionView(r: CollisionItemRow): CollisionViewDto {
         ? { leadId: r.other_id, title: r.other_confidential ? (r.other_code_name ?? '') : r.other_title }
         : {}),
     },
+    pendingAgreement: r.agreement
+      ? {
+          id: r.agreement.id,
+          resolution: r.agreement.resolution,
+          proposedBy: r.agreement.proposed_by,
+          waitingOnMe: r.agreement.proposed_by !== viewer,
+          note: r.agreement.note,
+          createdAt: new Date(r.agreement.created_at).toISOString(),
+        }
+      : null,
   };
 }
 
@@ -72,20 +102,58 @@ const ITEM_SQL = (where: string, tail = '') => `
          c.resolved_at, c.note, c.version, c.created_at, ${TS_KEY('c.created_at')} AS _key,
          m.id AS mine_id, m.stage AS mine_stage, m.title AS mine_title,
          o.id AS other_id, o.jurisdiction AS other_jurisdiction, o.stage AS other_stage, o.title AS other_title,
-         o.sharing AS other_sharing, o.confidential AS other_confidential, o.code_name AS other_code_name
+         o.sharing AS other_sharing, o.confidential AS other_confidential, o.code_name AS other_code_name,
+         (SELECT json_build_object('id', a.id, 'resolution', a.change->>'resolution',
+                                   'proposed_by', a.proposed_by_jurisdiction, 'created_at', a.created_at,
+                                   'note', a.note)
+            FROM agreements a
+           WHERE a.subject_entity = 'collision' AND a.subject_id = c.id AND a.status = 'pending') AS agreement
     FROM collisions c
     JOIN leads m ON m.id = ANY(c.lead_ids) AND m.jurisdiction = $1
     JOIN leads o ON o.id = ANY(c.lead_ids) AND o.jurisdiction <> $1
    WHERE $1 = ANY(c.jurisdictions) AND ${where} ${tail}`;
 
+interface LockedCollision {
+  id: string;
+  lead_ids: string[];
+  jurisdictions: Jurisdiction[];
+  status: CollisionStatus;
+}
+
+/**
+ * Resolving collisions (DESIGN §7, §14). `yielded` withdraws the caller's own lead at once;
+ * `joint` and `dismissed` bind both cities, so they are proposed as an agreement
+ * (`collision.resolve`) and take effect only when a manager of the other city accepts it.
+ */
 @Injectable()
-export class CollisionService {
+export class CollisionService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly leads: LeadRepository,
     private readonly audit: AuditService,
     private readonly events: EventsService,
+    private readonly detector: CollisionDetector,
+    private readonly agreements: AgreementService,
+    private readonly registry: AgreementRegistry,
   ) {}
+
+  onModuleInit(): void {
+    const kind: AgreementKind<CollisionResolveChange> = {
+      kind: COLLISION_RESOLVE,
+      subjectEntity: 'collision',
+      proposers: ['manager', 'admin'],
+      deciders: ['manager', 'admin'],
+      prepare: async (em, ctx, subjectId, change) => {
+        const c = await this.lockOpen(em, ctx, subjectId);
+        return {
+          change: { resolution: change.resolution },
+          decidingJurisdiction: c.jurisdictions.find((j) => j !== ctx.jurisdiction)!,
+        };
+      },
+      apply: (em, ctx, agreement) => this.applyAgreed(em, ctx, agreement),
+    };
+    this.registry.register(kind);
+  }
 
   async list(
     ctx: RequestContext,
@@ -116,92 +184,175 @@ export class CollisionService {
       ITEM_SQL(where.join(' AND '), 'ORDER BY c.created_at DESC, c.id DESC LIMIT $2'),
       params,
     );
-    return toPage(rows, limit, (r) => [r._key, r.id], collisionView);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r._key, r.id],
+      (r) => collisionView(r, ctx.jurisdiction),
+    );
   }
 
+  /**
+   * `yielded`: the caller's lead moves to `lost` now (200). `joint` / `dismissed`: an agreement
+   * for the other city's manager (202); the collision stays open until it is accepted.
+   */
   async resolve(
     ctx: RequestContext,
     id: string,
     resolution: Resolution,
     note?: string,
-  ): Promise<CollisionViewDto> {
+  ): Promise<{ accepted: boolean; collision: CollisionViewDto }> {
     requireUuidPath(id, 'collision');
     return this.ds.transaction(async (em) => {
-      const c = await sqlOne<{ id: string; lead_ids: string[]; jurisdictions: string[]; status: string }>(
-        em,
-        `SELECT id, lead_ids, jurisdictions, status FROM collisions WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (!c || !c.jurisdictions.includes(ctx.jurisdiction)) throw notFound('collision');
-      if (c.status !== 'open')
-        throw conflict('COLLISION_ALREADY_RESOLVED', `This collision is already ${c.status}`, {
-          status: c.status,
-        });
-      // Lock both leads in a fixed order (no deadlock with a concurrent resolve or stage move).
-      const leadIds = [...c.lead_ids].sort();
-      const locked = [];
-      for (const leadId of leadIds) locked.push(await this.leads.findForUpdate(em, leadId));
-      const mine = locked.find((l) => l?.jurisdiction === ctx.jurisdiction);
-      const other = locked.find((l) => l && l.jurisdiction !== ctx.jurisdiction);
-      if (!mine || !other) throw notFound('collision');
-
-      if (resolution === 'joint') {
-        for (const [lead, partner] of [
-          [mine, other],
-          [other, mine],
-        ]) {
-          const after = await this.leads.shareAndLink(em, lead.id, partner.id);
-          await this.audit.record(
-            em,
-            ctx,
-            'collision_joint',
-            'lead',
-            lead.id,
-            {
-              sharing: [lead.sharing, after.sharing],
-              linkedLeadIds: [lead.linked_lead_ids, after.linked_lead_ids],
-            },
-            lead.jurisdiction,
-          );
-          await this.events.record(em, {
-            type: 'lead.updated',
-            entity: 'lead',
-            entityId: lead.id,
-            entityVersion: after.version,
-            jurisdiction: lead.jurisdiction,
-          });
-        }
-      } else if (resolution === 'yielded' && mine.stage !== 'lost') {
-        await this.withdraw(em, ctx, mine.id, mine.stage, note);
-      }
-
-      await sqlRows(
-        em,
-        `UPDATE collisions SET status = $2, yielded_by = $3, resolved_by = $4, resolved_at = now(), note = $5,
-                version = version + 1, updated_at = now()
-          WHERE id = $1 RETURNING id`,
-        [id, resolution, resolution === 'yielded' ? ctx.jurisdiction : null, actorUserId(ctx), note ?? null],
-      );
-      await this.audit.record(em, ctx, 'resolve', 'collision', id, {
-        status: ['open', resolution],
-        ...(note ? { note: [null, note] } : {}),
-      });
-      const [row] = await sqlRows<CollisionItemRow>(em, ITEM_SQL('c.id = $2'), [ctx.jurisdiction, id]);
-      return collisionView(row);
+      if (resolution === 'yielded') await this.yieldOwnLead(em, ctx, id, note);
+      else await this.agreements.propose(em, ctx, COLLISION_RESOLVE, id, { resolution }, note);
+      return { accepted: resolution !== 'yielded', collision: await this.view(em, ctx, id) };
     });
   }
 
-  /** The yielding side withdraws its lead (DESIGN §7): it moves to `lost`, with a timeline entry. */
+  private async view(em: EntityManager, ctx: RequestContext, id: string): Promise<CollisionViewDto> {
+    const [row] = await sqlRows<CollisionItemRow>(em, ITEM_SQL('c.id = $2'), [ctx.jurisdiction, id]);
+    if (!row) throw notFound('collision');
+    return collisionView(row, ctx.jurisdiction);
+  }
+
+  /** The collision, locked, if the caller's city is party to it and it is still open. */
+  private async lockOpen(em: EntityManager, ctx: RequestContext, id: string): Promise<LockedCollision> {
+    const c = await sqlOne<LockedCollision>(
+      em,
+      `SELECT id, lead_ids, jurisdictions, status FROM collisions WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (!c || !c.jurisdictions.includes(ctx.jurisdiction)) throw notFound('collision');
+    if (c.status !== 'open')
+      throw conflict('COLLISION_ALREADY_RESOLVED', `This collision is already ${c.status}`, {
+        status: c.status,
+      });
+    return c;
+  }
+
+  /** Both leads, locked in a fixed order (no deadlock with a concurrent resolve or stage move). */
+  private async lockLeads(
+    em: EntityManager,
+    c: LockedCollision,
+    mineIn: Jurisdiction,
+  ): Promise<{ mine: LeadRow; other: LeadRow }> {
+    const locked: (LeadRow | undefined)[] = [];
+    for (const leadId of [...c.lead_ids].sort()) locked.push(await this.leads.findForUpdate(em, leadId));
+    const mine = locked.find((l) => l?.jurisdiction === mineIn);
+    const other = locked.find((l) => l && l.jurisdiction !== mineIn);
+    if (!mine || !other) throw notFound('collision');
+    return { mine, other };
+  }
+
+  /** DESIGN §7: a manager may always withdraw their own city's lead, without the other side. */
+  private async yieldOwnLead(
+    em: EntityManager,
+    ctx: RequestContext,
+    id: string,
+    note?: string,
+  ): Promise<void> {
+    const c = await this.lockOpen(em, ctx, id);
+    const { mine } = await this.lockLeads(em, c, ctx.jurisdiction);
+    if (mine.stage !== 'lost') {
+      const from = mine.stage as LeadStage;
+      const check = checkTransition(from, 'lost', { resumeStage: mine.resume_stage, isManager: true });
+      if (!check.ok) {
+        throw conflict(
+          'LEAD_STAGE_TRANSITION_NOT_ALLOWED',
+          `Your lead is ${from} and cannot move to lost; allowed: ${check.allowed.join(', ') || 'none'}`,
+          { from, to: 'lost', allowed: check.allowed },
+        );
+      }
+      await this.withdraw(em, ctx, mine, note);
+    }
+    await this.setStatus(em, ctx, id, 'yielded', actorUserId(ctx), note, ctx.jurisdiction);
+    // A proposal of either side about this collision has nothing left to decide.
+    await this.agreements.withdrawPendingAbout(
+      em,
+      ctx,
+      'collision',
+      id,
+      note
+        ? `撞单已由${ctx.jurisdiction}让出 / yielded: ${note}`
+        : `撞单已由${ctx.jurisdiction}让出 / yielded`,
+    );
+  }
+
+  /** An accepted `collision.resolve` agreement, in the accepting manager's transaction. */
+  private async applyAgreed(
+    em: EntityManager,
+    ctx: RequestContext,
+    agreement: AgreementRecord<CollisionResolveChange>,
+  ): Promise<void> {
+    const c = await this.lockOpen(em, ctx, agreement.subjectId);
+    const { resolution } = agreement.change;
+    if (resolution === 'joint') {
+      const { mine, other } = await this.lockLeads(em, c, ctx.jurisdiction);
+      for (const [lead, partner] of [
+        [mine, other],
+        [other, mine],
+      ]) {
+        const after = await this.leads.shareAndLink(em, lead.id, partner.id);
+        await this.audit.record(
+          em,
+          ctx,
+          'collision_joint',
+          'lead',
+          lead.id,
+          {
+            sharing: [lead.sharing, after.sharing],
+            linkedLeadIds: [lead.linked_lead_ids, after.linked_lead_ids],
+          },
+          lead.jurisdiction,
+        );
+        await this.events.record(em, {
+          type: 'lead.updated',
+          entity: 'lead',
+          entityId: lead.id,
+          entityVersion: after.version,
+          jurisdiction: lead.jurisdiction,
+        });
+      }
+    }
+    await this.setStatus(em, ctx, c.id, resolution, actorUserId(ctx), agreement.note ?? undefined, null);
+    // Different investors: the pair no longer joins their leads into one investor.
+    if (resolution === 'dismissed') await this.detector.refreshFirstReport(em, c.lead_ids);
+  }
+
+  private async setStatus(
+    em: EntityManager,
+    ctx: RequestContext,
+    id: string,
+    status: Exclude<CollisionStatus, 'open'>,
+    resolvedBy: string | null,
+    note: string | undefined,
+    yieldedBy: Jurisdiction | null,
+  ): Promise<void> {
+    await sqlRows(
+      em,
+      `UPDATE collisions SET status = $2, yielded_by = $3, resolved_by = $4, resolved_at = now(), note = $5,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING id`,
+      [id, status, yieldedBy, resolvedBy, note ?? null],
+    );
+    await this.audit.record(em, ctx, 'resolve', 'collision', id, {
+      status: ['open', status],
+      ...(note ? { note: [null, note] } : {}),
+    });
+  }
+
+  /** The yielding side's lead moves to `lost`, with a timeline entry (DESIGN §6). */
   private async withdraw(
     em: EntityManager,
     ctx: RequestContext,
-    leadId: string,
-    fromStage: string,
+    lead: LeadRow,
     note?: string,
   ): Promise<void> {
-    const after = await this.leads.setStage(em, leadId, 'lost', null);
+    const fromStage = lead.stage;
+    const after = await this.leads.setStage(em, lead.id, 'lost', null);
     await this.leads.insertActivity(em, {
-      leadId,
+      leadId: lead.id,
       type: 'stage_change',
       occurredAt: null,
       summary: note ? `撞单让出 / yielded in a collision: ${note}` : '撞单让出 / yielded in a collision',
@@ -211,14 +362,17 @@ export class CollisionService {
       fromStage,
       toStage: 'lost',
     });
-    await this.audit.record(em, ctx, 'stage_change', 'lead', leadId, { stage: [fromStage, 'lost'] });
+    await this.audit.record(em, ctx, 'stage_change', 'lead', lead.id, { stage: [fromStage, 'lost'] });
     await this.events.record(em, {
       type: 'lead.stage_changed',
       entity: 'lead',
-      entityId: leadId,
+      entityId: lead.id,
       entityVersion: after.version,
       jurisdiction: ctx.jurisdiction,
       detail: { fromStage, toStage: 'lost' },
     });
+    await this.detector.afterStageChanges(em, ctx.jurisdiction, [
+      { lead: after, from: fromStage, to: 'lost' },
+    ]);
   }
 }

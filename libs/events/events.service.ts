@@ -10,12 +10,15 @@ export const DOMAIN_EVENT_TYPES = [
   'match.proposed',
   'match.decided',
   'collision.detected',
+  // Agreements between the cities (DESIGN §14): proposed, then accepted, declined or withdrawn.
+  'agreement.proposed',
+  'agreement.decided',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 export interface DomainEvent {
   type: DomainEventType;
-  entity: 'lead' | 'match' | 'collision';
+  entity: 'lead' | 'match' | 'collision' | 'agreement';
   entityId: string;
   /** The entity's version this event describes. */
   entityVersion: number;

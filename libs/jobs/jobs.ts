@@ -21,6 +21,8 @@ export interface JobPayloads {
   'dispatch-event': { eventId: string };
   /** Deliver one event to one subscription (retried with back-off). */
   'deliver-webhook': { deliveryId: string };
+  /** Same-city duplicates among the leads of a bulk push (DESIGN §7). */
+  'detect-duplicates': { jurisdiction: string; leadIds: string[] };
 }
 export type JobName = keyof JobPayloads;
 
@@ -30,6 +32,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'rematch-all': QUEUES.maintenance,
   'dispatch-event': QUEUES.webhooks,
   'deliver-webhook': QUEUES.webhooks,
+  'detect-duplicates': QUEUES.maintenance,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];
@@ -75,6 +78,13 @@ export function validatePayload<N extends JobName>(name: N, data: unknown): JobP
         return typeof d.eventId === 'string' && d.eventId.length > 0;
       case 'deliver-webhook':
         return isUuid(d.deliveryId);
+      case 'detect-duplicates':
+        return (
+          typeof d.jurisdiction === 'string' &&
+          Array.isArray(d.leadIds) &&
+          d.leadIds.length <= 1000 &&
+          d.leadIds.every(isUuid)
+        );
       default:
         return false;
     }

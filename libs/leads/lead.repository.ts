@@ -277,6 +277,31 @@ export class LeadRepository {
     return rows[0];
   }
 
+  /**
+   * A lead merged into its duplicate (DESIGN §7): it leaves the pipeline (`lost`) and hands its
+   * external refs over (the caller gives them to the kept lead afterwards, so the ref index
+   * moves with them).
+   */
+  async mergeAway(em: EntityManager, id: string): Promise<LeadRow> {
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `UPDATE leads SET stage = 'lost', resume_stage = NULL, external_refs = '[]'::jsonb,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** Moves a lead's whole timeline to another lead (a merge); returns how many entries moved. */
+  async moveActivities(em: EntityManager, fromLeadId: string, toLeadId: string): Promise<number> {
+    const rows = await sqlRows(em, `UPDATE activities SET lead_id = $2 WHERE lead_id = $1 RETURNING id`, [
+      fromLeadId,
+      toLeadId,
+    ]);
+    return rows.length;
+  }
+
   async currentVersion(db: Db, id: string): Promise<number | undefined> {
     const row = await sqlOne<{ version: number }>(db, `SELECT version FROM leads WHERE id = $1`, [id]);
     return row?.version;

@@ -285,6 +285,7 @@ export class LeadService {
         jurisdiction: after.jurisdiction,
         detail: { fromStage: from, toStage: to },
       });
+      await this.collisions.afterStageChanges(em, ctx.jurisdiction, [{ lead: after, from, to }]);
       return leadView(after, ctx.jurisdiction)!;
     });
   }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
@@ -18,7 +19,14 @@ import { Ctx, RequestContext } from '../common/request-context';
 import { Access } from '../identity/access.decorator';
 import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../enterprises/base-data.http';
 import { Park } from './park';
-import { CreateParkDto, ParkDto, ParkListQuery, UpdateParkDto } from './park.dto';
+import { AgreementViewDto } from '../agreements/agreement.dto';
+import {
+  CreateParkDto,
+  ParkDto,
+  ParkListQuery,
+  ProposeParkJurisdictionsDto,
+  UpdateParkDto,
+} from './park.dto';
 import { ParkService } from './park.service';
 
 @ApiTags('base data')
@@ -83,8 +91,9 @@ export class ParkController {
   @ApiOperation({
     summary: 'Change a park of the caller’s jurisdiction (If-Match required)',
     description:
-      'A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). The caller ' +
-      'cannot remove its own jurisdiction from the park. Queues a re-match of the leads it can affect.',
+      'A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). Its ' +
+      '`jurisdictions` and `coBuilt` change only by agreement: a body that would change them answers 409 ' +
+      '`AGREEMENT_REQUIRED` (use POST /parks/{id}/jurisdiction-proposals). Queues a re-match of the leads it can affect.',
   })
   @ApiParam(ID_PARAM)
   @ApiHeader({
@@ -94,7 +103,7 @@ export class ParkController {
     schema: IF_MATCH_SCHEMA,
   })
   @ApiOkResponse({ type: ParkDto, headers: ETAG_HEADER })
-  @ApiErrors(400, 401, 403, 404, 412, 428, 429)
+  @ApiErrors(400, 401, 403, 404, 409, 412, 428, 429)
   async update(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
@@ -103,5 +112,26 @@ export class ParkController {
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<Park> {
     return withEtag(res, await this.parks.update(ctx, id, parseIfMatch(ifMatch), dto));
+  }
+
+  @Post(':id/jurisdiction-proposals')
+  @Access({ roles: ['admin'] })
+  @HttpCode(202)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Propose new jurisdictions for a park (co-build it, or end co-building)',
+    description:
+      'Creates a `park.jurisdictions` agreement (DESIGN §14); nothing changes until an admin of the other ' +
+      'city accepts it (POST /agreements/:id/accept). One pending proposal per park (409 `AGREEMENT_PENDING`).',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiAcceptedResponse({ type: AgreementViewDto })
+  @ApiErrors(400, 401, 403, 404, 409, 429)
+  proposeJurisdictions(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() dto: ProposeParkJurisdictionsDto,
+  ): Promise<AgreementViewDto> {
+    return this.parks.proposeJurisdictions(ctx, id, dto);
   }
 }

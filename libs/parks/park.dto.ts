@@ -176,3 +176,25 @@ export class ParkListQuery extends PageQuery {
   @MaxLength(100)
   q?: string;
 }
+
+export class ProposeParkJurisdictionsDto {
+  @ApiProperty({
+    enum: JURISDICTIONS,
+    isArray: true,
+    minItems: 1,
+    maxItems: 2,
+    description: 'what the park’s jurisdictions become: both to make it co-built, one to end co-building',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2)
+  @ArrayUnique()
+  @IsIn(JURISDICTIONS as unknown as string[], { each: true })
+  jurisdictions: Jurisdiction[];
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}

@@ -39,6 +39,12 @@ export class ParkRepository {
     return row ? toPark(row) : null;
   }
 
+  /** The park, locked for a read-modify-write in the caller's transaction. */
+  async findForUpdate(em: EntityManager, id: string): Promise<Park | null> {
+    const [row] = await sqlRows<ParkRow>(em, `SELECT ${COLUMNS} FROM parks WHERE id = $1 FOR UPDATE`, [id]);
+    return row ? toPark(row) : null;
+  }
+
   async version(db: Db, id: string): Promise<number | null> {
     const [row] = await sqlRows<{ version: number }>(db, `SELECT version FROM parks WHERE id = $1`, [id]);
     return row?.version ?? null;

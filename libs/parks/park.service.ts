@@ -1,17 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AgreementKind } from '../agreements/agreement';
+import { AgreementRegistry } from '../agreements/agreement-registry';
+import { AgreementService } from '../agreements/agreement.service';
+import type { AgreementViewDto } from '../agreements/agreement.dto';
 import { AuditService, FieldChanges, diffFields } from '../audit/audit.service';
 import { preconditionFailed } from '../common/concurrency';
-import { AppError, fieldError, forbidden, notFound } from '../common/errors';
+import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, encodeCursor } from '../common/pagination';
-import { JURISDICTIONS, Jurisdiction, RequestContext } from '../common/request-context';
+import { JURISDICTIONS, Jurisdiction, RequestContext, partnerOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { throwIfInvalid, unique, unknownSegments } from '../enterprises/base-data';
 import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { PARK_FIELDS, Park, ParkValues, parkOwnershipErrors } from './park';
-import { CreateParkDto, ParkListQuery, UpdateParkDto } from './park.dto';
+import {
+  PARK_FIELDS,
+  Park,
+  ParkValues,
+  changesParkOwnership,
+  parkJurisdictionsChange,
+  parkOwnershipErrors,
+} from './park';
+import { CreateParkDto, ParkListQuery, ProposeParkJurisdictionsDto, UpdateParkDto } from './park.dto';
+
+/** The agreement kind that adds, removes or replaces a park's jurisdictions (DESIGN §5, §14). */
+export const PARK_JURISDICTIONS = 'park.jurisdictions';
+export type ParkJurisdictionsChange = { jurisdictions: Jurisdiction[]; coBuilt: boolean };
+
+const agreementRequired = (id: string | null) =>
+  conflict(
+    'AGREEMENT_REQUIRED',
+    id
+      ? `A park's jurisdictions change only by agreement of both cities: propose it with POST /api/v1/parks/${id}/jurisdiction-proposals`
+      : `A park becomes co-built only by agreement of both cities: create it for your city, then propose co-building with POST /api/v1/parks/{id}/jurisdiction-proposals`,
+  );
 import { ParkFilter, ParkKey, ParkRepository } from './park.repository';
 
 /**
@@ -20,14 +43,67 @@ import { ParkFilter, ParkKey, ParkRepository } from './park.repository';
  * entry and a `rematch-affected` job in the same transaction.
  */
 @Injectable()
-export class ParkService {
+export class ParkService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: ParkRepository,
     private readonly taxonomy: TaxonomyService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly agreements: AgreementService,
+    private readonly registry: AgreementRegistry,
   ) {}
+
+  onModuleInit(): void {
+    const kind: AgreementKind<ParkJurisdictionsChange> = {
+      kind: PARK_JURISDICTIONS,
+      subjectEntity: 'park',
+      proposers: ['admin'],
+      deciders: ['admin'],
+      prepare: async (em, ctx, parkId, change) => {
+        const park = await this.repo.findForUpdate(em, parkId);
+        if (!park) throw notFound('park');
+        const next = parkJurisdictionsChange(JURISDICTIONS, change.jurisdictions);
+        if (!changesParkOwnership(park, next))
+          throw fieldError('jurisdictions', `the park already belongs to ${park.jurisdictions.join(', ')}`);
+        return { change: next, decidingJurisdiction: partnerOf(ctx.jurisdiction) };
+      },
+      apply: async (em, ctx, agreement) => {
+        const park = await this.repo.findForUpdate(em, agreement.subjectId);
+        if (!park) throw notFound('park');
+        const next = agreement.change;
+        if (!changesParkOwnership(park, next)) return;
+        const updated = (await this.repo.update(em, park.id, park.version, next))!;
+        await this.afterChange(
+          em,
+          ctx,
+          'update',
+          updated,
+          diffFields(pick(park), pick(updated), ['jurisdictions', 'coBuilt']),
+        );
+      },
+    };
+    this.registry.register(kind);
+  }
+
+  /** Proposes new jurisdictions for a park; they apply when an admin of the other city accepts. */
+  async proposeJurisdictions(
+    ctx: RequestContext,
+    id: string,
+    dto: ProposeParkJurisdictionsDto,
+  ): Promise<AgreementViewDto> {
+    requireUuidPath(id, 'park');
+    return this.ds.transaction((em) =>
+      this.agreements.propose<Pick<ParkJurisdictionsChange, 'jurisdictions'>>(
+        em,
+        ctx,
+        PARK_JURISDICTIONS,
+        id,
+        { jurisdictions: dto.jurisdictions },
+        dto.note,
+      ),
+    );
+  }
 
   async list(_ctx: RequestContext, q: ParkListQuery): Promise<Page<Park>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -68,6 +144,7 @@ export class ParkService {
       incentives: dto.incentives ?? null,
     };
     await this.checkValues(ctx, values);
+    if (values.coBuilt || values.jurisdictions.length > 1) throw agreementRequired(null);
     return this.ds.transaction(async (em) => {
       const created = await this.repo.insert(em, values);
       await this.afterChange(em, ctx, 'create', created, diffFields({}, pick(created), [...PARK_FIELDS]));
@@ -93,6 +170,7 @@ export class ParkService {
     if (dto.availableLandMu !== undefined) patch.availableLandMu = dto.availableLandMu;
     if (dto.factorySpaceSqm !== undefined) patch.factorySpaceSqm = dto.factorySpaceSqm;
     if (dto.incentives !== undefined) patch.incentives = dto.incentives;
+    if (changesParkOwnership(current, { ...current, ...patch })) throw agreementRequired(current.id);
     await this.checkValues(ctx, { ...pick(current), ...patch } as ParkValues);
     if (current.version !== expectedVersion) throw preconditionFailed(current.version);
     const changes = diffFields(pick(current), { ...pick(current), ...patch }, Object.keys(patch));

@@ -86,3 +86,28 @@ export function parkOwnershipErrors(
   }
   return [];
 }
+
+/** What a park's jurisdictions and co-built flag become (sorted, co-built exactly when both). */
+export function parkJurisdictionsChange(
+  all: readonly Jurisdiction[],
+  wanted: readonly Jurisdiction[],
+): { jurisdictions: Jurisdiction[]; coBuilt: boolean } {
+  const jurisdictions = all.filter((j) => wanted.includes(j));
+  return { jurisdictions, coBuilt: jurisdictions.length === all.length && all.length > 1 };
+}
+
+/**
+ * DESIGN §5, §14: neither city alone adds, removes or replaces a jurisdiction of a park, nor
+ * makes one co-built; only an agreement accepted by the other city does. True when a create or
+ * PATCH asks for that.
+ */
+export function changesParkOwnership(
+  current: Pick<Park, 'jurisdictions' | 'coBuilt'>,
+  next: Pick<Park, 'jurisdictions' | 'coBuilt'>,
+): boolean {
+  return (
+    current.coBuilt !== next.coBuilt ||
+    current.jurisdictions.length !== next.jurisdictions.length ||
+    current.jurisdictions.some((j) => !next.jurisdictions.includes(j))
+  );
+}

@@ -3,11 +3,13 @@ import type { Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { LeadRow, leadView } from '../leads/lead-view';
 import {
+  AgreementRow,
   CollisionRow,
   EnterpriseRow,
   FeedEntity,
   MatchRow,
   ParkRow,
+  agreementView,
   collisionView,
   enterpriseView,
   matchView,
@@ -44,16 +46,18 @@ export async function renderCurrent(
     park: new Set(),
     match: new Set(),
     collision: new Set(),
+    agreement: new Set(),
   };
   for (const r of refs) ids[r.entity].add(r.id);
   const load = async <T>(table: string, set: Set<string>): Promise<T[]> =>
     set.size ? sqlRows<T>(db, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [[...set]]) : [];
 
-  const [matches, collisions, enterprises, parks] = await Promise.all([
+  const [matches, collisions, enterprises, parks, agreements] = await Promise.all([
     load<MatchRow>('matches', ids.match),
     load<CollisionRow>('collisions', ids.collision),
     load<EnterpriseRow>('enterprises', ids.enterprise),
     load<ParkRow>('parks', ids.park),
+    load<AgreementRow>('agreements', ids.agreement),
   ]);
   // Leads are needed for themselves, for the matches' visibility and for the collisions' sides.
   for (const m of matches) ids.lead.add(m.lead_id);
@@ -63,6 +67,7 @@ export async function renderCurrent(
   const collisionById = new Map(collisions.map((c) => [c.id, c]));
   const enterpriseById = new Map(enterprises.map((e) => [e.id, e]));
   const parkById = new Map(parks.map((p) => [p.id, p]));
+  const agreementById = new Map(agreements.map((a) => [a.id, a]));
 
   const out = new Map<string, Rendered>();
   const ownTombstone = (r: EntityRef): Rendered =>
@@ -101,6 +106,12 @@ export async function renderCurrent(
       case 'enterprise': {
         const row = enterpriseById.get(r.id);
         out.set(key, { visible: true, data: row ? enterpriseView(row) : null });
+        break;
+      }
+      case 'agreement': {
+        const row = agreementById.get(r.id);
+        const view = row ? agreementView(row, viewer) : null;
+        out.set(key, row ? { visible: !!view, data: view } : ownTombstone(r));
         break;
       }
       case 'park': {

@@ -2,13 +2,14 @@ import type { Jurisdiction } from '../common/request-context';
 import { EnterpriseRow as BaseEnterpriseRow, Enterprise, toEnterprise } from '../enterprises/enterprise';
 import { LeadRow, LeadView, canSeeLead, leadView } from '../leads/lead-view';
 import { ParkRow, toPark } from '../parks/park';
+import { AgreementRow, agreementView } from '../agreements/agreement.service';
 
 /**
  * What a caller of one jurisdiction may see of each feed entity (DESIGN §5), as plain functions
  * over database rows. The changes feed and the webhooks render through these, so both channels
  * hide exactly the same things. Leads go through `leadView`, the one lead visibility rule.
  */
-export const FEED_ENTITIES = ['lead', 'enterprise', 'park', 'match', 'collision'] as const;
+export const FEED_ENTITIES = ['lead', 'enterprise', 'park', 'match', 'collision', 'agreement'] as const;
 export type FeedEntity = (typeof FEED_ENTITIES)[number];
 
 const iso = (v: Date | string | null | undefined): string | null =>
@@ -127,8 +128,13 @@ export function collisionView(r: CollisionRow, leads: Map<string, LeadRow>, view
   };
 }
 
+/** Both cities an agreement concerns see all of it (DESIGN §14); nobody else sees it. */
+export { agreementView };
+export type { AgreementRow };
+
 export type EntityView =
   | LeadView
+  | NonNullable<ReturnType<typeof agreementView>>
   | EnterpriseView
   | ReturnType<typeof parkView>
   | NonNullable<ReturnType<typeof matchView>>

@@ -283,7 +283,7 @@ export class LeadSyncService {
     const events: DomainEvent[] = [];
     const rejectedClaims: string[] = [];
     const versions = new Map<string, number>();
-    const collisionSubjects: string[] = [];
+    const collisionSubjects: { id: string; investor_norm: string }[] = [];
 
     for (const p of creates) {
       if (!isInitialStage(p.values.stage)) {
@@ -298,7 +298,7 @@ export class LeadSyncService {
       }
       // Audit entry, lead.created event and outbox rows are written with the insert (CREATE_SQL).
       inserts.push(createRow(p));
-      collisionSubjects.push(p.newId);
+      collisionSubjects.push({ id: p.newId, investor_norm: p.values.investor_norm });
       out.push({ index: p.index, externalRef: p.ref, id: p.newId, status: 'created', collisions: [] });
     }
 
@@ -377,7 +377,8 @@ export class LeadSyncService {
       });
       versions.set(row.id, row.version + 1);
       // DESIGN §7: a changed investor may now collide (as PATCH /leads does).
-      if ('investor.name' in changes || 'investor.uscc' in changes) collisionSubjects.push(row.id);
+      if ('investor.name' in changes || 'investor.uscc' in changes)
+        collisionSubjects.push({ id: row.id, investor_norm: p.values.investor_norm });
       out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'updated', collisions: [] });
     }
 
@@ -448,8 +449,27 @@ export class LeadSyncService {
     // Last, so the global collision lock is held for as short a time as possible before commit:
     // the created leads and those whose investor changed, one statement for the batch.
     if (collisionSubjects.length) {
-      const found = await this.collisions.detectMany(em, ctx.jurisdiction, collisionSubjects);
+      const found = await this.collisions.detectMany(em, ctx.jurisdiction, collisionSubjects, 'partners');
       if (found.size) for (const r of out) if (r.id && r.collisions) r.collisions = found.get(r.id) ?? [];
+      // Duplicates within the city are not part of the answer: a job finds them after commit.
+      await this.outbox.enqueue(
+        em,
+        'detect-duplicates',
+        { jurisdiction: ctx.jurisdiction, leadIds: collisionSubjects.map((c) => c.id) },
+        `detect-duplicates:${newRecordId()}`,
+      );
+    }
+    if (stageChanges.length) {
+      const norms = new Map(updates.map((u) => [u.id as string, u.investor_norm as string]));
+      await this.collisions.afterStageChanges(
+        em,
+        ctx.jurisdiction,
+        stageChanges.map((s) => ({
+          lead: { id: s.id, investor_norm: norms.get(s.id)! },
+          from: s.from,
+          to: s.to,
+        })),
+      );
     }
     return out;
   }

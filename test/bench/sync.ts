@@ -31,11 +31,28 @@ const API_TARGET = 10_000;
 const FEED_TARGET = 20_000;
 const SEGMENTS = [['ngit.ic-design'], ['ngit.ic-fab', 'ngit.semi-materials'], ['ngit.semi-equipment']];
 
+/** 64 trade-name characters, none the first of a region name: three of them name 262,144 investors. */
+const TRADE =
+  '鑫锐晶众致优睿鸿盛邦创航驰宇诚昊晟弘铭甄予沃筑鹏骏璟琪瑜璇珩瑾玮昱晖煜炜烨焱淼磊垚森犇骉贝琦绮绣缘纬纶绎霖霄霆霁雯翊翎羿翱舜舸艾';
+const INDUSTRY = ['电子科技', '新材料', '智能装备', '生物医药', '动力电池', '精密机械'];
+
+/**
+ * A distinct investor per n, named like a company (three trade-name characters, an industry, a
+ * legal form): consecutive n differ in every character (n scrambled by an odd multiplier), and no
+ * name starts with a region, so every core keeps its length and none contains another: no two
+ * names are the same investor by DESIGN §7 and a push writes no collisions or duplicates, as a
+ * partner's distinct leads would not.
+ */
+function investorName(n: number): string {
+  const k = (n * 40_503) % 262_144;
+  return `${TRADE[k % 64]}${TRADE[(k >> 6) % 64]}${TRADE[(k >> 12) % 64]}${INDUSTRY[n % INDUSTRY.length]}有限公司`;
+}
+
 function item(n: number) {
   return {
     externalRef: { system: 'bench', id: `B${n}` },
     title: `基准项目 ${n}`,
-    investor: { name: `基准投资 ${n} 有限公司`, country: 'CN' },
+    investor: { name: investorName(n), country: 'CN' },
     summary: `bench lead ${n}`,
     segments: SEGMENTS[n % SEGMENTS.length],
     plannedInvestmentWan: 1000 + (n % 5000),

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { COLLISION_HANDLER_PROVIDER } from '../../../libs/collisions/collision-handlers';
 import type { JobHandlers } from '../../../libs/jobs/jobs';
 import { MATCHING_HANDLER_PROVIDER } from '../../../libs/matching-queue/matching-handlers';
 import { WEBHOOK_HANDLER_PROVIDER } from '../../../libs/webhooks/webhooks-worker.module';
@@ -9,7 +10,11 @@ export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
  * Collects the handlers that domain libraries provide. Each domain contributes a provider
  * returning a partial JobHandlers map; startup fails if any registered job is left without one.
  */
-export const HANDLER_CONTRIBUTIONS: Provider[] = [MATCHING_HANDLER_PROVIDER, WEBHOOK_HANDLER_PROVIDER];
+export const HANDLER_CONTRIBUTIONS: Provider[] = [
+  MATCHING_HANDLER_PROVIDER,
+  WEBHOOK_HANDLER_PROVIDER,
+  COLLISION_HANDLER_PROVIDER,
+];
 
 export const WORKER_HANDLER_PROVIDERS: Provider[] = [
   ...HANDLER_CONTRIBUTIONS,

@@ -8,6 +8,7 @@ import { AuditModule } from '../../../libs/audit/audit.module';
 import { OutboxModule } from '../../../libs/outbox/outbox.module';
 import { EventsModule } from '../../../libs/events/events.module';
 import { TaxonomyService } from '../../../libs/taxonomy/taxonomy.service';
+import { CollisionDetector } from '../../../libs/collisions/collision-detector';
 import { OutboxRelay } from './outbox-relay';
 import { JobRunner } from './job-runner';
 import { WORKER_HANDLER_PROVIDERS } from './handlers';
@@ -32,7 +33,7 @@ export class WorkerModule {
         MatchingCoreModule,
         WebhooksWorkerModule,
       ],
-      providers: [TaxonomyService, OutboxRelay, JobRunner, ...WORKER_HANDLER_PROVIDERS],
+      providers: [TaxonomyService, OutboxRelay, JobRunner, CollisionDetector, ...WORKER_HANDLER_PROVIDERS],
     };
   }
 }

@@ -6,9 +6,11 @@ import { api, unwrap } from './client';
 import type { SessionUser } from './session';
 import type {
   Activity,
+  Agreement,
   AuditEntry,
   Collision,
   CollisionHit,
+  Duplicate,
   Enterprise,
   Lead,
   LeadMatches,
@@ -120,7 +122,42 @@ export const collisions = {
           body: clean({ resolution, note }),
         }),
       )
-    ).data,
+    ).data as unknown as Collision,
+};
+
+export const duplicates = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/duplicates', { params: { query: clean(query) } })))
+      .data as unknown as Page<Duplicate>,
+  merge: async (id: string, note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/duplicates/{id}/merge', { params: { path: { id } }, body: clean({ note }) }),
+      )
+    ).data as unknown as Duplicate,
+  dismiss: async (id: string, note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/duplicates/{id}/dismiss', { params: { path: { id } }, body: clean({ note }) }),
+      )
+    ).data as unknown as Duplicate,
+};
+
+/** 双方确认 (DESIGN §14): proposals of one city that the other accepts or declines. */
+export const agreements = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/agreements', { params: { query: clean(query) } })))
+      .data as unknown as Page<Agreement>,
+  decide: async (id: string, action: 'accept' | 'decline' | 'withdraw', note?: string) => {
+    const init = { params: { path: { id } }, body: clean({ note }) };
+    const call =
+      action === 'accept'
+        ? api.POST('/api/v1/agreements/{id}/accept', init)
+        : action === 'decline'
+          ? api.POST('/api/v1/agreements/{id}/decline', init)
+          : api.POST('/api/v1/agreements/{id}/withdraw', init);
+    return (await unwrap(call)).data as unknown as Agreement;
+  },
 };
 
 export const enterprises = {
@@ -163,6 +200,15 @@ export const parks = {
         }),
       )
     ).data as unknown as Park,
+  proposeJurisdictions: async (id: string, jurisdictions: string[], note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/parks/{id}/jurisdiction-proposals', {
+          params: { path: { id } },
+          body: (note ? { jurisdictions, note } : { jurisdictions }) as never,
+        }),
+      )
+    ).data as unknown as Agreement,
 };
 
 export const reports = {

@@ -275,6 +275,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enterprises/segment-counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live enterprises per segment and jurisdiction (industrial chain map) */
+    get: operations['EnterpriseController_segmentCounts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/enterprises/{id}': {
     parameters: {
       query?: never;
@@ -346,9 +363,29 @@ export interface paths {
     head?: never;
     /**
      * Change a park of the caller’s jurisdiction (If-Match required)
-     * @description A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). The caller cannot remove its own jurisdiction from the park. Queues a re-match of the leads it can affect.
+     * @description A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). Its `jurisdictions` and `coBuilt` change only by agreement: a body that would change them answers 409 `AGREEMENT_REQUIRED` (use POST /parks/{id}/jurisdiction-proposals). Queues a re-match of the leads it can affect.
      */
     patch: operations['ParkController_update'];
+    trace?: never;
+  };
+  '/api/v1/parks/{id}/jurisdiction-proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Propose new jurisdictions for a park (co-build it, or end co-building)
+     * @description Creates a `park.jurisdictions` agreement (DESIGN §14); nothing changes until an admin of the other city accepts it (POST /agreements/:id/accept). One pending proposal per park (409 `AGREEMENT_PENDING`).
+     */
+    post: operations['ParkController_proposeJurisdictions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/reports/pipeline': {
@@ -480,7 +517,68 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /**
+     * Resolve a collision (DESIGN §7, §14)
+     * @description `yielded` moves the caller’s own lead to lost now (200). `joint` and `dismissed` bind both cities: they create an agreement (`collision.resolve`) and answer 202 with the collision, still open, carrying `pendingAgreement`; nothing about the other city’s lead changes until a manager of the other city accepts it (POST /agreements/:id/accept). 409 when the collision is already resolved or a proposal for it is pending.
+     */
     post: operations['CollisionController_resolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Duplicate leads of the caller’s city (same investor twice)
+     * @description Newest first; `?status=open` for those to merge or dismiss. Never shows the partner city’s leads.
+     */
+    get: operations['DuplicateController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/duplicates/{id}/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Merge the newer lead into the older one
+     * @description In one transaction: the newer lead’s activities, external refs and missing contacts move to the older lead, its open collisions and duplicates pass to it, its matches are withdrawn, and it moves to lost with a timeline entry; audit entries on both leads. 409 when already merged or dismissed, or when the older lead is lost.
+     */
+    post: operations['DuplicateController_merge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/duplicates/{id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Not the same investor: close the pair, change no lead */
+    post: operations['DuplicateController_dismiss'];
     delete?: never;
     options?: never;
     head?: never;
@@ -682,6 +780,102 @@ export interface paths {
     get: operations['MatchController_rematchStatus'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agreements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Agreements that concern the caller’s city
+     * @description What waits on the caller’s city (`waitingOnMe`) and what it proposed, newest first. `?status=pending` for the open ones.
+     */
+    get: operations['AgreementController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agreements/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AgreementController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agreements/{id}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept: the change takes effect now
+     * @description By a manager of the other city (an admin for parks). Applied in one transaction with its audit entries and events. 409 when it is no longer pending (e.g. withdrawn a moment before).
+     */
+    post: operations['AgreementController_accept'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agreements/{id}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Decline: nothing changes
+     * @description By the other city, as for accept.
+     */
+    post: operations['AgreementController_decline'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agreements/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Withdraw a proposal of the caller’s city
+     * @description Only the proposing city.
+     */
+    post: operations['AgreementController_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -959,6 +1153,17 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    SegmentCountDto: {
+      /** @example nev.cathode */
+      segment: string;
+      /** @enum {string} */
+      jurisdiction: 'beibei' | 'mianyang';
+      /** @example 12 */
+      count: number;
+    };
+    SegmentCountsDto: {
+      items: components['schemas']['SegmentCountDto'][];
+    };
     CreateEnterpriseDto: {
       /** @example 重庆某某传感科技有限公司 */
       name: string;
@@ -1073,6 +1278,58 @@ export interface components {
       factorySpaceSqm?: number | null;
       incentives?: string | null;
       name?: string;
+    };
+    ProposeParkJurisdictionsDto: {
+      /** @description what the park’s jurisdictions become: both to make it co-built, one to end co-building */
+      jurisdictions: ('beibei' | 'mianyang')[];
+      note?: string;
+    };
+    AgreementSubjectDto: {
+      /** @example collision */
+      entity: string;
+      /** Format: uuid */
+      id: string;
+    };
+    AgreementPartyDto: {
+      /** @enum {string} */
+      jurisdiction: 'beibei' | 'mianyang';
+      /** Format: uuid */
+      userId?: string | null;
+    };
+    AgreementViewDto: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description collision.resolve | park.jurisdictions | …
+       * @example collision.resolve
+       */
+      kind: string;
+      subject: components['schemas']['AgreementSubjectDto'];
+      proposedBy: components['schemas']['AgreementPartyDto'];
+      /**
+       * @description the city whose manager (admin, for parks) decides
+       * @enum {string}
+       */
+      decidingJurisdiction: 'beibei' | 'mianyang';
+      /** @description what takes effect on acceptance, e.g. {"resolution":"joint"} or {"jurisdictions":["beibei","mianyang"],"coBuilt":true} */
+      change: {
+        [key: string]: unknown;
+      };
+      note?: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'accepted' | 'declined' | 'withdrawn';
+      /** @description pending and the caller’s city decides it */
+      waitingOnMe: boolean;
+      /** Format: uuid */
+      decidedBy?: string | null;
+      /** Format: date-time */
+      decidedAt?: string | null;
+      decisionNote?: string | null;
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
     };
     PipelineGroupDto: {
       /** @enum {string} */
@@ -1214,14 +1471,14 @@ export interface components {
        * @description USCC, validated (GB 32100-2015)
        * @example 91350900587527783P
        */
-      uscc?: Record<string, never>;
+      uscc?: string;
       /**
        * Format: uuid
        * @description The investor in the shared enterprise base
        */
       enterpriseId?: Record<string, never>;
       /** @example CN */
-      country?: Record<string, never>;
+      country?: string;
     };
     CreateLeadDto: {
       summary?: string;
@@ -1518,6 +1775,22 @@ export interface components {
       /** @description only when the other lead is shared (code name if confidential) */
       title?: string;
     };
+    CollisionPendingAgreementDto: {
+      /**
+       * Format: uuid
+       * @description the agreement (GET /agreements/:id; accept / decline / withdraw)
+       */
+      id: string;
+      /** @enum {string} */
+      resolution: 'joint' | 'dismissed';
+      /** @enum {string} */
+      proposedBy: 'beibei' | 'mianyang';
+      /** @description the caller’s city decides it (等待我方确认); else 等待对方确认 */
+      waitingOnMe: boolean;
+      note?: string | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
     CollisionViewDto: {
       /** Format: uuid */
       id: string;
@@ -1543,13 +1816,63 @@ export interface components {
       createdAt: string;
       mine: components['schemas']['CollisionMineDto'];
       other: components['schemas']['CollisionOtherDto'];
+      /** @description a proposed joint / dismissed resolution waiting for the other city (DESIGN §14) */
+      pendingAgreement?: components['schemas']['CollisionPendingAgreementDto'] | null;
     };
     ResolveCollisionDto: {
       /**
-       * @description joint: both leads become shared and linked; yielded: your own lead moves to lost; dismissed: different investors
+       * @description yielded: your own lead moves to lost, at once. joint (both leads become shared and linked) and dismissed (different investors) are proposals: they take effect when a manager of the other city accepts the agreement
        * @enum {string}
        */
       resolution: 'joint' | 'yielded' | 'dismissed';
+      note?: string;
+    };
+    DuplicateLeadDto: {
+      /** Format: uuid */
+      leadId: string;
+      title: string;
+      investorName: string;
+      /** @enum {string} */
+      stage:
+        | 'lead'
+        | 'contacted'
+        | 'visited'
+        | 'negotiating'
+        | 'signed'
+        | 'registered'
+        | 'started'
+        | 'operating'
+        | 'on_hold'
+        | 'lost';
+      /** Format: uuid */
+      ownerId?: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description timeline entries */
+      activities: number;
+    };
+    DuplicateViewDto: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      basis: 'uscc' | 'name';
+      similarity: number;
+      /** @enum {string} */
+      status: 'open' | 'merged' | 'dismissed';
+      /** Format: uuid */
+      resolvedBy?: string | null;
+      /** Format: date-time */
+      resolvedAt?: string | null;
+      note?: string | null;
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description the lead a merge keeps (created first) */
+      older: components['schemas']['DuplicateLeadDto'];
+      /** @description the lead a merge folds into the older one */
+      newer: components['schemas']['DuplicateLeadDto'];
+    };
+    DuplicateDecisionDto: {
       note?: string;
     };
     SyncInvestorDto: {
@@ -1559,14 +1882,14 @@ export interface components {
        * @description Validated USCC
        * @example 91500109MA5U123456
        */
-      uscc?: Record<string, never> | null;
+      uscc?: string | null;
       /**
        * Format: uuid
        * @description An existing enterprise
        */
-      enterpriseId?: Record<string, never> | null;
+      enterpriseId?: string | null;
       /** @example CN */
-      country?: Record<string, never> | null;
+      country?: string | null;
     };
     SyncContactDto: {
       name: string;
@@ -1596,8 +1919,8 @@ export interface components {
        */
       plannedInvestmentWan: number;
       /** @description 亩 */
-      landNeedMu?: Record<string, never> | null;
-      expectedJobs?: Record<string, never> | null;
+      landNeedMu?: number | null;
+      expectedJobs?: number | null;
       /**
        * @description A new lead may start at any pipeline stage (e.g. already signed); an update follows DESIGN §6
        * @default lead
@@ -1622,14 +1945,14 @@ export interface components {
       /** @default false */
       confidential: boolean;
       /** @description Required when confidential */
-      codeName?: Record<string, never> | null;
+      codeName?: string | null;
       /**
        * @default partner_system
        * @enum {string}
        */
       source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
       /** Format: date-time */
-      nextActionAt?: Record<string, never> | null;
+      nextActionAt?: string | null;
       contacts?: components['schemas']['SyncContactDto'][];
     };
     SyncLeadsRequestDto: {
@@ -1652,6 +1975,8 @@ export interface components {
       status: 'created' | 'updated' | 'unchanged' | 'error';
       /** @description This item's field errors */
       errors?: components['schemas']['FieldErrorDto'][];
+      /** @description Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the POST /leads response; empty when none */
+      collisions?: components['schemas']['LeadCollisionDto'][];
     };
     SyncResultsDto: {
       /** @description One result per item, in request order */
@@ -1662,7 +1987,7 @@ export interface components {
       externalRef?: components['schemas']['ExternalRefDto'];
       name: string;
       /** @description Validated USCC; unique when present */
-      uscc?: Record<string, never> | null;
+      uscc?: string | null;
       /** @description Segments it produces */
       segments: string[];
       /** @description Segments it buys from */
@@ -1670,9 +1995,9 @@ export interface components {
       /** @default false */
       chainLeader: boolean;
       /** @description 万元 */
-      revenueWan?: Record<string, never> | null;
-      employees?: Record<string, never> | null;
-      address?: Record<string, never> | null;
+      revenueWan?: number | null;
+      employees?: number | null;
+      address?: string | null;
       tags?: string[];
     };
     SyncEnterprisesRequestDto: {
@@ -1683,7 +2008,7 @@ export interface components {
       /** @description Opaque position of this change */
       cursor: string;
       /** @enum {string} */
-      entity: 'lead' | 'enterprise' | 'park' | 'match' | 'collision';
+      entity: 'lead' | 'enterprise' | 'park' | 'match' | 'collision' | 'agreement';
       /** Format: uuid */
       id: string;
       /** @enum {string} */
@@ -1715,6 +2040,8 @@ export interface components {
         | 'match.proposed'
         | 'match.decided'
         | 'collision.detected'
+        | 'agreement.proposed'
+        | 'agreement.decided'
       )[];
     };
     CreatedWebhookDto: {
@@ -1728,6 +2055,8 @@ export interface components {
         | 'match.proposed'
         | 'match.decided'
         | 'collision.detected'
+        | 'agreement.proposed'
+        | 'agreement.decided'
       )[];
       /**
        * @description HMAC-SHA256 signing secret, shown this once
@@ -1746,6 +2075,8 @@ export interface components {
         | 'match.proposed'
         | 'match.decided'
         | 'collision.detected'
+        | 'agreement.proposed'
+        | 'agreement.decided'
       )[];
       /** @enum {string} */
       status: 'active' | 'disabled';
@@ -1753,15 +2084,15 @@ export interface components {
        * Format: date-time
        * @description Set when failing for 24 h straight
        */
-      disabledAt?: Record<string, never> | null;
-      disabledReason?: Record<string, never> | null;
+      disabledAt?: string | null;
+      disabledReason?: string | null;
       /**
        * Format: date-time
        * @description First failure since the last success
        */
-      failingSince?: Record<string, never> | null;
+      failingSince?: string | null;
       /** Format: date-time */
-      lastSuccessAt?: Record<string, never> | null;
+      lastSuccessAt?: string | null;
       /** Format: date-time */
       createdAt: string;
     };
@@ -1777,20 +2108,22 @@ export interface components {
         | 'lead.stage_changed'
         | 'match.proposed'
         | 'match.decided'
-        | 'collision.detected';
+        | 'collision.detected'
+        | 'agreement.proposed'
+        | 'agreement.decided';
       /** @description 1 for the first try */
       attempt: number;
       /** @enum {string} */
       status: 'delivered' | 'failed' | 'refused';
       /** @description HTTP status the receiver answered */
-      responseCode?: Record<string, never> | null;
+      responseCode?: number | null;
       durationMs: number;
-      error?: Record<string, never> | null;
+      error?: string | null;
       /**
        * Format: date-time
        * @description When the next try is due
        */
-      nextRetryAt?: Record<string, never> | null;
+      nextRetryAt?: string | null;
       /** Format: date-time */
       at: string;
     };
@@ -1917,6 +2250,9 @@ export interface components {
       state: 'queued' | 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'unknown';
       progress: components['schemas']['RematchProgressDto'];
       failedReason?: string | null;
+    };
+    DecideAgreementDto: {
+      note?: string;
     };
   };
   responses: never;
@@ -2742,6 +3078,64 @@ export interface operations {
       };
     };
   };
+  EnterpriseController_segmentCounts: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated segment codes; all segments when omitted */
+        segments?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SegmentCountsDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
   EnterpriseController_get: {
     parameters: {
       query?: never;
@@ -3264,6 +3658,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description If-Match is stale; the body carries the current version */
       412: {
         headers: {
@@ -3275,6 +3678,88 @@ export interface operations {
       };
       /** @description If-Match header required */
       428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ParkController_proposeJurisdictions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProposeParkJurisdictionsDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3585,7 +4070,7 @@ export interface operations {
       200: {
         headers: {
           /** @description "<version>" */
-          ETag?: unknown;
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3999,12 +4484,223 @@ export interface operations {
       };
     };
     responses: {
+      /** @description yielded: applied */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CollisionViewDto'];
+        };
+      };
+      /** @description joint / dismissed: proposed, waiting for the other city */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CollisionViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  DuplicateController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page’s nextCursor */
+        cursor?: string;
+        status?: 'open' | 'merged' | 'dismissed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DuplicateViewDto'][];
+            /** @description Opaque; pass as ?cursor= for the next page */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  DuplicateController_merge: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DuplicateDecisionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DuplicateViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  DuplicateController_dismiss: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DuplicateDecisionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DuplicateViewDto'];
         };
       };
       /** @description Invalid input; `details` lists each offending field */
@@ -4220,7 +4916,7 @@ export interface operations {
         /** @description Opaque; the nextCursor of the previous page. Absent: from the start */
         cursor?: string;
         limit?: number;
-        /** @description Comma-separated subset of lead, enterprise, park, match, collision */
+        /** @description Comma-separated subset of lead, enterprise, park, match, collision, agreement */
         entities?: string;
       };
       header?: never;
@@ -4906,6 +5602,331 @@ export interface operations {
       };
       /** @description A dependency is down */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AgreementController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page’s nextCursor */
+        cursor?: string;
+        status?: 'pending' | 'accepted' | 'declined' | 'withdrawn';
+        kind?: string;
+        /** @description only agreements about this record */
+        subjectId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AgreementViewDto'][];
+            /** @description Opaque; pass as ?cursor= for the next page */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AgreementController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementViewDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AgreementController_accept: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DecideAgreementDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AgreementController_decline: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DecideAgreementDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AgreementController_withdraw: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DecideAgreementDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

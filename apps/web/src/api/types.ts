@@ -142,6 +142,50 @@ export interface Collision {
   createdAt?: string;
   mine: { leadId: string; stage: Stage; title: string };
   other: { jurisdiction: Jurisdiction; stage: Stage; leadId?: string | null; title?: string | null };
+  /** A proposed joint / dismissed resolution waiting for the other city (双方确认). */
+  pendingAgreement?: {
+    id: string;
+    resolution: 'joint' | 'dismissed';
+    proposedBy: Jurisdiction;
+    waitingOnMe: boolean;
+    note?: string | null;
+    createdAt: string;
+  } | null;
+}
+
+/** GET /duplicates item: two active leads of the caller's city for one investor. */
+export interface Duplicate {
+  id: string;
+  basis: 'uscc' | 'name';
+  similarity: number;
+  status: 'open' | 'merged' | 'dismissed';
+  note?: string | null;
+  createdAt: string;
+  older: DuplicateLead;
+  newer: DuplicateLead;
+}
+export interface DuplicateLead {
+  leadId: string;
+  title: string;
+  investorName: string;
+  stage: Stage;
+  createdAt: string;
+  activities: number;
+}
+
+/** GET /agreements item (DESIGN §14). */
+export interface Agreement {
+  id: string;
+  kind: string;
+  subject: { entity: string; id: string };
+  proposedBy: { jurisdiction: Jurisdiction; userId?: string | null };
+  decidingJurisdiction: Jurisdiction;
+  change: Record<string, unknown>;
+  note?: string | null;
+  status: 'pending' | 'accepted' | 'declined' | 'withdrawn';
+  waitingOnMe: boolean;
+  decisionNote?: string | null;
+  createdAt: string;
 }
 
 export interface Enterprise {

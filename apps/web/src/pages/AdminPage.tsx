@@ -43,6 +43,8 @@ const EVENTS = [
   'match.proposed',
   'match.decided',
   'collision.detected',
+  'agreement.proposed',
+  'agreement.decided',
 ];
 
 export default function AdminPage() {

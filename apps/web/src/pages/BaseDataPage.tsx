@@ -6,6 +6,7 @@ import {
   Input,
   InputNumber,
   Modal,
+  Radio,
   Select,
   Space,
   Switch,
@@ -17,8 +18,9 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { enterprises as entApi, parks as parksApi } from '../api/endpoints';
-import type { Enterprise, Park } from '../api/types';
+import { agreements as agreementsApi, enterprises as entApi, parks as parksApi } from '../api/endpoints';
+import type { Agreement, Enterprise, Park } from '../api/types';
+import { useAgreementActions } from '../components/agreements';
 import {
   CityTag,
   EmptyState,
@@ -259,13 +261,78 @@ function ParksTab() {
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<Park | null>(null);
   const [form] = Form.useForm();
+  // Co-building (DESIGN §5, §14): admins propose, the other city's admin accepts.
+  const isAdmin = user.role === 'admin';
+  const [pending, setPending] = useState<Map<string, Agreement>>(new Map());
+  const [proposing, setProposing] = useState<Park | null>(null);
+  const [keep, setKeep] = useState<string>(user.jurisdiction);
   const load = useCallback(async () => {
     try {
       setItems((await parksApi.list({ limit: 200 })).items);
+      if (user.role === 'admin' || user.role === 'manager') {
+        const open = await agreementsApi.list({ status: 'pending', kind: 'park.jurisdictions', limit: 200 });
+        setPending(new Map(open.items.map((a) => [a.subject.id, a])));
+      }
     } catch (e) {
       setError(e);
     }
-  }, []);
+  }, [user.role]);
+  const decide = useAgreementActions(load);
+  const propose = async () => {
+    const p = proposing!;
+    try {
+      await parksApi.proposeJurisdictions(p.id, p.coBuilt ? [keep] : ['beibei', 'mianyang']);
+      message.success(t('proposalSent'));
+      setProposing(null);
+      await load();
+    } catch (err) {
+      message.error(describeError(locale, err));
+    }
+  };
+  const coBuildCell = (p: Park) => {
+    const a = pending.get(p.id);
+    if (a)
+      return (
+        <Space orientation="vertical" size={4}>
+          <Tag color={a.waitingOnMe ? 'orange' : 'blue'}>
+            {t(a.waitingOnMe ? 'waitingMe' : 'waitingOther')}
+          </Tag>
+          <span style={{ fontSize: 12 }}>
+            {t('coBuildTo')}:{' '}
+            {((a.change.jurisdictions as string[]) ?? []).map((j) => (
+              <CityTag key={j} city={j} />
+            ))}
+          </span>
+          {isAdmin &&
+            (a.waitingOnMe ? (
+              <Space size={4}>
+                <Button size="small" type="primary" onClick={() => decide(a.id, 'accept')}>
+                  {t('agree')}
+                </Button>
+                <Button size="small" danger onClick={() => decide(a.id, 'decline')}>
+                  {t('decline')}
+                </Button>
+              </Space>
+            ) : (
+              <Button size="small" onClick={() => decide(a.id, 'withdraw')}>
+                {t('withdraw')}
+              </Button>
+            ))}
+        </Space>
+      );
+    if (!isAdmin) return null;
+    return (
+      <Button
+        size="small"
+        onClick={() => {
+          setKeep(user.jurisdiction);
+          setProposing(p);
+        }}
+      >
+        {t(p.coBuilt ? 'proposeEndCoBuild' : 'proposeCoBuild')}
+      </Button>
+    );
+  };
   useEffect(() => {
     void load();
   }, [load]);
@@ -344,6 +411,11 @@ function ParksTab() {
             width: 120,
           },
           {
+            title: t('coBuilt'),
+            width: 190,
+            render: (_, p) => coBuildCell(p),
+          },
+          {
             title: t('actions'),
             width: 80,
             render: (_, p) =>
@@ -355,6 +427,36 @@ function ParksTab() {
           },
         ]}
       />
+      <Modal
+        open={!!proposing}
+        title={
+          proposing
+            ? `${t(proposing.coBuilt ? 'proposeEndCoBuild' : 'proposeCoBuild')} · ${proposing.name}`
+            : ''
+        }
+        onOk={propose}
+        onCancel={() => setProposing(null)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
+        <Typography.Paragraph>{t('resolutionHintPark')}</Typography.Paragraph>
+        {proposing?.coBuilt ? (
+          <Form layout="vertical">
+            <Form.Item label={t('keepJurisdiction')}>
+              <Radio.Group
+                value={keep}
+                onChange={(e) => setKeep(e.target.value)}
+                options={proposing.jurisdictions.map((j) => ({ value: j, label: <CityTag city={j} /> }))}
+              />
+            </Form.Item>
+          </Form>
+        ) : (
+          <span>
+            {t('coBuildTo')}: <CityTag city="beibei" /> <CityTag city="mianyang" />
+          </span>
+        )}
+      </Modal>
       <Modal
         open={!!editing}
         title={editing?.name}

@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+import { sqlRows } from '../db/sql';
+import { MATCH_LOCK_SQL } from './matching.service';
+
+/**
+ * Withdraws every proposed or accepted match of a lead that left the pipeline for good (merged
+ * into its duplicate, DESIGN §7): they no longer describe a lead anyone follows. Takes the lead's
+ * match lock, as match jobs and decisions do, in the caller's transaction. Rejected matches keep
+ * their decision. Returns the ids withdrawn.
+ */
+export async function withdrawLeadMatches(em: EntityManager, leadId: string): Promise<string[]> {
+  await em.query(`SELECT pg_advisory_xact_lock(${MATCH_LOCK_SQL})`, [leadId]);
+  const rows = await sqlRows<{ id: string }>(
+    em,
+    `UPDATE matches SET status = 'withdrawn', version = version + 1
+      WHERE lead_id = $1 AND status IN ('proposed', 'accepted') RETURNING id`,
+    [leadId],
+  );
+  return rows.map((r) => r.id);
+}
