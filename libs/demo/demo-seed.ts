@@ -2,7 +2,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction, Role } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { hashPassword } from '../identity/secrets';
-import { OUTBOX_CHANNEL } from '../outbox/outbox.service';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
@@ -15,8 +14,9 @@ import { CITY_NAMES } from './vocabulary';
  * never overwrites what people changed in the demo. Demo records carry externalRefs
  * `{system: 'demo', id: 'ent-000001' | 'lead-0000001'}`.
  *
- * Everything is written in one transaction, with a `match-lead` outbox row per new lead so that the
- * worker computes its matches (DESIGN §12) exactly as for a lead created through the API.
+ * Everything is written in one transaction; inserting a lead queues its `match-lead` job through
+ * the outbox (the leads' insert trigger), so the worker computes its matches (DESIGN §12) exactly
+ * as for a lead created through the API.
  */
 
 export const DEMO_SEED = 20261127;
@@ -105,16 +105,7 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
     const activities = await seedActivities(em, seed, created, now);
     if (activities) log(`activities: ${activities} created`);
 
-    if (created.length) {
-      await em.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload)
-         SELECT 'match-lead', 'match-lead:' || id || ':v1', jsonb_build_object('leadId', id, 'version', 1)
-         FROM unnest($1::uuid[]) AS t(id)`,
-        [created.map((l) => l.id)],
-      );
-      await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
-      log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
-    }
+    if (created.length) log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
     return { users, enterprises, leads, activities, matchJobs: created.length };
   });
 }

@@ -10,7 +10,6 @@ import { isUuid, requireUuidPath } from '../common/uuid';
 import { CollisionDetector, LeadCollision } from '../collisions/collision-detector';
 import { normaliseInvestorName } from '../collisions/investor-name';
 import { EventsService } from '../events/events.service';
-import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { checkTransition, resumeStageAfter } from './lead-stage';
 import type { LeadStage } from './lead-stage';
@@ -27,8 +26,6 @@ import { LeadRow, LeadView, leadView } from './lead-view';
 
 export type CreatedLead = LeadView & { collisions: LeadCollision[] };
 
-/** Fields whose change means the lead must be matched again (DESIGN §10). */
-const MATCH_INPUTS: LeadColumnKey[] = ['segments', 'landNeedMu'];
 /** Fields whose change means the investor may now collide with another lead (DESIGN §7). */
 const INVESTOR_INPUTS: LeadColumnKey[] = ['investorName', 'investorUscc'];
 
@@ -65,7 +62,6 @@ export class LeadService {
     private readonly repo: LeadRepository,
     private readonly taxonomy: TaxonomyService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
     private readonly events: EventsService,
     private readonly collisions: CollisionDetector,
   ) {}
@@ -188,7 +184,7 @@ export class LeadService {
         externalRefs: dto.externalRefs ?? [],
       });
       await this.audit.record(em, ctx, 'create', 'lead', row.id, diffFields({}, auditRecord(row)));
-      await this.afterWrite(em, row, 'lead.created', true);
+      await this.afterWrite(em, row, 'lead.created');
       const collisions = await this.collisions.detect(em, row);
       return { ...leadView(row, ctx.jurisdiction)!, collisions };
     });
@@ -221,12 +217,7 @@ export class LeadService {
         diffFields(auditRecord(before), auditRecord(after)),
       );
       const changed = Object.keys(changes) as LeadColumnKey[];
-      await this.afterWrite(
-        em,
-        after,
-        'lead.updated',
-        changed.some((k) => MATCH_INPUTS.includes(k)),
-      );
+      await this.afterWrite(em, after, 'lead.updated');
       if (changed.some((k) => INVESTOR_INPUTS.includes(k))) await this.collisions.detect(em, after);
       return leadView(after, ctx.jurisdiction)!;
     });
@@ -459,21 +450,15 @@ export class LeadService {
       throw fieldError('investor.enterpriseId', 'no such enterprise');
   }
 
-  /** Domain event, and a match job when the lead's matching inputs changed (DESIGN §10, §12). */
+  /**
+   * The domain event of a write. Its match job needs nothing here: the database queues one, in
+   * this transaction, whenever the lead's matching inputs change (leads.match_version, DESIGN §10).
+   */
   private async afterWrite(
     em: EntityManager,
     row: LeadRow,
     type: 'lead.created' | 'lead.updated',
-    rematch: boolean,
   ): Promise<void> {
-    if (rematch) {
-      await this.outbox.enqueue(
-        em,
-        'match-lead',
-        { leadId: row.id, version: row.version },
-        `match-lead:${row.id}:v${row.version}`,
-      );
-    }
     await this.events.record(em, {
       type,
       entity: 'lead',

@@ -42,7 +42,7 @@ export class MatchService {
 
   async forLead(ctx: RequestContext, leadId: string): Promise<LeadMatchesDto> {
     const [lead] = await this.ds.query(
-      `SELECT l.id, l.version, s.matched_version, s.computed_at, s.algorithm_version
+      `SELECT l.id, l.match_version, s.matched_version, s.computed_at, s.algorithm_version
          FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
         WHERE l.id = $2 AND ${VISIBLE}`,
       [ctx.jurisdiction, leadId],
@@ -60,7 +60,9 @@ export class MatchService {
       [leadId],
     );
     return {
-      status: lead.matched_version !== null && lead.matched_version >= lead.version ? 'ready' : 'pending',
+      // Pending only while the stored matches are older than the lead's matching inputs; a job is
+      // then queued (written with the change, DESIGN §12) and the sweep re-queues a lost one.
+      status: (lead.matched_version ?? 0) >= lead.match_version ? 'ready' : 'pending',
       computedAt: iso(lead.computed_at),
       algorithmVersion: lead.algorithm_version,
       partners: rows

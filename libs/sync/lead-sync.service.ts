@@ -8,7 +8,7 @@ import { sqlRows } from '../db/sql';
 import { DomainEvent, EventsService, dispatchRowsSql } from '../events/events.service';
 import { checkTransition, isLeadStage, resumeStageAfter } from '../leads/lead-stage';
 import type { LeadRow } from '../leads/lead-view';
-import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { ExternalRef, LeadValues, checkLeadItem, isInitialStage } from './item-validation';
 import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
@@ -84,8 +84,9 @@ const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text
  * Every write of the created leads in one statement, from one JSON parameter ($1: the rows of
  * `leads`): the leads, their `create` audit entries (each field {before: null, after}, the JSON
  * values as sent, as diff(null, values) gives them), `lead.created` domain events, the outbox
- * rows (match-lead v1, dispatch-event per event) and the outbox wake-up. The same rows the
- * separate statements wrote, one round trip and one JSON parse instead of five of each.
+ * rows (dispatch-event per event) and the outbox wake-up. The same rows the separate statements
+ * wrote, one round trip and one JSON parse instead of five of each. Each lead's match job and
+ * match state are written by the leads' insert trigger (migration 1764300000000).
  */
 const CREATE_SQL = `
   WITH e AS MATERIALIZED (SELECT value AS j FROM jsonb_array_elements($1::jsonb)),
@@ -114,9 +115,6 @@ const CREATE_SQL = `
     RETURNING id),
   ob AS (
     INSERT INTO outbox (kind, dedupe_key, payload)
-    SELECT 'match-lead', 'match-lead:' || (e.j->>'id') || ':v1', jsonb_build_object('leadId', e.j->>'id', 'version', 1)
-      FROM e
-    UNION ALL
     ${dispatchRowsSql('ev')})
   SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
 
@@ -152,7 +150,6 @@ export class LeadSyncService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly taxonomy: TaxonomyService,
-    private readonly outbox: OutboxService,
     private readonly events: EventsService,
     private readonly collisions: CollisionDetector,
   ) {}
@@ -282,7 +279,6 @@ export class LeadSyncService {
     const stageChanges: { id: string; from: string; to: string }[] = [];
     const events: DomainEvent[] = [];
     const rejectedClaims: string[] = [];
-    const versions = new Map<string, number>();
     const collisionSubjects: string[] = [];
 
     for (const p of creates) {
@@ -375,7 +371,6 @@ export class LeadSyncService {
         entityVersion: row.version + 1,
         jurisdiction: row.jurisdiction,
       });
-      versions.set(row.id, row.version + 1);
       // DESIGN §7: a changed investor may now collide (as PATCH /leads does).
       if ('investor.name' in changes || 'investor.uscc' in changes) collisionSubjects.push(row.id);
       out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'updated', collisions: [] });
@@ -434,17 +429,8 @@ export class LeadSyncService {
         ],
       );
     }
-    if (versions.size) {
-      await this.outbox.enqueueMany(
-        em,
-        'match-lead',
-        [...versions].map(([leadId, version]) => ({
-          payload: { leadId, version },
-          dedupeKey: `match-lead:${leadId}:v${version}`,
-        })),
-      );
-      await this.events.recordMany(em, events);
-    }
+    // Match jobs of leads whose matching inputs changed are queued by the leads' update trigger.
+    if (events.length) await this.events.recordMany(em, events);
     // Last, so the global collision lock is held for as short a time as possible before commit:
     // the created leads and those whose investor changed, one statement for the batch.
     if (collisionSubjects.length) {
