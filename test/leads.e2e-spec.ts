@@ -108,9 +108,15 @@ describe('leads (issue 3)', () => {
     });
 
     it('may start past `lead`, and lets a manager assign another owner of the jurisdiction', async () => {
-      const lead = await create(manager, { stage: 'signed', ownerId: officer.id });
+      const lead = await create(manager, {
+        stage: 'signed',
+        ownerId: officer.id,
+        signedAt: '2026-09-30',
+        contractAmountWan: 11000,
+      });
       expect(lead.stage).toBe('signed');
       expect(lead.ownerId).toBe(officer.id);
+      expect(lead).toMatchObject({ signedAt: '2026-09-30', contractAmountWan: 11000, fundsInPlaceWan: 0 });
     });
 
     it('answers 404 for unknown and non-UUID ids', async () => {

@@ -164,6 +164,9 @@ describe('collisions of bulk-synced leads', () => {
         ...item('A1', { name: company(), country: 'CN' }),
         stage: 'signed',
         plannedInvestmentWan: 1234.5,
+        signedAt: '2026-06-30',
+        contractAmountWan: 1200,
+        fundsInPlace: [{ at: '2026-07-01', amountWan: 300, note: '首期' }],
         nextActionAt: '2027-01-02T03:04:05.000Z',
         contacts: [{ name: '张三', phone: '13800000000' }],
       },
@@ -197,6 +200,13 @@ describe('collisions of bulk-synced leads', () => {
         source: after('partner_system'),
         nextActionAt: after('2027-01-02T03:04:05.000Z'),
         contacts: after([{ name: '张三', phone: '13800000000' }]),
+        partnerSummary: after(null),
+        signedAt: after('2026-06-30'),
+        contractAmountWan: after(1200),
+        projectUscc: after(null),
+        startedAt: after(null),
+        operatingAt: after(null),
+        fundsInPlace: after([{ at: '2026-07-01', amountWan: 300, note: '首期' }]),
       },
     });
     const events = await t.ds.query(

@@ -43,6 +43,9 @@ describe('sync API', () => {
     }
   }
 
+  /** The facts a signed lead carries (DESIGN §6). */
+  const signed = { signedAt: '2026-05-20', contractAmountWan: 900 };
+
   it('creates, leaves unchanged, updates and reports per-item errors in request order', async () => {
     const sys = uniq('crm-');
     const first = await t.http
@@ -51,7 +54,7 @@ describe('sync API', () => {
       .send({
         items: [
           lead(sys, '1'),
-          lead(sys, '2', { stage: 'signed', contacts: [{ name: '张三', phone: '13800000000' }] }),
+          lead(sys, '2', { stage: 'signed', ...signed, contacts: [{ name: '张三', phone: '13800000000' }] }),
           { ...lead(sys, '3'), segments: ['no.such-segment'], investor: { name: 'x', uscc: 'BAD' } },
           lead(sys, '1'),
           { ...lead(sys, '4'), color: 'red' },
@@ -84,7 +87,12 @@ describe('sync API', () => {
       .send({
         items: [
           lead(sys, '1'),
-          lead(sys, '2', { stage: 'registered', contacts: [{ name: '张三', phone: '13800000000' }] }),
+          lead(sys, '2', {
+            stage: 'registered',
+            ...signed,
+            projectUscc: '91510700MA6XXXXXXY',
+            contacts: [{ name: '张三', phone: '13800000000' }],
+          }),
         ],
       });
     expect(again.body.results.map((x: any) => x.status)).toEqual(['unchanged', 'updated']);

@@ -10,6 +10,7 @@ import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
+import { visibleTitle } from '../leads/lead-view';
 import { CollisionStatus, CollisionViewDto, Resolution } from './collision.dto';
 
 interface CollisionItemRow {
@@ -42,7 +43,7 @@ interface CollisionItemRow {
  * jurisdiction, the other lead's stage and who reported first are always visible; the other lead's
  * id and title only when it is shared (its code name when confidential).
  */
-export function collisionView(r: CollisionItemRow): CollisionViewDto {
+export function collisionView(r: CollisionItemRow, viewer: Jurisdiction): CollisionViewDto {
   const otherShared = r.other_sharing === 'shared';
   return {
     id: r.id,
@@ -61,7 +62,18 @@ export function collisionView(r: CollisionItemRow): CollisionViewDto {
       jurisdiction: r.other_jurisdiction,
       stage: r.other_stage,
       ...(otherShared
-        ? { leadId: r.other_id, title: r.other_confidential ? (r.other_code_name ?? '') : r.other_title }
+        ? {
+            leadId: r.other_id,
+            title: visibleTitle(
+              {
+                jurisdiction: r.other_jurisdiction,
+                confidential: r.other_confidential,
+                code_name: r.other_code_name,
+                title: r.other_title,
+              },
+              viewer,
+            ),
+          }
         : {}),
     },
   };
@@ -116,7 +128,12 @@ export class CollisionService {
       ITEM_SQL(where.join(' AND '), 'ORDER BY c.created_at DESC, c.id DESC LIMIT $2'),
       params,
     );
-    return toPage(rows, limit, (r) => [r._key, r.id], collisionView);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r._key, r.id],
+      (r) => collisionView(r, ctx.jurisdiction),
+    );
   }
 
   async resolve(
@@ -187,7 +204,7 @@ export class CollisionService {
         ...(note ? { note: [null, note] } : {}),
       });
       const [row] = await sqlRows<CollisionItemRow>(em, ITEM_SQL('c.id = $2'), [ctx.jurisdiction, id]);
-      return collisionView(row);
+      return collisionView(row, ctx.jurisdiction);
     });
   }
 

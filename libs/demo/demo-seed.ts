@@ -228,20 +228,30 @@ async function seedLeads(
       external_refs: [{ system: DEMO_SYSTEM, id: l.ref }],
       created_at: l.createdAt.toISOString(),
       updated_at: l.updatedAt.toISOString(),
+      partner_summary: l.partnerSummary,
+      signed_at: l.signedAt,
+      contract_amount_wan: l.contractAmountWan,
+      project_uscc: l.projectUscc,
+      started_at: l.startedAt,
+      operating_at: l.operatingAt,
+      funds_in_place: l.fundsInPlace,
     }));
   const inserted = await sqlRows<{ id: string }>(
     em,
     `INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
                         investor_country, summary, segments, industries, planned_investment_wan, land_need_mu,
                         expected_jobs, stage, resume_stage, jurisdiction, owner_id, sharing, confidential,
-                        code_name, source, next_action_at, contacts, external_refs, created_at, updated_at)
+                        code_name, source, next_action_at, contacts, external_refs, created_at, updated_at,
+                        partner_summary, signed_at, contract_amount_wan, project_uscc, started_at, operating_at,
+                        funds_in_place)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, title text, investor_name text,
           investor_norm text, investor_uscc text, investor_enterprise_id uuid, investor_country text,
           summary text, segments text[], industries text[], planned_investment_wan numeric,
           land_need_mu numeric, expected_jobs int, stage text, resume_stage text, jurisdiction text,
           owner_id uuid, sharing text, confidential boolean, code_name text, source text,
           next_action_at timestamptz, contacts jsonb, external_refs jsonb, created_at timestamptz,
-          updated_at timestamptz)
+          updated_at timestamptz, partner_summary text, signed_at date, contract_amount_wan numeric,
+          project_uscc text, started_at date, operating_at date, funds_in_place jsonb)
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [JSON.stringify(rows)],

@@ -11,18 +11,29 @@ import { CollisionDetector, LeadCollision } from '../collisions/collision-detect
 import { normaliseInvestorName } from '../collisions/investor-name';
 import { EventsService } from '../events/events.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { checkTransition, resumeStageAfter } from './lead-stage';
+import {
+  FundsEntry,
+  MILESTONE_FACT_FIELDS,
+  MilestoneFacts,
+  NO_FACTS,
+  assertFacts,
+  factsOfRow,
+  normaliseFunds,
+} from './lead-milestones';
+import { checkTransition, isPipelineStage, resumeStageAfter } from './lead-stage';
 import type { LeadStage } from './lead-stage';
 import {
   ActivityViewDto,
   ChangeStageDto,
   CreateActivityDto,
   CreateLeadDto,
+  FundsEntryDto,
   LeadListQuery,
+  MilestoneFactsDto,
   UpdateLeadDto,
 } from './lead.dto';
 import { ActivityRow, LeadColumnKey, LeadFilters, LeadListKey, LeadRepository } from './lead.repository';
-import { LeadRow, LeadView, leadView } from './lead-view';
+import { LeadRow, LeadView, isActivityRedacted, leadView } from './lead-view';
 
 export type CreatedLead = LeadView & { collisions: LeadCollision[] };
 
@@ -35,15 +46,31 @@ function auditRecord(row: LeadRow): Record<string, unknown> {
   return rest;
 }
 
-export function activityView(a: ActivityRow): ActivityViewDto {
+/** Fields whose change is a milestone fact or funds entry: checked against the stage (DESIGN §6). */
+const FACT_INPUTS: LeadColumnKey[] = [...MILESTONE_FACT_FIELDS, 'fundsInPlace'];
+
+/** The facts a request brings (present keys only; null clears). */
+function factsOfDto(dto: MilestoneFactsDto): Partial<MilestoneFacts> {
+  const out: Partial<MilestoneFacts> = {};
+  for (const f of MILESTONE_FACT_FIELDS)
+    if (dto[f] !== undefined) (out as Record<string, unknown>)[f] = dto[f];
+  return out;
+}
+
+/**
+ * An activity as the caller sees it: `redacted` ones (the owner city's activities on a
+ * confidential lead, read by the partner: DESIGN §5) keep only their type, date and city.
+ */
+export function activityView(a: ActivityRow, redacted = false): ActivityViewDto {
   return {
     id: a.id,
     leadId: a.lead_id,
     type: a.type,
     occurredAt: new Date(a.occurred_at).toISOString(),
-    summary: a.summary,
-    authorId: a.author_id,
-    authorKeyId: a.author_key_id,
+    summary: redacted ? '' : a.summary,
+    redacted,
+    authorId: redacted ? null : a.author_id,
+    authorKeyId: redacted ? null : a.author_key_id,
     jurisdiction: a.jurisdiction as never,
     fromStage: a.from_stage as LeadStage | null,
     toStage: a.to_stage as LeadStage | null,
@@ -157,6 +184,10 @@ export class LeadService {
     }
     const enterpriseId = dto.investor.enterpriseId ?? null;
     if (enterpriseId) await this.checkEnterprise(enterpriseId);
+    const stage = dto.stage ?? 'lead';
+    const facts: MilestoneFacts = { ...NO_FACTS, ...factsOfDto(dto) };
+    const funds = normaliseFunds(dto.fundsInPlace ?? []);
+    assertFacts(stage, null, facts, funds);
 
     return this.ds.transaction(async (em) => {
       const row = await this.repo.insert(em, {
@@ -172,7 +203,7 @@ export class LeadService {
         plannedInvestmentWan: dto.plannedInvestmentWan ?? 0,
         landNeedMu: dto.landNeedMu ?? null,
         expectedJobs: dto.expectedJobs ?? null,
-        stage: dto.stage ?? 'lead',
+        stage,
         jurisdiction: ctx.jurisdiction,
         ownerId,
         sharing: dto.sharing ?? 'private',
@@ -182,6 +213,9 @@ export class LeadService {
         nextActionAt: dto.nextActionAt ?? null,
         contacts: dto.contacts ?? [],
         externalRefs: dto.externalRefs ?? [],
+        partnerSummary: dto.partnerSummary ?? null,
+        ...facts,
+        fundsInPlace: funds,
       });
       await this.audit.record(em, ctx, 'create', 'lead', row.id, diffFields({}, auditRecord(row)));
       await this.afterWrite(em, row, 'lead.created');
@@ -250,7 +284,16 @@ export class LeadService {
           { from, to, allowed: check.allowed },
         );
       }
-      const after = await this.repo.setStage(em, id, to, resumeStageAfter(from, to));
+      // DESIGN §6: a move into a milestone brings its facts and those of every milestone it
+      // passes, or finds them on the lead.
+      const brought = factsOfDto(dto);
+      const facts = { ...factsOfRow(before), ...brought };
+      if (isPipelineStage(to)) assertFacts(to, null, facts, before.funds_in_place ?? []);
+      const current = factsOfRow(before) as Record<string, unknown>;
+      const changedFacts = Object.fromEntries(
+        Object.entries(brought).filter(([k, v]) => current[k] !== v),
+      ) as Partial<Record<LeadColumnKey, unknown>>;
+      const after = await this.repo.setStage(em, id, to, resumeStageAfter(from, to), changedFacts);
       await this.repo.insertActivity(em, {
         leadId: id,
         type: 'stage_change',
@@ -267,6 +310,7 @@ export class LeadService {
         ...(before.resume_stage !== after.resume_stage
           ? { resumeStage: [before.resume_stage, after.resume_stage] }
           : {}),
+        ...Object.fromEntries(Object.entries(changedFacts).map(([k, v]) => [k, [current[k], v]])),
       });
       await this.events.record(em, {
         type: 'lead.stage_changed',
@@ -297,7 +341,47 @@ export class LeadService {
       after ? { ts: after[0] as string, id: after[1] as string } : null,
       limit,
     );
-    return toPage(rows, limit, (a) => [a._key, a.id], activityView);
+    return toPage(
+      rows,
+      limit,
+      (a) => [a._key, a.id],
+      (a) => activityView(a, isActivityRedacted(lead, a.jurisdiction, ctx.jurisdiction)),
+    );
+  }
+
+  /**
+   * Adds one entry of funds in place (到位资金, DESIGN §6) to a signed lead. No If-Match needed
+   * (an entry is added, nothing overwritten; send one to refuse when the lead changed); to
+   * correct or remove entries, PATCH `fundsInPlace` with If-Match.
+   */
+  async addFunds(
+    ctx: RequestContext,
+    id: string,
+    ifMatch: string | undefined,
+    dto: FundsEntryDto,
+  ): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
+        throw notFound('lead');
+      this.assertCanChange(ctx, before);
+      if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
+      const funds: FundsEntry[] = [...normaliseFunds(before.funds_in_place ?? []), ...normaliseFunds([dto])];
+      assertFacts(
+        before.stage as LeadStage,
+        before.resume_stage as LeadStage | null,
+        factsOfRow(before),
+        funds,
+      );
+      const after = (await this.repo.updateIfVersion(em, id, before.version, { fundsInPlace: funds }))!;
+      await this.audit.record(em, ctx, 'update', 'lead', id, {
+        fundsInPlace: [before.funds_in_place ?? [], funds],
+      });
+      await this.afterWrite(em, after, 'lead.updated');
+      return leadView(after, ctx.jurisdiction)!;
+    });
   }
 
   /** Anyone who sees the lead may add to its timeline: the partner city too, for a shared lead. */
@@ -320,7 +404,7 @@ export class LeadService {
         occurredAt: [null, new Date(a.occurred_at).toISOString()],
         summary: [null, a.summary],
       });
-      return activityView(a);
+      return activityView(a); // the author's own: never redacted for them
     });
   }
 
@@ -377,6 +461,9 @@ export class LeadService {
       'externalRefs',
       dto.externalRefs?.map((r) => ({ ...r })),
     );
+    put('partnerSummary', dto.partnerSummary);
+    for (const [k, v] of Object.entries(factsOfDto(dto))) put(k as LeadColumnKey, v);
+    if (dto.fundsInPlace !== undefined) put('fundsInPlace', normaliseFunds(dto.fundsInPlace));
 
     const confidential = (want.confidential as boolean | undefined) ?? before.confidential;
     const codeName = want.codeName !== undefined ? want.codeName : before.code_name;
@@ -401,6 +488,12 @@ export class LeadService {
     }
     // investor_norm follows the name; alone it is not a change.
     if (want.investorNorm !== undefined && want.investorName === undefined) delete want.investorNorm;
+    // A lead keeps the facts of the milestones it has reached (DESIGN §6): checked when they change.
+    if (FACT_INPUTS.some((k) => k in want)) {
+      const merged = { ...factsOfRow(before), ...want } as MilestoneFacts;
+      const funds = (want.fundsInPlace as FundsEntry[] | undefined) ?? before.funds_in_place ?? [];
+      assertFacts(before.stage as LeadStage, before.resume_stage as LeadStage | null, merged, funds);
+    }
     return want;
   }
 
@@ -426,6 +519,9 @@ export class LeadService {
       nextActionAt: r.next_action_at === null ? null : new Date(r.next_action_at).toISOString(),
       contacts: r.contacts,
       externalRefs: r.external_refs,
+      partnerSummary: r.partner_summary,
+      ...factsOfRow(r),
+      fundsInPlace: normaliseFunds(r.funds_in_place ?? []),
     };
   }
 

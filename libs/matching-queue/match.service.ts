@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/paginat
 import { RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
+import { visibleTitle } from '../leads/lead-view';
 import { Reason, localizeReason } from '../matching/reasons';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
@@ -141,7 +142,15 @@ export class MatchService {
     return {
       id: r.id,
       leadId: r.lead_id,
-      leadTitle: foreign && r.confidential ? (r.code_name ?? '—') : r.title,
+      leadTitle: visibleTitle(
+        {
+          jurisdiction: r.lead_jurisdiction,
+          confidential: r.confidential,
+          code_name: r.code_name,
+          title: r.title,
+        },
+        ctx.jurisdiction,
+      ),
       leadJurisdiction: r.lead_jurisdiction,
       kind: r.kind,
       enterpriseId: r.enterprise_id,

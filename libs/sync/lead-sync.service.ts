@@ -6,7 +6,9 @@ import { CollisionDetector } from '../collisions/collision-detector';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { DomainEvent, EventsService, dispatchRowsSql } from '../events/events.service';
+import { MilestoneFacts, factErrors, factsOfRow, normaliseFunds } from '../leads/lead-milestones';
 import { checkTransition, isLeadStage, resumeStageAfter } from '../leads/lead-stage';
+import type { LeadStage } from '../leads/lead-stage';
 import type { LeadRow } from '../leads/lead-view';
 import { OUTBOX_CHANNEL } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
@@ -37,6 +39,13 @@ const LEAD_COLUMNS: [keyof LeadValues, string][] = [
   ['source', 'source'],
   ['next_action_at', 'nextActionAt'],
   ['contacts', 'contacts'],
+  ['partner_summary', 'partnerSummary'],
+  ['signed_at', 'signedAt'],
+  ['contract_amount_wan', 'contractAmountWan'],
+  ['project_uscc', 'projectUscc'],
+  ['started_at', 'startedAt'],
+  ['operating_at', 'operatingAt'],
+  ['funds_in_place', 'fundsInPlace'],
 ];
 
 /** The stored row in the same normal form as validated item values. */
@@ -62,7 +71,19 @@ function storedValues(row: LeadRow): LeadValues {
     source: row.source,
     next_action_at: row.next_action_at === null ? null : new Date(row.next_action_at).toISOString(),
     contacts: row.contacts ?? [],
+    partner_summary: row.partner_summary ?? null,
+    signed_at: row.signed_at ?? null,
+    contract_amount_wan: n(row.contract_amount_wan),
+    project_uscc: row.project_uscc ?? null,
+    started_at: row.started_at ?? null,
+    operating_at: row.operating_at ?? null,
+    funds_in_place: normaliseFunds(row.funds_in_place ?? []),
   };
+}
+
+/** The milestone facts of a validated item (DESIGN §6). */
+function itemFacts(v: LeadValues): MilestoneFacts {
+  return factsOfRow(v);
 }
 
 function diff(before: LeadValues | null, after: LeadValues): FieldChanges {
@@ -78,7 +99,8 @@ const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text
   investor_enterprise_id uuid, investor_country text, summary text, segments text[], industries text[],
   planned_investment_wan numeric, land_need_mu numeric, expected_jobs int, stage text, resume_stage text,
   sharing text, confidential boolean, code_name text, source text, next_action_at timestamptz,
-  contacts jsonb, external_refs jsonb)`;
+  contacts jsonb, external_refs jsonb, partner_summary text, signed_at date, contract_amount_wan numeric,
+  project_uscc text, started_at date, operating_at date, funds_in_place jsonb)`;
 
 /**
  * Every write of the created leads in one statement, from one JSON parameter ($1: the rows of
@@ -94,11 +116,13 @@ const CREATE_SQL = `
     INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
       investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
       stage, resume_stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at,
-      contacts, external_refs)
+      contacts, external_refs, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at,
+      operating_at, funds_in_place)
     SELECT v.id, v.title, v.investor_name, v.investor_norm, v.investor_uscc, v.investor_enterprise_id,
       v.investor_country, v.summary, v.segments, v.industries, v.planned_investment_wan, v.land_need_mu,
       v.expected_jobs, v.stage, v.resume_stage, $2, NULL, v.sharing, v.confidential, v.code_name, v.source,
-      v.next_action_at, v.contacts, v.external_refs
+      v.next_action_at, v.contacts, v.external_refs, v.partner_summary, v.signed_at, v.contract_amount_wan,
+      v.project_uscc, v.started_at, v.operating_at, COALESCE(v.funds_in_place, '[]')
       FROM e CROSS JOIN LATERAL jsonb_to_record(e.j) AS ${RECORDSET}
     RETURNING id),
   aud AS (
@@ -292,6 +316,17 @@ export class LeadSyncService {
         rejectedClaims.push(p.newId);
         continue;
       }
+      const missing = factErrors(
+        p.values.stage as LeadStage,
+        null,
+        itemFacts(p.values),
+        p.values.funds_in_place,
+      );
+      if (missing.length) {
+        out.push({ index: p.index, externalRef: p.ref, status: 'error', errors: missing });
+        rejectedClaims.push(p.newId);
+        continue;
+      }
       // Audit entry, lead.created event and outbox rows are written with the insert (CREATE_SQL).
       inserts.push(createRow(p));
       collisionSubjects.push(p.newId);
@@ -352,6 +387,19 @@ export class LeadSyncService {
           continue;
         }
         resumeStage = resumeStageAfter(from, p.values.stage as never);
+      }
+      // DESIGN §6: the record must carry the facts of every milestone its stage has reached.
+      const missing = factErrors(
+        p.values.stage as LeadStage,
+        resumeStage as LeadStage | null,
+        itemFacts(p.values),
+        p.values.funds_in_place,
+      );
+      if (missing.length) {
+        out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'error', errors: missing });
+        continue;
+      }
+      if (before.stage !== p.values.stage) {
         stageChanges.push({ id: row.id, from: before.stage, to: p.values.stage });
         events.push({
           type: 'lead.stage_changed',
@@ -401,7 +449,10 @@ export class LeadSyncService {
            land_need_mu = v.land_need_mu, expected_jobs = v.expected_jobs, stage = v.stage,
            resume_stage = v.resume_stage, sharing = v.sharing, confidential = v.confidential,
            code_name = v.code_name, source = v.source, next_action_at = v.next_action_at,
-           contacts = v.contacts, version = l.version + 1, updated_at = now()
+           contacts = v.contacts, partner_summary = v.partner_summary, signed_at = v.signed_at,
+           contract_amount_wan = v.contract_amount_wan, project_uscc = v.project_uscc,
+           started_at = v.started_at, operating_at = v.operating_at, funds_in_place = v.funds_in_place,
+           version = l.version + 1, updated_at = now()
           FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
          WHERE l.id = v.id AND l.id = ANY($3::uuid[]) AND l.jurisdiction = $2`,
         [JSON.stringify(updates), ctx.jurisdiction, updates.map((u) => u.id)],
