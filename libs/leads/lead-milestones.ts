@@ -1,5 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
-import { AppError, FieldError } from '../common/errors';
+import type { FieldError } from '../common/errors';
 import { PIPELINE_STAGES, isPipelineStage } from './lead-stage';
 import type { LeadStage } from './lead-stage';
 
@@ -16,6 +15,8 @@ import type { LeadStage } from './lead-stage';
  *   with 422 naming every missing field.
  * - Funds in place are entries over time `{at, amountWan, note?}`, recorded once the lead is
  *   signed; the lead shows their sum.
+ * Plain TypeScript without imports from Nest: the web UI uses the same file to know which facts
+ * to ask for (apps/web/src/lib/milestones.ts).
  */
 export const MILESTONE_FACTS = {
   signed: ['signedAt', 'contractAmountWan'],
@@ -106,23 +107,6 @@ export function factErrors(
       message: 'funds in place are recorded once the lead is signed (signedAt)',
     });
   return errors;
-}
-
-/** 422 naming every missing fact (DESIGN §6), for the API paths. */
-export function assertFacts(
-  stage: LeadStage,
-  resumeStage: LeadStage | null | undefined,
-  facts: Partial<MilestoneFacts>,
-  funds: readonly FundsEntry[],
-): void {
-  const details = factErrors(stage, resumeStage, facts, funds);
-  if (!details.length) return;
-  throw new AppError(
-    HttpStatus.UNPROCESSABLE_ENTITY,
-    'MILESTONE_FACTS_MISSING',
-    `Missing milestone facts: ${details.map((d) => d.field).join(', ')}`,
-    details,
-  );
 }
 
 /** Entries in one shape and key order ({at, amountWan, note?}, notes trimmed, empty notes dropped). */

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { parseIfMatch, preconditionFailed } from '../common/concurrency';
-import { conflict, fieldError, forbidden, notFound } from '../common/errors';
+import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
 import { JsonText, Page, decodeCursor, encodeCursor, renderedPage, toPage } from '../common/pagination';
 import { RequestContext, actorUserId, isManager, roleOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
@@ -16,7 +16,7 @@ import {
   MILESTONE_FACT_FIELDS,
   MilestoneFacts,
   NO_FACTS,
-  assertFacts,
+  factErrors,
   factsOfRow,
   normaliseFunds,
 } from './lead-milestones';
@@ -44,6 +44,23 @@ const INVESTOR_INPUTS: LeadColumnKey[] = ['investorName', 'investorUscc'];
 function auditRecord(row: LeadRow): Record<string, unknown> {
   const { version: _v, createdAt: _c, updatedAt: _u, ...rest } = leadView(row, row.jurisdiction as never)!;
   return rest;
+}
+
+/** 422 naming every missing milestone fact (DESIGN §6). */
+function assertFacts(
+  stage: LeadStage,
+  resumeStage: LeadStage | null | undefined,
+  facts: Partial<MilestoneFacts>,
+  funds: readonly FundsEntry[],
+): void {
+  const details = factErrors(stage, resumeStage, facts, funds);
+  if (!details.length) return;
+  throw new AppError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'MILESTONE_FACTS_MISSING',
+    `Missing milestone facts: ${details.map((d) => d.field).join(', ')}`,
+    details,
+  );
 }
 
 /** Fields whose change is a milestone fact or funds entry: checked against the stage (DESIGN §6). */

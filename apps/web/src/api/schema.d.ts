@@ -275,6 +275,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enterprises/segment-counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live enterprises per segment and jurisdiction (industrial chain map) */
+    get: operations['EnterpriseController_segmentCounts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/enterprises/{id}': {
     parameters: {
       query?: never;
@@ -359,7 +376,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Lead counts and planned investment per jurisdiction / industry / stage (visible leads only)
+     * Lead counts, planned investment, contract amount and funds in place per jurisdiction / industry / stage (visible leads only)
      * @description Counts the leads the caller may see: its own jurisdiction’s and the partner’s shared ones (DESIGN §5). Grouped by industry, a lead of several industries counts once in each (see `note`); totals count each lead once.
      */
     get: operations['ReportController_pipeline'];
@@ -379,8 +396,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Dashboard counts: matches of the caller’s leads, open collisions
-     * @description Matches of leads of the caller’s jurisdiction by status, and open collisions involving the caller’s jurisdiction; `ownerId` narrows both to one owner’s leads.
+     * Dashboard counts: matches of the caller’s leads, open collisions, signed deals
+     * @description Matches of leads of the caller’s jurisdiction by status, open collisions involving the caller’s jurisdiction, and signed deals (contract amount, funds in place) of the leads the caller may see; `ownerId` narrows all three to one owner’s leads.
      */
     get: operations['ReportController_summary'];
     put?: never;
@@ -433,6 +450,26 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['LeadController_changeStage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/leads/{id}/funds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add one entry of funds in place (到位资金) to a signed lead
+     * @description Appends `{at, amountWan, note?}` to `fundsInPlace` and answers the lead (with `fundsInPlaceWan`, the sum). If-Match is optional: an entry is added, nothing is overwritten. To correct or remove entries, PATCH the lead’s `fundsInPlace` with If-Match. 422 before the lead is signed (`signedAt`).
+     */
+    post: operations['LeadController_addFunds'];
     delete?: never;
     options?: never;
     head?: never;
@@ -959,6 +996,17 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    SegmentCountDto: {
+      /** @example nev.cathode */
+      segment: string;
+      /** @enum {string} */
+      jurisdiction: 'beibei' | 'mianyang';
+      /** @example 12 */
+      count: number;
+    };
+    SegmentCountsDto: {
+      items: components['schemas']['SegmentCountDto'][];
+    };
     CreateEnterpriseDto: {
       /** @example 重庆某某传感科技有限公司 */
       name: string;
@@ -1098,12 +1146,26 @@ export interface components {
        * @example 150000
        */
       plannedInvestmentWan: number;
+      /**
+       * @description 签约额: sum of contractAmountWan, 万元
+       * @example 120000
+       */
+      contractAmountWan: number;
+      /**
+       * @description 到位资金: sum of the funds in place, 万元
+       * @example 30000
+       */
+      fundsInPlaceWan: number;
     };
     PipelineTotalsDto: {
       /** @description each visible lead once */
       leads: number;
       /** @description 万元; each visible lead once */
       plannedInvestmentWan: number;
+      /** @description 签约额, 万元; each visible lead once */
+      contractAmountWan: number;
+      /** @description 到位资金, 万元; each visible lead once */
+      fundsInPlaceWan: number;
     };
     PipelineReportDto: {
       groupBy: ('jurisdiction' | 'industry' | 'stage')[];
@@ -1121,11 +1183,31 @@ export interface components {
     CollisionCountsDto: {
       open: number;
     };
+    DealFiguresDto: {
+      /** @enum {string} */
+      jurisdiction: 'beibei' | 'mianyang';
+      /** @description leads signed (signedAt) and not lost since */
+      signedLeads: number;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number;
+      /** @description 到位资金, 万元 */
+      fundsInPlaceWan: number;
+    };
+    DealsDto: {
+      signedLeads: number;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number;
+      /** @description 到位资金, 万元 */
+      fundsInPlaceWan: number;
+      byJurisdiction: components['schemas']['DealFiguresDto'][];
+    };
     SummaryDto: {
       /** @description matches of leads of the caller’s jurisdiction */
       matches: components['schemas']['MatchCountsDto'];
       /** @description collisions involving the caller’s jurisdiction */
       collisions: components['schemas']['CollisionCountsDto'];
+      /** @description signed deals of the leads the caller may see (its own, the partner’s shared ones) */
+      deals: components['schemas']['DealsDto'];
     };
     InvestorViewDto: {
       /** @description the code name for a partner viewing a confidential lead */
@@ -1144,6 +1226,21 @@ export interface components {
       phone?: string;
       /** @example zhang@example.com */
       email?: string;
+    };
+    FundsEntryDto: {
+      /**
+       * Format: date
+       * @description the day the money arrived
+       * @example 2026-10-20
+       */
+      at: string;
+      /**
+       * @description 万元
+       * @example 12000
+       */
+      amountWan: number;
+      /** @example 首期注册资本金到位 */
+      note?: string;
     };
     LeadViewDto: {
       /** Format: uuid */
@@ -1201,6 +1298,22 @@ export interface components {
       contacts: components['schemas']['ContactDto'][];
       externalRefs: components['schemas']['ExternalRefDto'][];
       linkedLeadIds: string[];
+      /** @description written by the owner for the partner city */
+      partnerSummary: string | null;
+      /** Format: date */
+      signedAt: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number | null;
+      /** @description null for the partner of a confidential lead */
+      projectUscc: string | null;
+      /** Format: date */
+      startedAt: string | null;
+      /** Format: date */
+      operatingAt: string | null;
+      /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
+      fundsInPlace: components['schemas']['FundsEntryDto'][];
+      /** @description the sum of fundsInPlace, 万元 */
+      fundsInPlaceWan: number;
       version: number;
       /** Format: date-time */
       createdAt: string;
@@ -1214,17 +1327,43 @@ export interface components {
        * @description USCC, validated (GB 32100-2015)
        * @example 91350900587527783P
        */
-      uscc?: Record<string, never>;
+      uscc?: string;
       /**
        * Format: uuid
        * @description The investor in the shared enterprise base
        */
       enterpriseId?: Record<string, never>;
       /** @example CN */
-      country?: Record<string, never>;
+      country?: string;
     };
     CreateLeadDto: {
+      /**
+       * Format: date
+       * @description 签约日期 (YYYY-MM-DD)
+       */
+      signedAt?: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan?: number | null;
+      /**
+       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+       * @example 91510700MA6XXXXXXY
+       */
+      projectUscc?: string | null;
+      /**
+       * Format: date
+       * @description 开工日期
+       */
+      startedAt?: string | null;
+      /**
+       * Format: date
+       * @description 投产日期
+       */
+      operatingAt?: string | null;
       summary?: string;
+      /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
+      partnerSummary?: string | null;
+      /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
+      fundsInPlace?: components['schemas']['FundsEntryDto'][];
       /** @description 万元 */
       plannedInvestmentWan?: number;
       /** @description 亩 */
@@ -1345,6 +1484,22 @@ export interface components {
       contacts: components['schemas']['ContactDto'][];
       externalRefs: components['schemas']['ExternalRefDto'][];
       linkedLeadIds: string[];
+      /** @description written by the owner for the partner city */
+      partnerSummary: string | null;
+      /** Format: date */
+      signedAt: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number | null;
+      /** @description null for the partner of a confidential lead */
+      projectUscc: string | null;
+      /** Format: date */
+      startedAt: string | null;
+      /** Format: date */
+      operatingAt: string | null;
+      /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
+      fundsInPlace: components['schemas']['FundsEntryDto'][];
+      /** @description the sum of fundsInPlace, 万元 */
+      fundsInPlaceWan: number;
       version: number;
       /** Format: date-time */
       createdAt: string;
@@ -1361,7 +1516,33 @@ export interface components {
       country?: Record<string, never> | null;
     };
     UpdateLeadDto: {
+      /**
+       * Format: date
+       * @description 签约日期 (YYYY-MM-DD)
+       */
+      signedAt?: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan?: number | null;
+      /**
+       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+       * @example 91510700MA6XXXXXXY
+       */
+      projectUscc?: string | null;
+      /**
+       * Format: date
+       * @description 开工日期
+       */
+      startedAt?: string | null;
+      /**
+       * Format: date
+       * @description 投产日期
+       */
+      operatingAt?: string | null;
       summary?: string;
+      /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
+      partnerSummary?: string | null;
+      /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
+      fundsInPlace?: components['schemas']['FundsEntryDto'][];
       /** @description 万元 */
       plannedInvestmentWan?: number;
       /** @description 亩 */
@@ -1403,7 +1584,32 @@ export interface components {
       segments?: string[];
     };
     ChangeStageDto: {
-      /** @enum {string} */
+      /**
+       * Format: date
+       * @description 签约日期 (YYYY-MM-DD)
+       */
+      signedAt?: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan?: number | null;
+      /**
+       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+       * @example 91510700MA6XXXXXXY
+       */
+      projectUscc?: string | null;
+      /**
+       * Format: date
+       * @description 开工日期
+       */
+      startedAt?: string | null;
+      /**
+       * Format: date
+       * @description 投产日期
+       */
+      operatingAt?: string | null;
+      /**
+       * @description a move into or past signed/registered/started/operating brings the facts of every milestone it passes (or finds them on the lead); otherwise 422 naming the missing fields
+       * @enum {string}
+       */
       stage:
         | 'lead'
         | 'contacted'
@@ -1426,7 +1632,10 @@ export interface components {
       type: 'visit' | 'call' | 'meeting' | 'email' | 'event' | 'note' | 'stage_change';
       /** Format: date-time */
       occurredAt: string;
+      /** @description empty when `redacted` */
       summary: string;
+      /** @description the text and author are withheld: an activity of the owner city on a confidential lead, read by the partner (DESIGN §5) */
+      redacted: boolean;
       /** Format: uuid */
       authorId: string | null;
       /**
@@ -1559,14 +1768,14 @@ export interface components {
        * @description Validated USCC
        * @example 91500109MA5U123456
        */
-      uscc?: Record<string, never> | null;
+      uscc?: string | null;
       /**
        * Format: uuid
        * @description An existing enterprise
        */
-      enterpriseId?: Record<string, never> | null;
+      enterpriseId?: string | null;
       /** @example CN */
-      country?: Record<string, never> | null;
+      country?: string | null;
     };
     SyncContactDto: {
       name: string;
@@ -1596,8 +1805,8 @@ export interface components {
        */
       plannedInvestmentWan: number;
       /** @description 亩 */
-      landNeedMu?: Record<string, never> | null;
-      expectedJobs?: Record<string, never> | null;
+      landNeedMu?: number | null;
+      expectedJobs?: number | null;
       /**
        * @description A new lead may start at any pipeline stage (e.g. already signed); an update follows DESIGN §6
        * @default lead
@@ -1622,14 +1831,14 @@ export interface components {
       /** @default false */
       confidential: boolean;
       /** @description Required when confidential */
-      codeName?: Record<string, never> | null;
+      codeName?: string | null;
       /**
        * @default partner_system
        * @enum {string}
        */
       source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
       /** Format: date-time */
-      nextActionAt?: Record<string, never> | null;
+      nextActionAt?: string | null;
       contacts?: components['schemas']['SyncContactDto'][];
     };
     SyncLeadsRequestDto: {
@@ -1652,6 +1861,8 @@ export interface components {
       status: 'created' | 'updated' | 'unchanged' | 'error';
       /** @description This item's field errors */
       errors?: components['schemas']['FieldErrorDto'][];
+      /** @description Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the POST /leads response; empty when none */
+      collisions?: components['schemas']['LeadCollisionDto'][];
     };
     SyncResultsDto: {
       /** @description One result per item, in request order */
@@ -1662,7 +1873,7 @@ export interface components {
       externalRef?: components['schemas']['ExternalRefDto'];
       name: string;
       /** @description Validated USCC; unique when present */
-      uscc?: Record<string, never> | null;
+      uscc?: string | null;
       /** @description Segments it produces */
       segments: string[];
       /** @description Segments it buys from */
@@ -1670,9 +1881,9 @@ export interface components {
       /** @default false */
       chainLeader: boolean;
       /** @description 万元 */
-      revenueWan?: Record<string, never> | null;
-      employees?: Record<string, never> | null;
-      address?: Record<string, never> | null;
+      revenueWan?: number | null;
+      employees?: number | null;
+      address?: string | null;
       tags?: string[];
     };
     SyncEnterprisesRequestDto: {
@@ -1753,15 +1964,15 @@ export interface components {
        * Format: date-time
        * @description Set when failing for 24 h straight
        */
-      disabledAt?: Record<string, never> | null;
-      disabledReason?: Record<string, never> | null;
+      disabledAt?: string | null;
+      disabledReason?: string | null;
       /**
        * Format: date-time
        * @description First failure since the last success
        */
-      failingSince?: Record<string, never> | null;
+      failingSince?: string | null;
       /** Format: date-time */
-      lastSuccessAt?: Record<string, never> | null;
+      lastSuccessAt?: string | null;
       /** Format: date-time */
       createdAt: string;
     };
@@ -1783,14 +1994,14 @@ export interface components {
       /** @enum {string} */
       status: 'delivered' | 'failed' | 'refused';
       /** @description HTTP status the receiver answered */
-      responseCode?: Record<string, never> | null;
+      responseCode?: number | null;
       durationMs: number;
-      error?: Record<string, never> | null;
+      error?: string | null;
       /**
        * Format: date-time
        * @description When the next try is due
        */
-      nextRetryAt?: Record<string, never> | null;
+      nextRetryAt?: string | null;
       /** Format: date-time */
       at: string;
     };
@@ -1848,7 +2059,7 @@ export interface components {
     };
     LeadMatchesDto: {
       /**
-       * @description `pending` until the lead’s current version has been matched
+       * @description `pending` while a match job is queued or running for a change of the lead’s segments, land need or planned investment; other edits (stage, summary, activities) never make it pending
        * @enum {string}
        */
       status: 'pending' | 'ready';
@@ -2722,8 +2933,66 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  EnterpriseController_segmentCounts: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated segment codes; all segments when omitted */
+        segments?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SegmentCountsDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3121,7 +3390,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -3560,7 +3829,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -3585,7 +3854,7 @@ export interface operations {
       200: {
         headers: {
           /** @description "<version>" */
-          ETag?: unknown;
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3692,6 +3961,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description If-Match header required */
       428: {
         headers: {
@@ -3779,6 +4057,99 @@ export interface operations {
       };
       /** @description If-Match is stale; the body carries the current version */
       412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  LeadController_addFunds: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional: refuse when the lead changed */
+        'If-Match'?: string;
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FundsEntryDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description If-Match is stale; the body carries the current version */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -3915,7 +4286,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4114,7 +4485,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4194,7 +4565,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4398,7 +4769,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4785,7 +5156,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4847,7 +5218,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
