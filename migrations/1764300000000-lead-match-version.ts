@@ -6,10 +6,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (the size fit of the ranking). The ONE list: the trigger below is generated from it, and every
  * writer of `leads` (API, partner sync, imports, demo seed, SQL by hand) goes through the trigger.
  * Stage, summary, sharing, contacts, activities and the rest never touch `match_version`, so they
- * never make a lead's matches look out of date. A lead that is lost keeps the matches it had
- * (base-data re-matching skips lost leads); its stage is therefore not an input either.
+ * never make a lead's matches look out of date. A lead that is lost keeps the matches it had, frozen
+ * (base-data re-matching skips lost leads): reopening it is the one stage change that counts
+ * (REOPENED), so it is matched again against what changed meanwhile.
  */
 const MATCH_INPUTS = ['segments', 'land_need_mu', 'jurisdiction', 'planned_investment_wan'];
+const REOPENED = `(OLD.stage = 'lost' AND NEW.stage <> 'lost')`;
 
 /** libs/outbox/outbox.service.ts OUTBOX_CHANNEL. */
 const OUTBOX_CHANNEL = 'lc_outbox';
@@ -87,8 +89,8 @@ export class LeadMatchVersion1764300000000 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     await q.query(`
-      CREATE TRIGGER leads_match_version BEFORE UPDATE OF ${MATCH_INPUTS.join(', ')} ON leads
-      FOR EACH ROW WHEN (${MATCH_INPUTS.map((c) => `OLD.${c} IS DISTINCT FROM NEW.${c}`).join(' OR ')})
+      CREATE TRIGGER leads_match_version BEFORE UPDATE OF ${MATCH_INPUTS.join(', ')}, stage ON leads
+      FOR EACH ROW WHEN (${[...MATCH_INPUTS.map((c) => `OLD.${c} IS DISTINCT FROM NEW.${c}`), REOPENED].join(' OR ')})
       EXECUTE FUNCTION lead_match_version_bump()`);
 
     // One function for both statements: created leads, and updated leads whose match version moved.

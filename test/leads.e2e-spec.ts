@@ -398,6 +398,25 @@ describe('leads (issue 3)', () => {
       expect(row).toEqual({ version: 4, match_version: 3 });
     });
 
+    it('queues a match job when a manager reopens a lost lead (its matches were frozen meanwhile)', async () => {
+      const lead = await create(officer);
+      await t.http
+        .post(`/api/v1/leads/${lead.id}/stage`)
+        .set(officer.auth)
+        .send({ stage: 'lost' })
+        .expect(200);
+      await t.http
+        .post(`/api/v1/leads/${lead.id}/stage`)
+        .set(manager.auth)
+        .send({ stage: 'lead' })
+        .expect(200);
+      const jobs = await t.ds.query(
+        `SELECT payload FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1 ORDER BY id`,
+        [lead.id],
+      );
+      expect(jobs.map((j: { payload: { version: number } }) => j.payload.version)).toEqual([1, 2]);
+    });
+
     it('lets managers reassign the owner (to a user of the same jurisdiction), not officers', async () => {
       const lead = await create(officer);
       const url = `/api/v1/leads/${lead.id}`;
