@@ -118,4 +118,22 @@ describe('migrating existing leads (match versions, milestone facts)', () => {
       expect(job.payload).toEqual({ leadId: ids[key], version: 1 });
     }
   });
+
+  it('goes down and up again, keeping what was matched', async () => {
+    await ds.undoLastMigration({ transaction: 'each' });
+    await ds.undoLastMigration({ transaction: 'each' });
+    const [down] = await ds.query(
+      `SELECT count(*)::int AS n FROM information_schema.columns
+        WHERE table_name = 'leads' AND column_name IN ('match_version', 'signed_at', 'partner_summary')`,
+    );
+    expect(down.n).toBe(0);
+    // The state of the lead that was matched says "computed for the lead's current version" again.
+    const [signed] = await ds.query(
+      `SELECT s.matched_version, l.version FROM lead_match_state s JOIN leads l ON l.id = s.lead_id WHERE l.id = $1`,
+      [ids.signed],
+    );
+    expect(signed.matched_version).toBe(signed.version);
+    await ds.runMigrations({ transaction: 'each' });
+    expect((await lead('registered')).project_uscc).toMatch(/^91510700/);
+  });
 });
