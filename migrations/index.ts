@@ -9,6 +9,22 @@ import { LeadSearchWalk1764202300000 } from './1764202300000-lead-search-walk';
 import { SyncPushPath1764202400000 } from './1764202400000-sync-push-path';
 import { InvestorCores1764305000000 } from './1764305000000-investor-cores';
 import { Agreements1764305100000 } from './1764305100000-agreements';
+import { LeadMatchVersion1764300000000 } from './1764300000000-lead-match-version';
+import { MilestoneFacts1764301000000 } from './1764301000000-milestone-facts';
 
 /** Every migration, in order. A new migration is added here (no glob: works from ts and js alike). */
-export const MIGRATIONS = [InitialSchema1764201600000, Leads1764201700000, BaseData1764201800000, Matching1764201900000, Webhooks1764202000000, MatchChangeLogPerStatement1764202100000, SyncWritePath1764202200000, LeadSearchWalk1764202300000, SyncPushPath1764202400000, InvestorCores1764305000000, Agreements1764305100000];
+export const MIGRATIONS = [
+  InitialSchema1764201600000,
+  Leads1764201700000,
+  BaseData1764201800000,
+  Matching1764201900000,
+  Webhooks1764202000000,
+  MatchChangeLogPerStatement1764202100000,
+  SyncWritePath1764202200000,
+  LeadSearchWalk1764202300000,
+  SyncPushPath1764202400000,
+  LeadMatchVersion1764300000000,
+  MilestoneFacts1764301000000,
+  InvestorCores1764305000000,
+  Agreements1764305100000,
+];

@@ -205,8 +205,8 @@ describe('audit log and reports (issue 3 §7–8)', () => {
       };
       const [row] = await t.ds.query(
         `INSERT INTO leads (title, investor_name, investor_norm, segments, industries, planned_investment_wan, stage,
-                            jurisdiction, owner_id, sharing)
-         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+                            jurisdiction, owner_id, sharing, signed_at, contract_amount_wan, funds_in_place)
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb) RETURNING id`,
         [
           v.title,
           `投资方${uniq()}`,
@@ -217,6 +217,9 @@ describe('audit log and reports (issue 3 §7–8)', () => {
           owner.jurisdiction,
           owner.id,
           v.sharing,
+          (v as Body).signed_at ?? null,
+          (v as Body).contract_amount_wan ?? null,
+          JSON.stringify((v as Body).funds_in_place ?? []),
         ],
       );
       return row.id;
@@ -232,6 +235,12 @@ describe('audit log and reports (issue 3 §7–8)', () => {
         industries: ['ngit', 'nev'],
         planned_investment_wan: 500.5,
         stage: 'signed',
+        signed_at: '2026-01-05',
+        contract_amount_wan: 480.25,
+        funds_in_place: [
+          { at: '2026-01-10', amountWan: 100.5 },
+          { at: '2026-02-10', amountWan: 20.1 },
+        ],
       });
       myPrivate = await lead(myOfficer, {
         segments: ['biomed.ivd'],
@@ -239,6 +248,13 @@ describe('audit log and reports (issue 3 §7–8)', () => {
         planned_investment_wan: 700,
       });
       await lead(myOfficer, { planned_investment_wan: 300, stage: 'visited', sharing: 'shared' });
+    });
+
+    /** The money figures of a group (万元): planned investment, contract amount, funds in place. */
+    const money = (planned: number, contract = 0, funds = 0) => ({
+      plannedInvestmentWan: planned,
+      contractAmountWan: contract,
+      fundsInPlaceWan: funds,
     });
 
     const pipeline = (user: { auth: Record<string, string> }, query: Body) =>
@@ -251,20 +267,32 @@ describe('audit log and reports (issue 3 §7–8)', () => {
       }).expect(200);
       expect(res.body.groupBy).toEqual(['jurisdiction', 'industry', 'stage']);
       expect(res.body.groups).toEqual([
-        { jurisdiction: 'beibei', industry: 'nev', stage: 'lead', leads: 1, plannedInvestmentWan: 1000 },
-        { jurisdiction: 'beibei', industry: 'nev', stage: 'signed', leads: 1, plannedInvestmentWan: 500.5 },
-        { jurisdiction: 'beibei', industry: 'ngit', stage: 'signed', leads: 1, plannedInvestmentWan: 500.5 },
+        { jurisdiction: 'beibei', industry: 'nev', stage: 'lead', leads: 1, ...money(1000) },
+        {
+          jurisdiction: 'beibei',
+          industry: 'nev',
+          stage: 'signed',
+          leads: 1,
+          ...money(500.5, 480.25, 120.6),
+        },
+        {
+          jurisdiction: 'beibei',
+          industry: 'ngit',
+          stage: 'signed',
+          leads: 1,
+          ...money(500.5, 480.25, 120.6),
+        },
       ]);
       // the multi-industry lead counts once per industry in groups, once in totals, and says so
-      expect(res.body.totals).toEqual({ leads: 2, plannedInvestmentWan: 1500.5 });
+      expect(res.body.totals).toEqual({ leads: 2, ...money(1500.5, 480.25, 120.6) });
       expect(res.body.note).toMatch(/once in each of its industries/);
     });
 
     it('groups by any subset, stages in pipeline order; no groupBy gives the totals', async () => {
       const byStage = await pipeline(bbOfficer, { groupBy: 'stage', ownerId: bbOfficer.id }).expect(200);
       expect(byStage.body.groups).toEqual([
-        { stage: 'lead', leads: 1, plannedInvestmentWan: 1000 },
-        { stage: 'signed', leads: 1, plannedInvestmentWan: 500.5 },
+        { stage: 'lead', leads: 1, ...money(1000) },
+        { stage: 'signed', leads: 1, ...money(500.5, 480.25, 120.6) },
       ]);
       expect(byStage.body.note).toBeUndefined();
       const repeated = await t.http
@@ -283,7 +311,7 @@ describe('audit log and reports (issue 3 §7–8)', () => {
         industry: 'ngit',
         groupBy: 'industry',
       });
-      expect(filtered.body.groups).toEqual([{ industry: 'ngit', leads: 1, plannedInvestmentWan: 500.5 }]);
+      expect(filtered.body.groups).toEqual([{ industry: 'ngit', leads: 1, ...money(500.5, 480.25, 120.6) }]);
     });
 
     it('respects visibility: the other city’s private lead is not counted, its shared one is', async () => {
@@ -292,14 +320,14 @@ describe('audit log and reports (issue 3 §7–8)', () => {
         ownerId: myOfficer.id,
       }).expect(200);
       expect(seenByBeibei.body.groups).toEqual([
-        { jurisdiction: 'mianyang', stage: 'visited', leads: 1, plannedInvestmentWan: 300 },
+        { jurisdiction: 'mianyang', stage: 'visited', leads: 1, ...money(300) },
       ]);
-      expect(seenByBeibei.body.totals).toEqual({ leads: 1, plannedInvestmentWan: 300 });
+      expect(seenByBeibei.body.totals).toEqual({ leads: 1, ...money(300) });
       const seenByMianyang = await pipeline(myManager, {
         groupBy: 'jurisdiction',
         ownerId: myOfficer.id,
       }).expect(200);
-      expect(seenByMianyang.body.totals).toEqual({ leads: 2, plannedInvestmentWan: 1000 });
+      expect(seenByMianyang.body.totals).toEqual({ leads: 2, ...money(1000) });
       const beibeiPrivate = await pipeline(myManager, {
         groupBy: 'jurisdiction',
         ownerId: bbOfficer.id,
@@ -367,9 +395,18 @@ describe('audit log and reports (issue 3 §7–8)', () => {
         .get(`/api/v1/reports/summary?ownerId=${bbOfficer.id}`)
         .set(bbManager.auth)
         .expect(200);
+      const noDeals = { signedLeads: 0, contractAmountWan: 0, fundsInPlaceWan: 0, byJurisdiction: [] };
       expect(bb.body).toEqual({
         matches: { proposed: 2, accepted: 1, rejected: 1 },
         collisions: { open: 1 },
+        deals: {
+          signedLeads: 1,
+          contractAmountWan: 480.25,
+          fundsInPlaceWan: 120.6,
+          byJurisdiction: [
+            { jurisdiction: 'beibei', signedLeads: 1, contractAmountWan: 480.25, fundsInPlaceWan: 120.6 },
+          ],
+        },
       });
       const my = await t.http
         .get(`/api/v1/reports/summary?ownerId=${myOfficer.id}`)
@@ -378,16 +415,41 @@ describe('audit log and reports (issue 3 §7–8)', () => {
       expect(my.body).toEqual({
         matches: { proposed: 0, accepted: 0, rejected: 0 },
         collisions: { open: 1 },
+        deals: noDeals,
       });
       // mianyang never sees beibei's matches
       const other = await t.http
         .get(`/api/v1/reports/summary?ownerId=${bbOfficer.id}`)
         .set(myManager.auth)
         .expect(200);
+      // …nor its private signed deals
       expect(other.body).toEqual({
         matches: { proposed: 0, accepted: 0, rejected: 0 },
         collisions: { open: 0 },
+        deals: noDeals,
       });
+      // A shared signed lead of the other city counts for both; a lost one for none.
+      const partner = await makeUser(t.ds, t.http, 'mianyang', 'officer');
+      const deal = { stage: 'started', signed_at: '2026-03-01', contract_amount_wan: 900 };
+      await lead(partner, {
+        ...deal,
+        sharing: 'shared',
+        funds_in_place: [{ at: '2026-03-09', amountWan: 300 }],
+      });
+      await lead(partner, { ...deal, sharing: 'private', contract_amount_wan: 5000 });
+      await lead(partner, { ...deal, sharing: 'shared', stage: 'lost', contract_amount_wan: 7000 });
+      const seen = async (user: TestUser) =>
+        (await t.http.get(`/api/v1/reports/summary?ownerId=${partner.id}`).set(user.auth).expect(200)).body
+          .deals;
+      expect(await seen(bbManager)).toEqual({
+        signedLeads: 1,
+        contractAmountWan: 900,
+        fundsInPlaceWan: 300,
+        byJurisdiction: [
+          { jurisdiction: 'mianyang', signedLeads: 1, contractAmountWan: 900, fundsInPlaceWan: 300 },
+        ],
+      });
+      expect((await seen(myManager)).contractAmountWan).toBe(5900);
       const whole = await t.http.get('/api/v1/reports/summary').set(bbOfficer.auth).expect(200);
       expect(whole.body.matches.proposed).toBeGreaterThanOrEqual(2);
       await t.http.get('/api/v1/reports/summary?ownerId=x').set(bbOfficer.auth).expect(400);

@@ -30,9 +30,11 @@ describe('lead view rendered in SQL = leadView()', () => {
         `INSERT INTO leads (title, investor_name, investor_norm, investor_uscc, investor_country, summary,
            segments, industries, planned_investment_wan, land_need_mu, expected_jobs, stage, resume_stage,
            jurisdiction, sharing, confidential, code_name, source, next_action_at, contacts, external_refs,
-           linked_lead_ids, created_at)
+           linked_lead_ids, created_at, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at,
+           operating_at, funds_in_place)
          VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'referral', $17,
-                 $18::jsonb, $19::jsonb, $20::uuid[], '2026-03-04 05:06:07.891234+00')
+                 $18::jsonb, $19::jsonb, $20::uuid[], '2026-03-04 05:06:07.891234+00', $21, $22, $23, $24, $25, $26,
+                 $27::jsonb)
          RETURNING id`,
         [
           `项目"引号"\\ ${i}`,
@@ -55,6 +57,21 @@ describe('lead view rendered in SQL = leadView()', () => {
           JSON.stringify(full ? [{ name: '张三', phone: '13800000000', title: '总经理' }] : []),
           JSON.stringify(full ? [{ system: 'crm', id: `x-${i}` }] : []),
           full && ids.length ? [ids[0]] : [],
+          full ? '给合作方的"摘要"\n第二行' : null,
+          full ? '2026-02-28' : null,
+          full ? '98765.43' : null,
+          full ? '91510700MA6XXXXXX0' : null,
+          full ? '2026-03-01' : null,
+          full && i === 2 ? '2026-04-30' : null,
+          JSON.stringify(
+            full
+              ? [
+                  { at: '2026-03-02', amountWan: 0.1, note: '首笔"到位"' },
+                  { at: '2026-03-03', amountWan: 0.2 },
+                  { at: '2026-03-04', amountWan: 12345.67, note: '' },
+                ]
+              : [],
+          ),
         ],
       );
       ids.push(row.id);

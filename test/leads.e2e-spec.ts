@@ -89,10 +89,18 @@ describe('leads (issue 3)', () => {
       expect(audit).toHaveLength(1);
       expect(audit[0].action).toBe('create');
       expect(audit[0].changes.title).toEqual({ before: null, after: lead.title });
-      const jobs = await t.ds.query(`SELECT payload FROM outbox WHERE dedupe_key = $1`, [
-        `match-lead:${lead.id}:v1`,
+      const jobs = await t.ds.query(
+        `SELECT dedupe_key, payload FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1`,
+        [lead.id],
+      );
+      expect(jobs).toEqual([
+        {
+          dedupe_key: expect.stringMatching(`^match-lead:${lead.id}:m1-`),
+          payload: { leadId: lead.id, version: 1 },
+        },
       ]);
-      expect(jobs).toEqual([{ payload: { leadId: lead.id, version: 1 } }]);
+      const [state] = await t.ds.query(`SELECT * FROM lead_match_state WHERE lead_id = $1`, [lead.id]);
+      expect(state).toMatchObject({ matched_version: 0, queued_version: 1, queued_key: jobs[0].dedupe_key });
       const events = await t.ds.query(`SELECT type, entity_version FROM domain_events WHERE entity_id = $1`, [
         lead.id,
       ]);
@@ -100,9 +108,15 @@ describe('leads (issue 3)', () => {
     });
 
     it('may start past `lead`, and lets a manager assign another owner of the jurisdiction', async () => {
-      const lead = await create(manager, { stage: 'signed', ownerId: officer.id });
+      const lead = await create(manager, {
+        stage: 'signed',
+        ownerId: officer.id,
+        signedAt: '2026-09-30',
+        contractAmountWan: 11000,
+      });
       expect(lead.stage).toBe('signed');
       expect(lead.ownerId).toBe(officer.id);
+      expect(lead).toMatchObject({ signedAt: '2026-09-30', contractAmountWan: 11000, fundsInPlaceWan: 0 });
     });
 
     it('answers 404 for unknown and non-UUID ids', async () => {
@@ -329,10 +343,11 @@ describe('leads (issue 3)', () => {
       expect(res.body.investor.name).toBe('新名字有限公司');
       const norm = await t.ds.query(`SELECT investor_norm FROM leads WHERE id = $1`, [lead.id]);
       expect(norm[0].investor_norm).toBe('新名字');
-      const jobs = await t.ds.query(`SELECT 1 FROM outbox WHERE dedupe_key = $1`, [
-        `match-lead:${lead.id}:v2`,
-      ]);
-      expect(jobs).toHaveLength(1);
+      const jobs = await t.ds.query(
+        `SELECT payload FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1 ORDER BY id`,
+        [lead.id],
+      );
+      expect(jobs.map((j: { payload: { version: number } }) => j.payload.version)).toEqual([1, 2]);
       const events = await t.ds.query(
         `SELECT type FROM domain_events WHERE entity_id = $1 ORDER BY entity_version`,
         [lead.id],
@@ -346,12 +361,60 @@ describe('leads (issue 3)', () => {
         .patch(`/api/v1/leads/${lead.id}`)
         .set(officer.auth)
         .set('If-Match', '"1"')
-        .send({ summary: 'only words' })
+        .send({ summary: 'only words', expectedJobs: 12, sharing: 'shared' })
         .expect(200);
-      const jobs = await t.ds.query(`SELECT 1 FROM outbox WHERE dedupe_key = $1`, [
-        `match-lead:${lead.id}:v2`,
-      ]);
-      expect(jobs).toHaveLength(0);
+      await t.http
+        .post(`/api/v1/leads/${lead.id}/stage`)
+        .set(officer.auth)
+        .send({ stage: 'contacted' })
+        .expect(200);
+      const jobs = await t.ds.query(
+        `SELECT payload FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1`,
+        [lead.id],
+      );
+      expect(jobs).toEqual([{ payload: { leadId: lead.id, version: 1 } }]);
+      const [row] = await t.ds.query(`SELECT version, match_version FROM leads WHERE id = $1`, [lead.id]);
+      expect(row).toEqual({ version: 3, match_version: 1 });
+    });
+
+    it('queues a match job for each change of land need or planned investment (matching inputs)', async () => {
+      const lead = await create(officer);
+      const patch = (version: number, body: Record<string, unknown>) =>
+        t.http
+          .patch(`/api/v1/leads/${lead.id}`)
+          .set(officer.auth)
+          .set('If-Match', `"${version}"`)
+          .send(body)
+          .expect(200);
+      await patch(1, { landNeedMu: 120 });
+      await patch(2, { plannedInvestmentWan: 99000 });
+      await patch(3, { title: '只改名称' });
+      const jobs = await t.ds.query(
+        `SELECT payload FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1 ORDER BY id`,
+        [lead.id],
+      );
+      expect(jobs.map((j: { payload: { version: number } }) => j.payload.version)).toEqual([1, 2, 3]);
+      const [row] = await t.ds.query(`SELECT version, match_version FROM leads WHERE id = $1`, [lead.id]);
+      expect(row).toEqual({ version: 4, match_version: 3 });
+    });
+
+    it('queues a match job when a manager reopens a lost lead (its matches were frozen meanwhile)', async () => {
+      const lead = await create(officer);
+      await t.http
+        .post(`/api/v1/leads/${lead.id}/stage`)
+        .set(officer.auth)
+        .send({ stage: 'lost' })
+        .expect(200);
+      await t.http
+        .post(`/api/v1/leads/${lead.id}/stage`)
+        .set(manager.auth)
+        .send({ stage: 'lead' })
+        .expect(200);
+      const jobs = await t.ds.query(
+        `SELECT payload FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1 ORDER BY id`,
+        [lead.id],
+      );
+      expect(jobs.map((j: { payload: { version: number } }) => j.payload.version)).toEqual([1, 2]);
     });
 
     it('lets managers reassign the owner (to a user of the same jurisdiction), not officers', async () => {

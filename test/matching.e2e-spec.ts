@@ -176,14 +176,31 @@ describe('matching (issue 4)', () => {
       }
     });
 
-    it('skips a stale job version and a lead that is gone', async () => {
+    it('a job for an older match version hands over to the current one; older than stored, it skips', async () => {
       const other = await lead(t.ds, 'beibei', ['nev.battery-cell']);
-      await t.ds.query(`UPDATE leads SET version = 3 WHERE id = $1`, [other]);
+      // Two changes of matching inputs (match version 3) whose jobs have not run.
+      await t.ds.query(`UPDATE leads SET segments = '{nev.battery-pack}' WHERE id = $1`, [other]);
+      await t.ds.query(`UPDATE leads SET segments = '{nev.vehicle}', land_need_mu = 10 WHERE id = $1`, [
+        other,
+      ]);
+      expect(await matching.matchLeadJob({ leadId: other, version: 1 })).toMatchObject({
+        skippedStale: 0,
+        matched: 1,
+      });
+      const [state] = await t.ds.query(
+        `SELECT s.matched_version, l.match_version FROM lead_match_state s JOIN leads l ON l.id = s.lead_id
+          WHERE s.lead_id = $1`,
+        [other],
+      );
+      expect(state).toEqual({ matched_version: 3, match_version: 3 });
+      const computed = await snapshot(t.ds, other);
+      expect(computed.length).toBeGreaterThan(0);
+      // The job queued for version 2 finds matches of a newer version stored: nothing to do.
       expect(await matching.matchLeadJob({ leadId: other, version: 2 })).toMatchObject({
         skippedStale: 1,
         matched: 0,
       });
-      expect(await snapshot(t.ds, other)).toEqual([]);
+      expect(await snapshot(t.ds, other)).toEqual(computed);
       expect(
         await matching.matchLeadJob({ leadId: '00000000-0000-4000-8000-000000000000', version: 1 }),
       ).toMatchObject({ skippedMissing: 1 });

@@ -167,6 +167,9 @@ describe('collisions of bulk-synced leads', () => {
         ...item('A1', { name: company(), country: 'CN' }),
         stage: 'signed',
         plannedInvestmentWan: 1234.5,
+        signedAt: '2026-06-30',
+        contractAmountWan: 1200,
+        fundsInPlace: [{ at: '2026-07-01', amountWan: 300, note: '首期' }],
         nextActionAt: '2027-01-02T03:04:05.000Z',
         contacts: [{ name: '张三', phone: '13800000000' }],
       },
@@ -200,6 +203,13 @@ describe('collisions of bulk-synced leads', () => {
         source: after('partner_system'),
         nextActionAt: after('2027-01-02T03:04:05.000Z'),
         contacts: after([{ name: '张三', phone: '13800000000' }]),
+        partnerSummary: after(null),
+        signedAt: after('2026-06-30'),
+        contractAmountWan: after(1200),
+        projectUscc: after(null),
+        startedAt: after(null),
+        operatingAt: after(null),
+        fundsInPlace: after([{ at: '2026-07-01', amountWan: 300, note: '首期' }]),
       },
     });
     const events = await t.ds.query(
@@ -210,8 +220,9 @@ describe('collisions of bulk-synced leads', () => {
       { id: expect.any(String), type: 'lead.created', entity_version: 1, jurisdiction: 'beibei', detail: {} },
     ]);
     const outbox = await t.ds.query(
-      `SELECT kind, dedupe_key, payload FROM outbox WHERE dedupe_key IN ($1, $2) ORDER BY kind`,
-      [`match-lead:${r.id}:v1`, `dispatch-event:${events[0].id}`],
+      `SELECT kind, dedupe_key, payload FROM outbox
+        WHERE dedupe_key = $1 OR (kind = 'match-lead' AND payload->>'leadId' = $2) ORDER BY kind`,
+      [`dispatch-event:${events[0].id}`, r.id],
     );
     expect(outbox).toEqual([
       {
@@ -219,7 +230,11 @@ describe('collisions of bulk-synced leads', () => {
         dedupe_key: `dispatch-event:${events[0].id}`,
         payload: { eventId: events[0].id },
       },
-      { kind: 'match-lead', dedupe_key: `match-lead:${r.id}:v1`, payload: { leadId: r.id, version: 1 } },
+      {
+        kind: 'match-lead',
+        dedupe_key: expect.stringMatching(`^match-lead:${r.id}:m1-`),
+        payload: { leadId: r.id, version: 1 },
+      },
     ]);
   });
 

@@ -43,6 +43,9 @@ describe('sync API', () => {
     }
   }
 
+  /** The facts a signed lead carries (DESIGN §6). */
+  const signed = { signedAt: '2026-05-20', contractAmountWan: 900 };
+
   it('creates, leaves unchanged, updates and reports per-item errors in request order', async () => {
     const sys = uniq('crm-');
     const first = await t.http
@@ -51,7 +54,7 @@ describe('sync API', () => {
       .send({
         items: [
           lead(sys, '1'),
-          lead(sys, '2', { stage: 'signed', contacts: [{ name: '张三', phone: '13800000000' }] }),
+          lead(sys, '2', { stage: 'signed', ...signed, contacts: [{ name: '张三', phone: '13800000000' }] }),
           { ...lead(sys, '3'), segments: ['no.such-segment'], investor: { name: 'x', uscc: 'BAD' } },
           lead(sys, '1'),
           { ...lead(sys, '4'), color: 'red' },
@@ -84,7 +87,12 @@ describe('sync API', () => {
       .send({
         items: [
           lead(sys, '1'),
-          lead(sys, '2', { stage: 'registered', contacts: [{ name: '张三', phone: '13800000000' }] }),
+          lead(sys, '2', {
+            stage: 'registered',
+            ...signed,
+            projectUscc: '91510700MA6XXXXXXY',
+            contacts: [{ name: '张三', phone: '13800000000' }],
+          }),
         ],
       });
     expect(again.body.results.map((x: any) => x.status)).toEqual(['unchanged', 'updated']);
@@ -115,11 +123,13 @@ describe('sync API', () => {
       .send({ items: [lead(sys, '5')] });
     expect(created5.body.results[0].status).toBe('created');
 
-    // created/updated leads queue matching and domain events in the same transaction
-    const outbox = await t.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE dedupe_key = $1`, [
-      `match-lead:${id2}:v2`,
-    ]);
-    expect(outbox[0].n).toBe(1);
+    // created leads queue matching, and updates domain events, in the same transaction; a stage
+    // and contacts change is no reason to match again
+    const outbox = await t.ds.query(
+      `SELECT payload->'version' AS version FROM outbox WHERE kind = 'match-lead' AND payload->>'leadId' = $1`,
+      [id2],
+    );
+    expect(outbox).toEqual([{ version: 1 }]);
     const events = await t.ds.query(`SELECT type FROM domain_events WHERE entity_id = $1 ORDER BY type`, [
       id2,
     ]);

@@ -16,6 +16,7 @@ import { checkTransition } from '../leads/lead-stage';
 import type { LeadStage } from '../leads/lead-stage';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
 import type { LeadRow } from '../leads/lead-view';
+import { visibleTitle } from '../leads/lead-view';
 import { CollisionDetector } from './collision-detector';
 import { CollisionStatus, CollisionViewDto, Resolution } from './collision.dto';
 
@@ -81,7 +82,18 @@ export function collisionView(r: CollisionItemRow, viewer: Jurisdiction): Collis
       jurisdiction: r.other_jurisdiction,
       stage: r.other_stage,
       ...(otherShared
-        ? { leadId: r.other_id, title: r.other_confidential ? (r.other_code_name ?? '') : r.other_title }
+        ? {
+            leadId: r.other_id,
+            title: visibleTitle(
+              {
+                jurisdiction: r.other_jurisdiction,
+                confidential: r.other_confidential,
+                code_name: r.other_code_name,
+                title: r.other_title,
+              },
+              viewer,
+            ),
+          }
         : {}),
     },
     pendingAgreement: r.agreement

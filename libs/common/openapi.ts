@@ -30,7 +30,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (or not visible to the caller)',
   409: 'Conflict (e.g. an illegal stage transition or a duplicate)',
   412: 'If-Match is stale; the body carries the current version',
-  422: 'Idempotency-Key reused with another body',
+  422: 'Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body',
   428: 'If-Match header required',
   429: 'Rate limited; see Retry-After',
   503: 'A dependency is down',

@@ -25,6 +25,8 @@ export interface AppConfig {
    * run again after at most about twice this.
    */
   jobLockMs: number;
+  /** How often the worker sweeps for leads whose match job got lost (MATCH_SWEEP_MS). */
+  matchSweepMs: number;
   serveWeb: boolean;
 }
 
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const loginIpRateLimit = int('LOGIN_IP_RATE_LIMIT', 50, 1, 10_000_000);
   const workerConcurrency = int('WORKER_CONCURRENCY', 8, 1, 256);
   const jobLockMs = int('JOB_LOCK_MS', 30_000, 1_000, 600_000);
+  const matchSweepMs = int('MATCH_SWEEP_MS', 60_000, 1_000, 3_600_000);
 
   let jwtSecret = env.JWT_SECRET ?? '';
   if (!jwtSecret) {
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX ?? '{lc}',
     workerConcurrency,
     jobLockMs,
+    matchSweepMs,
     serveWeb: env.SERVE_WEB !== 'false',
   };
 }

@@ -1,6 +1,10 @@
-import { Client } from 'pg';
+import { Client, types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+
+// Calendar dates (`date` columns: the days of lead milestones) stay the 'YYYY-MM-DD' text Postgres
+// sends; node-pg would turn them into Date objects at local midnight, a day off in other zones.
+types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
 export function dataSourceOptions(
   databaseUrl: string,

@@ -1,4 +1,5 @@
 import { normaliseInvestorName } from '../collisions/investor-name';
+import { checkFactDate, factErrors, fundsTotal } from '../leads/lead-milestones';
 import { REFERENCE_DATA, TaxonomyGraph, referenceTaxonomy } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';
 import {
@@ -127,5 +128,44 @@ describe('demo data generators', () => {
       expect(l.investor.uscc).toBeNull();
     }
     expect(makeOutsideInvestor(SEED, 11)).toEqual(makeOutsideInvestor(SEED, 11));
+  });
+});
+
+describe('demo leads carry milestone facts (DESIGN §6) and partner summaries (§5)', () => {
+  const leads = range(1000).map((i) => makeLead(leadOptions, i));
+
+  it('gives every lead the facts its stage needs, valid and in order', () => {
+    let signed = 0;
+    for (const l of leads) {
+      const facts = {
+        signedAt: l.signedAt,
+        contractAmountWan: l.contractAmountWan,
+        projectUscc: l.projectUscc,
+        startedAt: l.startedAt,
+        operatingAt: l.operatingAt,
+      };
+      expect(factErrors(l.stage, l.resumeStage, facts, l.fundsInPlace)).toEqual([]);
+      if (l.projectUscc) expect(isValidUscc(l.projectUscc)).toBe(true);
+      for (const day of [l.signedAt, l.startedAt, l.operatingAt, ...l.fundsInPlace.map((f) => f.at)])
+        if (day) expect(checkFactDate(day, NOW)).toBeNull();
+      if (l.startedAt) expect(l.startedAt >= l.signedAt!).toBe(true);
+      if (l.operatingAt) expect(l.operatingAt >= l.startedAt!).toBe(true);
+      if (l.signedAt) {
+        signed++;
+        expect(fundsTotal(l.fundsInPlace)).toBeLessThanOrEqual(l.contractAmountWan!);
+      } else expect(l.fundsInPlace).toEqual([]);
+    }
+    expect(signed).toBeGreaterThan(100);
+    expect(leads.some((l) => l.fundsInPlace.length > 1)).toBe(true);
+  });
+
+  it('writes a partner summary for confidential leads that does not name the investor', () => {
+    const confidential = leads.filter((l) => l.confidential);
+    expect(confidential.length).toBeGreaterThan(20);
+    for (const l of confidential) {
+      expect(l.partnerSummary).toContain(l.codeName!);
+      expect(l.partnerSummary).not.toContain(l.investor.name);
+    }
+    expect(leads.filter((l) => !l.confidential).every((l) => l.partnerSummary === null)).toBe(true);
   });
 });

@@ -111,6 +111,15 @@ export interface DemoLead {
   contacts: DemoContact[];
   createdAt: Date;
   updatedAt: Date;
+  /** Written for the partner city on confidential leads (DESIGN §5). */
+  partnerSummary: string | null;
+  /** Milestone facts (DESIGN §6), consistent with the stage. */
+  signedAt: string | null;
+  contractAmountWan: number | null;
+  projectUscc: string | null;
+  startedAt: string | null;
+  operatingAt: string | null;
+  fundsInPlace: { at: string; amountWan: number; note?: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +423,18 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
   const active = (ACTIVE_STAGES as readonly string[]).includes(stage);
   const confidential = rng.chance(0.1);
   const owners = o.owners[jurisdiction];
+  // In the order the generator has always drawn them (the same seed gives the same leads).
+  const resumeStage = stage === 'on_hold' ? rng.pick(ACTIVE_STAGES.slice(0, 5)) : null;
+  const ownerId = owners.length ? owners[rng.int(0, owners.length - 1)] : null;
+  const sharing = index < 4 ? (index < 2 ? 'private' : 'shared') : rng.chance(0.35) ? 'shared' : 'private';
+  const codeName = confidential ? `${rng.pick(CODE_NAMES)}项目` : null;
+  const facts = milestoneFacts(o, index, {
+    reached: stage === 'on_hold' ? resumeStage! : stage,
+    jurisdiction,
+    planned,
+    createdAt,
+    updatedAt,
+  });
   return {
     id: recordUuid(o.seed, 2, index),
     ref: `lead-${String(index + 1).padStart(7, '0')}`,
@@ -426,16 +447,80 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
     landNeedMu,
     expectedJobs,
     stage,
-    resumeStage: stage === 'on_hold' ? rng.pick(ACTIVE_STAGES.slice(0, 5)) : null,
+    resumeStage,
     jurisdiction,
-    ownerId: owners.length ? owners[rng.int(0, owners.length - 1)] : null,
-    sharing: index < 4 ? (index < 2 ? 'private' : 'shared') : rng.chance(0.35) ? 'shared' : 'private',
+    ownerId,
+    sharing,
     confidential,
-    codeName: confidential ? `${rng.pick(CODE_NAMES)}项目` : null,
+    codeName,
     source: rng.weighted(LEAD_SOURCES, SOURCE_WEIGHTS),
     nextActionAt: active && rng.chance(0.7) ? new Date(o.now + rng.int(1, 60) * DAY) : null,
     contacts: contactsFor(rng, domain),
     createdAt,
     updatedAt,
+    partnerSummary: codeName
+      ? `${codeName}：${segmentName}项目，计划总投资约${amount}，由${CITY_NAMES[jurisdiction]}牵头，欢迎对接上下游配套。`
+      : null,
+    ...facts,
+  };
+}
+
+/** Serials of demo project companies' USCCs (apart from the enterprises' and outside investors'). */
+const PROJECT_SERIAL_BASE = 70_000_000;
+const FUND_NOTES = ['首期注册资本金到位', '设备采购款到位', '厂房建设资金到位', '二期增资到位'];
+
+/** The day (China time) of a moment, YYYY-MM-DD. */
+const chinaDay = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/**
+ * Milestone facts a lead at `reached` has (DESIGN §6), from a random stream of its own so that
+ * the other fields stay as they were: milestones in order between creation and the last update,
+ * a contract near the planned investment, a project company in the lead's city, and funds
+ * arriving after signing (more of them the further the project is).
+ */
+function milestoneFacts(
+  o: LeadDatasetOptions,
+  index: number,
+  l: { reached: LeadStage; jurisdiction: Jurisdiction; planned: number; createdAt: Date; updatedAt: Date },
+): Pick<
+  DemoLead,
+  'signedAt' | 'contractAmountWan' | 'projectUscc' | 'startedAt' | 'operatingAt' | 'fundsInPlace'
+> {
+  const none = {
+    signedAt: null,
+    contractAmountWan: null,
+    projectUscc: null,
+    startedAt: null,
+    operatingAt: null,
+    fundsInPlace: [],
+  };
+  const at = ACTIVE_STAGES.indexOf(l.reached as (typeof ACTIVE_STAGES)[number]);
+  const past = (stage: LeadStage) => at >= ACTIVE_STAGES.indexOf(stage as (typeof ACTIVE_STAGES)[number]);
+  if (at < 0 || !past('signed')) return none;
+  const rng = recordRng(o.seed, index, 6);
+  const from = l.createdAt.getTime();
+  const span = Math.max(DAY, l.updatedAt.getTime() - from);
+  const moment = (share: number) => from + Math.floor(span * share);
+  const signed = moment(0.4 + rng.next() * 0.1);
+  const contract = round(l.planned * (0.8 + rng.next() * 0.3), 100);
+  const funds: DemoLead['fundsInPlace'] = [];
+  const paid = past('operating') ? 0.8 : past('started') ? 0.5 : past('registered') ? 0.2 : 0;
+  const entries = paid ? rng.int(1, 3) : 0;
+  for (let k = 0; k < entries; k++) {
+    funds.push({
+      at: chinaDay(signed + Math.floor(((l.updatedAt.getTime() - signed) * (k + 1)) / (entries + 1))),
+      amountWan: round((contract * paid) / entries, 100),
+      note: FUND_NOTES[k % FUND_NOTES.length],
+    });
+  }
+  return {
+    signedAt: chinaDay(signed),
+    contractAmountWan: contract,
+    projectUscc: past('registered')
+      ? usccFor(rng.pick(LOCAL_DIVISIONS[l.jurisdiction]), PROJECT_SERIAL_BASE + index)
+      : null,
+    startedAt: past('started') ? chinaDay(moment(0.6 + rng.next() * 0.1)) : null,
+    operatingAt: past('operating') ? chinaDay(moment(0.8 + rng.next() * 0.1)) : null,
+    fundsInPlace: funds,
   };
 }

@@ -2,7 +2,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction, Role } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { hashPassword } from '../identity/secrets';
-import { OUTBOX_CHANNEL } from '../outbox/outbox.service';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
@@ -15,8 +14,9 @@ import { CITY_NAMES } from './vocabulary';
  * never overwrites what people changed in the demo. Demo records carry externalRefs
  * `{system: 'demo', id: 'ent-000001' | 'lead-0000001'}`.
  *
- * Everything is written in one transaction, with a `match-lead` outbox row per new lead so that the
- * worker computes its matches (DESIGN §12) exactly as for a lead created through the API.
+ * Everything is written in one transaction; inserting a lead queues its `match-lead` job through
+ * the outbox (the leads' insert trigger), so the worker computes its matches (DESIGN §12) exactly
+ * as for a lead created through the API.
  */
 
 export const DEMO_SEED = 20261127;
@@ -105,16 +105,7 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
     const activities = await seedActivities(em, seed, created, now);
     if (activities) log(`activities: ${activities} created`);
 
-    if (created.length) {
-      await em.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload)
-         SELECT 'match-lead', 'match-lead:' || id || ':v1', jsonb_build_object('leadId', id, 'version', 1)
-         FROM unnest($1::uuid[]) AS t(id)`,
-        [created.map((l) => l.id)],
-      );
-      await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
-      log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
-    }
+    if (created.length) log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
     return { users, enterprises, leads, activities, matchJobs: created.length };
   });
 }
@@ -237,20 +228,30 @@ async function seedLeads(
       external_refs: [{ system: DEMO_SYSTEM, id: l.ref }],
       created_at: l.createdAt.toISOString(),
       updated_at: l.updatedAt.toISOString(),
+      partner_summary: l.partnerSummary,
+      signed_at: l.signedAt,
+      contract_amount_wan: l.contractAmountWan,
+      project_uscc: l.projectUscc,
+      started_at: l.startedAt,
+      operating_at: l.operatingAt,
+      funds_in_place: l.fundsInPlace,
     }));
   const inserted = await sqlRows<{ id: string }>(
     em,
     `INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
                         investor_country, summary, segments, industries, planned_investment_wan, land_need_mu,
                         expected_jobs, stage, resume_stage, jurisdiction, owner_id, sharing, confidential,
-                        code_name, source, next_action_at, contacts, external_refs, created_at, updated_at)
+                        code_name, source, next_action_at, contacts, external_refs, created_at, updated_at,
+                        partner_summary, signed_at, contract_amount_wan, project_uscc, started_at, operating_at,
+                        funds_in_place)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, title text, investor_name text,
           investor_norm text, investor_uscc text, investor_enterprise_id uuid, investor_country text,
           summary text, segments text[], industries text[], planned_investment_wan numeric,
           land_need_mu numeric, expected_jobs int, stage text, resume_stage text, jurisdiction text,
           owner_id uuid, sharing text, confidential boolean, code_name text, source text,
           next_action_at timestamptz, contacts jsonb, external_refs jsonb, created_at timestamptz,
-          updated_at timestamptz)
+          updated_at timestamptz, partner_summary text, signed_at date, contract_amount_wan numeric,
+          project_uscc text, started_at date, operating_at date, funds_in_place jsonb)
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [JSON.stringify(rows)],

@@ -1,4 +1,4 @@
-import { JOB_NAMES, JOB_QUEUE, assertHandlersComplete, validatePayload } from './jobs';
+import { JOB_NAMES, JOB_QUEUE, SCHEDULES, assertHandlersComplete, bullJobId, validatePayload } from './jobs';
 
 describe('job registry', () => {
   it('maps every job to a queue', () => {
@@ -19,5 +19,20 @@ describe('job registry', () => {
     expect(validatePayload('match-lead', { leadId: id, version: 2 })).toEqual({ leadId: id, version: 2 });
     expect(() => validatePayload('match-lead', { leadId: 'x', version: 2 })).toThrow(/invalid payload/);
     expect(() => validatePayload('deliver-webhook', {})).toThrow(/invalid payload/);
+  });
+
+  it('accepts only an empty payload for the scheduled sweep, and schedules it', () => {
+    expect(validatePayload('match-sweep', {})).toEqual({});
+    expect(() => validatePayload('match-sweep', { leadId: 'x' })).toThrow(/invalid payload/);
+    expect(SCHEDULES.map((s) => [s.job, s.everyMs({ matchSweepMs: 60_000 })])).toEqual([
+      ['match-sweep', 60_000],
+    ]);
+  });
+
+  it('turns dedupe keys into job ids BullMQ accepts', () => {
+    const key = 'match-lead:00000000-0000-4000-8000-000000000001:m3-abc';
+    expect(bullJobId(key)).toBe(key);
+    expect(bullJobId('dispatch-event:1:2:3')).toBe('dispatch-event|1|2|3');
+    expect(bullJobId('plain')).toBe('plain');
   });
 });

@@ -11,8 +11,13 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
-  /** Compute matches for one lead version. Stale versions are skipped by the handler. */
+  /**
+   * Compute the matches of one lead. `version` is the lead's match version when queued; the job
+   * computes the current one (a job queued for an older version hands over, it never drops work).
+   */
   'match-lead': { leadId: string; version: number };
+  /** Periodic: re-queue leads whose match job got lost (scheduled by the worker, see SCHEDULES). */
+  'match-sweep': Record<string, never>;
   /** Base data changed: re-match the leads it can affect. */
   'rematch-affected': { entity: 'enterprise' | 'park'; id: string; version: number };
   /** Admin-triggered full re-match with progress. */
@@ -28,6 +33,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'match-lead': QUEUES.matching,
+  'match-sweep': QUEUES.matching,
   'rematch-affected': QUEUES.matching,
   'rematch-all': QUEUES.maintenance,
   'dispatch-event': QUEUES.webhooks,
@@ -36,6 +42,15 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];
+
+/**
+ * Jobs the worker schedules itself (BullMQ job schedulers: one job per interval across all
+ * workers), with their interval from the configuration. On the matching queue, so a long
+ * `rematch-all` on the maintenance queue never holds them up.
+ */
+export const SCHEDULES: { job: JobName; everyMs: (config: { matchSweepMs: number }) => number }[] = [
+  { job: 'match-sweep', everyMs: (c) => c.matchSweepMs },
+];
 
 /** Retry and retention policy as named constants (issue 4 §4). */
 export const RETRY = {
@@ -68,6 +83,8 @@ export function validatePayload<N extends JobName>(name: N, data: unknown): JobP
     switch (name) {
       case 'match-lead':
         return isUuid(d.leadId) && Number.isInteger(d.version);
+      case 'match-sweep':
+        return typeof data === 'object' && data !== null && !Object.keys(d).length;
       case 'rematch-affected':
         return (
           (d.entity === 'enterprise' || d.entity === 'park') && isUuid(d.id) && Number.isInteger(d.version)
@@ -91,4 +108,16 @@ export function validatePayload<N extends JobName>(name: N, data: unknown): JobP
   })();
   if (!ok) throw new Error(`invalid payload for ${name}: ${JSON.stringify(data)}`);
   return d as JobPayloads[N];
+}
+
+/**
+ * The BullMQ job id of an outbox row's dedupe key. BullMQ refuses custom job ids containing ':'
+ * unless they have exactly three parts ("Custom Id cannot contain :"), which failed whole relay
+ * batches for `dispatch-event:<id>`. Other shapes keep their key with ':' replaced, still
+ * deterministic.
+ */
+export function bullJobId(dedupeKey: string): string {
+  return dedupeKey.includes(':') && dedupeKey.split(':').length !== 3
+    ? dedupeKey.replace(/:/g, '|')
+    : dedupeKey;
 }

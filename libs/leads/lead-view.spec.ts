@@ -1,4 +1,4 @@
-import { LeadRow, canSeeLead, leadView } from './lead-view';
+import { LeadRow, canSeeLead, isActivityRedacted, leadView, visibleTitle } from './lead-view';
 
 const row = (over: Partial<LeadRow> = {}): LeadRow => ({
   id: '11111111-1111-4111-8111-111111111111',
@@ -26,6 +26,14 @@ const row = (over: Partial<LeadRow> = {}): LeadRow => ({
   contacts: [{ name: '张经理', phone: '13800000000', email: 'z@example.com' }],
   external_refs: [{ system: 'crm-x', id: '42' }],
   linked_lead_ids: [],
+  partner_summary: null,
+  signed_at: null,
+  contract_amount_wan: null,
+  project_uscc: null,
+  started_at: null,
+  operating_at: null,
+  funds_in_place: [],
+  match_version: 1,
   version: 3,
   created_at: new Date('2026-11-01T00:00:00Z'),
   updated_at: '2026-11-02T00:00:00.000Z',
@@ -96,5 +104,62 @@ describe('leadView (DESIGN §5)', () => {
     expect(v.landNeedMu).toBeNull();
     expect(v.nextActionAt).toBeNull();
     expect(v.investor.uscc).toBeNull();
+  });
+
+  describe('a confidential lead shown to the partner (DESIGN §5)', () => {
+    const secret = row({
+      sharing: 'shared',
+      confidential: true,
+      code_name: '项目X',
+      summary: '宁德时代计划追加投资，尚未公开',
+      partner_summary: '动力电池项目，双方联合跟进',
+      stage: 'registered',
+      signed_at: '2026-10-01',
+      contract_amount_wan: '480000.00',
+      project_uscc: '91510700MA6XXXXXXY',
+      funds_in_place: [
+        { at: '2026-10-20', amountWan: 100000.1, note: '宁德时代首笔出资' },
+        { at: '2026-11-20', amountWan: 50000.2 },
+      ],
+    });
+
+    it('shows partnerSummary instead of summary, no project USCC, funds without notes', () => {
+      const v = leadView(secret, 'beibei')!;
+      expect(v.summary).toBe('动力电池项目，双方联合跟进');
+      expect(v.partnerSummary).toBe('动力电池项目，双方联合跟进');
+      expect(v.projectUscc).toBeNull();
+      expect(v.fundsInPlace).toEqual([
+        { at: '2026-10-20', amountWan: 100000.1 },
+        { at: '2026-11-20', amountWan: 50000.2 },
+      ]);
+      expect(v).toMatchObject({
+        signedAt: '2026-10-01',
+        contractAmountWan: 480000,
+        fundsInPlaceWan: 150000.3,
+      });
+      const text = JSON.stringify(v);
+      for (const hidden of ['宁德时代', '尚未公开', '91510700MA6XXXXXXY', '91350900587527783P'])
+        expect(text).not.toContain(hidden);
+    });
+
+    it('shows the summary as empty when the owner wrote nothing for the partner', () => {
+      expect(leadView({ ...secret, partner_summary: null }, 'beibei')!.summary).toBe('');
+    });
+
+    it('shows the owner everything', () => {
+      const v = leadView(secret, 'mianyang')!;
+      expect(v.summary).toBe('宁德时代计划追加投资，尚未公开');
+      expect(v.projectUscc).toBe('91510700MA6XXXXXXY');
+      expect(v.fundsInPlace[0].note).toBe('宁德时代首笔出资');
+      expect(visibleTitle(secret, 'mianyang')).toBe('宁德时代绵阳电池项目');
+      expect(visibleTitle(secret, 'beibei')).toBe('项目X');
+    });
+
+    it('withholds the text of the owner city’s activities only, and only from the partner', () => {
+      expect(isActivityRedacted(secret, 'mianyang', 'beibei')).toBe(true);
+      expect(isActivityRedacted(secret, 'beibei', 'beibei')).toBe(false);
+      expect(isActivityRedacted(secret, 'mianyang', 'mianyang')).toBe(false);
+      expect(isActivityRedacted({ ...secret, confidential: false }, 'mianyang', 'beibei')).toBe(false);
+    });
   });
 });

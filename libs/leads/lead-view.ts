@@ -1,4 +1,5 @@
 import type { Jurisdiction } from '../common/request-context';
+import { FundsEntry, fundsTotal } from './lead-milestones';
 import type { LeadStage } from './lead-stage';
 
 /** A row of `leads` as Postgres returns it (snake_case; numerics may arrive as strings). */
@@ -28,6 +29,15 @@ export interface LeadRow {
   contacts: LeadContact[];
   external_refs: ExternalRef[];
   linked_lead_ids: string[];
+  partner_summary: string | null;
+  /** Calendar dates 'YYYY-MM-DD' (libs/db/database.ts keeps `date` columns as text). */
+  signed_at: string | null;
+  contract_amount_wan: string | number | null;
+  project_uscc: string | null;
+  started_at: string | null;
+  operating_at: string | null;
+  funds_in_place: FundsEntry[];
+  match_version: number;
   version: number;
   created_at: Date | string;
   updated_at: Date | string;
@@ -71,6 +81,17 @@ export interface LeadView {
   contacts: LeadContact[];
   externalRefs: ExternalRef[];
   linkedLeadIds: string[];
+  /** Written by the owner for the partner city; a confidential lead shows it as `summary` there. */
+  partnerSummary: string | null;
+  /** Milestone facts (DESIGN §6). */
+  signedAt: string | null;
+  contractAmountWan: number | null;
+  projectUscc: string | null;
+  startedAt: string | null;
+  operatingAt: string | null;
+  fundsInPlace: FundsEntry[];
+  /** The sum of `fundsInPlace` (万元). */
+  fundsInPlaceWan: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -85,29 +106,57 @@ export function canSeeLead(row: Pick<LeadRow, 'jurisdiction' | 'sharing'>, viewe
   return row.jurisdiction === viewer || row.sharing === 'shared';
 }
 
+/** Whether `viewer` sees the lead masked: a confidential lead of the other city (DESIGN §5). */
+export function isMasked(row: Pick<LeadRow, 'jurisdiction' | 'confidential'>, viewer: Jurisdiction): boolean {
+  return row.jurisdiction !== viewer && row.confidential;
+}
+
+/** The lead's title as `viewer` may see it: the code name on a masked lead (titles name investors). */
+export function visibleTitle(
+  row: Pick<LeadRow, 'jurisdiction' | 'confidential' | 'code_name' | 'title'>,
+  viewer: Jurisdiction,
+): string {
+  return isMasked(row, viewer) ? (row.code_name ?? '') : row.title;
+}
+
+/**
+ * Whether an activity's text and author are withheld from `viewer` (DESIGN §5): on a masked lead,
+ * the owner city's activities show only their type, date and city; the partner's own stay whole.
+ */
+export function isActivityRedacted(
+  lead: Pick<LeadRow, 'jurisdiction' | 'confidential'>,
+  activityJurisdiction: string,
+  viewer: Jurisdiction,
+): boolean {
+  return isMasked(lead, viewer) && activityJurisdiction === lead.jurisdiction;
+}
+
 /**
  * The lead as `viewer` may see it, or null when it is invisible (DESIGN §5):
  * - private: only the owning jurisdiction;
  * - shared: the partner reads it, but never `contacts` (personal data);
  * - confidential + shared: the partner sees `codeName` in place of the investor's name and the
- *   title (titles usually name the investor), and no USCC or enterprise link.
- * The changes feed and webhooks use this same function, so every channel hides the same fields.
+ *   title (titles usually name the investor), no USCC, enterprise link or project company USCC,
+ *   `partnerSummary` in place of `summary`, and the funds in place without their notes.
+ * The changes feed, webhooks, collisions and matches use this same function (or its SQL form
+ * below, or visibleTitle), so every channel hides the same fields.
  */
 export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
   if (!canSeeLead(row, viewer)) return null;
   const own = row.jurisdiction === viewer;
-  const masked = !own && row.confidential;
+  const masked = isMasked(row, viewer);
   const codeName = row.code_name ?? '';
+  const funds = row.funds_in_place ?? [];
   return {
     id: row.id,
-    title: masked ? codeName : row.title,
+    title: visibleTitle(row, viewer),
     investor: {
       name: masked ? codeName : row.investor_name,
       uscc: masked ? null : row.investor_uscc,
       enterpriseId: masked ? null : row.investor_enterprise_id,
       country: row.investor_country,
     },
-    summary: row.summary,
+    summary: masked ? (row.partner_summary ?? '') : row.summary,
     segments: row.segments,
     industries: row.industries,
     plannedInvestmentWan: num(row.planned_investment_wan) ?? 0,
@@ -125,6 +174,14 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
     contacts: own ? (row.contacts ?? []) : [],
     externalRefs: row.external_refs ?? [],
     linkedLeadIds: row.linked_lead_ids ?? [],
+    partnerSummary: row.partner_summary ?? null,
+    signedAt: row.signed_at ?? null,
+    contractAmountWan: num(row.contract_amount_wan),
+    projectUscc: masked ? null : (row.project_uscc ?? null),
+    startedAt: row.started_at ?? null,
+    operatingAt: row.operating_at ?? null,
+    fundsInPlace: masked ? funds.map(({ at, amountWan }) => ({ at, amountWan })) : funds,
+    fundsInPlaceWan: fundsTotal(funds),
     version: row.version,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -132,8 +189,7 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
 }
 
 /** A timestamptz as `Date.prototype.toISOString()` writes it (UTC, milliseconds, `Z`). */
-export const isoSql = (col: string) =>
-  `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const isoSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * leadView() rendered by Postgres: the JSON text of the lead as `viewer` (a SQL parameter such as
@@ -144,7 +200,7 @@ export const isoSql = (col: string) =>
  */
 export function leadViewJsonSql(viewer: string, t = 'leads'): string {
   const own = `(${t}.jurisdiction = ${viewer}::text)`;
-  const masked = `(NOT ${own} AND ${t}.confidential)`;
+  const masked = maskedSql(viewer, t);
   const unlessMasked = (expr: string, masking = 'NULL') =>
     `CASE WHEN ${masked} THEN ${masking} ELSE ${expr} END`;
   const codeName = `COALESCE(${t}.code_name, '')`;
@@ -156,7 +212,7 @@ export function leadViewJsonSql(viewer: string, t = 'leads'): string {
       'uscc', ${unlessMasked(`${t}.investor_uscc`)},
       'enterpriseId', ${unlessMasked(`${t}.investor_enterprise_id`)},
       'country', ${t}.investor_country),
-    'summary', ${t}.summary,
+    'summary', ${unlessMasked(`${t}.summary`, `COALESCE(${t}.partner_summary, '')`)},
     'segments', ${t}.segments,
     'industries', ${t}.industries,
     'plannedInvestmentWan', COALESCE(${t}.planned_investment_wan, 0),
@@ -174,7 +230,29 @@ export function leadViewJsonSql(viewer: string, t = 'leads'): string {
     'contacts', CASE WHEN ${own} THEN COALESCE(${t}.contacts, '[]'::jsonb) ELSE '[]'::jsonb END,
     'externalRefs', COALESCE(${t}.external_refs, '[]'::jsonb),
     'linkedLeadIds', COALESCE(${t}.linked_lead_ids, '{}'::uuid[]),
+    'partnerSummary', ${t}.partner_summary,
+    'signedAt', ${t}.signed_at,
+    'contractAmountWan', ${t}.contract_amount_wan,
+    'projectUscc', ${unlessMasked(`${t}.project_uscc`)},
+    'startedAt', ${t}.started_at,
+    'operatingAt', ${t}.operating_at,
+    'fundsInPlace', ${unlessMasked(
+      `${t}.funds_in_place`,
+      `(SELECT COALESCE(jsonb_agg(e.value - 'note' ORDER BY e.n), '[]') FROM jsonb_array_elements(${t}.funds_in_place) WITH ORDINALITY AS e(value, n))`,
+    )},
+    'fundsInPlaceWan', ${fundsTotalSql(t)},
     'version', ${t}.version,
     'createdAt', ${isoSql(`${t}.created_at`)},
     'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;
+}
+
+/** isMasked() in SQL: the row `t` is a confidential lead of another jurisdiction than `viewer`. */
+export function maskedSql(viewer: string, t = 'leads'): string {
+  return `(${t}.jurisdiction <> ${viewer}::text AND ${t}.confidential)`;
+}
+
+/** fundsTotal() in SQL: the sum of a lead's funds in place (万元, numeric), 0 without entries. */
+export function fundsTotalSql(t = 'leads'): string {
+  return `CASE WHEN ${t}.funds_in_place = '[]'::jsonb THEN 0 ELSE (
+      SELECT COALESCE(sum((e->>'amountWan')::numeric), 0) FROM jsonb_array_elements(${t}.funds_in_place) e) END`;
 }

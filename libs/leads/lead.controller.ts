@@ -1,9 +1,22 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -20,6 +33,7 @@ import {
   CreateActivityDto,
   CreateLeadDto,
   CreatedLeadDto,
+  FundsEntryDto,
   LeadListQuery,
   LeadViewDto,
   UpdateLeadDto,
@@ -83,7 +97,7 @@ export class LeadController {
   @Access(WRITE)
   @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version you edited' })
   @ApiOkResponse({ type: LeadViewDto })
-  @ApiErrors(400, 401, 403, 404, 412, 428)
+  @ApiErrors(400, 401, 403, 404, 412, 422, 428)
   async update(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
@@ -102,7 +116,7 @@ export class LeadController {
   @Idempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'optional: refuse when the lead changed' })
   @ApiOkResponse({ type: LeadViewDto, description: 'the lead in its new stage' })
-  @ApiErrors(400, 401, 403, 404, 409, 412)
+  @ApiErrors(400, 401, 403, 404, 409, 412, 422)
   async changeStage(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
@@ -111,6 +125,31 @@ export class LeadController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeadView> {
     const lead = await this.leads.changeStage(ctx, id, ifMatch, dto);
+    void reply.header('ETag', etag(lead.version));
+    return lead;
+  }
+
+  @Post(':id/funds')
+  @Access(WRITE)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Add one entry of funds in place (到位资金) to a signed lead',
+    description:
+      'Appends `{at, amountWan, note?}` to `fundsInPlace` and answers the lead (with `fundsInPlaceWan`, the ' +
+      'sum). If-Match is optional: an entry is added, nothing is overwritten. To correct or remove entries, ' +
+      'PATCH the lead’s `fundsInPlace` with If-Match. 422 before the lead is signed (`signedAt`).',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'optional: refuse when the lead changed' })
+  @ApiCreatedResponse({ type: LeadViewDto })
+  @ApiErrors(400, 401, 403, 404, 412, 422)
+  async addFunds(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: FundsEntryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LeadView> {
+    const lead = await this.leads.addFunds(ctx, id, ifMatch, dto);
     void reply.header('ETag', etag(lead.version));
     return lead;
   }

@@ -28,6 +28,7 @@ import { PageQuery } from '../common/pagination';
 import { JURISDICTIONS } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { isValidUscc } from '../uscc/uscc';
+import { FACT_LIMITS, checkFactDate } from './lead-milestones';
 import { INITIAL_STAGES, LEAD_STAGES } from './lead-stage';
 import type { LeadStage } from './lead-stage';
 import type { LeadSharing, LeadSource } from './lead-view';
@@ -99,6 +100,87 @@ export function IsSaneDate(options?: ValidationOptions) {
     },
     options,
   );
+}
+
+/** A calendar date YYYY-MM-DD that has happened (a milestone, a payment): DESIGN §6. */
+export function IsFactDate(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isFactDate',
+      validator: {
+        validate: (v: unknown) => checkFactDate(v) === null,
+        defaultMessage: (args) => checkFactDate(args?.value) ?? 'must be a date YYYY-MM-DD',
+      },
+    },
+    options,
+  );
+}
+
+const MONEY = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 };
+
+/** One entry of funds actually in place (到位资金). */
+export class FundsEntryDto {
+  @ApiProperty({ format: 'date', example: '2026-10-20', description: 'the day the money arrived' })
+  @IsFactDate()
+  at: string;
+
+  @ApiProperty({ minimum: 0, maximum: FACT_LIMITS.amountWan, description: '万元', example: 12000 })
+  @IsNumber(MONEY)
+  @Min(0)
+  @Max(FACT_LIMITS.amountWan)
+  amountWan: number;
+
+  @ApiPropertyOptional({ maxLength: FACT_LIMITS.fundsNote, example: '首期注册资本金到位' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(FACT_LIMITS.fundsNote)
+  note?: string;
+}
+
+/**
+ * Milestone facts (DESIGN §6): entering `signed` needs `signedAt` and `contractAmountWan`,
+ * `registered` the project company's `projectUscc`, `started` `startedAt`, `operating`
+ * `operatingAt`; a lead past a milestone keeps its facts.
+ */
+export class MilestoneFactsDto {
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: '签约日期 (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsFactDate()
+  signedAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: FACT_LIMITS.amountWan,
+    description: '签约额, 万元',
+  })
+  @IsOptional()
+  @IsNumber(MONEY)
+  @Min(0)
+  @Max(FACT_LIMITS.amountWan)
+  contractAmountWan?: number | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '91510700MA6XXXXXXY',
+    description: 'USCC of the local project company (注册落地), validated (GB 32100-2015)',
+  })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsUscc()
+  projectUscc?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: '开工日期' })
+  @IsOptional()
+  @IsFactDate()
+  startedAt?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: '投产日期' })
+  @IsOptional()
+  @IsFactDate()
+  operatingAt?: string | null;
 }
 
 export class ContactDto {
@@ -199,12 +281,38 @@ export class UpdateInvestorDto {
 }
 
 /** Fields shared by create and change. */
-class LeadFieldsDto {
+class LeadFieldsDto extends MilestoneFactsDto {
   @ApiPropertyOptional({ maxLength: LIMITS.summary })
   @Present()
   @IsString()
   @MaxLength(LIMITS.summary)
   summary?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: LIMITS.summary,
+    description:
+      'written by the owner for the partner city; shown there instead of `summary` when confidential',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.summary)
+  partnerSummary?: string | null;
+
+  @ApiPropertyOptional({
+    type: [FundsEntryDto],
+    maxItems: FACT_LIMITS.fundsEntries,
+    description:
+      '到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one ' +
+      'entry use POST /leads/{id}/funds',
+  })
+  @Present()
+  @IsArray()
+  @ArrayMaxSize(FACT_LIMITS.fundsEntries)
+  @ValidateNested({ each: true })
+  @Type(() => FundsEntryDto)
+  fundsInPlace?: FundsEntryDto[];
 
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.plannedInvestmentWan, description: '万元' })
   @Present()
@@ -339,8 +447,13 @@ export class UpdateLeadDto extends LeadFieldsDto {
   segments?: string[];
 }
 
-export class ChangeStageDto {
-  @ApiProperty({ enum: LEAD_STAGES })
+export class ChangeStageDto extends MilestoneFactsDto {
+  @ApiProperty({
+    enum: LEAD_STAGES,
+    description:
+      'a move into or past signed/registered/started/operating brings the facts of every milestone it ' +
+      'passes (or finds them on the lead); otherwise 422 naming the missing fields',
+  })
   @IsIn(LEAD_STAGES as unknown as string[])
   stage: LeadStage;
 
@@ -452,6 +565,21 @@ export class LeadViewDto {
   contacts: ContactDto[];
   @ApiProperty({ type: [ExternalRefDto] }) externalRefs: ExternalRefDto[];
   @ApiProperty({ type: [String] }) linkedLeadIds: string[];
+  @ApiProperty({ nullable: true, type: String, description: 'written by the owner for the partner city' })
+  partnerSummary: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) signedAt: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: '签约额, 万元' }) contractAmountWan:
+    number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'null for the partner of a confidential lead' })
+  projectUscc: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) startedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) operatingAt: string | null;
+  @ApiProperty({
+    type: [FundsEntryDto],
+    description: '到位资金 entries (no notes for the partner of a confidential lead)',
+  })
+  fundsInPlace: FundsEntryDto[];
+  @ApiProperty({ description: 'the sum of fundsInPlace, 万元' }) fundsInPlaceWan: number;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -475,7 +603,12 @@ export class ActivityViewDto {
   @ApiProperty({ format: 'uuid' }) leadId: string;
   @ApiProperty({ enum: [...ACTIVITY_TYPES, 'stage_change'] }) type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty() summary: string;
+  @ApiProperty({ description: 'empty when `redacted`' }) summary: string;
+  @ApiProperty({
+    description:
+      'the text and author are withheld: an activity of the owner city on a confidential lead, read by the partner (DESIGN §5)',
+  })
+  redacted: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) authorId: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'when an API key wrote it' })
   authorKeyId: string | null;

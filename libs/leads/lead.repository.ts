@@ -62,6 +62,13 @@ export interface LeadInsert {
   nextActionAt: string | null;
   contacts: unknown[];
   externalRefs: unknown[];
+  partnerSummary: string | null;
+  signedAt: string | null;
+  contractAmountWan: number | null;
+  projectUscc: string | null;
+  startedAt: string | null;
+  operatingAt: string | null;
+  fundsInPlace: unknown[];
 }
 
 /** Lead columns that PATCH may set, API name → column. */
@@ -86,9 +93,16 @@ export const LEAD_COLUMNS = {
   nextActionAt: 'next_action_at',
   contacts: 'contacts',
   externalRefs: 'external_refs',
+  partnerSummary: 'partner_summary',
+  signedAt: 'signed_at',
+  contractAmountWan: 'contract_amount_wan',
+  projectUscc: 'project_uscc',
+  startedAt: 'started_at',
+  operatingAt: 'operating_at',
+  fundsInPlace: 'funds_in_place',
 } as const;
 export type LeadColumnKey = keyof typeof LEAD_COLUMNS;
-const JSON_COLUMNS = new Set(['contacts', 'external_refs']);
+const JSON_COLUMNS = new Set(['contacts', 'external_refs', 'funds_in_place']);
 
 export interface ActivityRow {
   id: string;
@@ -194,8 +208,10 @@ export class LeadRepository {
       `INSERT INTO leads (title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
          investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
          stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at, contacts,
-         external_refs)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$22::jsonb)
+         external_refs, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at, operating_at,
+         funds_in_place)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$22::jsonb,
+               $23,$24,$25,$26,$27,$28,$29::jsonb)
        RETURNING *`,
       [
         v.title,
@@ -220,6 +236,13 @@ export class LeadRepository {
         v.nextActionAt,
         JSON.stringify(v.contacts),
         JSON.stringify(v.externalRefs),
+        v.partnerSummary,
+        v.signedAt,
+        v.contractAmountWan,
+        v.projectUscc,
+        v.startedAt,
+        v.operatingAt,
+        JSON.stringify(v.fundsInPlace),
       ],
     );
     return rows[0];
@@ -252,13 +275,27 @@ export class LeadRepository {
     return rows[0];
   }
 
-  /** Moves the stage (the caller checked the transition on a locked row). */
-  async setStage(em: EntityManager, id: string, stage: string, resumeStage: string | null): Promise<LeadRow> {
+  /**
+   * Moves the stage (the caller checked the transition on a locked row), with the milestone facts
+   * the move brings (DESIGN §6), in one version.
+   */
+  async setStage(
+    em: EntityManager,
+    id: string,
+    stage: string,
+    resumeStage: string | null,
+    facts: Partial<Record<LeadColumnKey, unknown>> = {},
+  ): Promise<LeadRow> {
+    const { params, p } = sqlParams([id]);
+    const sets = [`stage = ${p(stage)}`, `resume_stage = ${p(resumeStage)}`];
+    for (const [key, value] of Object.entries(facts)) {
+      const col = LEAD_COLUMNS[key as LeadColumnKey];
+      sets.push(`${col} = ${JSON_COLUMNS.has(col) ? `${p(JSON.stringify(value))}::jsonb` : p(value)}`);
+    }
     const rows = await sqlRows<LeadRow>(
       em,
-      `UPDATE leads SET stage = $2, resume_stage = $3, version = version + 1, updated_at = now()
-        WHERE id = $1 RETURNING *`,
-      [id, stage, resumeStage],
+      `UPDATE leads SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
+      params,
     );
     return rows[0];
   }

@@ -1,34 +1,42 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { parseIfMatch, preconditionFailed } from '../common/concurrency';
-import { conflict, fieldError, forbidden, notFound } from '../common/errors';
+import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
 import { JsonText, Page, decodeCursor, encodeCursor, renderedPage, toPage } from '../common/pagination';
 import { RequestContext, actorUserId, isManager, roleOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { CollisionDetector, LeadCollision } from '../collisions/collision-detector';
 import { normaliseInvestorName } from '../collisions/investor-name';
 import { EventsService } from '../events/events.service';
-import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { checkTransition, resumeStageAfter } from './lead-stage';
+import {
+  FundsEntry,
+  MILESTONE_FACT_FIELDS,
+  MilestoneFacts,
+  NO_FACTS,
+  factErrors,
+  factsOfRow,
+  normaliseFunds,
+} from './lead-milestones';
+import { checkTransition, isPipelineStage, resumeStageAfter } from './lead-stage';
 import type { LeadStage } from './lead-stage';
 import {
   ActivityViewDto,
   ChangeStageDto,
   CreateActivityDto,
   CreateLeadDto,
+  FundsEntryDto,
   LeadListQuery,
+  MilestoneFactsDto,
   UpdateLeadDto,
 } from './lead.dto';
 import { ActivityRow, LeadColumnKey, LeadFilters, LeadListKey, LeadRepository } from './lead.repository';
-import { LeadRow, LeadView, leadView } from './lead-view';
+import { LeadRow, LeadView, isActivityRedacted, leadView } from './lead-view';
 
 export type CreatedLead = LeadView & { collisions: LeadCollision[] };
 
-/** Fields whose change means the lead must be matched again (DESIGN §10). */
-const MATCH_INPUTS: LeadColumnKey[] = ['segments', 'landNeedMu'];
 /** Fields whose change means the investor may now collide with another lead (DESIGN §7). */
 const INVESTOR_INPUTS: LeadColumnKey[] = ['investorName', 'investorUscc'];
 
@@ -38,15 +46,48 @@ function auditRecord(row: LeadRow): Record<string, unknown> {
   return rest;
 }
 
-export function activityView(a: ActivityRow): ActivityViewDto {
+/** 422 naming every missing milestone fact (DESIGN §6). */
+function assertFacts(
+  stage: LeadStage,
+  resumeStage: LeadStage | null | undefined,
+  facts: Partial<MilestoneFacts>,
+  funds: readonly FundsEntry[],
+): void {
+  const details = factErrors(stage, resumeStage, facts, funds);
+  if (!details.length) return;
+  throw new AppError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'MILESTONE_FACTS_MISSING',
+    `Missing milestone facts: ${details.map((d) => d.field).join(', ')}`,
+    details,
+  );
+}
+
+/** Fields whose change is a milestone fact or funds entry: checked against the stage (DESIGN §6). */
+const FACT_INPUTS: LeadColumnKey[] = [...MILESTONE_FACT_FIELDS, 'fundsInPlace'];
+
+/** The facts a request brings (present keys only; null clears). */
+function factsOfDto(dto: MilestoneFactsDto): Partial<MilestoneFacts> {
+  const out: Partial<MilestoneFacts> = {};
+  for (const f of MILESTONE_FACT_FIELDS)
+    if (dto[f] !== undefined) (out as Record<string, unknown>)[f] = dto[f];
+  return out;
+}
+
+/**
+ * An activity as the caller sees it: `redacted` ones (the owner city's activities on a
+ * confidential lead, read by the partner: DESIGN §5) keep only their type, date and city.
+ */
+export function activityView(a: ActivityRow, redacted = false): ActivityViewDto {
   return {
     id: a.id,
     leadId: a.lead_id,
     type: a.type,
     occurredAt: new Date(a.occurred_at).toISOString(),
-    summary: a.summary,
-    authorId: a.author_id,
-    authorKeyId: a.author_key_id,
+    summary: redacted ? '' : a.summary,
+    redacted,
+    authorId: redacted ? null : a.author_id,
+    authorKeyId: redacted ? null : a.author_key_id,
     jurisdiction: a.jurisdiction as never,
     fromStage: a.from_stage as LeadStage | null,
     toStage: a.to_stage as LeadStage | null,
@@ -65,7 +106,6 @@ export class LeadService {
     private readonly repo: LeadRepository,
     private readonly taxonomy: TaxonomyService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
     private readonly events: EventsService,
     private readonly collisions: CollisionDetector,
   ) {}
@@ -161,6 +201,10 @@ export class LeadService {
     }
     const enterpriseId = dto.investor.enterpriseId ?? null;
     if (enterpriseId) await this.checkEnterprise(enterpriseId);
+    const stage = dto.stage ?? 'lead';
+    const facts: MilestoneFacts = { ...NO_FACTS, ...factsOfDto(dto) };
+    const funds = normaliseFunds(dto.fundsInPlace ?? []);
+    assertFacts(stage, null, facts, funds);
 
     return this.ds.transaction(async (em) => {
       const row = await this.repo.insert(em, {
@@ -176,7 +220,7 @@ export class LeadService {
         plannedInvestmentWan: dto.plannedInvestmentWan ?? 0,
         landNeedMu: dto.landNeedMu ?? null,
         expectedJobs: dto.expectedJobs ?? null,
-        stage: dto.stage ?? 'lead',
+        stage,
         jurisdiction: ctx.jurisdiction,
         ownerId,
         sharing: dto.sharing ?? 'private',
@@ -186,9 +230,12 @@ export class LeadService {
         nextActionAt: dto.nextActionAt ?? null,
         contacts: dto.contacts ?? [],
         externalRefs: dto.externalRefs ?? [],
+        partnerSummary: dto.partnerSummary ?? null,
+        ...facts,
+        fundsInPlace: funds,
       });
       await this.audit.record(em, ctx, 'create', 'lead', row.id, diffFields({}, auditRecord(row)));
-      await this.afterWrite(em, row, 'lead.created', true);
+      await this.afterWrite(em, row, 'lead.created');
       const collisions = await this.collisions.detect(em, row);
       return { ...leadView(row, ctx.jurisdiction)!, collisions };
     });
@@ -221,12 +268,7 @@ export class LeadService {
         diffFields(auditRecord(before), auditRecord(after)),
       );
       const changed = Object.keys(changes) as LeadColumnKey[];
-      await this.afterWrite(
-        em,
-        after,
-        'lead.updated',
-        changed.some((k) => MATCH_INPUTS.includes(k)),
-      );
+      await this.afterWrite(em, after, 'lead.updated');
       if (changed.some((k) => INVESTOR_INPUTS.includes(k))) await this.collisions.detect(em, after);
       return leadView(after, ctx.jurisdiction)!;
     });
@@ -259,7 +301,16 @@ export class LeadService {
           { from, to, allowed: check.allowed },
         );
       }
-      const after = await this.repo.setStage(em, id, to, resumeStageAfter(from, to));
+      // DESIGN §6: a move into a milestone brings its facts and those of every milestone it
+      // passes, or finds them on the lead.
+      const brought = factsOfDto(dto);
+      const facts = { ...factsOfRow(before), ...brought };
+      if (isPipelineStage(to)) assertFacts(to, null, facts, before.funds_in_place ?? []);
+      const current = factsOfRow(before) as Record<string, unknown>;
+      const changedFacts = Object.fromEntries(
+        Object.entries(brought).filter(([k, v]) => current[k] !== v),
+      ) as Partial<Record<LeadColumnKey, unknown>>;
+      const after = await this.repo.setStage(em, id, to, resumeStageAfter(from, to), changedFacts);
       await this.repo.insertActivity(em, {
         leadId: id,
         type: 'stage_change',
@@ -276,6 +327,7 @@ export class LeadService {
         ...(before.resume_stage !== after.resume_stage
           ? { resumeStage: [before.resume_stage, after.resume_stage] }
           : {}),
+        ...Object.fromEntries(Object.entries(changedFacts).map(([k, v]) => [k, [current[k], v]])),
       });
       await this.events.record(em, {
         type: 'lead.stage_changed',
@@ -307,7 +359,47 @@ export class LeadService {
       after ? { ts: after[0] as string, id: after[1] as string } : null,
       limit,
     );
-    return toPage(rows, limit, (a) => [a._key, a.id], activityView);
+    return toPage(
+      rows,
+      limit,
+      (a) => [a._key, a.id],
+      (a) => activityView(a, isActivityRedacted(lead, a.jurisdiction, ctx.jurisdiction)),
+    );
+  }
+
+  /**
+   * Adds one entry of funds in place (到位资金, DESIGN §6) to a signed lead. No If-Match needed
+   * (an entry is added, nothing overwritten; send one to refuse when the lead changed); to
+   * correct or remove entries, PATCH `fundsInPlace` with If-Match.
+   */
+  async addFunds(
+    ctx: RequestContext,
+    id: string,
+    ifMatch: string | undefined,
+    dto: FundsEntryDto,
+  ): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
+        throw notFound('lead');
+      this.assertCanChange(ctx, before);
+      if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
+      const funds: FundsEntry[] = [...normaliseFunds(before.funds_in_place ?? []), ...normaliseFunds([dto])];
+      assertFacts(
+        before.stage as LeadStage,
+        before.resume_stage as LeadStage | null,
+        factsOfRow(before),
+        funds,
+      );
+      const after = (await this.repo.updateIfVersion(em, id, before.version, { fundsInPlace: funds }))!;
+      await this.audit.record(em, ctx, 'update', 'lead', id, {
+        fundsInPlace: [before.funds_in_place ?? [], funds],
+      });
+      await this.afterWrite(em, after, 'lead.updated');
+      return leadView(after, ctx.jurisdiction)!;
+    });
   }
 
   /** Anyone who sees the lead may add to its timeline: the partner city too, for a shared lead. */
@@ -330,7 +422,7 @@ export class LeadService {
         occurredAt: [null, new Date(a.occurred_at).toISOString()],
         summary: [null, a.summary],
       });
-      return activityView(a);
+      return activityView(a); // the author's own: never redacted for them
     });
   }
 
@@ -387,6 +479,9 @@ export class LeadService {
       'externalRefs',
       dto.externalRefs?.map((r) => ({ ...r })),
     );
+    put('partnerSummary', dto.partnerSummary);
+    for (const [k, v] of Object.entries(factsOfDto(dto))) put(k as LeadColumnKey, v);
+    if (dto.fundsInPlace !== undefined) put('fundsInPlace', normaliseFunds(dto.fundsInPlace));
 
     const confidential = (want.confidential as boolean | undefined) ?? before.confidential;
     const codeName = want.codeName !== undefined ? want.codeName : before.code_name;
@@ -411,6 +506,12 @@ export class LeadService {
     }
     // investor_norm follows the name; alone it is not a change.
     if (want.investorNorm !== undefined && want.investorName === undefined) delete want.investorNorm;
+    // A lead keeps the facts of the milestones it has reached (DESIGN §6): checked when they change.
+    if (FACT_INPUTS.some((k) => k in want)) {
+      const merged = { ...factsOfRow(before), ...want } as MilestoneFacts;
+      const funds = (want.fundsInPlace as FundsEntry[] | undefined) ?? before.funds_in_place ?? [];
+      assertFacts(before.stage as LeadStage, before.resume_stage as LeadStage | null, merged, funds);
+    }
     return want;
   }
 
@@ -436,6 +537,9 @@ export class LeadService {
       nextActionAt: r.next_action_at === null ? null : new Date(r.next_action_at).toISOString(),
       contacts: r.contacts,
       externalRefs: r.external_refs,
+      partnerSummary: r.partner_summary,
+      ...factsOfRow(r),
+      fundsInPlace: normaliseFunds(r.funds_in_place ?? []),
     };
   }
 
@@ -460,21 +564,15 @@ export class LeadService {
       throw fieldError('investor.enterpriseId', 'no such enterprise');
   }
 
-  /** Domain event, and a match job when the lead's matching inputs changed (DESIGN §10, §12). */
+  /**
+   * The domain event of a write. Its match job needs nothing here: the database queues one, in
+   * this transaction, whenever the lead's matching inputs change (leads.match_version, DESIGN §10).
+   */
   private async afterWrite(
     em: EntityManager,
     row: LeadRow,
     type: 'lead.created' | 'lead.updated',
-    rematch: boolean,
   ): Promise<void> {
-    if (rematch) {
-      await this.outbox.enqueue(
-        em,
-        'match-lead',
-        { leadId: row.id, version: row.version },
-        `match-lead:${row.id}:v${row.version}`,
-      );
-    }
     await this.events.record(em, {
       type,
       entity: 'lead',

@@ -37,7 +37,8 @@ export class ParkMatchDto {
 export class LeadMatchesDto {
   @ApiProperty({
     enum: ['pending', 'ready'],
-    description: '`pending` until the lead’s current version has been matched',
+    description:
+      '`pending` while a match job is queued or running for a change of the lead’s segments, land need or planned investment; other edits (stage, summary, activities) never make it pending',
   })
   status: 'pending' | 'ready';
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) computedAt: string | null;

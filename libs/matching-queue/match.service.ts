@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/paginat
 import { RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
+import { visibleTitle } from '../leads/lead-view';
 import { Reason, localizeReason } from '../matching/reasons';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
@@ -42,7 +43,7 @@ export class MatchService {
 
   async forLead(ctx: RequestContext, leadId: string): Promise<LeadMatchesDto> {
     const [lead] = await this.ds.query(
-      `SELECT l.id, l.version, s.matched_version, s.computed_at, s.algorithm_version
+      `SELECT l.id, l.match_version, s.matched_version, s.computed_at, s.algorithm_version
          FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
         WHERE l.id = $2 AND ${VISIBLE}`,
       [ctx.jurisdiction, leadId],
@@ -60,7 +61,9 @@ export class MatchService {
       [leadId],
     );
     return {
-      status: lead.matched_version !== null && lead.matched_version >= lead.version ? 'ready' : 'pending',
+      // Pending only while the stored matches are older than the lead's matching inputs; a job is
+      // then queued (written with the change, DESIGN §12) and the sweep re-queues a lost one.
+      status: (lead.matched_version ?? 0) >= lead.match_version ? 'ready' : 'pending',
       computedAt: iso(lead.computed_at),
       algorithmVersion: lead.algorithm_version,
       partners: rows
@@ -139,7 +142,15 @@ export class MatchService {
     return {
       id: r.id,
       leadId: r.lead_id,
-      leadTitle: foreign && r.confidential ? (r.code_name ?? '—') : r.title,
+      leadTitle: visibleTitle(
+        {
+          jurisdiction: r.lead_jurisdiction,
+          confidential: r.confidential,
+          code_name: r.code_name,
+          title: r.title,
+        },
+        ctx.jurisdiction,
+      ),
       leadJurisdiction: r.lead_jurisdiction,
       kind: r.kind,
       enterpriseId: r.enterprise_id,

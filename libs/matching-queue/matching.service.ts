@@ -41,7 +41,12 @@ const FANOUT_BATCH = 500;
 
 export interface MatchRequest {
   leadId: string;
-  /** The lead version the job was made for; older than the lead's current version → stale, skipped. */
+  /**
+   * The match version (`leads.match_version`) the job was queued for. The job always computes the
+   * lead's CURRENT match version: a job queued for an older one hands over to the newest instead of
+   * dropping work. It skips only when matches of a newer version than its own are already stored
+   * (computed after it was queued, so they cover whatever it was queued for).
+   */
   version?: number;
 }
 
@@ -56,6 +61,9 @@ export interface MatchOutcome {
 interface LeadRow {
   id: string;
   version: number;
+  match_version: number;
+  /** The match version the stored matches were computed for (0: never). */
+  matched_version: number;
   jurisdiction: string;
   segments: string[];
   land_need_mu: string | null;
@@ -160,16 +168,21 @@ export class MatchingService {
     ]);
 
     await this.ds.transaction(async (em) => {
-      // Serialise with other match jobs and decisions on the same leads (sorted: no deadlocks),
-      // and read the leads in the same statement. Its snapshot may predate the locks, which is
-      // fine: the lock holders (match jobs, decisions) never write leads, and the matches are
-      // read by the next statement, after the locks are held.
+      // Serialise with other match jobs and decisions on the same leads (sorted: no deadlocks).
+      // The leads are read by the NEXT statement, whose snapshot follows the locks: a job that
+      // waited for another one sees the inputs and the state that one saw or newer, never older
+      // (read in the locking statement, a waiting job could store matches of superseded inputs).
+      await em.query(
+        `SELECT count(pg_advisory_xact_lock(hashtextextended('lc:match:' || s.id::text, 0)))
+           FROM (SELECT t.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n) AS s`,
+        [ids],
+      );
       const leadRows: LeadRow[] = await em.query(
-        `WITH locked AS MATERIALIZED (
-           SELECT count(pg_advisory_xact_lock(hashtextextended('lc:match:' || s.id::text, 0))) AS n
-             FROM (SELECT t.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n) AS s)
-         SELECT l.id, l.version, l.jurisdiction, l.segments, l.land_need_mu
-           FROM locked, leads l WHERE l.id = ANY($1::uuid[])`,
+        `SELECT l.id, l.version, l.match_version, COALESCE(s.matched_version, 0) AS matched_version,
+                l.jurisdiction, l.segments, l.land_need_mu
+           FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
+          WHERE l.id = ANY($1::uuid[])
+          ORDER BY l.id`,
         [ids],
       );
       const leads: LeadRow[] = [];
@@ -177,7 +190,7 @@ export class MatchingService {
       outcome.skippedMissing = ids.filter((id) => !found.has(id)).length;
       for (const l of leadRows) {
         const v = wantedVersion.get(l.id);
-        if (v !== undefined && v < l.version) outcome.skippedStale++;
+        if (v !== undefined && l.matched_version > v) outcome.skippedStale++;
         else leads.push(l);
       }
       if (!leads.length) return;
@@ -331,7 +344,11 @@ export class MatchingService {
       const params: unknown[] = [];
       const param = (value: unknown) => `$${params.push(value)}`;
       const version = param(ALGORITHM_VERSION);
-      const state = param(JSON.stringify(leads.map((l) => ({ id: l.id, v: l.version, j: l.jurisdiction }))));
+      const state = param(
+        JSON.stringify(
+          leads.map((l) => ({ id: l.id, v: l.version, mv: l.match_version, j: l.jurisdiction })),
+        ),
+      );
       const ctes: string[] = [];
       const proposedFrom: string[] = [];
       if (inserts.length) {
@@ -383,9 +400,11 @@ export class MatchingService {
            RETURNING m.id, m.lead_id, m.kind, m.version, m.status, t.reproposed)`);
         proposedFrom.push(`SELECT id, lead_id, kind, version FROM upd WHERE reproposed`);
       }
+      // A lead without a state row (written before its trigger existed, or lost) gets one that
+      // claims nothing queued beyond what was computed.
       ctes.push(`state AS (
-           INSERT INTO lead_match_state (lead_id, matched_version, algorithm_version, computed_at)
-           SELECT t.id, t.v, ${version}, now() FROM jsonb_to_recordset(${state}::jsonb) AS t(id uuid, v int, j text)
+           INSERT INTO lead_match_state (lead_id, matched_version, queued_version, algorithm_version, computed_at)
+           SELECT t.id, t.mv, t.mv, ${version}, now() FROM jsonb_to_recordset(${state}::jsonb) AS t(id uuid, mv int)
            ON CONFLICT (lead_id) DO UPDATE
              SET matched_version = EXCLUDED.matched_version, algorithm_version = EXCLUDED.algorithm_version,
                  computed_at = EXCLUDED.computed_at)`);
@@ -395,7 +414,7 @@ export class MatchingService {
            INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
            SELECT 'match.proposed', 'match', p.id, p.version, l.j,
                   jsonb_build_object('leadId', p.lead_id, 'kind', p.kind)
-             FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, v int, j text) ON l.id = p.lead_id
+             FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, j text) ON l.id = p.lead_id
            RETURNING id)`);
         ctes.push(`queued AS (
            INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}
@@ -448,8 +467,10 @@ export class MatchingService {
     }
     this.candidates.invalidate(payload.entity);
     const column = payload.entity === 'enterprise' ? 'enterprise_id' : 'park_id';
+    // The job carries the lead's current match version: matches stored for it predate this change
+    // of base data, so the job must not skip them (it skips only matches of a newer version).
     const leads: { id: string; version: number }[] = await this.ds.query(
-      `SELECT id, version FROM leads
+      `SELECT id, match_version AS version FROM leads
         WHERE stage <> 'lost'
           AND (segments && $1::text[]
                OR id IN (SELECT lead_id FROM matches WHERE ${column} = $2 AND status IN ('proposed', 'accepted')))
@@ -464,10 +485,10 @@ export class MatchingService {
           'match-lead',
           batch.map((l) => ({
             payload: { leadId: l.id, version: l.version },
-            // Distinct per base-data version: a completed job for the same lead version is kept by
+            // Distinct per base-data version: a completed job for the same match version is kept by
             // BullMQ for a day and would swallow a reused id. BullMQ refuses custom ids with other
             // than exactly three ':'-separated parts, hence '-' after the version.
-            dedupeKey: `match-lead:${l.id}:v${l.version}-${payload.entity}-${payload.id}-v${payload.version}`,
+            dedupeKey: `match-lead:${l.id}:m${l.version}-${payload.entity}-${payload.id}-v${payload.version}`,
           })),
         ),
       );

@@ -43,3 +43,31 @@ export const feedLag = new Gauge({
   help: 'Age of the oldest change held back from the changes feed by an open transaction',
   registers: [metricsRegistry],
 });
+
+/**
+ * The matching sweep (DESIGN §12) runs in the worker and keeps its counts in `matching_sweep`;
+ * the API reads them at scrape time (PlatformController), as it does the outbox gauges.
+ */
+export const matchSweepFound = new Counter({
+  name: 'liancheng_match_sweep_found_total',
+  help: 'Leads the periodic sweep found with missing or out-of-date matches and no job queued (it queued one)',
+  registers: [metricsRegistry],
+});
+
+export const matchSweepLastFound = new Gauge({
+  name: 'liancheng_match_sweep_last_found',
+  help: 'Leads the last sweep run found and queued',
+  registers: [metricsRegistry],
+});
+
+export const matchSweepLastRun = new Gauge({
+  name: 'liancheng_match_sweep_last_run_timestamp_seconds',
+  help: 'When the sweep last ran (alert when it falls behind: the worker or its scheduler is down)',
+  registers: [metricsRegistry],
+});
+
+export const matchesPendingLeads = new Gauge({
+  name: 'liancheng_match_pending_leads',
+  help: 'Leads whose matches are older than their matching inputs (a job is queued or running)',
+  registers: [metricsRegistry],
+});

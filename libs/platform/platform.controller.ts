@@ -5,7 +5,16 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../identity/access.decorator';
 import { HealthService } from './health.service';
-import { metricsRegistry, outboxLag, outboxPending, queueDepth } from './metrics';
+import {
+  matchSweepFound,
+  matchSweepLastFound,
+  matchSweepLastRun,
+  matchesPendingLeads,
+  metricsRegistry,
+  outboxLag,
+  outboxPending,
+  queueDepth,
+} from './metrics';
 import { QUEUE_REGISTRY, QueueRegistry } from './queues';
 
 @ApiTags('platform')
@@ -50,6 +59,20 @@ export class PlatformController {
       );
       outboxPending.set(row.pending);
       outboxLag.set(row.lag);
+      const [sweep] = await this.ds.query(
+        `SELECT s.found_total::float8 AS found_total, s.last_found,
+                COALESCE(EXTRACT(EPOCH FROM s.last_run_at), 0)::float8 AS last_run,
+                (SELECT count(*)::int FROM lead_match_state WHERE matched_version < queued_version) AS behind
+           FROM matching_sweep s`,
+      );
+      if (sweep) {
+        // A counter kept in the database (the sweep runs in the worker): set to the stored total.
+        matchSweepFound.reset();
+        matchSweepFound.inc(sweep.found_total);
+        matchSweepLastFound.set(sweep.last_found);
+        matchSweepLastRun.set(sweep.last_run);
+        matchesPendingLeads.set(sweep.behind);
+      }
     } catch {
       /* database down: /health reports it */
     }

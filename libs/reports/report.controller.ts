@@ -16,7 +16,8 @@ export class ReportController {
 
   @Get('pipeline')
   @ApiOperation({
-    summary: 'Lead counts and planned investment per jurisdiction / industry / stage (visible leads only)',
+    summary:
+      'Lead counts, planned investment, contract amount and funds in place per jurisdiction / industry / stage (visible leads only)',
     description:
       'Counts the leads the caller may see: its own jurisdiction’s and the partner’s shared ones (DESIGN §5). ' +
       'Grouped by industry, a lead of several industries counts once in each (see `note`); totals count each ' +
@@ -30,10 +31,11 @@ export class ReportController {
 
   @Get('summary')
   @ApiOperation({
-    summary: 'Dashboard counts: matches of the caller’s leads, open collisions',
+    summary: 'Dashboard counts: matches of the caller’s leads, open collisions, signed deals',
     description:
-      'Matches of leads of the caller’s jurisdiction by status, and open collisions involving the caller’s ' +
-      'jurisdiction; `ownerId` narrows both to one owner’s leads.',
+      'Matches of leads of the caller’s jurisdiction by status, open collisions involving the caller’s ' +
+      'jurisdiction, and signed deals (contract amount, funds in place) of the leads the caller may see; ' +
+      '`ownerId` narrows all three to one owner’s leads.',
   })
   @ApiOkResponse({ type: SummaryDto })
   @ApiErrors(400, 401, 403, 429)

@@ -82,11 +82,17 @@ export class PipelineGroupDto {
   @ApiProperty({ example: 12 }) leads: number;
   @ApiProperty({ example: 150000, description: 'sum of plannedInvestmentWan, 万元' })
   plannedInvestmentWan: number;
+  @ApiProperty({ example: 120000, description: '签约额: sum of contractAmountWan, 万元' })
+  contractAmountWan: number;
+  @ApiProperty({ example: 30000, description: '到位资金: sum of the funds in place, 万元' })
+  fundsInPlaceWan: number;
 }
 
 export class PipelineTotalsDto {
   @ApiProperty({ description: 'each visible lead once' }) leads: number;
   @ApiProperty({ description: '万元; each visible lead once' }) plannedInvestmentWan: number;
+  @ApiProperty({ description: '签约额, 万元; each visible lead once' }) contractAmountWan: number;
+  @ApiProperty({ description: '到位资金, 万元; each visible lead once' }) fundsInPlaceWan: number;
 }
 
 export class PipelineReportDto {
@@ -122,9 +128,28 @@ export class CollisionCountsDto {
   @ApiProperty() open: number;
 }
 
+export class DealFiguresDto {
+  @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
+  @ApiProperty({ description: 'leads signed (signedAt) and not lost since' }) signedLeads: number;
+  @ApiProperty({ description: '签约额, 万元' }) contractAmountWan: number;
+  @ApiProperty({ description: '到位资金, 万元' }) fundsInPlaceWan: number;
+}
+
+export class DealsDto {
+  @ApiProperty() signedLeads: number;
+  @ApiProperty({ description: '签约额, 万元' }) contractAmountWan: number;
+  @ApiProperty({ description: '到位资金, 万元' }) fundsInPlaceWan: number;
+  @ApiProperty({ type: [DealFiguresDto], maxItems: 2 }) byJurisdiction: DealFiguresDto[];
+}
+
 export class SummaryDto {
   @ApiProperty({ type: MatchCountsDto, description: 'matches of leads of the caller’s jurisdiction' })
   matches: MatchCountsDto;
   @ApiProperty({ type: CollisionCountsDto, description: 'collisions involving the caller’s jurisdiction' })
   collisions: CollisionCountsDto;
+  @ApiProperty({
+    type: DealsDto,
+    description: 'signed deals of the leads the caller may see (its own, the partner’s shared ones)',
+  })
+  deals: DealsDto;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
+import { fundsTotalSql } from '../leads/lead-view';
 import { GroupKey, STAGE_ORDER } from './report.dto';
 
 export interface PipelineFilter {
@@ -20,7 +21,23 @@ export interface PipelineRow {
   stage?: string;
   leads: number;
   plannedInvestmentWan: number;
+  /** 签约额: the sum of the contract amounts (万元). */
+  contractAmountWan: number;
+  /** 到位资金: the sum of the funds in place (万元). */
+  fundsInPlaceWan: number;
 }
+
+export interface DealRow {
+  jurisdiction: Jurisdiction;
+  signedLeads: number;
+  contractAmountWan: number;
+  fundsInPlaceWan: number;
+}
+
+/** The money columns every pipeline figure carries (DESIGN §6, §15). */
+const MONEY_SQL = `coalesce(sum(l.planned_investment_wan), 0)::text AS wan,
+  coalesce(sum(l.contract_amount_wan), 0)::text AS contract,
+  coalesce(sum(${fundsTotalSql('l')}), 0)::text AS funds`;
 
 const GROUP_EXPR: Record<GroupKey, { select: string; order: string }> = {
   jurisdiction: { select: 'l.jurisdiction', order: 'l.jurisdiction' },
@@ -44,7 +61,7 @@ export class ReportRepository {
   async pipeline(
     f: PipelineFilter,
     groupBy: GroupKey[],
-  ): Promise<{ groups: PipelineRow[]; totals: { leads: number; plannedInvestmentWan: number } }> {
+  ): Promise<{ groups: PipelineRow[]; totals: Omit<PipelineRow, GroupKey> }> {
     const { params, p } = sqlParams([f.viewer]);
     const where = [`(l.jurisdiction = $1 OR l.sharing = 'shared')`];
     if (f.jurisdiction) where.push(`l.jurisdiction = ${p(f.jurisdiction)}`);
@@ -58,28 +75,59 @@ export class ReportRepository {
 
     const selects = groupBy.map((k) => `${GROUP_EXPR[k].select} AS "${k}"`);
     const groupSql = `
-      SELECT ${[...selects, 'count(*)::int AS leads', 'coalesce(sum(l.planned_investment_wan), 0)::text AS wan'].join(', ')}
+      SELECT ${[...selects, 'count(*)::int AS leads', MONEY_SQL].join(', ')}
         FROM leads l ${byIndustry ? 'CROSS JOIN LATERAL unnest(l.industries) AS ind(industry)' : ''}
        WHERE ${groupWhere.join(' AND ')}
        ${groupBy.length ? `GROUP BY ${groupBy.map((k) => GROUP_EXPR[k].select).join(', ')}` : ''}
        ${groupBy.length ? `ORDER BY ${groupBy.map((k) => GROUP_EXPR[k].order).join(', ')}` : ''}`;
     const totalsSql = `
-      SELECT count(*)::int AS leads, coalesce(sum(l.planned_investment_wan), 0)::text AS wan
+      SELECT count(*)::int AS leads, ${MONEY_SQL}
         FROM leads l WHERE ${where.join(' AND ')}`;
+    type Sums = { leads: number; wan: string; contract: string; funds: string };
     const [groups, [totals]] = await Promise.all([
-      sqlRows<Record<string, unknown> & { leads: number; wan: string }>(this.ds, groupSql, params),
-      sqlRows<{ leads: number; wan: string }>(this.ds, totalsSql, params),
+      sqlRows<Record<string, unknown> & Sums>(this.ds, groupSql, params),
+      sqlRows<Sums>(this.ds, totalsSql, params),
     ]);
+    const figures = (g: Sums) => ({
+      leads: g.leads,
+      plannedInvestmentWan: Number(g.wan),
+      contractAmountWan: Number(g.contract),
+      fundsInPlaceWan: Number(g.funds),
+    });
     return {
       groups: groups
         .filter((g) => !(groupBy.length === 0 && g.leads === 0))
         .map((g) => {
-          const row: PipelineRow = { leads: g.leads, plannedInvestmentWan: Number(g.wan) };
+          const row: PipelineRow = figures(g);
           for (const k of groupBy) (row as unknown as Record<string, unknown>)[k] = g[k];
           return row;
         }),
-      totals: { leads: totals.leads, plannedInvestmentWan: Number(totals.wan) },
+      totals: figures(totals),
     };
+  }
+
+  /**
+   * Signed deals (DESIGN §6: 签约 with its contract amount, 到位资金) per jurisdiction, over the
+   * leads `viewer` may see: its own and the partner's shared ones. A lead lost after signing no
+   * longer counts.
+   */
+  async deals(viewer: string, ownerId?: string): Promise<DealRow[]> {
+    const rows = await sqlRows<{ jurisdiction: Jurisdiction; n: number; contract: string; funds: string }>(
+      this.ds,
+      `SELECT l.jurisdiction, count(*)::int AS n, coalesce(sum(l.contract_amount_wan), 0)::text AS contract,
+              coalesce(sum(${fundsTotalSql('l')}), 0)::text AS funds
+         FROM leads l
+        WHERE (l.jurisdiction = $1 OR l.sharing = 'shared') AND l.signed_at IS NOT NULL AND l.stage <> 'lost'
+          AND ($2::uuid IS NULL OR l.owner_id = $2)
+        GROUP BY l.jurisdiction ORDER BY l.jurisdiction`,
+      [viewer, ownerId ?? null],
+    );
+    return rows.map((r) => ({
+      jurisdiction: r.jurisdiction,
+      signedLeads: r.n,
+      contractAmountWan: Number(r.contract),
+      fundsInPlaceWan: Number(r.funds),
+    }));
   }
 
   async matchCounts(viewer: string, ownerId?: string): Promise<Record<string, number>> {

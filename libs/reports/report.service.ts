@@ -39,10 +39,13 @@ export class ReportService {
 
   async summary(ctx: RequestContext, q: SummaryQuery): Promise<SummaryDto> {
     const ownerId = q.ownerId?.toLowerCase();
-    const [matches, open] = await Promise.all([
+    const [matches, open, deals] = await Promise.all([
       this.repo.matchCounts(ctx.jurisdiction, ownerId),
       this.repo.openCollisions(ctx.jurisdiction, ownerId),
+      this.repo.deals(ctx.jurisdiction, ownerId),
     ]);
+    const sum = (k: 'signedLeads' | 'contractAmountWan' | 'fundsInPlaceWan') =>
+      Math.round(deals.reduce((a, d) => a + d[k] * 100, 0)) / 100;
     return {
       matches: {
         proposed: matches.proposed ?? 0,
@@ -50,6 +53,12 @@ export class ReportService {
         rejected: matches.rejected ?? 0,
       },
       collisions: { open },
+      deals: {
+        signedLeads: sum('signedLeads'),
+        contractAmountWan: sum('contractAmountWan'),
+        fundsInPlaceWan: sum('fundsInPlaceWan'),
+        byJurisdiction: deals,
+      },
     };
   }
 }

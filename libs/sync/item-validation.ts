@@ -1,5 +1,6 @@
 import type { FieldError } from '../common/errors';
 import { normaliseInvestorName } from '../collisions/investor-name';
+import { FundsEntry, checkAmount, checkFactDate, readFunds } from '../leads/lead-milestones';
 import { INITIAL_STAGES, isLeadStage } from '../leads/lead-stage';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';
@@ -36,6 +37,13 @@ export interface LeadValues {
   source: string;
   next_action_at: string | null;
   contacts: { name: string; title?: string; phone?: string; email?: string }[];
+  partner_summary: string | null;
+  signed_at: string | null;
+  contract_amount_wan: number | null;
+  project_uscc: string | null;
+  started_at: string | null;
+  operating_at: string | null;
+  funds_in_place: FundsEntry[];
 }
 
 export interface EnterpriseValues {
@@ -142,6 +150,19 @@ class Reader {
     }
     return [...new Set(v as string[])];
   }
+  /** A milestone day YYYY-MM-DD (DESIGN §6). */
+  factDate(f: string): string | null {
+    const v = this.obj[f];
+    if (v === undefined || v === null) return null;
+    const problem = checkFactDate(v);
+    return problem ? (this.fail(f, problem), null) : (v as string);
+  }
+  amount(f: string): number | null {
+    const v = this.obj[f];
+    if (v === undefined || v === null) return null;
+    const problem = checkAmount(v);
+    return problem ? (this.fail(f, problem), null) : (v as number);
+  }
   uscc(f: string): string | null {
     const v = this.string(f, { max: 18 });
     if (v === null) return null;
@@ -194,6 +215,13 @@ const LEAD_FIELDS = [
   'source',
   'nextActionAt',
   'contacts',
+  'partnerSummary',
+  'signedAt',
+  'contractAmountWan',
+  'projectUscc',
+  'startedAt',
+  'operatingAt',
+  'fundsInPlace',
 ];
 
 export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadValues> {
@@ -271,6 +299,14 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
         contacts.push(contact);
       });
   }
+  const partnerSummary = r.string('partnerSummary', { max: 10_000 });
+  const signedAt = r.factDate('signedAt');
+  const contractAmountWan = r.amount('contractAmountWan');
+  const projectUscc = r.uscc('projectUscc');
+  const startedAt = r.factDate('startedAt');
+  const operatingAt = r.factDate('operatingAt');
+  const funds = readFunds(obj.fundsInPlace);
+  r.errors.push(...funds.errors);
   if (r.errors.length) return { ok: false, externalRef, errors: r.errors };
   return {
     ok: true,
@@ -295,6 +331,13 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
       source,
       next_action_at: nextActionAt,
       contacts,
+      partner_summary: partnerSummary || null,
+      signed_at: signedAt,
+      contract_amount_wan: contractAmountWan,
+      project_uscc: projectUscc,
+      started_at: startedAt,
+      operating_at: operatingAt,
+      funds_in_place: funds.funds,
     },
   };
 }

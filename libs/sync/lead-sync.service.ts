@@ -6,7 +6,9 @@ import { CollisionDetector } from '../collisions/collision-detector';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { DomainEvent, EventsService, dispatchRowsSql } from '../events/events.service';
+import { MilestoneFacts, factErrors, factsOfRow, normaliseFunds } from '../leads/lead-milestones';
 import { checkTransition, isLeadStage, resumeStageAfter } from '../leads/lead-stage';
+import type { LeadStage } from '../leads/lead-stage';
 import type { LeadRow } from '../leads/lead-view';
 import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
@@ -37,6 +39,13 @@ const LEAD_COLUMNS: [keyof LeadValues, string][] = [
   ['source', 'source'],
   ['next_action_at', 'nextActionAt'],
   ['contacts', 'contacts'],
+  ['partner_summary', 'partnerSummary'],
+  ['signed_at', 'signedAt'],
+  ['contract_amount_wan', 'contractAmountWan'],
+  ['project_uscc', 'projectUscc'],
+  ['started_at', 'startedAt'],
+  ['operating_at', 'operatingAt'],
+  ['funds_in_place', 'fundsInPlace'],
 ];
 
 /** The stored row in the same normal form as validated item values. */
@@ -62,7 +71,19 @@ function storedValues(row: LeadRow): LeadValues {
     source: row.source,
     next_action_at: row.next_action_at === null ? null : new Date(row.next_action_at).toISOString(),
     contacts: row.contacts ?? [],
+    partner_summary: row.partner_summary ?? null,
+    signed_at: row.signed_at ?? null,
+    contract_amount_wan: n(row.contract_amount_wan),
+    project_uscc: row.project_uscc ?? null,
+    started_at: row.started_at ?? null,
+    operating_at: row.operating_at ?? null,
+    funds_in_place: normaliseFunds(row.funds_in_place ?? []),
   };
+}
+
+/** The milestone facts of a validated item (DESIGN §6). */
+function itemFacts(v: LeadValues): MilestoneFacts {
+  return factsOfRow(v);
 }
 
 function diff(before: LeadValues | null, after: LeadValues): FieldChanges {
@@ -78,14 +99,16 @@ const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text
   investor_enterprise_id uuid, investor_country text, summary text, segments text[], industries text[],
   planned_investment_wan numeric, land_need_mu numeric, expected_jobs int, stage text, resume_stage text,
   sharing text, confidential boolean, code_name text, source text, next_action_at timestamptz,
-  contacts jsonb, external_refs jsonb)`;
+  contacts jsonb, external_refs jsonb, partner_summary text, signed_at date, contract_amount_wan numeric,
+  project_uscc text, started_at date, operating_at date, funds_in_place jsonb)`;
 
 /**
  * Every write of the created leads in one statement, from one JSON parameter ($1: the rows of
  * `leads`): the leads, their `create` audit entries (each field {before: null, after}, the JSON
  * values as sent, as diff(null, values) gives them), `lead.created` domain events, the outbox
- * rows (match-lead v1, dispatch-event per event) and the outbox wake-up. The same rows the
- * separate statements wrote, one round trip and one JSON parse instead of five of each.
+ * rows (dispatch-event per event) and the outbox wake-up. The same rows the separate statements
+ * wrote, one round trip and one JSON parse instead of five of each. Each lead's match job and
+ * match state are written by the leads' insert trigger (migration 1764300000000).
  */
 const CREATE_SQL = `
   WITH e AS MATERIALIZED (SELECT value AS j FROM jsonb_array_elements($1::jsonb)),
@@ -93,11 +116,13 @@ const CREATE_SQL = `
     INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
       investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
       stage, resume_stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at,
-      contacts, external_refs)
+      contacts, external_refs, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at,
+      operating_at, funds_in_place)
     SELECT v.id, v.title, v.investor_name, v.investor_norm, v.investor_uscc, v.investor_enterprise_id,
       v.investor_country, v.summary, v.segments, v.industries, v.planned_investment_wan, v.land_need_mu,
       v.expected_jobs, v.stage, v.resume_stage, $2, NULL, v.sharing, v.confidential, v.code_name, v.source,
-      v.next_action_at, v.contacts, v.external_refs
+      v.next_action_at, v.contacts, v.external_refs, v.partner_summary, v.signed_at, v.contract_amount_wan,
+      v.project_uscc, v.started_at, v.operating_at, COALESCE(v.funds_in_place, '[]')
       FROM e CROSS JOIN LATERAL jsonb_to_record(e.j) AS ${RECORDSET}
     RETURNING id),
   aud AS (
@@ -114,9 +139,6 @@ const CREATE_SQL = `
     RETURNING id),
   ob AS (
     INSERT INTO outbox (kind, dedupe_key, payload)
-    SELECT 'match-lead', 'match-lead:' || (e.j->>'id') || ':v1', jsonb_build_object('leadId', e.j->>'id', 'version', 1)
-      FROM e
-    UNION ALL
     ${dispatchRowsSql('ev')})
   SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
 
@@ -282,7 +304,6 @@ export class LeadSyncService {
     const stageChanges: { id: string; from: string; to: string }[] = [];
     const events: DomainEvent[] = [];
     const rejectedClaims: string[] = [];
-    const versions = new Map<string, number>();
     const collisionSubjects: { id: string; investor_norm: string }[] = [];
 
     for (const p of creates) {
@@ -293,6 +314,17 @@ export class LeadSyncService {
           status: 'error',
           errors: [{ field: 'stage', message: `a new lead cannot start ${p.values.stage}` }],
         });
+        rejectedClaims.push(p.newId);
+        continue;
+      }
+      const missing = factErrors(
+        p.values.stage as LeadStage,
+        null,
+        itemFacts(p.values),
+        p.values.funds_in_place,
+      );
+      if (missing.length) {
+        out.push({ index: p.index, externalRef: p.ref, status: 'error', errors: missing });
         rejectedClaims.push(p.newId);
         continue;
       }
@@ -356,6 +388,19 @@ export class LeadSyncService {
           continue;
         }
         resumeStage = resumeStageAfter(from, p.values.stage as never);
+      }
+      // DESIGN §6: the record must carry the facts of every milestone its stage has reached.
+      const missing = factErrors(
+        p.values.stage as LeadStage,
+        resumeStage as LeadStage | null,
+        itemFacts(p.values),
+        p.values.funds_in_place,
+      );
+      if (missing.length) {
+        out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'error', errors: missing });
+        continue;
+      }
+      if (before.stage !== p.values.stage) {
         stageChanges.push({ id: row.id, from: before.stage, to: p.values.stage });
         events.push({
           type: 'lead.stage_changed',
@@ -375,7 +420,6 @@ export class LeadSyncService {
         entityVersion: row.version + 1,
         jurisdiction: row.jurisdiction,
       });
-      versions.set(row.id, row.version + 1);
       // DESIGN §7: a changed investor may now collide (as PATCH /leads does).
       if ('investor.name' in changes || 'investor.uscc' in changes)
         collisionSubjects.push({ id: row.id, investor_norm: p.values.investor_norm });
@@ -407,7 +451,10 @@ export class LeadSyncService {
            land_need_mu = v.land_need_mu, expected_jobs = v.expected_jobs, stage = v.stage,
            resume_stage = v.resume_stage, sharing = v.sharing, confidential = v.confidential,
            code_name = v.code_name, source = v.source, next_action_at = v.next_action_at,
-           contacts = v.contacts, version = l.version + 1, updated_at = now()
+           contacts = v.contacts, partner_summary = v.partner_summary, signed_at = v.signed_at,
+           contract_amount_wan = v.contract_amount_wan, project_uscc = v.project_uscc,
+           started_at = v.started_at, operating_at = v.operating_at, funds_in_place = v.funds_in_place,
+           version = l.version + 1, updated_at = now()
           FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
          WHERE l.id = v.id AND l.id = ANY($3::uuid[]) AND l.jurisdiction = $2`,
         [JSON.stringify(updates), ctx.jurisdiction, updates.map((u) => u.id)],
@@ -435,17 +482,8 @@ export class LeadSyncService {
         ],
       );
     }
-    if (versions.size) {
-      await this.outbox.enqueueMany(
-        em,
-        'match-lead',
-        [...versions].map(([leadId, version]) => ({
-          payload: { leadId, version },
-          dedupeKey: `match-lead:${leadId}:v${version}`,
-        })),
-      );
-      await this.events.recordMany(em, events);
-    }
+    // Match jobs of leads whose matching inputs changed are queued by the leads' update trigger.
+    if (events.length) await this.events.recordMany(em, events);
     // Last, so the global collision lock is held for as short a time as possible before commit:
     // the created leads and those whose investor changed, one statement for the batch.
     if (collisionSubjects.length) {

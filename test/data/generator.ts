@@ -338,7 +338,8 @@ function enterpriseLine(seed: number, i: number): string {
 const LEAD_COPY = `COPY leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
   investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs, stage,
   resume_stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at, contacts,
-  created_at, updated_at) FROM STDIN`;
+  created_at, updated_at, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at,
+  operating_at, funds_in_place) FROM STDIN`;
 
 function leadLine(l: ReturnType<typeof makeLead>): string {
   return `${l.id}\t${text(l.title)}\t${text(l.investor.name)}\t${text(l.investor.norm)}\t${text(
@@ -351,7 +352,11 @@ function leadLine(l: ReturnType<typeof makeLead>): string {
     l.codeName,
   )}\t${l.source}\t${l.nextActionAt ? l.nextActionAt.toISOString() : NULL}\t${text(
     JSON.stringify(l.contacts),
-  )}\t${l.createdAt.toISOString()}\t${l.updatedAt.toISOString()}\n`;
+  )}\t${l.createdAt.toISOString()}\t${l.updatedAt.toISOString()}\t${text(l.partnerSummary)}\t${text(
+    l.signedAt,
+  )}\t${num(l.contractAmountWan)}\t${text(l.projectUscc)}\t${text(l.startedAt)}\t${text(l.operatingAt)}\t${text(
+    JSON.stringify(l.fundsInPlace),
+  )}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ import {
   JobName,
   QUEUES,
   QueueName,
+  SCHEDULES,
   assertHandlersComplete,
   validatePayload,
 } from '../../../libs/jobs/jobs';
 import { jobsProcessed } from '../../../libs/platform/metrics';
+import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { bullConnection } from '../../../libs/platform/redis';
 import { JOB_HANDLERS } from './handlers';
 import { webhookRetryDelay } from '../../../libs/webhooks/retry-policy';
@@ -33,6 +35,7 @@ export class JobRunner {
   constructor(
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandlers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry,
   ) {}
 
   /** Fails when a registered job has no handler (issue 2 §6). */
@@ -60,6 +63,28 @@ export class JobRunner {
       });
       worker.on('completed', (job) => jobsProcessed.inc({ queue, job: job.name, outcome: 'completed' }));
       this.workers.push(worker);
+    }
+    void this.schedule();
+  }
+
+  /**
+   * Upserts the job schedulers of SCHEDULES (idempotent; every worker does it, BullMQ keeps one
+   * per id). The worker's Redis connection waits for a Redis that is away, so this completes when
+   * Redis returns.
+   */
+  private async schedule(): Promise<void> {
+    for (const s of SCHEDULES) {
+      try {
+        await this.queues
+          .queueFor(s.job)
+          .upsertJobScheduler(
+            s.job,
+            { every: s.everyMs(this.config) },
+            { name: s.job, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+          );
+      } catch (e) {
+        this.logger.warn(`could not schedule ${s.job}: ${(e as Error).message}`);
+      }
     }
   }
 

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '../../../libs/config/config';
 import { prepareDatabase } from '../../../libs/db/prepare';
-import { QueueRegistry } from '../../../libs/platform/queues';
+import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { createRedis, evictionPolicy } from '../../../libs/platform/redis';
 import { JobRunner } from './job-runner';
 import { OutboxRelay } from './outbox-relay';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
   const runner = app.get(JobRunner);
   runner.start();
-  const queues = new QueueRegistry(config.redisUrl, config.queuePrefix, 'worker');
+  const queues = app.get<QueueRegistry>(QUEUE_REGISTRY);
   const relay = app.get(OutboxRelay);
   relay.start(queues);
   logger.log(`Liancheng worker started (concurrency ${config.workerConcurrency})`);
@@ -47,7 +47,6 @@ async function main(): Promise<void> {
     logger.log(`${signal}: finishing active jobs`);
     await relay.stop();
     await runner.stop();
-    await queues.close();
     await app.close();
     process.exit(0);
   };

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/config';
-import { JobName } from '../../../libs/jobs/jobs';
+import { JobName, bullJobId } from '../../../libs/jobs/jobs';
 import { outboxLag, outboxPending } from '../../../libs/platform/metrics';
 import { QueueRegistry } from '../../../libs/platform/queues';
 import { OUTBOX_CHANNEL } from '../../../libs/outbox/outbox.service';
@@ -138,15 +138,4 @@ function jobOptions(row: OutboxRow): Record<string, unknown> {
   if (row.kind === 'match-lead') return { delay: 250 };
   if (row.kind === 'rematch-affected') return { delay: 1_000 };
   return {};
-}
-
-/**
- * BullMQ refuses custom job ids containing ':' unless they have exactly three parts
- * ("Custom Id cannot contain :"), which failed whole relay batches for `dispatch-event:<id>`.
- * Other shapes keep their key with ':' replaced, still deterministic.
- */
-export function bullJobId(dedupeKey: string): string {
-  return dedupeKey.includes(':') && dedupeKey.split(':').length !== 3
-    ? dedupeKey.replace(/:/g, '|')
-    : dedupeKey;
 }

@@ -1,7 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig } from '../../../libs/config/config';
+import { APP_CONFIG, AppConfig } from '../../../libs/config/config';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { dataSourceOptions } from '../../../libs/db/database';
 import { AuditModule } from '../../../libs/audit/audit.module';
@@ -12,12 +12,20 @@ import { CollisionDetector } from '../../../libs/collisions/collision-detector';
 import { OutboxRelay } from './outbox-relay';
 import { JobRunner } from './job-runner';
 import { WORKER_HANDLER_PROVIDERS } from './handlers';
+import { MatchSweep } from '../../../libs/matching-queue/match-sweep';
 import { MatchingCoreModule } from '../../../libs/matching-queue/matching-core.module';
+import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { WebhooksWorkerModule } from '../../../libs/webhooks/webhooks-worker.module';
 
 /** The worker: same libs as the API, no HTTP server (issue 2 §6). */
 @Module({})
-export class WorkerModule {
+export class WorkerModule implements OnApplicationShutdown {
+  constructor(@Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close().catch(() => undefined);
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
@@ -33,7 +41,20 @@ export class WorkerModule {
         MatchingCoreModule,
         WebhooksWorkerModule,
       ],
-      providers: [TaxonomyService, OutboxRelay, JobRunner, CollisionDetector, ...WORKER_HANDLER_PROVIDERS],
+      providers: [
+        TaxonomyService,
+        {
+          // The relay's and the sweep's queues; never gives up on a Redis that is away.
+          provide: QUEUE_REGISTRY,
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => new QueueRegistry(c.redisUrl, c.queuePrefix, 'worker'),
+        },
+        MatchSweep,
+        OutboxRelay,
+        JobRunner,
+        CollisionDetector,
+        ...WORKER_HANDLER_PROVIDERS,
+      ],
     };
   }
 }

@@ -71,13 +71,32 @@ export const leads = {
         }),
       )
     ).data as unknown as Lead,
-  /** A stage move; with the version the user saw, a stale move answers 412 instead of overwriting. */
-  move: async (id: string, stage: string, version?: number, note?: string) =>
+  /**
+   * A stage move, with the milestone facts it brings (DESIGN §6); with the version the user saw, a
+   * stale move answers 412 instead of overwriting.
+   */
+  move: async (
+    id: string,
+    stage: string,
+    version?: number,
+    note?: string,
+    facts: Record<string, unknown> = {},
+  ) =>
     (
       await unwrap(
         api.POST('/api/v1/leads/{id}/stage', {
           params: { path: { id }, header: version === undefined ? {} : ifMatch(version) },
-          body: (note ? { stage, note } : { stage }) as never,
+          body: { stage, ...(note ? { note } : {}), ...facts } as never,
+        }),
+      )
+    ).data as unknown as Lead,
+  /** Adds one entry of funds in place (到位资金) to a signed lead. */
+  addFunds: async (id: string, entry: { at: string; amountWan: number; note?: string }) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/leads/{id}/funds', {
+          params: { path: { id }, header: {} },
+          body: entry as never,
         }),
       )
     ).data as unknown as Lead,

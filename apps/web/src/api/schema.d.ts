@@ -396,7 +396,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Lead counts and planned investment per jurisdiction / industry / stage (visible leads only)
+     * Lead counts, planned investment, contract amount and funds in place per jurisdiction / industry / stage (visible leads only)
      * @description Counts the leads the caller may see: its own jurisdiction’s and the partner’s shared ones (DESIGN §5). Grouped by industry, a lead of several industries counts once in each (see `note`); totals count each lead once.
      */
     get: operations['ReportController_pipeline'];
@@ -416,8 +416,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Dashboard counts: matches of the caller’s leads, open collisions
-     * @description Matches of leads of the caller’s jurisdiction by status, and open collisions involving the caller’s jurisdiction; `ownerId` narrows both to one owner’s leads.
+     * Dashboard counts: matches of the caller’s leads, open collisions, signed deals
+     * @description Matches of leads of the caller’s jurisdiction by status, open collisions involving the caller’s jurisdiction, and signed deals (contract amount, funds in place) of the leads the caller may see; `ownerId` narrows all three to one owner’s leads.
      */
     get: operations['ReportController_summary'];
     put?: never;
@@ -470,6 +470,26 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['LeadController_changeStage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/leads/{id}/funds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add one entry of funds in place (到位资金) to a signed lead
+     * @description Appends `{at, amountWan, note?}` to `fundsInPlace` and answers the lead (with `fundsInPlaceWan`, the sum). If-Match is optional: an entry is added, nothing is overwritten. To correct or remove entries, PATCH the lead’s `fundsInPlace` with If-Match. 422 before the lead is signed (`signedAt`).
+     */
+    post: operations['LeadController_addFunds'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1355,12 +1375,26 @@ export interface components {
        * @example 150000
        */
       plannedInvestmentWan: number;
+      /**
+       * @description 签约额: sum of contractAmountWan, 万元
+       * @example 120000
+       */
+      contractAmountWan: number;
+      /**
+       * @description 到位资金: sum of the funds in place, 万元
+       * @example 30000
+       */
+      fundsInPlaceWan: number;
     };
     PipelineTotalsDto: {
       /** @description each visible lead once */
       leads: number;
       /** @description 万元; each visible lead once */
       plannedInvestmentWan: number;
+      /** @description 签约额, 万元; each visible lead once */
+      contractAmountWan: number;
+      /** @description 到位资金, 万元; each visible lead once */
+      fundsInPlaceWan: number;
     };
     PipelineReportDto: {
       groupBy: ('jurisdiction' | 'industry' | 'stage')[];
@@ -1378,11 +1412,31 @@ export interface components {
     CollisionCountsDto: {
       open: number;
     };
+    DealFiguresDto: {
+      /** @enum {string} */
+      jurisdiction: 'beibei' | 'mianyang';
+      /** @description leads signed (signedAt) and not lost since */
+      signedLeads: number;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number;
+      /** @description 到位资金, 万元 */
+      fundsInPlaceWan: number;
+    };
+    DealsDto: {
+      signedLeads: number;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number;
+      /** @description 到位资金, 万元 */
+      fundsInPlaceWan: number;
+      byJurisdiction: components['schemas']['DealFiguresDto'][];
+    };
     SummaryDto: {
       /** @description matches of leads of the caller’s jurisdiction */
       matches: components['schemas']['MatchCountsDto'];
       /** @description collisions involving the caller’s jurisdiction */
       collisions: components['schemas']['CollisionCountsDto'];
+      /** @description signed deals of the leads the caller may see (its own, the partner’s shared ones) */
+      deals: components['schemas']['DealsDto'];
     };
     InvestorViewDto: {
       /** @description the code name for a partner viewing a confidential lead */
@@ -1401,6 +1455,21 @@ export interface components {
       phone?: string;
       /** @example zhang@example.com */
       email?: string;
+    };
+    FundsEntryDto: {
+      /**
+       * Format: date
+       * @description the day the money arrived
+       * @example 2026-10-20
+       */
+      at: string;
+      /**
+       * @description 万元
+       * @example 12000
+       */
+      amountWan: number;
+      /** @example 首期注册资本金到位 */
+      note?: string;
     };
     LeadViewDto: {
       /** Format: uuid */
@@ -1458,6 +1527,22 @@ export interface components {
       contacts: components['schemas']['ContactDto'][];
       externalRefs: components['schemas']['ExternalRefDto'][];
       linkedLeadIds: string[];
+      /** @description written by the owner for the partner city */
+      partnerSummary: string | null;
+      /** Format: date */
+      signedAt: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number | null;
+      /** @description null for the partner of a confidential lead */
+      projectUscc: string | null;
+      /** Format: date */
+      startedAt: string | null;
+      /** Format: date */
+      operatingAt: string | null;
+      /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
+      fundsInPlace: components['schemas']['FundsEntryDto'][];
+      /** @description the sum of fundsInPlace, 万元 */
+      fundsInPlaceWan: number;
       version: number;
       /** Format: date-time */
       createdAt: string;
@@ -1481,7 +1566,33 @@ export interface components {
       country?: string;
     };
     CreateLeadDto: {
+      /**
+       * Format: date
+       * @description 签约日期 (YYYY-MM-DD)
+       */
+      signedAt?: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan?: number | null;
+      /**
+       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+       * @example 91510700MA6XXXXXXY
+       */
+      projectUscc?: string | null;
+      /**
+       * Format: date
+       * @description 开工日期
+       */
+      startedAt?: string | null;
+      /**
+       * Format: date
+       * @description 投产日期
+       */
+      operatingAt?: string | null;
       summary?: string;
+      /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
+      partnerSummary?: string | null;
+      /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
+      fundsInPlace?: components['schemas']['FundsEntryDto'][];
       /** @description 万元 */
       plannedInvestmentWan?: number;
       /** @description 亩 */
@@ -1602,6 +1713,22 @@ export interface components {
       contacts: components['schemas']['ContactDto'][];
       externalRefs: components['schemas']['ExternalRefDto'][];
       linkedLeadIds: string[];
+      /** @description written by the owner for the partner city */
+      partnerSummary: string | null;
+      /** Format: date */
+      signedAt: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan: number | null;
+      /** @description null for the partner of a confidential lead */
+      projectUscc: string | null;
+      /** Format: date */
+      startedAt: string | null;
+      /** Format: date */
+      operatingAt: string | null;
+      /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
+      fundsInPlace: components['schemas']['FundsEntryDto'][];
+      /** @description the sum of fundsInPlace, 万元 */
+      fundsInPlaceWan: number;
       version: number;
       /** Format: date-time */
       createdAt: string;
@@ -1618,7 +1745,33 @@ export interface components {
       country?: Record<string, never> | null;
     };
     UpdateLeadDto: {
+      /**
+       * Format: date
+       * @description 签约日期 (YYYY-MM-DD)
+       */
+      signedAt?: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan?: number | null;
+      /**
+       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+       * @example 91510700MA6XXXXXXY
+       */
+      projectUscc?: string | null;
+      /**
+       * Format: date
+       * @description 开工日期
+       */
+      startedAt?: string | null;
+      /**
+       * Format: date
+       * @description 投产日期
+       */
+      operatingAt?: string | null;
       summary?: string;
+      /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
+      partnerSummary?: string | null;
+      /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
+      fundsInPlace?: components['schemas']['FundsEntryDto'][];
       /** @description 万元 */
       plannedInvestmentWan?: number;
       /** @description 亩 */
@@ -1660,7 +1813,32 @@ export interface components {
       segments?: string[];
     };
     ChangeStageDto: {
-      /** @enum {string} */
+      /**
+       * Format: date
+       * @description 签约日期 (YYYY-MM-DD)
+       */
+      signedAt?: string | null;
+      /** @description 签约额, 万元 */
+      contractAmountWan?: number | null;
+      /**
+       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+       * @example 91510700MA6XXXXXXY
+       */
+      projectUscc?: string | null;
+      /**
+       * Format: date
+       * @description 开工日期
+       */
+      startedAt?: string | null;
+      /**
+       * Format: date
+       * @description 投产日期
+       */
+      operatingAt?: string | null;
+      /**
+       * @description a move into or past signed/registered/started/operating brings the facts of every milestone it passes (or finds them on the lead); otherwise 422 naming the missing fields
+       * @enum {string}
+       */
       stage:
         | 'lead'
         | 'contacted'
@@ -1683,7 +1861,10 @@ export interface components {
       type: 'visit' | 'call' | 'meeting' | 'email' | 'event' | 'note' | 'stage_change';
       /** Format: date-time */
       occurredAt: string;
+      /** @description empty when `redacted` */
       summary: string;
+      /** @description the text and author are withheld: an activity of the owner city on a confidential lead, read by the partner (DESIGN §5) */
+      redacted: boolean;
       /** Format: uuid */
       authorId: string | null;
       /**
@@ -2181,7 +2362,7 @@ export interface components {
     };
     LeadMatchesDto: {
       /**
-       * @description `pending` until the lead’s current version has been matched
+       * @description `pending` while a match job is queued or running for a change of the lead’s segments, land need or planned investment; other edits (stage, summary, activities) never make it pending
        * @enum {string}
        */
       status: 'pending' | 'ready';
@@ -3058,7 +3239,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -3515,7 +3696,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4045,7 +4226,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4177,6 +4358,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description If-Match header required */
       428: {
         headers: {
@@ -4264,6 +4454,99 @@ export interface operations {
       };
       /** @description If-Match is stale; the body carries the current version */
       412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  LeadController_addFunds: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional: refuse when the lead changed */
+        'If-Match'?: string;
+        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FundsEntryDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadViewDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description If-Match is stale; the body carries the current version */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -4400,7 +4683,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4810,7 +5093,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4890,7 +5173,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5094,7 +5377,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5481,7 +5764,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5543,7 +5826,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Idempotency-Key reused with another body */
+      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
       422: {
         headers: {
           [name: string]: unknown;

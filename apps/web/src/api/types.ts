@@ -55,9 +55,26 @@ export interface Lead {
   source?: string;
   nextActionAt?: string | null;
   contacts?: Contact[];
+  /** Written by the owner for the partner city (DESIGN §5). */
+  partnerSummary?: string | null;
+  /** Milestone facts (DESIGN §6); days as YYYY-MM-DD. */
+  signedAt?: string | null;
+  contractAmountWan?: number | null;
+  projectUscc?: string | null;
+  startedAt?: string | null;
+  operatingAt?: string | null;
+  fundsInPlace?: FundsEntry[];
+  fundsInPlaceWan?: number;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** 到位资金: one entry of funds actually in place. */
+export interface FundsEntry {
+  at: string;
+  amountWan: number;
+  note?: string;
 }
 
 export interface CollisionHit {
@@ -79,6 +96,8 @@ export interface Activity {
   jurisdiction: Jurisdiction;
   fromStage?: Stage | null;
   toStage?: Stage | null;
+  /** Text and author withheld: the owner city's activity on a confidential lead (DESIGN §5). */
+  redacted?: boolean;
 }
 
 export interface Reason {

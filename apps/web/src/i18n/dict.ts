@@ -279,6 +279,48 @@ export const DICT = {
   ],
   keepJurisdiction: ['保留归属方', 'City that keeps the park'],
   agreementNote: ['意见（可选）', 'Note (optional)'],
+  // Milestone facts (DESIGN §6) and what the partner city reads of a confidential lead (§5).
+  milestoneFacts: ['里程碑信息', 'Milestone facts'],
+  signedAt: ['签约日期', 'Signed on'],
+  contractAmount: ['签约额（万元）', 'Contract amount (10k CNY)'],
+  projectUscc: ['项目公司统一社会信用代码', 'Project company USCC'],
+  startedAt: ['开工日期', 'Construction started on'],
+  operatingAt: ['投产日期', 'Operating since'],
+  factsNeeded: ['推进到「{stage}」需要填写以下里程碑信息', 'Moving to “{stage}” needs these milestone facts'],
+  factsNeededCreate: [
+    '「{stage}」阶段的线索需要填写以下里程碑信息',
+    'A lead at “{stage}” needs these milestone facts',
+  ],
+  confirmMove: ['确认推进', 'Move'],
+  editFacts: ['修改里程碑信息', 'Edit milestone facts'],
+  fundsInPlace: ['到位资金', 'Funds in place'],
+  signedLeads: ['签约项目（个）', 'Signed projects'],
+  fundsTotal: ['到位资金合计（万元）', 'Funds in place, total (10k CNY)'],
+  fundsAt: ['到位日期', 'Arrived on'],
+  fundsAmount: ['金额（万元）', 'Amount (10k CNY)'],
+  fundsNote: ['说明（可选）', 'Note (optional)'],
+  addFunds: ['登记到位资金', 'Record funds'],
+  fundsAdded: ['到位资金已登记', 'Funds recorded'],
+  fundsNeedSigned: ['签约后可登记到位资金', 'Funds in place are recorded once the lead is signed'],
+  fundsShareOfContract: ['占签约额 {percent}%', '{percent}% of the contract'],
+  partnerSummary: ['给合作方的简介', 'Summary for the partner city'],
+  partnerSummaryHint: [
+    '保密线索对合作方城市只显示此简介（不显示项目简介、投资方名称和信用代码）',
+    'The partner city sees this instead of the summary, investor name and USCC of a confidential lead',
+  ],
+  confidentialForUs: [
+    '保密线索：投资方信息由对方城市保密，仅显示代号和对方提供的简介',
+    'Confidential: the other city shows only the code name and the summary it wrote for you',
+  ],
+  redactedActivity: [
+    '（保密线索，对方城市的跟进内容不公开）',
+    '(confidential: the other city’s notes are not shared)',
+  ],
+  mustPickDate: ['请选择{field}', 'Pick the {field}'],
+  boardConflict: [
+    '{title}：该线索已被他人修改，看板已刷新，请重新拖动',
+    '{title}: someone else changed this lead; the board was refreshed, drag it again',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type DictKey = keyof typeof DICT;

@@ -27,12 +27,20 @@ const FIELD_LABELS: Record<string, DictKey> = {
   scopes: 'scopes',
   note: 'note',
   summary_: 'summary',
+  signedAt: 'signedAt',
+  contractAmountWan: 'contractAmount',
+  projectUscc: 'projectUscc',
+  startedAt: 'startedAt',
+  operatingAt: 'operatingAt',
+  fundsInPlace: 'fundsInPlace',
+  partnerSummary: 'partnerSummary',
 };
 
 export function fieldLabel(locale: Locale, field: string): string {
   const key = FIELD_LABELS[field] ?? FIELD_LABELS[field.replace(/\.\d+\./, '.').replace(/\[\d+\]/g, '')];
   if (key) return translate(locale, key);
   if (field.startsWith('contacts')) return translate(locale, 'contacts');
+  if (field.startsWith('fundsInPlace')) return translate(locale, 'fundsInPlace');
   return field;
 }
 

@@ -63,3 +63,44 @@ describe('lead body', () => {
     });
   });
 });
+
+describe('milestone facts on the new-lead form (DESIGN §6)', () => {
+  const uscc = withUsccCheck('91510700MA6U0A1B2');
+
+  it('asks for the facts of every milestone up to the chosen stage, by their labels', () => {
+    expect(validateLeadForm({ ...base, stage: 'negotiating' }, 'zh')).toEqual({});
+    const errors = validateLeadForm({ ...base, stage: 'registered' }, 'zh');
+    expect(errors).toEqual({
+      signedAt: '请填写签约日期',
+      contractAmountWan: '请填写签约额（万元）',
+      projectUscc: '请填写项目公司统一社会信用代码',
+    });
+    expect(
+      validateLeadForm(
+        { ...base, stage: 'registered', signedAt: '2026-06-01', contractAmountWan: 0, projectUscc: '9151' },
+        'en',
+      ).projectUscc,
+    ).toMatch(/18 characters/);
+  });
+
+  it('sends the facts the stage needs (days as YYYY-MM-DD), and only those', () => {
+    const picked = { format: (f: string) => (f === 'YYYY-MM-DD' ? '2026-06-01' : 'wrong') };
+    const body = toLeadBody({
+      ...base,
+      stage: 'registered',
+      signedAt: picked,
+      contractAmountWan: 48000,
+      projectUscc: uscc.toLowerCase(),
+      startedAt: '2026-07-01', // left over from a stage picked before: not sent
+      partnerSummary: ' 给合作方 ',
+    });
+    expect(body).toMatchObject({
+      stage: 'registered',
+      signedAt: '2026-06-01',
+      contractAmountWan: 48000,
+      projectUscc: uscc,
+      partnerSummary: '给合作方',
+    });
+    expect(body).not.toHaveProperty('startedAt');
+  });
+});

@@ -1,5 +1,10 @@
-import { type Locale, translate } from '../i18n/dict';
+import { type DictKey, type Locale, translate } from '../i18n/dict';
+import { type MilestoneFact, requiredFacts } from './milestones';
+import { isStage } from './stages';
 import { usccState } from './uscc';
+
+/** A day from a date picker (dayjs) or typed as YYYY-MM-DD. */
+export type DayValue = string | { format(template: string): string } | null;
 
 export interface LeadFormValues {
   title?: string;
@@ -18,7 +23,29 @@ export interface LeadFormValues {
   codeName?: string;
   nextActionAt?: string | null;
   contacts?: { name?: string; title?: string; phone?: string; email?: string }[];
+  partnerSummary?: string;
+  signedAt?: DayValue;
+  contractAmountWan?: number | null;
+  projectUscc?: string;
+  startedAt?: DayValue;
+  operatingAt?: DayValue;
 }
+
+const FACT_LABEL_KEYS: Record<MilestoneFact, DictKey> = {
+  signedAt: 'signedAt',
+  contractAmountWan: 'contractAmount',
+  projectUscc: 'projectUscc',
+  startedAt: 'startedAt',
+  operatingAt: 'operatingAt',
+};
+
+/** The milestone facts a new lead at the form's stage must carry (DESIGN §6). */
+export function formFacts(values: LeadFormValues): MilestoneFact[] {
+  return isStage(values.stage) ? requiredFacts(values.stage) : [];
+}
+
+const day = (v: DayValue | undefined) =>
+  !v ? undefined : typeof v === 'string' ? v : v.format('YYYY-MM-DD');
 
 export const USCC_MESSAGES = {
   typing: 'usccTyping',
@@ -59,6 +86,16 @@ export function validateLeadForm(values: LeadFormValues, locale: Locale): Record
   }
   if (values.confidential && !values.codeName?.trim())
     errors.codeName = t('required', { field: t('codeName') });
+  for (const f of formFacts(values)) {
+    const v = values[f];
+    if (v === undefined || v === null || (typeof v === 'string' && !v.trim()))
+      errors[f] = t('required', { field: t(FACT_LABEL_KEYS[f]) });
+  }
+  const project = values.projectUscc?.trim();
+  if (project && formFacts(values).includes('projectUscc')) {
+    const state = usccState(project);
+    if (state !== 'valid') errors.projectUscc = t(USCC_MESSAGES[state as keyof typeof USCC_MESSAGES]);
+  }
   values.contacts?.forEach((c, i) => {
     if (!c?.name?.trim()) errors[`contacts.${i}.name`] = t('required', { field: t('contactName') });
   });
@@ -88,8 +125,15 @@ export function toLeadBody(values: LeadFormValues): Record<string, unknown> {
     stage: str(values.stage),
     source: str(values.source),
     codeName: str(values.codeName),
+    partnerSummary: str(values.partnerSummary),
     nextActionAt: values.nextActionAt || undefined,
   };
+  // Only the facts the chosen stage needs: a stage changed back leaves no stray facts behind.
+  for (const f of formFacts(values)) {
+    if (f === 'contractAmountWan') optional[f] = num(values.contractAmountWan);
+    else if (f === 'projectUscc') optional[f] = str(values.projectUscc)?.toUpperCase();
+    else optional[f] = day(values[f]);
+  }
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) body[k] = v;
   const contacts = (values.contacts ?? [])
     .filter((c) => c?.name?.trim())

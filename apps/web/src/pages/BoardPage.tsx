@@ -6,14 +6,21 @@ import { leads as leadsApi } from '../api/endpoints';
 import { isManager } from '../api/session';
 import type { Lead } from '../api/types';
 import { CityTag, ErrorAlert, fmtNumber, investorLabel, useSession } from '../components/common';
+import { FactsDialog } from '../components/MilestoneFacts';
 import { useI18n } from '../i18n/context';
 import { allowedFromError, describeError } from '../lib/errors';
+import { factsToAsk, type MilestoneFact } from '../lib/milestones';
 import { canMove, STAGES, type Stage } from '../lib/stages';
 import { useTaxonomy } from '../taxonomy';
 
 const PER_COLUMN = 30;
 
-/** Kanban by stage; drag a card to move it (POST /leads/:id/stage). A refused move puts the card back. */
+/**
+ * Kanban by stage; drag a card to move it (POST /leads/:id/stage, with If-Match: the version the
+ * card showed). A drop on a milestone column the lead has no facts for asks for them in a dialog
+ * first (DESIGN §6). A refused move puts the card back and says why (409: the allowed stages;
+ * 412: someone changed the lead, the board reloads).
+ */
 export default function BoardPage() {
   const { t, locale, stage: stageLabel, named } = useI18n();
   const { message } = App.useApp();
@@ -28,6 +35,8 @@ export default function BoardPage() {
   const [industry, setIndustry] = useState<string | undefined>();
   const [dragOver, setDragOver] = useState<string | null>(null);
   const dragging = useRef<Lead | null>(null);
+  /** A drop waiting for the milestone facts its column needs. */
+  const [pending, setPending] = useState<{ lead: Lead; to: Stage; facts: MilestoneFact[] } | null>(null);
 
   const load = useCallback(async () => {
     setError(null);
@@ -63,32 +72,61 @@ export default function BoardPage() {
     const lead = dragging.current;
     dragging.current = null;
     if (!lead || !columns || lead.stage === to) return;
-    const from = lead.stage;
+    setNotice(null);
+    const facts = factsToAsk(to, lead);
+    if (facts.length && canMove(lead.stage, to, { resumeStage: lead.resumeStage, manager })) {
+      setPending({ lead, to, facts });
+      return;
+    }
     const before = columns;
     // Optimistic: show the card in its new column while the server decides.
-    setColumns({
-      ...columns,
-      [from]: columns[from].filter((l) => l.id !== lead.id),
-      [to]: [{ ...lead, stage: to }, ...columns[to]],
-    });
-    setNotice(null);
+    place(lead, to, { ...lead, stage: to });
     try {
-      const updated = await leadsApi.move(lead.id, to);
-      setColumns((cols) =>
-        cols
-          ? { ...cols, [to]: cols[to].map((l) => (l.id === lead.id ? { ...l, ...updated, stage: to } : l)) }
-          : cols,
-      );
+      const updated = await leadsApi.move(lead.id, to, lead.version);
+      place(lead, to, { ...lead, ...updated, stage: to });
       message.success(`${lead.title} → ${stageLabel(to)}`);
     } catch (err) {
       setColumns(before); // the card returns
-      const allowed = allowedFromError(err);
-      const text =
-        err instanceof ApiError && err.status === 409 && allowed
-          ? t('stageNotAllowed', { allowed: allowed.map(stageLabel).join('、') || '—' })
-          : describeError(locale, err);
-      setNotice(`${lead.title}: ${text}`);
+      await refused(lead, err);
     }
+  };
+
+  /** Shows `card` (the lead after the move) in column `to`, and no longer in its old one. */
+  const place = (lead: Lead, to: Stage, card: Lead) =>
+    setColumns((cols) =>
+      cols
+        ? {
+            ...cols,
+            [lead.stage]: cols[lead.stage].filter((l) => l.id !== lead.id),
+            [to]: [card, ...cols[to].filter((l) => l.id !== lead.id)],
+          }
+        : cols,
+    );
+
+  const refused = async (lead: Lead, err: unknown) => {
+    setPending(null);
+    const allowed = allowedFromError(err);
+    if (err instanceof ApiError && err.status === 412) {
+      setNotice(t('boardConflict', { title: lead.title }));
+      await load(); // the board shows what the lead is now
+      return;
+    }
+    const text =
+      err instanceof ApiError && err.status === 409 && allowed
+        ? t('stageNotAllowed', { allowed: allowed.map(stageLabel).join('、') || '—' })
+        : describeError(locale, err);
+    setNotice(`${lead.title}: ${text}`);
+  };
+
+  /** The drop confirmed in the dialog, with its facts; field errors stay in the dialog. */
+  const moveWithFacts = async (body: Record<string, unknown>) => {
+    if (!pending) return;
+    const { lead, to } = pending;
+    const { note, ...facts } = body;
+    const updated = await leadsApi.move(lead.id, to, lead.version, note as string | undefined, facts);
+    setPending(null);
+    place(lead, to, { ...lead, ...updated, stage: to });
+    message.success(`${lead.title} → ${stageLabel(to)}`);
   };
 
   return (
@@ -110,6 +148,18 @@ export default function BoardPage() {
         />
       </Space>
       <ErrorAlert error={error} />
+      <FactsDialog
+        open={!!pending}
+        title={pending ? `${pending.lead.title} → ${stageLabel(pending.to)}` : ''}
+        description={pending ? t('factsNeeded', { stage: stageLabel(pending.to) }) : undefined}
+        facts={pending?.facts ?? []}
+        initial={pending?.lead ?? {}}
+        withNote
+        okText={t('confirmMove')}
+        onSubmit={moveWithFacts}
+        onCancel={() => setPending(null)}
+        onError={(err) => (pending ? refused(pending.lead, err) : undefined)}
+      />
       {notice && (
         <Alert
           type="error"

@@ -146,6 +146,11 @@ export default function DashboardPage() {
           [...stageCounts.values()].reduce((a, b) => a + b, 0),
         )}
       </Row>
+      <Row gutter={16} style={{ marginBottom: 16 }} data-testid="deal-stats">
+        {stat(t('signedLeads'), pick(summary, 'deals.signedLeads'))}
+        {stat(t('contractAmount'), pick(summary, 'deals.contractAmountWan'))}
+        {stat(t('fundsTotal'), pick(summary, 'deals.fundsInPlaceWan'))}
+      </Row>
       <Row gutter={16}>
         <Col xs={24} lg={10}>
           <Card size="small" title={t('funnel')}>

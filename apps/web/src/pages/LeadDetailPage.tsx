@@ -3,9 +3,11 @@ import {
   App,
   Button,
   Card,
+  DatePicker,
   Descriptions,
   Form,
   Input,
+  InputNumber,
   Popconfirm,
   Select,
   Space,
@@ -22,7 +24,7 @@ import { useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { audit as auditApi, leads as leadsApi, matches as matchesApi } from '../api/endpoints';
 import { isManager } from '../api/session';
-import type { Activity, AuditEntry, Lead, LeadMatches } from '../api/types';
+import type { Activity, AuditEntry, FundsEntry, Lead, LeadMatches } from '../api/types';
 import {
   CityTag,
   EmptyState,
@@ -36,8 +38,16 @@ import {
   useSession,
   useUnsavedWarning,
 } from '../components/common';
+import { DAY, FACT_LABELS, FactsDialog } from '../components/MilestoneFacts';
 import { useI18n } from '../i18n/context';
 import { allowedFromError, describeError } from '../lib/errors';
+import {
+  checkFactDate,
+  factsToAsk,
+  MILESTONE_FACT_FIELDS,
+  type MilestoneFact,
+  requiredFacts,
+} from '../lib/milestones';
 import { allowedMoves, FORWARD_STAGES, type Stage } from '../lib/stages';
 
 const ACTIVITY_TYPES = ['visit', 'call', 'meeting', 'email', 'event', 'note'];
@@ -53,6 +63,8 @@ export default function LeadDetailPage() {
   const [notice, setNotice] = useState<{ type: 'error' | 'warning' | 'success'; text: string } | null>(null);
   const [moveNote, setMoveNote] = useState('');
   const [busy, setBusy] = useState(false);
+  /** A move waiting for its milestone facts (DESIGN §6), or the facts being edited. */
+  const [factsFor, setFactsFor] = useState<{ to: Stage | null; facts: MilestoneFact[] } | null>(null);
 
   const reload = useCallback(async () => {
     try {
@@ -72,6 +84,45 @@ export default function LeadDetailPage() {
   const canEdit = own && (manager || lead.ownerId === user.id);
   const moves = allowedMoves(lead.stage, { resumeStage: lead.resumeStage, manager });
 
+  const moveFailed = async (e: unknown) => {
+    const allowed = allowedFromError(e);
+    if (e instanceof ApiError && e.status === 409 && allowed)
+      setNotice({
+        type: 'error',
+        text: t('stageNotAllowed', { allowed: allowed.map(stageLabel).join('、') || '—' }),
+      });
+    else
+      setNotice({
+        type: e instanceof ApiError && e.status === 412 ? 'warning' : 'error',
+        text: describeError(locale, e),
+      });
+    setFactsFor(null);
+    await reload();
+  };
+
+  /** A move with the facts it brings (from the dialog); field errors stay in the dialog. */
+  const moveWithFacts = async (to: Stage, body: Record<string, unknown>) => {
+    const { note, ...facts } = body;
+    await leadsApi.move(
+      lead.id,
+      to,
+      lead.version,
+      (note as string | undefined) ?? (moveNote || undefined),
+      facts,
+    );
+    setMoveNote('');
+    setFactsFor(null);
+    message.success(t('stageChanged'));
+    await reload();
+  };
+
+  const editFacts = async (body: Record<string, unknown>) => {
+    await leadsApi.patch(lead.id, lead.version, body);
+    setFactsFor(null);
+    message.success(t('save'));
+    await reload();
+  };
+
   const move = async (to: Stage) => {
     setBusy(true);
     setNotice(null);
@@ -81,18 +132,7 @@ export default function LeadDetailPage() {
       message.success(t('stageChanged'));
       await reload();
     } catch (e) {
-      const allowed = allowedFromError(e);
-      if (e instanceof ApiError && e.status === 409 && allowed)
-        setNotice({
-          type: 'error',
-          text: t('stageNotAllowed', { allowed: allowed.map(stageLabel).join('、') || '—' }),
-        });
-      else
-        setNotice({
-          type: e instanceof ApiError && e.status === 412 ? 'warning' : 'error',
-          text: describeError(locale, e),
-        });
-      await reload();
+      await moveFailed(e);
     } finally {
       setBusy(false);
     }
@@ -151,13 +191,26 @@ export default function LeadDetailPage() {
         {canEdit && moves.length > 0 && (
           <Space wrap>
             <span>{t('moveTo')}:</span>
-            {moves.map((s) => (
-              <Popconfirm key={s} title={`${t('moveTo')} ${stageLabel(s)}?`} onConfirm={() => move(s)}>
-                <Button size="small" danger={s === 'lost'} disabled={busy} data-testid={`move-${s}`}>
-                  {stageLabel(s)}
+            {moves.map((s) =>
+              // A move into a milestone the lead has no facts for asks for them first (DESIGN §6).
+              factsToAsk(s, lead).length ? (
+                <Button
+                  key={s}
+                  size="small"
+                  disabled={busy}
+                  data-testid={`move-${s}`}
+                  onClick={() => setFactsFor({ to: s, facts: factsToAsk(s, lead) })}
+                >
+                  {stageLabel(s)}…
                 </Button>
-              </Popconfirm>
-            ))}
+              ) : (
+                <Popconfirm key={s} title={`${t('moveTo')} ${stageLabel(s)}?`} onConfirm={() => move(s)}>
+                  <Button size="small" danger={s === 'lost'} disabled={busy} data-testid={`move-${s}`}>
+                    {stageLabel(s)}
+                  </Button>
+                </Popconfirm>
+              ),
+            )}
             <Input
               size="small"
               aria-label={t('moveNote')}
@@ -169,6 +222,21 @@ export default function LeadDetailPage() {
           </Space>
         )}
       </Card>
+      <FactsDialog
+        open={!!factsFor}
+        title={factsFor?.to ? `${t('moveTo')} ${stageLabel(factsFor.to)}` : t('editFacts')}
+        description={factsFor?.to ? t('factsNeeded', { stage: stageLabel(factsFor.to) }) : undefined}
+        facts={factsFor?.facts ?? []}
+        initial={lead}
+        withNote={!!factsFor?.to}
+        okText={factsFor?.to ? t('confirmMove') : t('save')}
+        onSubmit={(body) => (factsFor?.to ? moveWithFacts(factsFor.to, body) : editFacts(body))}
+        onCancel={() => setFactsFor(null)}
+        onError={moveFailed}
+      />
+      {!own && lead.confidential && (
+        <Alert type="info" showIcon title={t('confidentialForUs')} style={{ marginBottom: 12 }} />
+      )}
       <Tabs
         items={[
           {
@@ -217,6 +285,31 @@ export default function LeadDetailPage() {
                   <Descriptions.Item label={t('summary')} span={3}>
                     {lead.summary || '—'}
                   </Descriptions.Item>
+                  {own && (lead.confidential || lead.partnerSummary) && (
+                    <Descriptions.Item label={t('partnerSummary')} span={3}>
+                      <Typography.Paragraph
+                        style={{ margin: 0 }}
+                        data-testid="partner-summary"
+                        editable={
+                          canEdit && !busy
+                            ? {
+                                tooltip: t('edit'),
+                                maxLength: 4000,
+                                onChange: (v) => {
+                                  if (v.trim() !== (lead.partnerSummary ?? ''))
+                                    void patch({ partnerSummary: v.trim() || null });
+                                },
+                              }
+                            : false
+                        }
+                      >
+                        {lead.partnerSummary ?? ''}
+                      </Typography.Paragraph>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {t('partnerSummaryHint')}
+                      </Typography.Text>
+                    </Descriptions.Item>
+                  )}
                   {lead.contacts && lead.contacts.length > 0 && (
                     <Descriptions.Item label={t('contacts')} span={3}>
                       {lead.contacts.map((c, i) => (
@@ -227,6 +320,12 @@ export default function LeadDetailPage() {
                     </Descriptions.Item>
                   )}
                 </Descriptions>
+                <MilestoneCard
+                  lead={lead}
+                  canEdit={canEdit}
+                  onEdit={(facts) => setFactsFor({ to: null, facts })}
+                />
+                <FundsCard lead={lead} canEdit={canEdit} reload={reload} setNotice={setNotice} />
               </Card>
             ),
           },
@@ -323,7 +422,13 @@ function LeadTimeline({ leadId, version }: { leadId: string; version: number }) 
               <>
                 <Tag color={a.type === 'stage_change' ? 'purple' : undefined}>{enumLabel(a.type)}</Tag>
                 {a.fromStage && a.toStage ? `${stageLabel(a.fromStage)} → ${stageLabel(a.toStage)} · ` : ''}
-                {a.summary}{' '}
+                {a.redacted ? (
+                  <Typography.Text type="secondary" italic data-testid="redacted-activity">
+                    {t('redactedActivity')}
+                  </Typography.Text>
+                ) : (
+                  a.summary
+                )}{' '}
                 <Typography.Text type="secondary">
                   {a.authorName ?? ''} {a.jurisdiction && locale ? enumLabel(a.jurisdiction) : ''}
                 </Typography.Text>
@@ -331,6 +436,196 @@ function LeadTimeline({ leadId, version }: { leadId: string; version: number }) 
             ),
           }))}
         />
+      )}
+    </Card>
+  );
+}
+
+/** The milestone facts of the lead (DESIGN §6), with an edit button for those who may change it. */
+function MilestoneCard(props: { lead: Lead; canEdit: boolean; onEdit: (facts: MilestoneFact[]) => void }) {
+  const { t } = useI18n();
+  const { lead } = props;
+  const needed = requiredFacts(lead.stage, lead.resumeStage);
+  const shown = MILESTONE_FACT_FIELDS.filter((f) => needed.includes(f) || (lead[f] ?? null) !== null);
+  if (!shown.length) return null;
+  return (
+    <Card
+      size="small"
+      type="inner"
+      title={t('milestoneFacts')}
+      style={{ marginTop: 16 }}
+      data-testid="milestone-facts"
+      extra={
+        props.canEdit && (
+          <Button size="small" onClick={() => props.onEdit(shown)} data-testid="edit-facts">
+            {t('editFacts')}
+          </Button>
+        )
+      }
+    >
+      <Descriptions column={{ xs: 1, md: 3 }} size="small">
+        {shown.map((f) => (
+          <Descriptions.Item key={f} label={t(FACT_LABELS[f])}>
+            {f === 'contractAmountWan'
+              ? fmtNumber(lead.contractAmountWan, 2)
+              : ((lead[f] as string | null | undefined) ?? '—')}
+          </Descriptions.Item>
+        ))}
+      </Descriptions>
+    </Card>
+  );
+}
+
+/**
+ * 到位资金: the entries with their sum, an add form for a signed lead, and removal of a wrong
+ * entry (PATCH of the list with If-Match: a concurrent change answers 412 and reloads).
+ */
+function FundsCard(props: {
+  lead: Lead;
+  canEdit: boolean;
+  reload: () => Promise<void>;
+  setNotice: (n: { type: 'error' | 'warning' | 'success'; text: string } | null) => void;
+}) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const { lead } = props;
+  const [form] = Form.useForm();
+  const [saving, setSaving] = useState(false);
+  const entries = lead.fundsInPlace ?? [];
+  const total = lead.fundsInPlaceWan ?? 0;
+  const share =
+    lead.contractAmountWan && lead.contractAmountWan > 0
+      ? Math.round((total / lead.contractAmountWan) * 100)
+      : null;
+  if (!lead.signedAt && !entries.length) {
+    if (!props.canEdit) return null;
+    return (
+      <Typography.Paragraph type="secondary" style={{ marginTop: 16 }} data-testid="funds-need-signed">
+        {t('fundsInPlace')}：{t('fundsNeedSigned')}
+      </Typography.Paragraph>
+    );
+  }
+  const failed = async (e: unknown) => {
+    props.setNotice({
+      type: e instanceof ApiError && e.status === 412 ? 'warning' : 'error',
+      text: describeError(locale, e),
+    });
+    await props.reload();
+  };
+  const add = async (values: { at: { format(f: string): string }; amountWan: number; note?: string }) => {
+    setSaving(true);
+    try {
+      await leadsApi.addFunds(lead.id, {
+        at: values.at.format(DAY),
+        amountWan: values.amountWan,
+        ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+      });
+      form.resetFields();
+      message.success(t('fundsAdded'));
+      await props.reload();
+    } catch (e) {
+      await failed(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const remove = async (index: number) => {
+    setSaving(true);
+    try {
+      await leadsApi.patch(lead.id, lead.version, { fundsInPlace: entries.filter((_, i) => i !== index) });
+      await props.reload();
+    } catch (e) {
+      await failed(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Card
+      size="small"
+      type="inner"
+      title={t('fundsInPlace')}
+      style={{ marginTop: 16 }}
+      data-testid="funds-card"
+      extra={
+        <span data-testid="funds-total">
+          {t('fundsTotal')}：<b>{fmtNumber(total, 2)}</b>
+          {share !== null && (
+            <Typography.Text type="secondary">
+              {' '}
+              · {t('fundsShareOfContract', { percent: share })}
+            </Typography.Text>
+          )}
+        </span>
+      }
+    >
+      <Table<FundsEntry & { index: number }>
+        rowKey="index"
+        size="small"
+        pagination={false}
+        dataSource={entries.map((e, index) => ({ ...e, index }))}
+        locale={{ emptyText: <EmptyState /> }}
+        columns={[
+          { title: t('fundsAt'), dataIndex: 'at', width: 140 },
+          {
+            title: t('fundsAmount'),
+            dataIndex: 'amountWan',
+            width: 160,
+            align: 'right',
+            render: (v: number) => fmtNumber(v, 2),
+          },
+          { title: t('note'), dataIndex: 'note', render: (v?: string) => v ?? '' },
+          ...(props.canEdit
+            ? [
+                {
+                  title: t('actions'),
+                  width: 90,
+                  render: (_: unknown, e: { index: number }) => (
+                    <Popconfirm title={`${t('delete')}?`} onConfirm={() => remove(e.index)}>
+                      <Button size="small" danger type="link" disabled={saving}>
+                        {t('delete')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {props.canEdit && lead.signedAt && (
+        <Form
+          form={form}
+          layout="inline"
+          onFinish={add}
+          style={{ marginTop: 12, rowGap: 8 }}
+          aria-label={t('addFunds')}
+          data-testid="funds-form"
+        >
+          <Form.Item
+            name="at"
+            label={t('fundsAt')}
+            rules={[{ required: true, message: t('mustPickDate', { field: t('fundsAt') }) }]}
+          >
+            <DatePicker
+              id="fundsAt"
+              disabledDate={(d) => checkFactDate(d.format(DAY)) !== null}
+              placeholder={DAY}
+            />
+          </Form.Item>
+          <Form.Item
+            name="amountWan"
+            label={t('fundsAmount')}
+            rules={[{ required: true, message: t('required', { field: t('fundsAmount') }) }]}
+          >
+            <InputNumber id="fundsAmount" min={0} precision={2} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="note" label={t('fundsNote')}>
+            <Input id="fundsNote" maxLength={500} style={{ width: 220 }} />
+          </Form.Item>
+          <Button htmlType="submit" type="primary" loading={saving} data-testid="add-funds">
+            {t('addFunds')}
+          </Button>
+        </Form>
       )}
     </Card>
   );

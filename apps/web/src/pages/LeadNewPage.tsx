@@ -21,10 +21,11 @@ import { Link } from 'react-router-dom';
 import { leads } from '../api/endpoints';
 import type { CollisionHit, Lead } from '../api/types';
 import { CityTag, SegmentPicker, useUnsavedWarning } from '../components/common';
+import { MilestoneFactFields } from '../components/MilestoneFacts';
 import { UsccInput, useUsccFeedback } from '../components/UsccInput';
 import { useI18n } from '../i18n/context';
 import { describeError, formFieldErrors } from '../lib/errors';
-import { type LeadFormValues, toLeadBody, validateLeadForm } from '../lib/lead-form';
+import { type LeadFormValues, formFacts, toLeadBody, validateLeadForm } from '../lib/lead-form';
 import { FORWARD_STAGES } from '../lib/stages';
 
 /** crypto.randomUUID needs a secure context; plain-http intranet deployments fall back to getRandomValues. */
@@ -48,6 +49,9 @@ export default function LeadNewPage() {
   const idempotencyKey = useMemo(() => (saved ? newKey() : newKey()), [saved]);
   const uscc = Form.useWatch('investorUscc', form);
   const confidential = Form.useWatch('confidential', form);
+  const chosenStage = Form.useWatch('stage', form) as string | undefined;
+  // DESIGN §6: a lead created at or past a milestone brings its facts.
+  const facts = formFacts({ stage: chosenStage });
   const feedback = useUsccFeedback(uscc);
   useUnsavedWarning(dirty);
 
@@ -247,8 +251,36 @@ export default function LeadNewPage() {
                 </Form.Item>
               </Col>
             )}
+            {confidential && (
+              <Col xs={24}>
+                <Form.Item name="partnerSummary" label={t('partnerSummary')} extra={t('partnerSummaryHint')}>
+                  <Input.TextArea id="partnerSummary" rows={2} maxLength={4000} />
+                </Form.Item>
+              </Col>
+            )}
           </Row>
         </Card>
+        {facts.length > 0 && (
+          <Card
+            title={t('milestoneFacts')}
+            size="small"
+            style={{ marginBottom: 16 }}
+            data-testid="new-lead-facts"
+            extra={
+              <Typography.Text type="secondary">
+                {t('factsNeededCreate', { stage: stage(chosenStage ?? '') })}
+              </Typography.Text>
+            }
+          >
+            <Row gutter={16}>
+              {facts.map((f) => (
+                <Col key={f} xs={24} md={f === 'projectUscc' ? 12 : 6}>
+                  <MilestoneFactFields facts={[f]} />
+                </Col>
+              ))}
+            </Row>
+          </Card>
+        )}
         <Card title={t('contacts')} size="small" style={{ marginBottom: 16 }}>
           <Form.List name="contacts">
             {(fields, { add, remove }) => (
