@@ -1,3 +1,4 @@
+import { MatchingService } from '../libs/matching-queue/matching.service';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
 import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
@@ -195,6 +196,15 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
     expect(await t.ds.query(`SELECT status FROM matches WHERE lead_id = $1`, [newer.id])).toEqual([
       { status: 'withdrawn' },
     ]);
+    // A match job queued before the merge runs only now: the lost lead's matches stay withdrawn,
+    // and its matches read as settled, not pending.
+    const late = await t.app.get(MatchingService).matchLeads([{ leadId: newer.id }]);
+    expect(late).toMatchObject({ matched: 0, skippedLost: 1, proposed: 0 });
+    expect(await t.ds.query(`SELECT status FROM matches WHERE lead_id = $1`, [newer.id])).toEqual([
+      { status: 'withdrawn' },
+    ]);
+    const goneMatches = await t.http.get(`/api/v1/leads/${newer.id}/matches`).set(bManager.auth).expect(200);
+    expect(goneMatches.body.status).toBe('ready');
     // The ref index follows the refs: a partner pushing refB now reaches the kept lead.
     expect(
       await t.ds.query(`SELECT entity_id FROM external_ref_index WHERE system = $1 AND external_id = $2`, [

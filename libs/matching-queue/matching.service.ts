@@ -54,6 +54,8 @@ export interface MatchOutcome {
   matched: number;
   skippedStale: number;
   skippedMissing: number;
+  /** Leads that are lost: their matches are frozen (DESIGN §6 `lost`). */
+  skippedLost: number;
   proposed: number;
   withdrawn: number;
 }
@@ -67,6 +69,7 @@ interface LeadRow {
   jurisdiction: string;
   segments: string[];
   land_need_mu: string | null;
+  stage: string;
 }
 
 interface ExistingMatch {
@@ -147,6 +150,7 @@ export class MatchingService {
       matched: 0,
       skippedStale: 0,
       skippedMissing: 0,
+      skippedLost: 0,
       proposed: 0,
       withdrawn: 0,
     };
@@ -179,7 +183,7 @@ export class MatchingService {
       );
       const leadRows: LeadRow[] = await em.query(
         `SELECT l.id, l.version, l.match_version, COALESCE(s.matched_version, 0) AS matched_version,
-                l.jurisdiction, l.segments, l.land_need_mu
+                l.jurisdiction, l.segments, l.land_need_mu, l.stage
            FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
           WHERE l.id = ANY($1::uuid[])
           ORDER BY l.id`,
@@ -188,10 +192,22 @@ export class MatchingService {
       const leads: LeadRow[] = [];
       const found = new Set(leadRows.map((l) => l.id));
       outcome.skippedMissing = ids.filter((id) => !found.has(id)).length;
+      const frozen: string[] = [];
       for (const l of leadRows) {
         const v = wantedVersion.get(l.id);
         if (v !== undefined && l.matched_version > v) outcome.skippedStale++;
+        // A lost lead's matches stay as they were when it was lost (a merge has withdrawn those of
+        // a lead merged away): a job queued before it was lost settles its state and writes nothing.
+        else if (l.stage === 'lost') frozen.push(l.id);
         else leads.push(l);
+      }
+      if (frozen.length) {
+        outcome.skippedLost = frozen.length;
+        await em.query(
+          `UPDATE lead_match_state s SET matched_version = l.match_version
+             FROM leads l WHERE l.id = s.lead_id AND s.lead_id = ANY($1::uuid[])`,
+          [frozen],
+        );
       }
       if (!leads.length) return;
       const leadIds = leads.map((l) => l.id);
