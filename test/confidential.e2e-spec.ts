@@ -24,7 +24,7 @@ describe('a confidential shared lead, as the partner city sees it', () => {
   const PARTNER_NOTE = `绵阳方已联系配套企业 ${tag}`;
   /** Every string only Beibei may read. */
   const SECRETS = {
-    investor: `秘密投资${tag}股份有限公司`,
+    investor: `隐秘${tag}投资股份有限公司`,
     title: `秘密项目${tag}`,
     summary: `董事会尚未公开的扩产计划${tag}`,
     investorUscc: '91350900587527783P',
@@ -116,12 +116,14 @@ describe('a confidential shared lead, as the partner city sees it', () => {
       .send({ decision: 'accepted', note: SECRETS.decisionNote })
       .expect(200);
     // Mianyang chases the same investor, under the name it knows: a collision both cities see.
+    // The names are unique to this suite: suites share a database, and a core of 4+ characters
+    // contained in another is the same investor (DESIGN §7).
     const chased = await t.http
       .post('/api/v1/leads')
       .set(partner.auth)
       .send({
         title: `绵阳线索${tag}`,
-        investor: { name: `秘密投资${tag}有限公司` },
+        investor: { name: `隐秘${tag}投资有限公司` },
         segments: ['nev.vehicle'],
       })
       .expect(201);
