@@ -1,24 +1,18 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  HttpStatus,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_CONFIG, AppConfig } from '../config/config';
-import { AppError, forbidden } from '../common/errors';
+import type { FastifyReply } from 'fastify';
+import { forbidden } from '../common/errors';
 import { ContextRequest, RequestContext, localeOf, partnerOf } from '../common/request-context';
-import { RateLimiter } from '../platform/rate-limiter';
+import { RequestRateLimit } from '../platform/request-rate-limit';
 import { ACCESS_KEY, AccessRule, PUBLIC_KEY } from './access.decorator';
 import { API_KEY_PREFIX } from './secrets';
 import { ApiKeyService } from './api-key.service';
 import { AuthService } from './auth.service';
 
 /**
- * The one guard layer (issue 2 §4): authenticates the caller, applies the route's access rule,
- * enforces API_RATE_LIMIT, and puts the request context on the request.
+ * The one guard layer: authenticates the caller, counts the request against API_RATE_LIMIT (the
+ * caller's own quota, or the client address when the credential fails), applies the route's
+ * access rule, and puts the request context on the request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,18 +20,27 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly keys: ApiKeyService,
-    private readonly limiter: RateLimiter,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rate: RequestRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<ContextRequest>();
-    const ctx = await this.authenticate(req);
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      await this.rate.byClient(req, reply);
+      return true;
+    }
+    let ctx: RequestContext;
+    try {
+      ctx = await this.authenticate(req);
+    } catch (e) {
+      await this.rate.byClient(req, reply);
+      throw e;
+    }
+    await this.rate.byActor(req, reply, ctx.actor);
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets) ?? {};
     this.authorize(ctx, rule);
-    await this.rateLimit(ctx, context);
     req.ctx = ctx;
     return true;
   }
@@ -95,25 +98,6 @@ export class AuthGuard implements CanActivate {
       const held = ctx.actor.scopes;
       const missing = rule.scopes.filter((s) => !held.includes(s));
       if (missing.length) throw forbidden('SCOPE_REQUIRED', `API key lacks scope ${missing.join(', ')}`);
-    }
-  }
-
-  private async rateLimit(ctx: RequestContext, context: ExecutionContext): Promise<void> {
-    const limit = this.config.apiRateLimit;
-    if (limit <= 0) return;
-    const decision = await this.limiter.hit(`api:${ctx.actor.type}:${ctx.actor.id}`, limit, 60_000);
-    if (!decision.allowed) {
-      const reply = context.switchToHttp().getResponse<{ header(k: string, v: string): void }>();
-      reply.header('Retry-After', String(decision.retryAfterSeconds));
-      throw new AppError(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'RATE_LIMITED',
-        `Over ${limit} requests a minute`,
-        undefined,
-        {
-          retryAfterSeconds: decision.retryAfterSeconds,
-        },
-      );
     }
   }
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { sqlRows } from '../db/sql';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
-import { RateLimiter } from '../platform/rate-limiter';
+import { Limit, LimitState, LimiterUnavailableError, RateLimits } from '../platform/rate-limiter';
 import { generateSecret, hashPassword, sha256, verifyPassword } from './secrets';
 import { User, UserView, toUserView } from './user.entity';
 import type { Jurisdiction, Role } from '../common/request-context';
@@ -25,33 +25,38 @@ export interface Session {
   user: UserView;
 }
 
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
 // A valid hash to verify against when the user does not exist, so timing does not tell.
 let dummyHash: Promise<string> | null = null;
 
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
+  private readonly attemptsByUser: Limit;
+  private readonly attemptsByIp: Limit;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly jwt: JwtService,
-    private readonly limiter: RateLimiter,
+    limits: RateLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    const policy = (name: string, quota: number) =>
+      limits.limit({ name, quota, windowSeconds: LOGIN_WINDOW_SECONDS, whenStoreDown: 'refuse' });
+    this.attemptsByUser = policy('login-user', config.loginRateLimit);
+    this.attemptsByIp = policy('login-ip', config.loginIpRateLimit);
+  }
 
   /**
-   * Login, limited per username and per IP with counters in Redis (issue 2 §4), so the limit holds
-   * across API instances. Failed attempts count; a success clears the username's counter.
+   * Login, limited per username and per client address (DESIGN §11). Each attempt takes a slot
+   * atomically BEFORE the password is checked, so parallel guesses check at most the limit; a
+   * failed attempt keeps its slot, a success clears the username's count and gives the address
+   * its slot back. While the counters' store is down login answers 503: never an unlimited check.
    */
   async login(username: string, password: string, ip: string): Promise<Session> {
     const name = username.trim().toLowerCase();
-    const userKey = `login:u:${name}`;
-    const ipKey = `login:ip:${ip}`;
-    const limit = this.config.loginRateLimit;
-    const [byUser, byIp] = await Promise.all([this.limiter.peek(userKey), this.limiter.peek(ipKey)]);
-    if (byUser.count >= limit) throw this.tooMany(byUser.retryAfterSeconds);
-    if (byIp.count >= this.config.loginIpRateLimit) throw this.tooMany(byIp.retryAfterSeconds);
+    const ipKey = ip;
+    await this.takeAttempt(name, ipKey);
 
     const user = await this.ds
       .getRepository(User)
@@ -66,24 +71,42 @@ export class AuthService {
     } else {
       ok = (await verifyPassword(user.passwordHash, password)) && user.active;
     }
-    if (!ok || !user) {
-      await Promise.all([
-        this.limiter.hit(userKey, limit, LOGIN_WINDOW_MS),
-        this.limiter.hit(ipKey, this.config.loginIpRateLimit, LOGIN_WINDOW_MS),
-      ]);
-      throw this.badCredentials();
-    }
-    await this.limiter.reset(userKey);
+    if (!ok || !user) throw this.badCredentials();
+    await Promise.all([this.attemptsByUser.reset(name), this.attemptsByIp.refund(ipKey)]);
     return this.issue(user);
   }
 
-  private tooMany(retryAfterSeconds: number) {
-    return new AppError(
+  /** Takes one attempt of the username and of the address, or refuses (429 / 503) taking none. */
+  private async takeAttempt(name: string, ipKey: string): Promise<void> {
+    const taken = await Promise.allSettled([
+      this.attemptsByUser.consume(name),
+      this.attemptsByIp.consume(ipKey),
+    ]);
+    const [byUser, byIp] = taken.map((t) => (t.status === 'fulfilled' ? t.value : null));
+    if (byUser?.allowed && byIp?.allowed) return;
+    // Refused: give back the slot the other counter granted, so a refused attempt costs nothing.
+    if (byUser?.allowed) await this.attemptsByUser.refund(name);
+    if (byIp?.allowed) await this.attemptsByIp.refund(ipKey);
+    const down = taken.find((t) => t.status === 'rejected');
+    if (down) {
+      const reason = (down as PromiseRejectedResult).reason;
+      if (!(reason instanceof LimiterUnavailableError)) throw reason;
+      this.logger.warn(`login refused: ${reason.message}`);
+      throw new AppError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'LOGIN_UNAVAILABLE',
+        'Sign-in is unavailable while the rate-limit store (Redis) is down; try again shortly',
+        undefined,
+        { retryAfterSeconds: 5 },
+      );
+    }
+    const refused = [byUser, byIp].filter((s): s is LimitState => !!s && !s.allowed);
+    throw new AppError(
       HttpStatus.TOO_MANY_REQUESTS,
       'LOGIN_RATE_LIMITED',
       'Too many failed login attempts; try again later',
       undefined,
-      { retryAfterSeconds },
+      { retryAfterSeconds: Math.max(...refused.map((s) => s.resetSeconds)) },
     );
   }
 

@@ -10,9 +10,10 @@ import type { IncomingMessage } from 'http';
 import { Logger } from 'nestjs-pino';
 import { join } from 'path';
 import { AppConfig } from '../../../libs/config/config';
-import { AllExceptionsFilter } from '../../../libs/common/http-exception.filter';
+import { AllExceptionsFilter, toErrorBody } from '../../../libs/common/http-exception.filter';
 import { createValidationPipe } from '../../../libs/common/validation';
 import { httpDuration } from '../../../libs/platform/metrics';
+import { RequestRateLimit, hasCredentials } from '../../../libs/platform/request-rate-limit';
 import { AppModule } from './app.module';
 
 export const API_PREFIX = 'api/v1';
@@ -67,8 +68,22 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       },
     },
   });
+  // API_RATE_LIMIT: a request with a credential is counted by the guard once it knows who calls;
+  // any other request here, by client address. Whatever is left (a route outside Nest reached
+  // with a credential) is counted when its answer goes out, so every response carries the fields.
+  const rate = app.get(RequestRateLimit);
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (hasCredentials(req)) return;
+    try {
+      await rate.byClient(req, reply);
+    } catch (e) {
+      const body = toErrorBody(e, String(req.id));
+      return reply.code(body.statusCode).header('retry-after', String(body.retryAfterSeconds ?? 60)).send(body);
+    }
+  });
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', String(req.id));
+    if (!rate.counted(req)) await rate.byClient(req, reply, false);
   });
   fastify.addHook('onResponse', async (req, reply) => {
     const route = (req.routeOptions?.url as string | undefined) ?? 'unmatched';
