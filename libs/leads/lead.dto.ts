@@ -31,6 +31,8 @@ import { isValidUscc } from '../uscc/uscc';
 import { INITIAL_STAGES, LEAD_STAGES } from './lead-stage';
 import type { LeadStage } from './lead-stage';
 import type { LeadSharing, LeadSource } from './lead-view';
+import { MaxDecimalPlaces } from '../common/decimal';
+import { ValidateNestedObjects } from '../common/validation';
 
 export const LEAD_SOURCES: readonly LeadSource[] = [
   'referral',
@@ -208,14 +210,16 @@ class LeadFieldsDto {
 
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.plannedInvestmentWan, description: '万元' })
   @Present()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(LIMITS.plannedInvestmentWan)
   plannedInvestmentWan?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.landNeedMu, nullable: true, description: '亩' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(LIMITS.landNeedMu)
   landNeedMu?: number | null;
@@ -263,7 +267,7 @@ class LeadFieldsDto {
   @Present()
   @IsArray()
   @ArrayMaxSize(LIMITS.contacts)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
@@ -271,7 +275,7 @@ class LeadFieldsDto {
   @Present()
   @IsArray()
   @ArrayMaxSize(LIMITS.externalRefs)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => ExternalRefDto)
   externalRefs?: ExternalRefDto[];
 
