@@ -12,6 +12,11 @@ import { UserService } from './user.service';
 
 export const REFRESH_COOKIE = 'lc_refresh';
 
+function bearerOf(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -54,7 +59,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke the refresh token and clear its cookie' })
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.auth.logout(req.cookies?.[REFRESH_COOKIE]);
+    await this.auth.logout(req.cookies?.[REFRESH_COOKIE], bearerOf(req.headers.authorization));
     void reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
   }
 
@@ -67,10 +72,13 @@ export class AuthController {
   }
 
   private respond(reply: FastifyReply, session: Session): LoginResponseDto {
+    // Tokens must not stay in any cache (browser, proxy) once this answer is read.
+    void reply.header('Cache-Control', 'no-store');
     void reply.setCookie(REFRESH_COOKIE, session.refreshToken, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: this.config.nodeEnv === 'production',
+      // Secure when users come over HTTPS (PUBLIC_URL); a Secure cookie over plain HTTP is dropped.
+      secure: this.config.https,
       path: '/api/v1/auth',
       maxAge: this.config.refreshTokenTtlSeconds,
     });

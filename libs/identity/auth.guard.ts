@@ -46,14 +46,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async authenticate(req: ContextRequest): Promise<RequestContext> {
-    const header = req.headers.authorization;
-    const bearer =
-      typeof header === 'string' && /^Bearer\s+/i.test(header)
-        ? header.replace(/^Bearer\s+/i, '').trim()
-        : '';
-    const xKey = req.headers['x-api-key'];
-    const token = bearer || (typeof xKey === 'string' ? xKey.trim() : '');
-    if (!token) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Missing credentials' });
+    const token = credentialOf(req);
     const requestId = String(req.id);
     const locale = localeOf(req.headers['accept-language']);
     if (token.startsWith(API_KEY_PREFIX)) {
@@ -100,4 +93,33 @@ export class AuthGuard implements CanActivate {
       if (missing.length) throw forbidden('SCOPE_REQUIRED', `API key lacks scope ${missing.join(', ')}`);
     }
   }
+}
+
+/**
+ * The one credential of a request: `Authorization: Bearer <token>` or `X-Api-Key: lck_…`.
+ * Anything else present is refused, not ignored (DESIGN §11: one valid and one invalid credential
+ * answer 401): an Authorization header that is not a Bearer token, an empty or repeated
+ * X-Api-Key, or two different credentials (whose would the request be?).
+ */
+function credentialOf(req: ContextRequest): string {
+  const header = req.headers.authorization;
+  const xKey = req.headers['x-api-key'];
+  const fail = (code: string, message: string) => new UnauthorizedException({ code, message });
+  let bearer: string | undefined;
+  if (header !== undefined) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!m) throw fail('BAD_CREDENTIALS', 'Authorization must be "Bearer <token>"');
+    bearer = m[1];
+  }
+  let key: string | undefined;
+  if (xKey !== undefined) {
+    if (typeof xKey !== 'string' || !xKey.trim().startsWith(API_KEY_PREFIX))
+      throw fail('BAD_API_KEY', `X-Api-Key must be one API key (${API_KEY_PREFIX}…)`);
+    key = xKey.trim();
+  }
+  if (bearer !== undefined && key !== undefined && bearer !== key)
+    throw fail('CONFLICTING_CREDENTIALS', 'Send one credential: Authorization or X-Api-Key, not both');
+  const token = bearer ?? key;
+  if (!token) throw fail('UNAUTHENTICATED', 'Missing credentials');
+  return token;
 }

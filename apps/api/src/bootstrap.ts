@@ -15,6 +15,12 @@ import { createValidationPipe } from '../../../libs/common/validation';
 import { httpDuration } from '../../../libs/platform/metrics';
 import { RequestRateLimit, hasCredentials } from '../../../libs/platform/request-rate-limit';
 import { AppModule } from './app.module';
+import {
+  BODY_LIMIT,
+  registerBodyLimits,
+  registerJsonParser,
+  registerMethodNotAllowed,
+} from './http-protocol';
 
 export const API_PREFIX = 'api/v1';
 
@@ -38,12 +44,14 @@ export function webDistDir(): string {
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestId,
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   } as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    // JSON is the only body this API reads, through the checking parser of http-protocol.ts.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
@@ -55,7 +63,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonParser(fastify);
+  registerBodyLimits(fastify);
+  registerMethodNotAllowed(fastify);
   await app.register(fastifyCookie as never);
+  // DESIGN §11: over plain HTTP on an intranet address the UI must load, so HSTS and
+  // upgrade-insecure-requests (which rewrites every script URL to https) are on only when users
+  // reach the server over HTTPS (PUBLIC_URL=https://…).
   await app.register(fastifyHelmet as never, {
     contentSecurityPolicy: {
       directives: {
@@ -65,8 +79,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.https ? [] : null,
       },
     },
+    hsts: config.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   // API_RATE_LIMIT: a request with a credential is counted by the guard once it knows who calls;
   // any other request here, by client address. Whatever is left (a route outside Nest reached
@@ -78,7 +94,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       await rate.byClient(req, reply);
     } catch (e) {
       const body = toErrorBody(e, String(req.id));
-      return reply.code(body.statusCode).header('retry-after', String(body.retryAfterSeconds ?? 60)).send(body);
+      return reply
+        .code(body.statusCode)
+        .header('retry-after', String(body.retryAfterSeconds ?? 60))
+        .send(body);
     }
   });
   fastify.addHook('onSend', async (req, reply) => {
