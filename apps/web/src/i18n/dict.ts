@@ -211,8 +211,8 @@ export const DICT = {
   attempt_failed: ['失败', 'Failed'],
   attempt_refused: ['已拒绝', 'Refused'],
   rematchHint: [
-    '按当前产业链与园区数据，为所有未流失的线索重新计算匹配推荐。',
-    'Recomputes the match proposals of every lead not lost, from the current chain and park data.',
+    '按当前产业链与园区数据，为本辖区所有未流失的线索重新计算匹配推荐。对方城市或两市全部线索的重新匹配由平台运维人员发起。',
+    'Recomputes the match proposals of every lead of your jurisdiction not lost, from the current chain and park data. Re-matching the other city or both is for platform operators.',
   ],
   rematchCounts: ['已处理 {done} / {total} 条线索', '{done} of {total} leads done'],
   job_queued: ['已登记，等待排队', 'Recorded, waiting for the queue'],
