@@ -248,3 +248,65 @@ describe('idempotent replays', () => {
     expect(replay.body).toEqual(first.body);
   });
 });
+
+describe('the OpenAPI document states the rules the server keeps (DESIGN §11)', () => {
+  let doc: any;
+  beforeAll(async () => {
+    const t = await startApp();
+    try {
+      doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rate-limit fields on every 2xx and 4xx response, Retry-After on every 429', () => {
+    for (const [path, item] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        expect({ path, method, has429: '429' in op.responses }).toEqual({ path, method, has429: true });
+        expect(op.responses['429'].headers['Retry-After']).toBeDefined();
+        for (const [status, res] of Object.entries<any>(op.responses)) {
+          if (!/^[24]/.test(status)) continue;
+          expect({ path, method, status, headers: Object.keys(res.headers ?? {}) }).toEqual({
+            path,
+            method,
+            status,
+            headers: expect.arrayContaining(['RateLimit', 'RateLimit-Policy']),
+          });
+        }
+      }
+    }
+  });
+
+  it('the status codes operations can answer', () => {
+    const op = (path: string, method: string) => doc.paths[path][method].responses;
+    expect(op('/api/v1/leads/{id}/stage', 'post')).toHaveProperty('428');
+    expect(op('/api/v1/auth/me', 'get')['403'].description).toMatch(/API key/);
+    expect(op('/api/v1/auth/login', 'post')).toHaveProperty('503');
+    expect(op('/api/v1/leads', 'post')).toEqual(
+      expect.objectContaining({ 405: expect.anything(), 413: expect.anything(), 415: expect.anything() }),
+    );
+    expect(op('/api/v1/leads', 'get')).toHaveProperty('405');
+  });
+
+  it('request schemas carry the limits the validators enforce and refuse unknown fields', () => {
+    const s = doc.components.schemas;
+    expect(s.CreateLeadDto.additionalProperties).toBe(false);
+    expect(s.ContactDto.additionalProperties).toBe(false);
+    expect(s.CreateLeadDto.properties.ownerId).toMatchObject({
+      type: 'string',
+      format: 'uuid',
+      maxLength: 36,
+    });
+    expect(s.CreateLeadDto.properties.title).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(s.CreateLeadDto.properties.contacts).toMatchObject({ maxItems: 50 });
+    expect(s.CreateLeadDto.properties.expectedJobs).toMatchObject({
+      type: 'integer',
+      minimum: 0,
+      maximum: 1_000_000,
+    });
+    expect(s.CreateLeadDto.properties.segments.items).toMatchObject({ maxLength: 64 });
+    const limit = doc.paths['/api/v1/leads'].get.parameters.find((p: any) => p.name === 'limit');
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200 });
+  });
+});

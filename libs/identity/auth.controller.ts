@@ -1,9 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Ctx, RequestContext } from '../common/request-context';
-import { ApiErrors } from '../common/openapi';
+import { ApiErrors, ErrorBodyDto } from '../common/openapi';
 import { Public } from './access.decorator';
 import { LoginDto, LoginResponseDto } from './auth.dto';
 import { AuthService, Session } from './auth.service';
@@ -32,6 +40,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in; sets the refresh cookie (httpOnly, SameSite=Strict)' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiErrors(400, 401, 429)
+  @ApiResponse({
+    status: 503,
+    description: 'The rate-limit store (Redis) is down: sign-in fails closed (LOGIN_UNAVAILABLE)',
+    schema: { $ref: getSchemaPath(ErrorBodyDto) },
+  })
   async login(
     @Body() dto: LoginDto,
     @Req() req: FastifyRequest,
@@ -67,6 +80,11 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserViewDto })
   @ApiErrors(401)
+  @ApiResponse({
+    status: 403,
+    description: 'An API key: the signed-in user only (USERS_ONLY)',
+    schema: { $ref: getSchemaPath(ErrorBodyDto) },
+  })
   me(@Ctx() ctx: RequestContext): Promise<UserViewDto> {
     return this.users.me(ctx);
   }

@@ -85,6 +85,9 @@ export function IsUscc(options?: ValidationOptions) {
 const upperTrim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toUpperCase() : value;
 
+/** The longest ISO 8601 date-time taken (2026-01-01T08:00:00.000000+08:00 is 32). */
+export const MAX_DATE_TIME_LENGTH = 40;
+
 /** Rejects dates outside 1970–2200 (a year 20026 is a typo, not a plan). */
 export function IsSaneDate(options?: ValidationOptions) {
   return ValidateBy(
@@ -92,7 +95,7 @@ export function IsSaneDate(options?: ValidationOptions) {
       name: 'isSaneDate',
       validator: {
         validate: (v: unknown) => {
-          if (typeof v !== 'string') return false;
+          if (typeof v !== 'string' || v.length > MAX_DATE_TIME_LENGTH) return false;
           const t = Date.parse(v);
           return Number.isFinite(t) && t >= 0 && t < Date.UTC(2200, 0, 1);
         },
@@ -116,7 +119,7 @@ export class ContactDto {
   @MaxLength(100)
   title?: string;
 
-  @ApiPropertyOptional({ example: '+86 138 0000 0000' })
+  @ApiPropertyOptional({ example: '+86 138 0000 0000', minLength: 5, maxLength: 32 })
   @IsOptional()
   @IsString()
   @Matches(PHONE, { message: 'must be a phone number (digits, spaces, +, -, parentheses)' })
@@ -154,7 +157,9 @@ export class InvestorDto {
   @ApiPropertyOptional({
     type: String,
     example: '91350900587527783P',
-    description: 'USCC, validated (GB 32100-2015)',
+    minLength: 18,
+    maxLength: 18,
+    description: 'USCC, validated (GB 32100-2015); trimmed and upper-cased first',
   })
   @IsOptional()
   @Transform(upperTrim)
@@ -182,7 +187,7 @@ export class UpdateInvestorDto {
   @MaxLength(LIMITS.investorName)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 18, maxLength: 18 })
   @IsOptional()
   @Transform(upperTrim)
   @IsUscc()

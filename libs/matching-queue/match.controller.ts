@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -83,6 +84,14 @@ export class MatchController {
   }
 
   @Get('matching/rematch/:jobId')
+  @ApiParam({
+    name: 'jobId',
+    schema: {
+      type: 'string',
+      maxLength: 100,
+      pattern: '^rematch-all:[0-9a-f-]{36}:(all|beibei|mianyang)$',
+    },
+  })
   @Access({ roles: ['admin'] })
   @ApiOperation({ summary: 'State and progress of a full re-match' })
   @ApiOkResponse({ type: RematchStatusDto })

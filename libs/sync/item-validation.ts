@@ -2,6 +2,7 @@ import { decimalPlaces } from '../common/decimal';
 import type { FieldError } from '../common/errors';
 import { normaliseInvestorName } from '../collisions/investor-name';
 import { INITIAL_STAGES, isLeadStage } from '../leads/lead-stage';
+import { MAX_DATE_TIME_LENGTH } from '../leads/lead.dto';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';
 
@@ -246,7 +247,10 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
   const source = r.oneOf('source', LEAD_SOURCES, 'partner_system');
   let nextActionAt: string | null = null;
   if (obj.nextActionAt !== undefined && obj.nextActionAt !== null) {
-    const t = typeof obj.nextActionAt === 'string' ? Date.parse(obj.nextActionAt) : NaN;
+    const t =
+      typeof obj.nextActionAt === 'string' && obj.nextActionAt.length <= MAX_DATE_TIME_LENGTH
+        ? Date.parse(obj.nextActionAt)
+        : NaN;
     if (Number.isNaN(t)) r.fail('nextActionAt', 'must be an ISO 8601 date-time');
     else nextActionAt = new Date(t).toISOString();
   }

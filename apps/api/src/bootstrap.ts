@@ -3,7 +3,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'crypto';
 import { existsSync } from 'fs';
 import type { IncomingMessage } from 'http';
@@ -21,6 +21,9 @@ import {
   registerJsonParser,
   registerMethodNotAllowed,
 } from './http-protocol';
+import { buildOpenApiDocument } from './openapi';
+
+export { buildOpenApiDocument, openApiConfig } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 
@@ -112,7 +115,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     );
   });
 
-  const document = SwaggerModule.createDocument(app, openApiConfig());
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
@@ -137,35 +140,4 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   }
   return app;
-}
-
-export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
-  const config = new DocumentBuilder()
-    .setTitle('Liancheng (链城) API')
-    .setDescription(
-      'Joint investment-promotion CRM of Beibei District (Chongqing) and Mianyang City (Sichuan). ' +
-        'Errors share one body: { statusCode, error, message, details?, requestId }.',
-    )
-    .setVersion('1')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      description:
-        'Access token from POST /api/v1/auth/login (a JWT following RFC8725 best practices: HS256 only, 15-minute exp), or an lck_… API key',
-    })
-    .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Partner API key (lck_…)' },
-      'apiKey',
-    )
-    .addCookieAuth('lc_refresh', { type: 'apiKey', in: 'cookie', name: 'lc_refresh' }, 'refreshCookie')
-    .build();
-  // OWASP API9 inventory: the one server is the public API of this deployment.
-  config.servers = [
-    {
-      url: '/',
-      description: 'This deployment: production, staging or local, as run',
-      'x-internal': false,
-    } as never,
-  ];
-  return config;
 }
