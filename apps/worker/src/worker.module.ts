@@ -14,7 +14,7 @@ import { WORKER_HANDLER_PROVIDERS } from './handlers';
 import { MatchingCoreModule } from '../../../libs/matching-queue/matching-core.module';
 import { WebhooksWorkerModule } from '../../../libs/webhooks/webhooks-worker.module';
 
-/** The worker: same libs as the API, no HTTP server (issue 2 §6). */
+/** The worker: same libs as the API, no HTTP server (DESIGN §13). */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
