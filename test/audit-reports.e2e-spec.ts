@@ -8,7 +8,7 @@ type Body = Record<string, unknown>;
 const fields = (res: { body: { details?: { field: string }[] } }) =>
   (res.body.details ?? []).map((d) => d.field);
 
-describe('audit log and reports (issue 3 §7–8)', () => {
+describe('audit log and reports (DESIGN §4, §11)', () => {
   let t: TestApp;
   let bbOfficer: TestUser;
   let bbManager: TestUser;

@@ -52,7 +52,7 @@ const snapshot = (ds: DataSource, leadId: string) =>
     [leadId],
   );
 
-describe('matching (issue 4)', () => {
+describe('matching (DESIGN §10)', () => {
   // A database of its own: rankings depend on every park and enterprise in the database, and
   // other suites create parks and enterprises of their own concurrently.
   const url = `${process.env.DATABASE_URL}_matching`;

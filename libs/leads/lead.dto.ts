@@ -46,7 +46,7 @@ export const SHARINGS: readonly LeadSharing[] = ['private', 'shared'];
 export const ACTIVITY_TYPES = ['visit', 'call', 'meeting', 'email', 'event', 'note'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-/** Sane upper bounds: a typo of three extra zeros is a 400, not a record (issue 3 bad-input table). */
+/** Sane upper bounds: a typo of three extra zeros is a 400, not a record (DESIGN §11). */
 export const LIMITS = {
   title: 200,
   investorName: 200,

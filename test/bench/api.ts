@@ -24,7 +24,7 @@ import {
 } from './common';
 
 /**
- * `npm run bench:api` (issue 3, Performance). Loads 1,000,000 leads and 100,000 enterprises into a
+ * `npm run bench:api` (Performance). Loads 1,000,000 leads and 100,000 enterprises into a
  * scratch database, starts the built API (`dist/apps/api/src/main.js`) and a bare Fastify server
  * as child processes, and measures with autocannon on loopback, in one run: the bare route,
  * GET /leads/:id, the filtered list, the fuzzy `q` search and POST /leads. Prints req/s,

@@ -1,5 +1,5 @@
 /**
- * Admin pages and unsaved-change warnings in a real browser (issue 6): API key secrets shown once,
+ * Admin pages and unsaved-change warnings in a real browser: API key secrets shown once,
  * webhook deliveries to a loopback receiver (the worker's relay and webhook sender run in-process),
  * the full re-match progress bar, and the chain map's links to other industries. Screenshots go to
  * test/artifacts/screenshots with the others.

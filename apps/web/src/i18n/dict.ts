@@ -195,7 +195,7 @@ export const DICT = {
   dragHint: ['拖动卡片到其他列即可变更阶段', 'Drag a card to another column to move it'],
   otherLeadStage: ['对方线索阶段', 'Other lead stage'],
   hiddenPrivate: ['（对方未共享，详情隐藏）', '(not shared: details hidden)'],
-  // Admin (issue 6): secrets shown once, webhook deliveries, full re-match.
+  // Admin: secrets shown once, webhook deliveries, full re-match.
   copyFailed: ['无法自动复制，请按 Ctrl+C 手动复制', 'Could not copy automatically; press Ctrl+C'],
   secretSaved: ['我已保存', 'I have saved it'],
   apiKeySecret: ['API 密钥', 'API key'],
