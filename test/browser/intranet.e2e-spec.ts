@@ -5,7 +5,8 @@
  */
 import { AddressInfo } from 'net';
 import { Page } from 'playwright-core';
-import { TestUser, makeUser } from '../support/factories';
+import { TEST_PASSWORD, TestUser, makeUser } from '../support/factories';
+import { freeLoopbackPort } from '../support/redis-server';
 import { BrowserHarness, login, newContext, shot, startBrowserHarness } from './browser';
 
 jest.setTimeout(180_000);
@@ -74,6 +75,27 @@ describe('web UI with PUBLIC_URL=https://…', () => {
     const res = await page.goto(`${base}/`, { waitUntil: 'commit' });
     expect(res!.headers()['content-security-policy']).toContain('upgrade-insecure-requests');
     expect(res!.headers()['strict-transport-security']).toMatch(/max-age=31536000/);
+    await ctx.close();
+  });
+});
+
+describe('sign-in while Redis is down', () => {
+  let h: BrowserHarness;
+  beforeAll(async () => {
+    h = await startBrowserHarness({ REDIS_URL: `redis://127.0.0.1:${await freeLoopbackPort()}` });
+  });
+  afterAll(() => h?.close());
+
+  it('fails closed and says so in the user’s language', async () => {
+    const officer = await makeUser(h.t.ds, h.t.http, 'beibei', 'officer', { login: false });
+    const ctx = await newContext(h);
+    const page = await ctx.newPage();
+    await page.goto('/login');
+    await page.locator('#username').fill(officer.username);
+    await page.locator('#password').fill(TEST_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await page.getByRole('alert').getByText('登录服务暂时不可用').waitFor();
+    await shot(page, '41-login-limiter-down');
     await ctx.close();
   });
 });

@@ -231,6 +231,17 @@ export const DICT = {
   ],
   suppliesFrom: ['其他产业 · 供给方', 'Other industries · suppliers'],
   suppliesTo: ['其他产业 · 需求方', 'Other industries · customers'],
+  // Limits and outages (DESIGN §11)
+  errorLoginLimited: [
+    '登录失败次数过多，请 {minutes} 分钟后再试',
+    'Too many failed sign-ins; try again in {minutes} min',
+  ],
+  errorRateLimited: ['操作过于频繁，请 {seconds} 秒后再试', 'Too many requests; try again in {seconds} s'],
+  errorLoginUnavailable: [
+    '登录服务暂时不可用，请稍后再试（已登录的用户不受影响）',
+    'Sign-in is unavailable for a moment; please retry shortly (signed-in users are not affected)',
+  ],
+  errorTooLarge: ['提交的内容过大', 'What you sent is too large'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type DictKey = keyof typeof DICT;
