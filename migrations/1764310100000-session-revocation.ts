@@ -15,8 +15,9 @@ export class SessionRevocation1764310100000 implements MigrationInterface {
   name = 'SessionRevocation1764310100000';
 
   async up(q: QueryRunner): Promise<void> {
+    // The default keeps the migration safe for a rolling deploy: an instance of the previous
+    // version still signs people in (each of its tokens a sign-in of its own).
     await q.query(`ALTER TABLE refresh_tokens ADD COLUMN family_id uuid NOT NULL DEFAULT gen_random_uuid()`);
-    await q.query(`ALTER TABLE refresh_tokens ALTER COLUMN family_id DROP DEFAULT`);
     await q.query(`CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id)`);
     await q.query(
       `CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id) WHERE revoked_at IS NULL`,
