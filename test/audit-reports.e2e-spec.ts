@@ -176,7 +176,9 @@ describe('audit log and reports (DESIGN §4, §11)', () => {
       ]);
       await t.http.delete(`/api/v1/audit/${entry.id}`).set(bbAdmin.auth).expect(404);
       await t.http.patch(`/api/v1/audit/${entry.id}`).set(bbAdmin.auth).send({ action: 'x' }).expect(404);
-      await t.http.post('/api/v1/audit').set(bbAdmin.auth).send({ action: 'x' }).expect(404);
+      // /audit answers GET only: another method is 405 (DESIGN §11), not a way to write.
+      const post = await t.http.post('/api/v1/audit').set(bbAdmin.auth).send({ action: 'x' }).expect(405);
+      expect(post.headers.allow).toBe('GET, HEAD');
       await expect(t.ds.query(`DELETE FROM audit_entries WHERE id = $1`, [entry.id])).rejects.toThrow(
         /append-only/,
       );
