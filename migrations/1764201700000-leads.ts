@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Lead list performance (issue 3, Performance: filtered list p95 ≤ 25 ms, `q` p95 ≤ 50 ms at
+ * Lead list performance (Performance: filtered list p95 ≤ 25 ms, `q` p95 ≤ 50 ms at
  * 1,000,000 leads).
  *
  * 1. `leads_shared_stage_idx`: `GET /leads` reads the caller's own leads and the partner's

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Indexes for the shared base data, the audit reader and the parks filters (issue 3):
+ * Indexes for the shared base data, the audit reader and the parks filters:
  * - audit entries are listed per jurisdiction, newest first;
  * - `chainLeader=true` lists chain leaders (about 1 % of enterprises) in id order;
  * - parks are filtered by jurisdiction and target segment and searched by name (pg_trgm).

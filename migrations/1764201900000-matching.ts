@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Matching (issue 4, DESIGN §10).
+ * Matching (DESIGN §10).
  *
  * `match_candidates` is a narrow index of the enterprises table kept by trigger: one row per
  * (segment, role, chain leader, jurisdiction, enterprise) where role is `makes` (the enterprise's

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Partner sync (issue 5, DESIGN §11): webhook subscriptions and their delivery log, and the
+ * Partner sync (DESIGN §11): webhook subscriptions and their delivery log, and the
  * external-reference index that bulk upserts key on.
  *
  * `external_ref_index` makes `(entity, system, external_id)` unique: one record of a partner

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Matching performance (issue 4): the changes-feed trigger on `matches` runs once per statement
+ * Matching performance (DESIGN §10): the changes-feed trigger on `matches` runs once per statement
  * over its transition tables instead of once per row. A full re-match writes matches in set-based
  * statements of thousands of rows; the row-level `log_change` ran a PL/pgSQL call and a lead
  * lookup for each. The change_log rows are the same (entity 'match', op, version, the lead's

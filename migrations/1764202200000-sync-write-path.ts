@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Partner sync write path (issue 5: collisions for bulk-synced leads, bulk upsert throughput).
+ * Partner sync write path (collisions for bulk-synced leads, bulk upsert throughput).
  *
  * 1. `leads_collision_trgm_<jurisdiction>` replace `leads_investor_norm_trgm_idx`: collision
  *    detection (DESIGN §7) looks only at active leads of the OTHER jurisdiction. With one trigram

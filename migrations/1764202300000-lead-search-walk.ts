@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Text search over leads for common words (issue 3, Performance). A term found in thousands of
+ * Text search over leads for common words (Performance). A term found in thousands of
  * leads (半导体, 动力电池) made the trigram index answer with a bitmap over thousands of heap pages
  * before it could sort by id and keep 50. This index holds, in id order, everything the search
  * reads (visibility and the searched text), so LeadRepository walks it with an index-only scan and

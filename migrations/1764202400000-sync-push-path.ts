@@ -15,7 +15,7 @@ const REFS_CLAIMED = 'liancheng.lead_refs_claimed';
 const PER_LEAD_TABLES = ['leads', 'audit_entries', 'domain_events', 'external_ref_index'];
 
 /**
- * Partner sync push path (issue 5, Performance: 10,000 leads/s through PUT /sync/leads).
+ * Partner sync push path (Performance: 10,000 leads/s through PUT /sync/leads).
  *
  * 1. The jurisdiction of the tables a created lead writes a row to is checked by a CHECK
  *    constraint instead of a foreign key to `jurisdictions`. The codes are a fixed set that the

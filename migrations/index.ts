@@ -7,10 +7,13 @@ import { MatchChangeLogPerStatement1764202100000 } from './1764202100000-MatchCh
 import { SyncWritePath1764202200000 } from './1764202200000-sync-write-path';
 import { LeadSearchWalk1764202300000 } from './1764202300000-lead-search-walk';
 import { SyncPushPath1764202400000 } from './1764202400000-sync-push-path';
-import { InvestorCores1764305000000 } from './1764305000000-investor-cores';
-import { Agreements1764305100000 } from './1764305100000-agreements';
 import { LeadMatchVersion1764300000000 } from './1764300000000-lead-match-version';
 import { MilestoneFacts1764301000000 } from './1764301000000-milestone-facts';
+import { InvestorCores1764305000000 } from './1764305000000-investor-cores';
+import { Agreements1764305100000 } from './1764305100000-agreements';
+import { InstanceSettings1764310000000 } from './1764310000000-instance-settings';
+import { SessionRevocation1764310100000 } from './1764310100000-session-revocation';
+import { IdempotentReplayHeaders1764310200000 } from './1764310200000-idempotent-replay-headers';
 
 /** Every migration, in order. A new migration is added here (no glob: works from ts and js alike). */
 export const MIGRATIONS = [
@@ -27,4 +30,7 @@ export const MIGRATIONS = [
   MilestoneFacts1764301000000,
   InvestorCores1764305000000,
   Agreements1764305100000,
+  InstanceSettings1764310000000,
+  SessionRevocation1764310100000,
+  IdempotentReplayHeaders1764310200000,
 ];

@@ -6,7 +6,7 @@ import { prepareDatabase } from '../libs/db/prepare';
 import { DEMO_USERS, seedDemo } from '../libs/demo/demo-seed';
 
 /**
- * `npm run seed:demo` (issue 2 §7, DESIGN §13): prepares the database named by DATABASE_URL
+ * `npm run seed:demo` (DESIGN §13): prepares the database named by DATABASE_URL
  * (creates it, migrates, loads reference data) and adds the demo users and data. Idempotent.
  * The demo password comes from DEMO_PASSWORD (default `liancheng-demo`).
  */

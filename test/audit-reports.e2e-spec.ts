@@ -8,7 +8,7 @@ type Body = Record<string, unknown>;
 const fields = (res: { body: { details?: { field: string }[] } }) =>
   (res.body.details ?? []).map((d) => d.field);
 
-describe('audit log and reports (issue 3 §7–8)', () => {
+describe('audit log and reports (DESIGN §4, §11)', () => {
   let t: TestApp;
   let bbOfficer: TestUser;
   let bbManager: TestUser;
@@ -181,7 +181,9 @@ describe('audit log and reports (issue 3 §7–8)', () => {
       ]);
       await t.http.delete(`/api/v1/audit/${entry.id}`).set(bbAdmin.auth).expect(404);
       await t.http.patch(`/api/v1/audit/${entry.id}`).set(bbAdmin.auth).send({ action: 'x' }).expect(404);
-      await t.http.post('/api/v1/audit').set(bbAdmin.auth).send({ action: 'x' }).expect(404);
+      // /audit answers GET only: another method is 405 (DESIGN §11), not a way to write.
+      const post = await t.http.post('/api/v1/audit').set(bbAdmin.auth).send({ action: 'x' }).expect(405);
+      expect(post.headers.allow).toBe('GET, HEAD');
       await expect(t.ds.query(`DELETE FROM audit_entries WHERE id = $1`, [entry.id])).rejects.toThrow(
         /append-only/,
       );

@@ -17,7 +17,7 @@ jest.setTimeout(60_000);
 
 type Body = Record<string, unknown>;
 
-describe('shared base data: enterprises and parks (issue 3 §1)', () => {
+describe('shared base data: enterprises and parks (DESIGN §5)', () => {
   let t: TestApp;
   let bb: TestUser;
   let bbManager: TestUser;

@@ -1,7 +1,7 @@
 import { TestApp, startApp } from './support/app';
 import { TEST_PASSWORD, makeApiKey, makeUser, uniq } from './support/factories';
 
-describe('foundation (issue 2)', () => {
+describe('foundation', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startApp();

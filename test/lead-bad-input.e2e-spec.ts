@@ -2,7 +2,7 @@ import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
 
 /**
- * Bad input on every lead create/change endpoint (issue 3): 400 / 412 / 428 naming the field,
+ * Bad input on every lead create/change endpoint (DESIGN §11): 400 / 412 / 428 naming the field,
  * never a 500, and nothing written.
  */
 describe('leads: bad input table', () => {

@@ -11,7 +11,7 @@ function randomUscc(): string {
 type Caller = { name: string; auth: Record<string, string> };
 
 /**
- * The isolation matrix of issue 3 (DESIGN §5): for every lead and activity endpoint, a caller of
+ * The isolation matrix (DESIGN §5): for every lead and activity endpoint, a caller of
  * the other jurisdiction — user or API key — cannot read a private lead (404), cannot change a
  * shared one (403), never sees contacts and sees only the code name of a confidential one; officers
  * cannot change leads they do not own; managers (and keys of the jurisdiction) can.

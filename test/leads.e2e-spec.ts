@@ -9,7 +9,7 @@ function randomUscc(): string {
   return withUsccCheck(body);
 }
 
-describe('leads (issue 3)', () => {
+describe('leads', () => {
   let t: TestApp;
   let officer: TestUser;
   let manager: TestUser;

@@ -52,7 +52,7 @@ const snapshot = (ds: DataSource, leadId: string) =>
     [leadId],
   );
 
-describe('matching (issue 4)', () => {
+describe('matching (DESIGN §10)', () => {
   // A database of its own: rankings depend on every park and enterprise in the database, and
   // other suites create parks and enterprises of their own concurrently.
   const url = `${process.env.DATABASE_URL}_matching`;
@@ -425,7 +425,7 @@ describe('matching (issue 4)', () => {
     const officer = await makeUser(t.ds, t.http, 'beibei', 'officer');
     await t.http.post('/api/v1/matching/rematch').set(officer.auth).send({}).expect(403);
     const res = await t.http.post('/api/v1/matching/rematch').set(admin.auth).send({}).expect(202);
-    expect(res.body.jobId).toMatch(/^rematch-all:[0-9a-f-]{36}:all$/);
+    expect(res.body.jobId).toMatch(/^rematch-all:[0-9a-f-]{36}:beibei$/); // a city's admin: their own city
     const status = await t.http.get(`/api/v1/matching/rematch/${res.body.jobId}`).set(admin.auth).expect(200);
     expect(['queued', 'waiting', 'active', 'completed']).toContain(status.body.state);
     expect(status.body.progress).toEqual({ done: expect.any(Number), total: expect.any(Number) });

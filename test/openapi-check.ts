@@ -7,7 +7,7 @@ import { dropDatabase } from '../libs/db/database';
 import { prepareDatabase } from '../libs/db/prepare';
 
 /**
- * Writes the OpenAPI document the API serves to dist/openapi.json (issue 5 §4). CI then lints it
+ * Writes the OpenAPI document the API serves to dist/openapi.json. CI then lints it
  * with Spectral (OWASP ruleset, .spectral.yaml) and compiles a typed partner example against a
  * client generated from it (`npm run check:openapi`).
  */

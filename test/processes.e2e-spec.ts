@@ -1,11 +1,22 @@
-import { ChildProcess, spawn } from 'child_process';
-import { existsSync } from 'fs';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, utimesSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
+import { freeLoopbackPort } from './support/redis-server';
 
 // These specs run the built processes (`npm test` builds the server first).
 const root = join(__dirname, '..');
 const API = join(root, 'dist/apps/api/src/main.js');
 const WORKER = join(root, 'dist/apps/worker/src/main.js');
+const HEALTHCHECK = join(root, 'dist/apps/worker/src/healthcheck.js');
+
+/** The worker container's health check command (docker/compose.yml), run as Docker would. */
+function healthcheck(file: string): number | null {
+  return spawnSync(process.execPath, [HEALTHCHECK], {
+    env: { ...process.env, WORKER_HEARTBEAT_FILE: file },
+    stdio: 'ignore',
+  }).status;
+}
 
 function run(
   script: string,
@@ -41,6 +52,53 @@ describe('processes', () => {
     const p = run(script, env as Record<string, string>);
     expect(await p.exited).toBe(78);
     expect(p.output()).toContain(name);
+  });
+
+  it('the API listens on 127.0.0.1 unless HOST says otherwise', async () => {
+    const port = await freeLoopbackPort();
+    const p = run(API, { PORT: String(port), HOST: '', SERVE_WEB: 'false' });
+    try {
+      await waitFor(() => /listening on/.test(p.output()), 60_000);
+      expect(p.output()).toContain(`listening on http://127.0.0.1:${port}`);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
+  });
+
+  it('the worker’s health check follows its heartbeat: healthy while it runs, not once it is gone', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lc-worker-')), 'heartbeat');
+    expect(healthcheck(file)).toBe(1);
+    const p = run(WORKER, { LOG_LEVEL: 'info', WORKER_HEARTBEAT_FILE: file });
+    try {
+      await waitFor(() => existsSync(file), 30_000);
+      expect(healthcheck(file)).toBe(0);
+      p.child.kill('SIGKILL');
+      await p.exited;
+      // A dead (or hung) worker writes no more beats: 31 s later the check fails.
+      const old = (Date.now() - 31_000) / 1000;
+      utimesSync(file, old, old);
+      expect(healthcheck(file)).toBe(1);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('a worker whose Redis is unreachable never beats', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lc-worker-')), 'heartbeat');
+    const p = run(WORKER, {
+      WORKER_HEARTBEAT_FILE: file,
+      REDIS_URL: `redis://127.0.0.1:${await freeLoopbackPort()}`,
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 8_000));
+      expect(existsSync(file)).toBe(false);
+      expect(healthcheck(file)).toBe(1);
+    } finally {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
   });
 
   it('the worker starts without HTTP and stops gracefully on SIGTERM', async () => {

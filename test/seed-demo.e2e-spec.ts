@@ -6,7 +6,7 @@ import { isValidUscc } from '../libs/uscc/uscc';
 import { startApp, TestApp } from './support/app';
 
 /**
- * `npm run seed:demo` (issue 2 §7). The demo data goes into a database of its own, next to the run's
+ * `npm run seed:demo` (DESIGN §13). The demo data goes into a database of its own, next to the run's
  * e2e database: several hundred extra enterprises and leads in the shared e2e database would change
  * what other suites' matching and collision checks see.
  */

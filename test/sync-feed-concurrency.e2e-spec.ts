@@ -7,7 +7,7 @@ import { TestKey, makeApiKey, uniq } from './support/factories';
 jest.setTimeout(120_000);
 
 /**
- * The changes feed under concurrent writers (issue 5): transactions commit out of order, one is
+ * The changes feed under concurrent writers (DESIGN §11): transactions commit out of order, one is
  * held open deliberately; a consumer following nextCursor still sees every version of every lead
  * exactly once and ends with the latest. An `updated_at > cursor` consumer, run alongside, ends
  * with a stale lead: proof that the test can fail.

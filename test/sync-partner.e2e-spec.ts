@@ -9,7 +9,7 @@ import { startWorker, waitFor } from './partner-example/worker-harness';
 jest.setTimeout(600_000);
 
 /**
- * A partner system end to end (issue 5): 10,000 leads pushed in batches of 1,000 with invalid and
+ * A partner system end to end (DESIGN §11): 10,000 leads pushed in batches of 1,000 with invalid and
  * unchanged items, the feed followed from the start to the end (every created lead once per
  * version), webhooks of every event type received on loopback (lead.created ×≈9,700,
  * lead.updated, lead.stage_changed, collision.detected) with every signature verified and a

@@ -3,10 +3,11 @@ import { LEAD_REFS_CLAIMED } from '../libs/sync/lead-sync.service';
 import { withUsccCheck } from '../libs/uscc/uscc';
 import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
+import { EXAMPLE_LEAD } from './partner-example/partner';
 
 jest.setTimeout(120_000);
 
-/** Partner bulk upserts and the changes feed (issue 5, DESIGN §11). */
+/** Partner bulk upserts and the changes feed (DESIGN §11). */
 describe('sync API', () => {
   let t: TestApp;
   let bb: TestKey; // beibei partner key
@@ -134,6 +135,21 @@ describe('sync API', () => {
       id2,
     ]);
     expect(events.map((e: any) => e.type)).toEqual(['lead.created', 'lead.stage_changed', 'lead.updated']);
+  });
+
+  it('the partner example’s lead (test/partner-example, README) is created as it reads', async () => {
+    const sys = uniq('example-');
+    const item = { ...EXAMPLE_LEAD, externalRef: { system: sys, id: 'L-1' } };
+    const res = await t.http.put('/api/v1/sync/leads').set(bb.auth).send({ items: [item] }).expect(200);
+    expect(res.body.results[0]).toMatchObject({ status: 'created' });
+    const lead = await t.http.get(`/api/v1/leads/${res.body.results[0].id}`).set(bb.auth).expect(200);
+    expect(lead.body).toMatchObject({
+      title: '新能源电池模组项目',
+      segments: ['nev.battery-pack'],
+      industries: ['nev'],
+      stage: 'negotiating',
+      plannedInvestmentWan: 50000,
+    });
   });
 
   it('refuses more than 1,000 items naming `items`, and enforces scopes', async () => {

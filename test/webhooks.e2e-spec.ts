@@ -6,7 +6,7 @@ import { startWorker, waitFor } from './partner-example/worker-harness';
 
 jest.setTimeout(180_000);
 
-/** Webhook subscriptions, visibility, signatures, retries, disabling, SSRF (issue 5, DESIGN §11). */
+/** Webhook subscriptions, visibility, signatures, retries, disabling, SSRF (DESIGN §11). */
 describe('webhooks', () => {
   let t: TestApp;
   let worker: { close(): Promise<void> };

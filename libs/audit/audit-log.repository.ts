@@ -21,7 +21,7 @@ interface AuditRow {
 }
 
 /**
- * Reads the append-only audit trail (DESIGN §4, issue 3 §7). A caller sees the entries of records
+ * Reads the append-only audit trail (DESIGN §4). A caller sees the entries of records
  * of its own jurisdiction only; a co-built park's entries belong to both jurisdictions. There is
  * deliberately no write or delete here: entries are written by AuditService with each change.
  */

@@ -71,7 +71,7 @@ export class CollisionViewDto {
   @ApiPropertyOptional({ enum: JURISDICTIONS, nullable: true }) yieldedBy: Jurisdiction | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) resolvedBy: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) resolvedAt: string | null;
-  @ApiPropertyOptional({ nullable: true }) note: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: CollisionMineDto }) mine: CollisionMineDto;

@@ -8,6 +8,7 @@ import {
   UseInterceptors,
   applyDecorators,
 } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -20,6 +21,8 @@ import { AppError } from './errors';
 import { ContextRequest } from './request-context';
 
 const IDEMPOTENT = 'lc:idempotent';
+/** Response headers that describe the result, replayed with it (not per-response ones such as RateLimit). */
+const REPLAYED_HEADERS = ['etag', 'location', 'content-type', 'content-location', 'last-modified'];
 /** An in-flight claim older than this is taken to belong to a crashed request. */
 const STALE_CLAIM_SECONDS = 300;
 
@@ -90,7 +93,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!claimed.length) {
       const [row] = await sqlRows(
         this.ds,
-        `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+        `SELECT request_hash, status_code, response, response_headers
+           FROM idempotency_keys WHERE scope = $1 AND key = $2`,
         [scope, key],
       );
       if (!row) throw new AppError(HttpStatus.CONFLICT, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
@@ -105,6 +109,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (row.status_code === null) {
         throw new AppError(HttpStatus.CONFLICT, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
       }
+      void reply.headers(row.response_headers ?? {});
       void reply.header('Idempotent-Replayed', 'true');
       void reply.status(row.status_code);
       return row.response;
@@ -112,13 +117,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      const status = reply.statusCode && reply.statusCode !== 200 ? reply.statusCode : defaultStatus(req.method);
-      await this.ds.query(`UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2`, [
-        scope,
-        key,
-        status,
-        JSON.stringify(body ?? null),
-      ]);
+      // The status Nest will send: one the handler set, else the route's @HttpCode, else the default.
+      const declared = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler());
+      const status = reply.statusCode !== 200 ? reply.statusCode : (declared ?? defaultStatus(req.method));
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = reply.getHeader(name);
+        if (value !== undefined) headers[name] = String(value);
+      }
+      await this.ds.query(
+        `UPDATE idempotency_keys SET status_code = $3, response = $4, response_headers = $5
+          WHERE scope = $1 AND key = $2`,
+        [scope, key, status, JSON.stringify(body ?? null), JSON.stringify(headers)],
+      );
       return body;
     } catch (e) {
       // A failed request leaves no claim: the client may fix the body and retry with the same key.

@@ -31,7 +31,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict (e.g. an illegal stage transition or a duplicate)',
   412: 'If-Match is stale; the body carries the current version',
   422: 'Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body',
-  428: 'If-Match header required',
+  428: 'If-Match header required (sent empty, or missing where it is required)',
   429: 'Rate limited; see Retry-After',
   503: 'A dependency is down',
 };

@@ -1,4 +1,5 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ValidationError, ValidationPipe, applyDecorators } from '@nestjs/common';
+import { IsObject, ValidateNested } from 'class-validator';
 import type { FieldError } from './errors';
 
 /** Flattens class-validator errors into `{field, message}` with dotted / indexed paths. */
@@ -37,3 +38,14 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * An array of nested objects (contacts, external refs…): each item must be an object of the DTO.
+ * class-validator's ValidateNested alone lets an array in the array through (`[[]]`, `[[{…}]]`),
+ * which would then be stored (DESIGN §11: arrays of objects accept only objects).
+ */
+export const ValidateNestedObjects = () =>
+  applyDecorators(
+    IsObject({ each: true, message: 'each item of $property must be an object' }),
+    ValidateNested({ each: true }),
+  );

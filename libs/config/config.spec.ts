@@ -8,6 +8,28 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000);
     expect(c.apiRateLimit).toBe(6000);
     expect(c.jobLockMs).toBe(30_000);
+    // Outside Docker the server answers this machine only until HOST says otherwise.
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.operators).toEqual([]);
+    expect(c.metricsToken).toBeNull();
+    expect(c.publicUrl).toBeNull();
+    expect(c.https).toBe(false);
+    // No published signing key: unset outside production means "generate one" (libs/identity/signing-key.ts).
+    expect(c.jwtSecret).toBeNull();
+  });
+
+  it('reads HOST, OPERATORS, METRICS_TOKEN and PUBLIC_URL', () => {
+    const c = loadConfig({
+      HOST: '0.0.0.0',
+      OPERATORS: ' Admin , ops.zhang,',
+      METRICS_TOKEN: 'a-metrics-token-of-length',
+      PUBLIC_URL: 'https://crm.example.gov.cn',
+    });
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.operators).toEqual(['admin', 'ops.zhang']);
+    expect(c.metricsToken).toBe('a-metrics-token-of-length');
+    expect(c.https).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'http://10.1.2.3:3000' }).https).toBe(false);
   });
 
   it.each([
@@ -21,6 +43,9 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ JOB_LOCK_MS: '500' }, 'JOB_LOCK_MS'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'liancheng.intranet' }, 'PUBLIC_URL'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

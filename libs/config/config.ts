@@ -8,7 +8,11 @@ export interface AppConfig {
   redisUrl: string;
   port: number;
   host: string;
-  jwtSecret: string;
+  /**
+   * JWT_SECRET, or null outside production when it is unset: a random key is then generated on
+   * first start and kept in the database (libs/identity/signing-key.ts), never a published one.
+   */
+  jwtSecret: string | null;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   webhookAllowedHosts: string[];
@@ -28,6 +32,20 @@ export interface AppConfig {
   /** How often the worker sweeps for leads whose match job got lost (MATCH_SWEEP_MS). */
   matchSweepMs: number;
   serveWeb: boolean;
+  /**
+   * Platform operators (OPERATORS, usernames): the admins who may act on the shared queue board
+   * and re-match another city or all cities (DESIGN §11). A city's admin alone never can.
+   */
+  operators: string[];
+  /** METRICS_TOKEN: the Bearer token /metrics asks for; unset: only loopback clients are answered. */
+  metricsToken: string | null;
+  /**
+   * PUBLIC_URL: the address users open. `https://…` turns on HSTS, upgrade-insecure-requests and
+   * Secure cookies; otherwise the UI works over plain HTTP on an intranet address (DESIGN §11).
+   */
+  publicUrl: string | null;
+  /** Whether users reach this server over HTTPS (PUBLIC_URL is https://…). */
+  https: boolean;
 }
 
 export class ConfigError extends Error {
@@ -37,7 +55,6 @@ export class ConfigError extends Error {
   }
 }
 
-const DEV_JWT_SECRET = 'liancheng-dev-secret-change-me-in-production';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -80,13 +97,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const jobLockMs = int('JOB_LOCK_MS', 30_000, 1_000, 600_000);
   const matchSweepMs = int('MATCH_SWEEP_MS', 60_000, 1_000, 3_600_000);
 
-  let jwtSecret = env.JWT_SECRET ?? '';
+  const jwtSecret = env.JWT_SECRET || null;
   if (!jwtSecret) {
     if (nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
-    jwtSecret = DEV_JWT_SECRET;
   } else if (jwtSecret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters long');
   }
+
+  const publicUrl = env.PUBLIC_URL ? url('PUBLIC_URL', 'https://crm.example.gov.cn', ['http:', 'https:']) : null;
+  const metricsToken = env.METRICS_TOKEN || null;
+  if (metricsToken && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters long');
+  const host = env.HOST || '127.0.0.1';
 
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -102,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     redisUrl,
     port,
-    host: env.HOST ?? '0.0.0.0',
+    host,
     jwtSecret,
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 14 * 24 * 3600,
@@ -117,6 +138,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobLockMs,
     matchSweepMs,
     serveWeb: env.SERVE_WEB !== 'false',
+    operators: (env.OPERATORS ?? '')
+      .split(',')
+      .map((u) => u.trim().toLowerCase())
+      .filter(Boolean),
+    metricsToken,
+    publicUrl,
+    https: publicUrl?.startsWith('https://') ?? false,
   };
 }
 

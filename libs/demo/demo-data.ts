@@ -25,7 +25,7 @@ import {
 } from './vocabulary';
 
 /**
- * Pure, deterministic generators of realistic demo records (issue 2 §7) shared by the demo seed
+ * Pure, deterministic generators of realistic demo records (DESIGN §13) shared by the demo seed
  * and the bulk data generator of the benchmarks. Record `i` of a dataset depends only on the seed
  * and `i`, so a lead can name enterprise `k` as its investor without keeping every enterprise in
  * memory, and the same seed always yields the same rows.

@@ -7,7 +7,7 @@ import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
 
 /**
- * `npm run seed:demo` (issue 2 §7, DESIGN §13): demo users, a few hundred enterprises and leads.
+ * `npm run seed:demo` (DESIGN §13): demo users, a few hundred enterprises and leads.
  *
  * Idempotent by construction: every demo record has a deterministic id (seeded generators) and is
  * inserted with `ON CONFLICT DO NOTHING`, users by username, so a second run creates nothing and

@@ -16,12 +16,13 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { JURISDICTIONS } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { IsUscc, NormalizeUscc, QueryBoolean, Trim } from './base-data';
+import { MaxDecimalPlaces } from '../common/decimal';
+import { ValidateNestedObjects } from '../common/validation';
 
 /** Largest value numeric(16,2) holds, rounded down to a sane bound. */
 export const MAX_WAN = 1e13;
@@ -140,7 +141,8 @@ export class CreateEnterpriseDto {
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0, maximum: MAX_WAN })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(MAX_WAN)
   revenueWan?: number | null;
@@ -171,7 +173,7 @@ export class CreateEnterpriseDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => ExternalRefDto)
   externalRefs?: ExternalRefDto[];
 }
@@ -226,7 +228,8 @@ export class UpdateEnterpriseDto {
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0, maximum: MAX_WAN })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(MAX_WAN)
   revenueWan?: number | null;
@@ -257,7 +260,7 @@ export class UpdateEnterpriseDto {
   @ValidateIf(present('externalRefs'))
   @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => ExternalRefDto)
   externalRefs?: ExternalRefDto[];
 }

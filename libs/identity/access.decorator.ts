@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiErrors } from '../common/openapi';
 import type { Role, Scope } from '../common/request-context';
 
 export const PUBLIC_KEY = 'lc:public';
@@ -14,5 +15,11 @@ export interface AccessRule {
   scopes?: Scope[];
 }
 
-/** Who may call a route. The guard applies it; the tenant scope comes from the request context. */
-export const Access = (rule: AccessRule) => SetMetadata(ACCESS_KEY, rule);
+/**
+ * Who may call a route. The guard applies it; the tenant scope comes from the request context.
+ * A rule that can refuse someone (a role, a scope, or no API keys) documents the 403.
+ */
+export const Access = (rule: AccessRule) => {
+  const refuses = !!rule.roles || !rule.scopes || rule.scopes.length > 0;
+  return applyDecorators(SetMetadata(ACCESS_KEY, rule), ...(refuses ? [ApiErrors(403)] : []));
+};

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { JURISDICTIONS, SCOPES } from '../common/request-context';
 import type { Jurisdiction, Scope } from '../common/request-context';
 
@@ -13,6 +13,7 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: SCOPES, isArray: true })
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(SCOPES.length)
   @ArrayUnique()
   @IsIn(SCOPES as unknown as string[], { each: true })
   scopes: Scope[];

@@ -1,9 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Ctx, RequestContext } from '../common/request-context';
-import { ApiErrors } from '../common/openapi';
+import { ApiErrors, ErrorBodyDto } from '../common/openapi';
 import { Public } from './access.decorator';
 import { LoginDto, LoginResponseDto } from './auth.dto';
 import { AuthService, Session } from './auth.service';
@@ -11,6 +19,11 @@ import { UserViewDto } from './user.dto';
 import { UserService } from './user.service';
 
 export const REFRESH_COOKIE = 'lc_refresh';
+
+function bearerOf(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
 
 @ApiTags('auth')
 @Controller('auth')
@@ -27,6 +40,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in; sets the refresh cookie (httpOnly, SameSite=Strict)' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiErrors(400, 401, 429)
+  @ApiResponse({
+    status: 503,
+    description: 'The rate-limit store (Redis) is down: sign-in fails closed (LOGIN_UNAVAILABLE)',
+    schema: { $ref: getSchemaPath(ErrorBodyDto) },
+  })
   async login(
     @Body() dto: LoginDto,
     @Req() req: FastifyRequest,
@@ -54,7 +72,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke the refresh token and clear its cookie' })
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.auth.logout(req.cookies?.[REFRESH_COOKIE]);
+    await this.auth.logout(req.cookies?.[REFRESH_COOKIE], bearerOf(req.headers.authorization));
     void reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
   }
 
@@ -62,15 +80,23 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserViewDto })
   @ApiErrors(401)
+  @ApiResponse({
+    status: 403,
+    description: 'An API key: the signed-in user only (USERS_ONLY)',
+    schema: { $ref: getSchemaPath(ErrorBodyDto) },
+  })
   me(@Ctx() ctx: RequestContext): Promise<UserViewDto> {
     return this.users.me(ctx);
   }
 
   private respond(reply: FastifyReply, session: Session): LoginResponseDto {
+    // Tokens must not stay in any cache (browser, proxy) once this answer is read.
+    void reply.header('Cache-Control', 'no-store');
     void reply.setCookie(REFRESH_COOKIE, session.refreshToken, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: this.config.nodeEnv === 'production',
+      // Secure when users come over HTTPS (PUBLIC_URL); a Secure cookie over plain HTTP is dropped.
+      secure: this.config.https,
       path: '/api/v1/auth',
       maxAge: this.config.refreshTokenTtlSeconds,
     });

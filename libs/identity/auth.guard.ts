@@ -1,24 +1,18 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  HttpStatus,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_CONFIG, AppConfig } from '../config/config';
-import { AppError, forbidden } from '../common/errors';
+import type { FastifyReply } from 'fastify';
+import { forbidden } from '../common/errors';
 import { ContextRequest, RequestContext, localeOf, partnerOf } from '../common/request-context';
-import { RateLimiter } from '../platform/rate-limiter';
+import { RequestRateLimit } from '../platform/request-rate-limit';
 import { ACCESS_KEY, AccessRule, PUBLIC_KEY } from './access.decorator';
 import { API_KEY_PREFIX } from './secrets';
 import { ApiKeyService } from './api-key.service';
 import { AuthService } from './auth.service';
 
 /**
- * The one guard layer (issue 2 §4): authenticates the caller, applies the route's access rule,
- * enforces API_RATE_LIMIT, and puts the request context on the request.
+ * The one guard layer: authenticates the caller, counts the request against API_RATE_LIMIT (the
+ * caller's own quota, or the client address when the credential fails), applies the route's
+ * access rule, and puts the request context on the request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,31 +20,33 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly keys: ApiKeyService,
-    private readonly limiter: RateLimiter,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rate: RequestRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<ContextRequest>();
-    const ctx = await this.authenticate(req);
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      await this.rate.byClient(req, reply);
+      return true;
+    }
+    let ctx: RequestContext;
+    try {
+      ctx = await this.authenticate(req);
+    } catch (e) {
+      await this.rate.byClient(req, reply);
+      throw e;
+    }
+    await this.rate.byActor(req, reply, ctx.actor);
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets) ?? {};
     this.authorize(ctx, rule);
-    await this.rateLimit(ctx, context);
     req.ctx = ctx;
     return true;
   }
 
   private async authenticate(req: ContextRequest): Promise<RequestContext> {
-    const header = req.headers.authorization;
-    const bearer =
-      typeof header === 'string' && /^Bearer\s+/i.test(header)
-        ? header.replace(/^Bearer\s+/i, '').trim()
-        : '';
-    const xKey = req.headers['x-api-key'];
-    const token = bearer || (typeof xKey === 'string' ? xKey.trim() : '');
-    if (!token) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Missing credentials' });
+    const token = credentialOf(req);
     const requestId = String(req.id);
     const locale = localeOf(req.headers['accept-language']);
     if (token.startsWith(API_KEY_PREFIX)) {
@@ -97,23 +93,33 @@ export class AuthGuard implements CanActivate {
       if (missing.length) throw forbidden('SCOPE_REQUIRED', `API key lacks scope ${missing.join(', ')}`);
     }
   }
+}
 
-  private async rateLimit(ctx: RequestContext, context: ExecutionContext): Promise<void> {
-    const limit = this.config.apiRateLimit;
-    if (limit <= 0) return;
-    const decision = await this.limiter.hit(`api:${ctx.actor.type}:${ctx.actor.id}`, limit, 60_000);
-    if (!decision.allowed) {
-      const reply = context.switchToHttp().getResponse<{ header(k: string, v: string): void }>();
-      reply.header('Retry-After', String(decision.retryAfterSeconds));
-      throw new AppError(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'RATE_LIMITED',
-        `Over ${limit} requests a minute`,
-        undefined,
-        {
-          retryAfterSeconds: decision.retryAfterSeconds,
-        },
-      );
-    }
+/**
+ * The one credential of a request: `Authorization: Bearer <token>` or `X-Api-Key: lck_…`.
+ * Anything else present is refused, not ignored (DESIGN §11: one valid and one invalid credential
+ * answer 401): an Authorization header that is not a Bearer token, an empty or repeated
+ * X-Api-Key, or two different credentials (whose would the request be?).
+ */
+function credentialOf(req: ContextRequest): string {
+  const header = req.headers.authorization;
+  const xKey = req.headers['x-api-key'];
+  const fail = (code: string, message: string) => new UnauthorizedException({ code, message });
+  let bearer: string | undefined;
+  if (header !== undefined) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!m) throw fail('BAD_CREDENTIALS', 'Authorization must be "Bearer <token>"');
+    bearer = m[1];
   }
+  let key: string | undefined;
+  if (xKey !== undefined) {
+    if (typeof xKey !== 'string' || !xKey.trim().startsWith(API_KEY_PREFIX))
+      throw fail('BAD_API_KEY', `X-Api-Key must be one API key (${API_KEY_PREFIX}…)`);
+    key = xKey.trim();
+  }
+  if (bearer !== undefined && key !== undefined && bearer !== key)
+    throw fail('CONFLICTING_CREDENTIALS', 'Send one credential: Authorization or X-Api-Key, not both');
+  const token = bearer ?? key;
+  if (!token) throw fail('UNAUTHENTICATED', 'Missing credentials');
+  return token;
 }

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AuditModule } from '../audit/audit.module';
 import { ApiKeyController } from './api-key.controller';
@@ -11,6 +12,9 @@ import { ApiKeyService } from './api-key.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { PlatformOperators } from './operators';
+import { SessionRevocations } from './session-revocations';
+import { accessTokenSecret } from './signing-key';
 import { UserController } from './user.controller';
 import { User } from './user.entity';
 import { UserService } from './user.service';
@@ -21,14 +25,23 @@ import { UserService } from './user.service';
     TypeOrmModule.forFeature([User, ApiKey]),
     AuditModule,
     JwtModule.registerAsync({
-      inject: [APP_CONFIG],
+      inject: [APP_CONFIG, DataSource],
       // A KeyObject, not a string: with a string jsonwebtoken re-derives the key on every verify
       // (~1 ms of CPU per request, measured by bench:api).
-      useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) }),
+      useFactory: async (config: AppConfig, ds: DataSource) => ({
+        secret: createSecretKey(Buffer.from(await accessTokenSecret(ds, config.jwtSecret), 'utf8')),
+      }),
     }),
   ],
   controllers: [AuthController, UserController, ApiKeyController],
-  providers: [AuthService, UserService, ApiKeyService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, UserService, ApiKeyService],
+  providers: [
+    AuthService,
+    UserService,
+    ApiKeyService,
+    SessionRevocations,
+    PlatformOperators,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, UserService, ApiKeyService, SessionRevocations, PlatformOperators],
 })
 export class IdentityModule {}

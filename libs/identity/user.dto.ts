@@ -13,7 +13,7 @@ export class UserViewDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'beibei.officer2', description: 'letters, digits, . _ -' })
+  @ApiProperty({ example: 'beibei.officer2', description: 'letters, digits, . _ -', minLength: 3, maxLength: 64 })
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{3,64}$/, {
     message: 'username must be 3–64 letters, digits, dots, underscores or hyphens',

@@ -11,6 +11,8 @@ export class User {
   @Column({ name: 'password_hash', select: false }) passwordHash: string;
   @Column() active: boolean;
   @Column({ type: 'int' }) version: number;
+  /** Bumped when the user's sessions must end (SessionRevocations). */
+  @Column({ name: 'session_epoch', type: 'int' }) sessionEpoch: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -10,13 +10,15 @@ import { AuditService, diffFields } from '../audit/audit.service';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 import { User, UserView, toUserView } from './user.entity';
 import { hashPassword } from './secrets';
+import { SessionRevocations } from './session-revocations';
 
-/** Users of the admin's own jurisdiction (issue 2 §4); another jurisdiction's user is a 404. */
+/** Users of the admin's own jurisdiction (DESIGN §2); another jurisdiction's user is a 404. */
 @Injectable()
 export class UserService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly audit: AuditService,
+    private readonly sessions: SessionRevocations,
   ) {}
 
   async me(ctx: RequestContext): Promise<UserView> {
@@ -80,12 +82,13 @@ export class UserService {
             WHERE id = $1 AND jurisdiction = $2 RETURNING id`,
           params,
         );
-        if (dto.active === false || dto.password !== undefined) {
-          await em.query(
-            `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
-            [id],
-          );
-        }
+        // DESIGN §11: these end the user's sessions at once (access tokens too, not only refresh).
+        const ended = [
+          dto.active === false && before.active && 'deactivated',
+          dto.role !== undefined && dto.role !== before.role && 'role_changed',
+          dto.password !== undefined && 'password_changed',
+        ].filter(Boolean);
+        if (ended.length) await this.sessions.revokeUser(em, id, ended.join(','));
       }
       const after = await repo.findOneByOrFail({ id });
       const changes = diffFields(toUserView(before) as never, toUserView(after) as never);

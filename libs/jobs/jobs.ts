@@ -52,7 +52,7 @@ export const SCHEDULES: { job: JobName; everyMs: (config: { matchSweepMs: number
   { job: 'match-sweep', everyMs: (c) => c.matchSweepMs },
 ];
 
-/** Retry and retention policy as named constants (issue 4 §4). */
+/** Retry and retention policy as named constants (DESIGN §12). */
 export const RETRY = {
   default: { attempts: 5, backoff: { type: 'exponential' as const, delay: 1_000 } },
   /** ≥ 24 h of exponential back-off for webhooks (DESIGN §11): capped by the custom strategy. */
@@ -69,7 +69,7 @@ export type JobHandler<N extends JobName> = (
 ) => Promise<unknown>;
 export type JobHandlers = { [N in JobName]?: JobHandler<N> };
 
-/** Startup fails when a registered job has no handler (issue 2 §6). */
+/** Startup fails when a registered job has no handler. */
 export function assertHandlersComplete(handlers: JobHandlers, names: readonly JobName[] = JOB_NAMES): void {
   const missing = names.filter((n) => typeof handlers[n] !== 'function');
   if (missing.length) throw new Error(`No handler registered for job(s): ${missing.join(', ')}`);

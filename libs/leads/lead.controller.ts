@@ -65,7 +65,9 @@ export class LeadController {
   @Access(READ)
   @ApiOkResponse({
     type: LeadViewDto,
-    headers: { ETag: { description: '"<version>"', schema: { type: 'string' } } },
+    headers: {
+      ETag: { description: '"<version>"', schema: { type: 'string', maxLength: 12, pattern: '^"\\d+"$' } },
+    },
   })
   @ApiErrors(401, 403, 404)
   async get(
@@ -116,7 +118,7 @@ export class LeadController {
   @Idempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'optional: refuse when the lead changed' })
   @ApiOkResponse({ type: LeadViewDto, description: 'the lead in its new stage' })
-  @ApiErrors(400, 401, 403, 404, 409, 412, 422)
+  @ApiErrors(400, 401, 403, 404, 409, 412, 422, 428)
   async changeStage(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,

@@ -32,6 +32,8 @@ import { FACT_LIMITS, checkFactDate } from './lead-milestones';
 import { INITIAL_STAGES, LEAD_STAGES } from './lead-stage';
 import type { LeadStage } from './lead-stage';
 import type { LeadSharing, LeadSource } from './lead-view';
+import { MaxDecimalPlaces } from '../common/decimal';
+import { ValidateNestedObjects } from '../common/validation';
 
 export const LEAD_SOURCES: readonly LeadSource[] = [
   'referral',
@@ -45,7 +47,7 @@ export const SHARINGS: readonly LeadSharing[] = ['private', 'shared'];
 export const ACTIVITY_TYPES = ['visit', 'call', 'meeting', 'email', 'event', 'note'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-/** Sane upper bounds: a typo of three extra zeros is a 400, not a record (issue 3 bad-input table). */
+/** Sane upper bounds: a typo of three extra zeros is a 400, not a record (DESIGN §11). */
 export const LIMITS = {
   title: 200,
   investorName: 200,
@@ -84,6 +86,9 @@ export function IsUscc(options?: ValidationOptions) {
 const upperTrim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toUpperCase() : value;
 
+/** The longest ISO 8601 date-time taken (2026-01-01T08:00:00.000000+08:00 is 32). */
+export const MAX_DATE_TIME_LENGTH = 40;
+
 /** Rejects dates outside 1970–2200 (a year 20026 is a typo, not a plan). */
 export function IsSaneDate(options?: ValidationOptions) {
   return ValidateBy(
@@ -91,7 +96,7 @@ export function IsSaneDate(options?: ValidationOptions) {
       name: 'isSaneDate',
       validator: {
         validate: (v: unknown) => {
-          if (typeof v !== 'string') return false;
+          if (typeof v !== 'string' || v.length > MAX_DATE_TIME_LENGTH) return false;
           const t = Date.parse(v);
           return Number.isFinite(t) && t >= 0 && t < Date.UTC(2200, 0, 1);
         },
@@ -120,7 +125,13 @@ const MONEY = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 };
 
 /** One entry of funds actually in place (到位资金). */
 export class FundsEntryDto {
-  @ApiProperty({ format: 'date', example: '2026-10-20', description: 'the day the money arrived' })
+  @ApiProperty({
+    format: 'date',
+    minLength: 10,
+    maxLength: 10,
+    example: '2026-10-20',
+    description: 'the day the money arrived',
+  })
   @IsFactDate()
   at: string;
 
@@ -143,7 +154,14 @@ export class FundsEntryDto {
  * `operatingAt`; a lead past a milestone keeps its facts.
  */
 export class MilestoneFactsDto {
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: '签约日期 (YYYY-MM-DD)' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    nullable: true,
+    minLength: 10,
+    maxLength: 10,
+    description: '签约日期 (YYYY-MM-DD)',
+  })
   @IsOptional()
   @IsFactDate()
   signedAt?: string | null;
@@ -164,6 +182,8 @@ export class MilestoneFactsDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
+    minLength: 18,
+    maxLength: 18,
     example: '91510700MA6XXXXXXY',
     description: 'USCC of the local project company (注册落地), validated (GB 32100-2015)',
   })
@@ -172,12 +192,26 @@ export class MilestoneFactsDto {
   @IsUscc()
   projectUscc?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: '开工日期' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    nullable: true,
+    minLength: 10,
+    maxLength: 10,
+    description: '开工日期',
+  })
   @IsOptional()
   @IsFactDate()
   startedAt?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: '投产日期' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    nullable: true,
+    minLength: 10,
+    maxLength: 10,
+    description: '投产日期',
+  })
   @IsOptional()
   @IsFactDate()
   operatingAt?: string | null;
@@ -196,7 +230,7 @@ export class ContactDto {
   @MaxLength(100)
   title?: string;
 
-  @ApiPropertyOptional({ example: '+86 138 0000 0000' })
+  @ApiPropertyOptional({ example: '+86 138 0000 0000', minLength: 5, maxLength: 32 })
   @IsOptional()
   @IsString()
   @Matches(PHONE, { message: 'must be a phone number (digits, spaces, +, -, parentheses)' })
@@ -234,7 +268,9 @@ export class InvestorDto {
   @ApiPropertyOptional({
     type: String,
     example: '91350900587527783P',
-    description: 'USCC, validated (GB 32100-2015)',
+    minLength: 18,
+    maxLength: 18,
+    description: 'USCC, validated (GB 32100-2015); trimmed and upper-cased first',
   })
   @IsOptional()
   @Transform(upperTrim)
@@ -262,7 +298,7 @@ export class UpdateInvestorDto {
   @MaxLength(LIMITS.investorName)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 18, maxLength: 18 })
   @IsOptional()
   @Transform(upperTrim)
   @IsUscc()
@@ -310,20 +346,22 @@ class LeadFieldsDto extends MilestoneFactsDto {
   @Present()
   @IsArray()
   @ArrayMaxSize(FACT_LIMITS.fundsEntries)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => FundsEntryDto)
   fundsInPlace?: FundsEntryDto[];
 
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.plannedInvestmentWan, description: '万元' })
   @Present()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(LIMITS.plannedInvestmentWan)
   plannedInvestmentWan?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.landNeedMu, nullable: true, description: '亩' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(LIMITS.landNeedMu)
   landNeedMu?: number | null;
@@ -371,7 +409,7 @@ class LeadFieldsDto extends MilestoneFactsDto {
   @Present()
   @IsArray()
   @ArrayMaxSize(LIMITS.contacts)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
@@ -379,7 +417,7 @@ class LeadFieldsDto extends MilestoneFactsDto {
   @Present()
   @IsArray()
   @ArrayMaxSize(LIMITS.externalRefs)
-  @ValidateNested({ each: true })
+  @ValidateNestedObjects()
   @Type(() => ExternalRefDto)
   externalRefs?: ExternalRefDto[];
 

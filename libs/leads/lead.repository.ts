@@ -249,8 +249,8 @@ export class LeadRepository {
   }
 
   /**
-   * Optimistic update (issue 3 §4): the version check is in the UPDATE itself, so of two writers
-   * holding the same version exactly one matches a row. Bumps the version (feeds the change log).
+   * Optimistic update (DESIGN §11, concurrency): the version check is in the UPDATE itself, so of
+   * two writers holding the same version exactly one matches a row. Bumps the version (feeds the change log).
    * Returns undefined when the version no longer matches.
    */
   async updateIfVersion(

@@ -4,17 +4,21 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { AuthService } from '../identity/auth.service';
+import { PlatformOperators } from '../identity/operators';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 const COOKIE = 'lc_board';
 
 /**
- * Bull Board at /admin/queues for admins only (issue 4 §6). It is a Fastify plugin outside Nest's
- * guards, so an onRequest hook in its own scope checks an admin access token: the Bearer header,
- * or `?token=` once (moved into an httpOnly, SameSite=Strict cookie scoped to the board's path,
- * living as long as the token) so a browser can open the page and its assets.
+ * Bull Board at /admin/queues. It is a Fastify plugin outside Nest's guards, so an onRequest hook
+ * in its own scope checks an admin access token: the Bearer header, or `?token=` once (moved into
+ * an httpOnly, SameSite=Strict cookie scoped to the board's path, living as long as the token) so a
+ * browser can open the page and its assets. The queues are shared by both cities: any admin may
+ * look (GET), only a platform operator may act on them (pause, clean, retry, add, promote,
+ * remove: every other method), DESIGN §11.
  */
 @Injectable()
 export class BullBoardRegistrar implements OnModuleInit {
@@ -23,7 +27,9 @@ export class BullBoardRegistrar implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
     private readonly auth: AuthService,
+    private readonly operators: PlatformOperators,
     @Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -57,7 +63,7 @@ export class BullBoardRegistrar implements OnModuleInit {
       },
       { prefix: BULL_BOARD_PATH },
     );
-    this.logger.log(`Bull Board at ${BULL_BOARD_PATH} (admins only)`);
+    this.logger.log(`Bull Board at ${BULL_BOARD_PATH} (admins look, operators act)`);
   }
 
   private check(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
@@ -86,11 +92,15 @@ export class BullBoardRegistrar implements OnModuleInit {
         });
     if (!claims) return fail(401, 'UNAUTHENTICATED', 'An admin access token is required');
     if (claims.role !== 'admin') return fail(403, 'ROLE_REQUIRED', 'The queue board is for admins');
+    const acts = req.method !== 'GET' && req.method !== 'HEAD';
+    if (acts && !this.operators.isOperator({ type: 'user', role: claims.role, username: claims.usr }))
+      return fail(403, 'OPERATOR_REQUIRED', 'Acting on the shared queues is for platform operators (OPERATORS)');
     if (fromQuery) {
       const maxAge = Math.max(0, Math.floor(((claims as { exp?: number }).exp ?? 0) - Date.now() / 1000));
       void reply.header(
         'set-cookie',
-        `${COOKIE}=${encodeURIComponent(token)}; Path=${BULL_BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`,
+        `${COOKIE}=${encodeURIComponent(token)}; Path=${BULL_BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}` +
+          (this.config.https ? '; Secure' : ''),
       );
     }
     done();

@@ -21,7 +21,7 @@ interface CandidateRow {
 }
 
 /**
- * Reads the engine's inputs without scanning the enterprises table (issue 4 §2).
+ * Reads the engine's inputs without scanning the enterprises table (DESIGN §10).
  *
  * Candidates: the lead's chain neighbourhood (segments one or two edges up or down the chain, and
  * its own segments for declared needs) is computed from the graph in memory; then, per wanted
@@ -116,7 +116,7 @@ export class CandidateRepository {
     );
   }
 
-  /** Enterprises per (jurisdiction, segment made), counted once and cached (issue 4 §2). */
+  /** Enterprises per (jurisdiction, segment made), counted once and cached. */
   async clusterCounts(): Promise<ClusterCounts> {
     if (this.cluster && Date.now() - this.cluster.at < CLUSTER_TTL_MS) return this.cluster.counts;
     const counts = this.ds

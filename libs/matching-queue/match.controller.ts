@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -70,7 +71,12 @@ export class MatchController {
   @HttpCode(202)
   @Idempotent()
   @Access({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Re-match every active lead (admin); progress at GET /matching/rematch/{jobId}' })
+  @ApiOperation({
+    summary: 'Re-match every active lead of the admin’s city; progress at GET /matching/rematch/{jobId}',
+    description:
+      'A city’s admin re-matches their own jurisdiction (the default). Another jurisdiction, or all ' +
+      '(no `jurisdiction`), is for platform operators (OPERATORS): 403 OPERATOR_REQUIRED otherwise.',
+  })
   @ApiAcceptedResponse({ type: RematchAcceptedDto })
   @ApiErrors(400, 401, 403, 422)
   rematch(@Ctx() ctx: RequestContext, @Body() dto: RematchRequestDto): Promise<RematchAcceptedDto> {
@@ -78,11 +84,19 @@ export class MatchController {
   }
 
   @Get('matching/rematch/:jobId')
+  @ApiParam({
+    name: 'jobId',
+    schema: {
+      type: 'string',
+      maxLength: 100,
+      pattern: '^rematch-all:[0-9a-f-]{36}:(all|beibei|mianyang)$',
+    },
+  })
   @Access({ roles: ['admin'] })
   @ApiOperation({ summary: 'State and progress of a full re-match' })
   @ApiOkResponse({ type: RematchStatusDto })
   @ApiErrors(401, 403, 404, 503)
-  rematchStatus(@Param('jobId') jobId: string): Promise<RematchStatusDto> {
-    return this.matches.rematchStatus(jobId);
+  rematchStatus(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string): Promise<RematchStatusDto> {
+    return this.matches.rematchStatus(ctx, jobId);
   }
 }

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { JURISDICTIONS } from '../common/request-context';
+import type { Jurisdiction } from '../common/request-context';
 import { REASON_CODES } from '../matching/reasons';
 
 export class MatchReasonDto {
@@ -107,12 +109,14 @@ export class MatchDecisionDto {
 
 export class RematchRequestDto {
   @ApiPropertyOptional({
-    enum: ['beibei', 'mianyang'],
-    description: 'Re-match only this jurisdiction’s leads; omitted: all leads',
+    enum: JURISDICTIONS,
+    description:
+      'Re-match only this jurisdiction’s leads. Omitted: the admin’s own jurisdiction, or all leads ' +
+      'for a platform operator (OPERATORS); another jurisdiction than one’s own is for operators only.',
   })
   @IsOptional()
-  @IsIn(['beibei', 'mianyang'])
-  jurisdiction?: string;
+  @IsIn(JURISDICTIONS as unknown as string[])
+  jurisdiction?: Jurisdiction;
 }
 
 export class RematchAcceptedDto {

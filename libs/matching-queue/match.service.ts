@@ -5,11 +5,12 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, forbidden, notFound } from '../common/errors';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination';
-import { RequestContext, actorUserId, isManager } from '../common/request-context';
+import { Jurisdiction, RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import { visibleTitle } from '../leads/lead-view';
 import { Reason, localizeReason } from '../matching/reasons';
+import { PlatformOperators } from '../identity/operators';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
 import {
@@ -39,6 +40,7 @@ export class MatchService {
     private readonly events: EventsService,
     private readonly outbox: OutboxService,
     @Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry,
+    private readonly operators: PlatformOperators,
   ) {}
 
   async forLead(ctx: RequestContext, leadId: string): Promise<LeadMatchesDto> {
@@ -229,26 +231,33 @@ export class MatchService {
     });
   }
 
-  /** Admin: a full re-match, queued through the outbox (works while Redis is down). */
+  /**
+   * A full re-match, queued through the outbox (works while Redis is down): of the admin's own
+   * city, or, for a platform operator, of the city named or of all cities (DESIGN §11).
+   */
   async requestRematch(ctx: RequestContext, dto: RematchRequestDto): Promise<{ jobId: string }> {
+    const scope = this.operators.rematchScope(ctx.actor, ctx.jurisdiction, dto.jurisdiction);
     const run = randomUUID();
-    const jobId = `rematch-all:${run}:${dto.jurisdiction ?? 'all'}`;
+    const jobId = `rematch-all:${run}:${scope ?? 'all'}`;
     await this.ds.transaction(async (em) => {
       await this.outbox.enqueue(
         em,
         'rematch-all',
-        { requestedBy: actorUserId(ctx), jurisdiction: dto.jurisdiction ?? null },
+        { requestedBy: actorUserId(ctx), jurisdiction: scope },
         jobId,
       );
       await this.audit.record(em, ctx, 'matching.rematch', 'matching', run, {
-        jurisdiction: [null, dto.jurisdiction ?? 'all'],
+        jurisdiction: [null, scope ?? 'all'],
       });
     });
     return { jobId };
   }
 
-  async rematchStatus(jobId: string): Promise<RematchStatusDto> {
-    if (!REMATCH_ID.test(jobId)) throw notFound('job');
+  /** A re-match of another city (or of all) does not exist for a city's admin: its counts are not theirs. */
+  async rematchStatus(ctx: RequestContext, jobId: string): Promise<RematchStatusDto> {
+    const id = REMATCH_ID.exec(jobId);
+    const scope = id && id[2] !== 'all' ? (id[2] as Jurisdiction) : null;
+    if (!id || !this.operators.mayWatchRematch(ctx.actor, ctx.jurisdiction, scope)) throw notFound('job');
     let job;
     try {
       job = await this.queues.queueFor('rematch-all').getJob(jobId);

@@ -117,7 +117,7 @@ interface UpdateRow {
 export const MATCH_LOCK_SQL = `hashtextextended('lc:match:' || $1::text, 0)`;
 
 /**
- * The match store and the job handlers' logic (issue 4 §3–4). Every write path is idempotent:
+ * The match store and the job handlers' logic (DESIGN §10, §12). Every write path is idempotent:
  * a job run twice leaves the same rows, because it re-reads the lead, diffs against what is
  * stored and changes only what differs (and bumps `version` only then).
  */

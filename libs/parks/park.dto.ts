@@ -21,6 +21,7 @@ import { JURISDICTIONS } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { QueryBoolean, Trim } from '../enterprises/base-data';
 import { SEGMENTS_SCHEMA } from '../enterprises/enterprise.dto';
+import { MaxDecimalPlaces } from '../common/decimal';
 
 const SEGMENT_CODE = /^[a-z0-9.-]{1,64}$/;
 const MAX_MU = 1e9;
@@ -99,14 +100,16 @@ abstract class ParkBodyDto {
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0, maximum: MAX_MU })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(MAX_MU)
   availableLandMu?: number | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0, maximum: MAX_SQM })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(MAX_SQM)
   factorySpaceSqm?: number | null;

@@ -1,8 +1,19 @@
-import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Optional, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AppError } from '../common/errors';
+import { safeEqual } from '../identity/secrets';
 import { Public } from '../identity/access.decorator';
 import { HealthService } from './health.service';
 import {
@@ -24,6 +35,7 @@ export class PlatformController {
   constructor(
     private readonly health: HealthService,
     @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(QUEUE_REGISTRY) private readonly queues?: QueueRegistry,
   ) {}
 
@@ -37,10 +49,18 @@ export class PlatformController {
   }
 
   @Get(['metrics', 'api/v1/metrics'])
+  @ApiBearerAuth('metricsToken')
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'With METRICS_TOKEN set: only with `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). ' +
+      'Unset: only to clients on the loopback interface, not through a proxy (403 otherwise).',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus metrics', schema: { type: 'string' } })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics(): Promise<string> {
+  async metrics(@Req() req: FastifyRequest): Promise<string> {
+    this.checkMetricsAccess(req);
     await this.refreshGauges();
     return metricsRegistry.metrics();
   }
@@ -49,6 +69,29 @@ export class PlatformController {
   @ApiExcludeEndpoint()
   favicon(@Res() reply: FastifyReply) {
     void reply.status(204).send();
+  }
+
+  /** DESIGN §11: /metrics answers the METRICS_TOKEN bearer, or loopback clients when it is unset. */
+  private checkMetricsAccess(req: FastifyRequest): void {
+    const token = this.config.metricsToken;
+    if (token) {
+      const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!safeEqual(given, token))
+        throw new AppError(
+          401,
+          'METRICS_TOKEN_REQUIRED',
+          'GET /metrics needs Authorization: Bearer $METRICS_TOKEN',
+        );
+      return;
+    }
+    // The socket's peer, not req.ip: behind a proxy every request would look local.
+    const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+    if (forwarded || !isLoopback(req.socket.remoteAddress))
+      throw new AppError(
+        403,
+        'METRICS_LOOPBACK_ONLY',
+        'Set METRICS_TOKEN to read /metrics from another host',
+      );
   }
 
   private async refreshGauges(): Promise<void> {
@@ -91,4 +134,10 @@ export class PlatformController {
       }),
     );
   }
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\./.test(v4);
 }

@@ -4,7 +4,8 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { HealthService } from './health.service';
 import { PlatformController } from './platform.controller';
 import { QUEUE_REGISTRY, QueueRegistry } from './queues';
-import { RateLimiter } from './rate-limiter';
+import { RateLimits } from './rate-limiter';
+import { RequestRateLimit } from './request-rate-limit';
 import { REDIS, createRedis } from './redis';
 
 @Global()
@@ -16,7 +17,9 @@ import { REDIS, createRedis } from './redis';
       inject: [APP_CONFIG],
       useFactory: (c: AppConfig) => createRedis(c.redisUrl, 'producer', 'api'),
     },
-    { provide: RateLimiter, inject: [REDIS], useFactory: (r: Redis) => new RateLimiter(r) },
+    // The limiters' store is chosen here (rate-limiter.ts): counters live in Redis.
+    { provide: RateLimits, inject: [REDIS], useFactory: (r: Redis) => new RateLimits({ kind: 'redis', client: r }) },
+    RequestRateLimit,
     {
       provide: QUEUE_REGISTRY,
       inject: [APP_CONFIG],
@@ -24,7 +27,7 @@ import { REDIS, createRedis } from './redis';
     },
     HealthService,
   ],
-  exports: [REDIS, RateLimiter, QUEUE_REGISTRY, HealthService],
+  exports: [REDIS, RateLimits, RequestRateLimit, QUEUE_REGISTRY, HealthService],
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(

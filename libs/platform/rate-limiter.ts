@@ -1,58 +1,137 @@
 import type { Redis } from 'ioredis';
-
-export interface RateDecision {
-  allowed: boolean;
-  count: number;
-  retryAfterSeconds: number;
-}
-
-const SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}
-`;
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 
 /**
- * Fixed-window counters in Redis, so a limit holds across API instances.
- * When Redis is unreachable the limiter lets the request through: a Redis outage must not
- * take the whole API down with it (DESIGN §12).
+ * Rate limits (DESIGN §11, §13) on rate-limiter-flexible: every count is one atomic increment in the
+ * shared store, so a limit holds across API instances and under parallel requests. This file is the
+ * one place that chooses the store; the limits themselves are named policies.
  */
-export class RateLimiter {
+
+/** Where counters live. One kind today; another store is one more case in `storeLimiter`. */
+export type LimiterStore = { kind: 'redis'; client: Redis };
+
+export interface LimitPolicy {
+  /** Policy name in the RateLimit headers, and the counters' key prefix. */
+  name: string;
+  /** Requests (or attempts) allowed per window. */
+  quota: number;
+  windowSeconds: number;
+  /**
+   * What happens while the store is unreachable:
+   * - `refuse`: `consume` throws LimiterUnavailableError (login answers 503: never an unlimited check);
+   * - `per-process`: each process counts in memory with the same quota, so users keep working
+   *   (DESIGN §12: a Redis outage never fails a user's write) and no caller is ever unlimited.
+   */
+  whenStoreDown: 'refuse' | 'per-process';
+}
+
+export interface LimitState {
+  policy: LimitPolicy;
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the window resets (≥ 1). */
+  resetSeconds: number;
+}
+
+/** The store cannot count right now and the policy refuses rather than run unlimited. */
+export class LimiterUnavailableError extends Error {
+  constructor(readonly policy: string, cause: unknown) {
+    super(`rate limit store unavailable for ${policy}`);
+    this.name = 'LimiterUnavailableError';
+    this.cause = cause;
+  }
+}
+
+function storeLimiter(store: LimiterStore, policy: LimitPolicy): RateLimiterAbstract {
+  const common = {
+    keyPrefix: `lc:rl:${policy.name}`,
+    points: policy.quota,
+    duration: policy.windowSeconds,
+    insuranceLimiter:
+      policy.whenStoreDown === 'per-process'
+        ? new RateLimiterMemory({ points: policy.quota, duration: policy.windowSeconds })
+        : undefined,
+  };
+  switch (store.kind) {
+    case 'redis':
+      // ioredis client (not the `redis` package); a connection that is not ready fails at once
+      // instead of queueing the command, so an outage shows up as an error, not a hang.
+      return new RateLimiterRedis({
+        ...common,
+        storeClient: store.client,
+        useRedisPackage: false,
+        rejectIfRedisNotReady: true,
+      });
+  }
+}
+
+const secondsOf = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** One named limit over the store. */
+export class Limit {
+  private readonly limiter: RateLimiterAbstract;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix = 'lc:rl:',
-  ) {}
+    store: LimiterStore,
+    readonly policy: LimitPolicy,
+  ) {
+    this.limiter = storeLimiter(store, policy);
+  }
 
-  async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
+  /** Counts one attempt for `key` atomically; `allowed` is false once the quota is used up. */
+  async consume(key: string): Promise<LimitState> {
     try {
-      const [count, ttl] = (await this.redis.eval(SCRIPT, 1, this.prefix + key, String(windowMs))) as [
-        number,
-        number,
-      ];
-      return { allowed: count <= limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
-    } catch {
-      return { allowed: true, count: 0, retryAfterSeconds: 0 };
+      const res = await this.limiter.consume(key, 1);
+      return this.state(res, true);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return this.state(e, false);
+      throw new LimiterUnavailableError(this.policy.name, e);
     }
   }
 
-  /** Current count and seconds left in the window, without counting. */
-  async peek(key: string): Promise<{ count: number; retryAfterSeconds: number }> {
-    try {
-      const [count, ttl] = await Promise.all([
-        this.redis.get(this.prefix + key),
-        this.redis.pttl(this.prefix + key),
-      ]);
-      return { count: Number(count ?? 0), retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
-    } catch {
-      return { count: 0, retryAfterSeconds: 0 };
-    }
+  /** Gives back one attempt (e.g. a login that succeeded). Best effort. */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1).catch(() => undefined);
   }
 
+  /** Forgets every attempt of `key`. Best effort. */
   async reset(key: string): Promise<void> {
-    try {
-      await this.redis.del(this.prefix + key);
-    } catch {
-      /* best effort */
-    }
+    await this.limiter.delete(key).catch(() => undefined);
   }
+
+  private state(res: RateLimiterRes, allowed: boolean): LimitState {
+    return {
+      policy: this.policy,
+      allowed,
+      remaining: Math.max(0, res.remainingPoints),
+      resetSeconds: secondsOf(res.msBeforeNext),
+    };
+  }
+}
+
+/** Builds the limits of this process over one store (the Nest provider). */
+export class RateLimits {
+  constructor(private readonly store: LimiterStore) {}
+
+  limit(policy: LimitPolicy): Limit {
+    return new Limit(this.store, policy);
+  }
+}
+
+/**
+ * The RateLimit-Policy and RateLimit response fields of the IETF httpapi draft
+ * (draft-ietf-httpapi-ratelimit-headers-10): `"api";q=6000;w=60` and `"api";r=5999;t=60`.
+ */
+export function rateLimitHeaders(states: readonly LimitState[]): Record<string, string> {
+  return {
+    'RateLimit-Policy': states
+      .map((s) => `"${s.policy.name}";q=${s.policy.quota};w=${s.policy.windowSeconds}`)
+      .join(', '),
+    RateLimit: states.map((s) => `"${s.policy.name}";r=${s.remaining};t=${s.resetSeconds}`).join(', '),
+  };
 }

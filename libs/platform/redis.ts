@@ -4,7 +4,7 @@ import IORedis, { Redis, RedisOptions } from 'ioredis';
 export const REDIS = Symbol('REDIS');
 
 /**
- * Production-safe Redis connections (issue 2 §6):
+ * Production-safe Redis connections (DESIGN §12):
  * - `producer`: for request paths. Fails fast (no offline queue, one retry) so a Redis outage
  *   surfaces as an error the caller can handle instead of a request that hangs.
  * - `worker`: for BullMQ workers. Never gives up reconnecting and never fails a command for

@@ -1,7 +1,9 @@
+import { decimalPlaces } from '../common/decimal';
 import type { FieldError } from '../common/errors';
 import { normaliseInvestorName } from '../collisions/investor-name';
 import { FundsEntry, checkAmount, checkFactDate, readFunds } from '../leads/lead-milestones';
 import { INITIAL_STAGES, isLeadStage } from '../leads/lead-stage';
+import { MAX_DATE_TIME_LENGTH } from '../leads/lead.dto';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';
 
@@ -95,11 +97,13 @@ class Reader {
     if (t.length > opts.max) return (this.fail(f, `must be at most ${opts.max} characters`), null);
     return t;
   }
-  number(f: string, opts: { min: number; max: number; integer?: boolean }): number | null {
+  number(f: string, opts: { min: number; max: number; integer?: boolean; places?: number }): number | null {
     const v = this.obj[f];
     if (v === undefined || v === null) return null;
     if (typeof v !== 'number' || !Number.isFinite(v)) return (this.fail(f, 'must be a number'), null);
     if (opts.integer && !Number.isInteger(v)) return (this.fail(f, 'must be an integer'), null);
+    if (opts.places !== undefined && decimalPlaces(v) > opts.places)
+      return (this.fail(f, `must be a number with at most ${opts.places} decimal places`), null);
     if (v < opts.min || v > opts.max)
       return (this.fail(f, `must be between ${opts.min} and ${opts.max}`), null);
     return v;
@@ -257,8 +261,8 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
   }
   const summary = r.string('summary', { max: 10_000 }) ?? '';
   const segments = r.segments('segments', graph, true);
-  const planned = r.number('plannedInvestmentWan', { min: 0, max: 1e12 }) ?? 0;
-  const landNeedMu = r.number('landNeedMu', { min: 0, max: 1e9 });
+  const planned = r.number('plannedInvestmentWan', { min: 0, max: 1e12, places: 2 }) ?? 0;
+  const landNeedMu = r.number('landNeedMu', { min: 0, max: 1e9, places: 2 });
   const expectedJobs = r.number('expectedJobs', { min: 0, max: 10_000_000, integer: true });
   const stageRaw = obj.stage ?? 'lead';
   let stage = 'lead';
@@ -271,7 +275,10 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
   const source = r.oneOf('source', LEAD_SOURCES, 'partner_system');
   let nextActionAt: string | null = null;
   if (obj.nextActionAt !== undefined && obj.nextActionAt !== null) {
-    const t = typeof obj.nextActionAt === 'string' ? Date.parse(obj.nextActionAt) : NaN;
+    const t =
+      typeof obj.nextActionAt === 'string' && obj.nextActionAt.length <= MAX_DATE_TIME_LENGTH
+        ? Date.parse(obj.nextActionAt)
+        : NaN;
     if (Number.isNaN(t)) r.fail('nextActionAt', 'must be an ISO 8601 date-time');
     else nextActionAt = new Date(t).toISOString();
   }
@@ -380,7 +387,7 @@ export function checkEnterpriseItem(raw: unknown, graph: TaxonomyGraph): Checked
   const segments = r.segments('segments', graph, true);
   const needs = r.segments('needs', graph, false);
   const chainLeader = r.boolean('chainLeader', false);
-  const revenueWan = r.number('revenueWan', { min: 0, max: 1e13 });
+  const revenueWan = r.number('revenueWan', { min: 0, max: 1e13, places: 2 });
   const employees = r.number('employees', { min: 0, max: 10_000_000, integer: true });
   const address = r.string('address', { max: 500 });
   const tags = r.strings('tags', 50, 50);

@@ -163,7 +163,7 @@ interface Pending {
 }
 
 /**
- * Bulk upsert of leads by external reference (DESIGN §11, issue 5): validate every item in JS,
+ * Bulk upsert of leads by external reference (DESIGN §11): validate every item in JS,
  * then a fixed number of set-based statements in one transaction, whatever the batch size:
  * claim refs, lock the existing leads, one INSERT … SELECT FROM jsonb_to_recordset, one UPDATE …
  * FROM jsonb_to_recordset, and set-based audit, activity, outbox and domain-event inserts.

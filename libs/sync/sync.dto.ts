@@ -12,10 +12,13 @@ import {
   Min,
 } from 'class-validator';
 import { FieldErrorDto } from '../common/openapi';
-import { LeadCollisionDto } from '../leads/lead.dto';
+import { LeadCollisionDto, MAX_DATE_TIME_LENGTH } from '../leads/lead.dto';
 import { FEED_ENTITIES } from './entity-views';
 import { LEAD_SOURCES } from './item-validation';
 import { MAX_SYNC_ITEMS } from './sync-results';
+
+/** A segment code as item-validation.ts checks it (one of GET /taxonomy's). */
+const SEGMENT_CODE = { type: 'string', maxLength: 64, example: 'nev.battery-pack' } as const;
 
 const STAGES = [
   'lead',
@@ -50,6 +53,7 @@ export class SyncInvestorDto {
   @ApiPropertyOptional({
     type: String,
     format: 'uuid',
+    maxLength: 36,
     nullable: true,
     description: 'An existing enterprise',
   })
@@ -76,17 +80,31 @@ export class SyncLeadItemDto {
   @ApiProperty({ type: SyncInvestorDto }) investor: SyncInvestorDto;
   @ApiPropertyOptional({ maxLength: 10000, default: '' }) summary?: string;
   @ApiProperty({
-    type: [String],
+    type: 'array',
+    items: SEGMENT_CODE,
     minItems: 1,
     maxItems: 50,
-    example: ['ev-battery-cell'],
+    example: ['nev.battery-pack'],
     description: 'Segment codes (GET /taxonomy)',
   })
   segments: string[];
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: '万元' }) plannedInvestmentWan?: number;
-  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description: '亩' }) landNeedMu?:
-    number | null;
-  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true }) expectedJobs?: number | null;
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1e12,
+    default: 0,
+    description: '万元, at most 2 decimal places',
+  })
+  plannedInvestmentWan?: number;
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: 1e9,
+    nullable: true,
+    description: '亩, at most 2 decimal places',
+  })
+  landNeedMu?: number | null;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: 10_000_000, nullable: true })
+  expectedJobs?: number | null;
   @ApiPropertyOptional({
     enum: STAGES,
     default: 'lead',
@@ -104,7 +122,8 @@ export class SyncLeadItemDto {
   })
   codeName?: string | null;
   @ApiPropertyOptional({ enum: LEAD_SOURCES, default: 'partner_system' }) source?: string;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) nextActionAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: MAX_DATE_TIME_LENGTH, nullable: true })
+  nextActionAt?: string | null;
   @ApiPropertyOptional({ type: [SyncContactDto], maxItems: 50 }) contacts?: SyncContactDto[];
 }
 
@@ -126,16 +145,35 @@ export class SyncEnterpriseItemDto {
     description: 'Validated USCC; unique when present',
   })
   uscc?: string | null;
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 50, description: 'Segments it produces' })
+  @ApiProperty({
+    type: 'array',
+    items: SEGMENT_CODE,
+    minItems: 1,
+    maxItems: 50,
+    description: 'Segments it produces',
+  })
   segments: string[];
-  @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Segments it buys from' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: SEGMENT_CODE,
+    maxItems: 50,
+    description: 'Segments it buys from',
+  })
   needs?: string[];
   @ApiPropertyOptional({ default: false }) chainLeader?: boolean;
-  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description: '万元' }) revenueWan?:
-    number | null;
-  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true }) employees?: number | null;
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: 1e13,
+    nullable: true,
+    description: '万元, at most 2 decimal places',
+  })
+  revenueWan?: number | null;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: 10_000_000, nullable: true })
+  employees?: number | null;
   @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true }) address?: string | null;
-  @ApiPropertyOptional({ type: [String], maxItems: 50 }) tags?: string[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 })
+  tags?: string[];
 }
 
 export class SyncEnterprisesRequestDto {

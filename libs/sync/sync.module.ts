@@ -6,7 +6,7 @@ import { EnterpriseSyncService } from './enterprise-sync.service';
 import { LeadSyncService } from './lead-sync.service';
 import { SyncController } from './sync.controller';
 
-/** Partner sync API (issue 5): bulk upserts and the changes feed. */
+/** Partner sync API (DESIGN §11): bulk upserts and the changes feed. */
 @Module({
   imports: [TaxonomyModule, CollisionsModule],
   controllers: [SyncController],

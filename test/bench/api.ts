@@ -24,7 +24,7 @@ import {
 } from './common';
 
 /**
- * `npm run bench:api` (issue 3, Performance). Loads 1,000,000 leads and 100,000 enterprises into a
+ * `npm run bench:api` (Performance). Loads 1,000,000 leads and 100,000 enterprises into a
  * scratch database, starts the built API (`dist/apps/api/src/main.js`) and a bare Fastify server
  * as child processes, and measures with autocannon on loopback, in one run: the bare route,
  * GET /leads/:id, the filtered list, the fuzzy `q` search and POST /leads. Prints req/s,
@@ -36,10 +36,13 @@ import {
  * (same sizes) instead of regenerating it, BENCH_KEEP=1 leaves the database in place afterwards,
  * BENCH_ONLY=bare,health to dry-run the harness without the lead endpoints, BENCH_API_NODE_ARGS
  * extra node arguments for the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
- * BENCH_EXPLAIN_ONLY=1 (with BENCH_REUSE=1) only prints the EXPLAIN plans.
+ * BENCH_EXPLAIN_ONLY=1 (with BENCH_REUSE=1) only prints the EXPLAIN plans, BENCH_DB another scratch
+ * database name (liancheng_bench_…).
  */
 
-const DB_NAME = 'liancheng_bench_api';
+// BENCH_DB names another scratch database (liancheng_bench_*), so two checkouts on one server
+// can measure side by side without dropping each other's data.
+const DB_NAME = process.env.BENCH_DB ?? 'liancheng_bench_api';
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);

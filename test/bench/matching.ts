@@ -1,5 +1,5 @@
 /**
- * Matching benchmark (issue 4, Performance): `npm run bench:matching`.
+ * Matching benchmark (Performance): `npm run bench:matching`.
  *
  * On a database of its own (`liancheng_bench`, created and dropped here) with 100,000
  * enterprises and 10,000 leads from the shared generator, it measures:
@@ -10,7 +10,7 @@
  * - the naive approach (read and score EVERY enterprise for a lead) on a sample, the ratio to
  *   the indexed candidate query, and that both give identical partners (the bound is exact).
  *
- * Targets (issue 4): p95 ≤ 30 ms per lead, full re-match ≥ 1,000 leads/s; printed as met/MISSED.
+ * Targets: p95 ≤ 30 ms per lead, full re-match ≥ 1,000 leads/s; printed as met/MISSED.
  * On a shared machine wall-clock figures move with the load, so the bench also prints the 1-minute
  * load average and the CPU time per lead of this process (Node) and of its Postgres backends.
  *

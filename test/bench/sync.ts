@@ -12,7 +12,7 @@ import { cpuMs, freePort, load1, startChild } from './common';
 import { backendCpu, cpuDelta } from './sync-support';
 
 /**
- * `npm run bench:sync` (issue 5): 100,000 leads through PUT /api/v1/sync/leads in batches of
+ * `npm run bench:sync`: 100,000 leads through PUT /api/v1/sync/leads in batches of
  * 1,000 over real HTTP, the same rows COPYed into a scratch table for comparison, then the whole
  * changes feed read back. Uses its own database (dropped at the end unless KEEP_BENCH_DB=true).
  * The API runs in a child process (test/bench/sync-support.ts), so the figures include the CPU

@@ -28,7 +28,10 @@ export interface BrowserHarness {
 }
 
 /** The real API (serving the built UI) on a loopback port, and Debian's chromium driven by playwright-core. */
-export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  env: Record<string, string> = {},
+  chromiumArgs: string[] = [],
+): Promise<BrowserHarness> {
   ensureWebBuild();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const t = await startApp({ SERVE_WEB: 'true', ...env });
@@ -45,6 +48,7 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...chromiumArgs,
     ],
   });
   return {

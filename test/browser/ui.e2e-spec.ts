@@ -1,5 +1,5 @@
 /**
- * The web UI in a real browser (issue 6): Debian's chromium driven by playwright-core against the
+ * The web UI in a real browser: Debian's chromium driven by playwright-core against the
  * real API on real Postgres and Redis. Screenshots of each main page go to test/artifacts/screenshots.
  */
 import { Page } from 'playwright-core';

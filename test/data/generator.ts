@@ -7,7 +7,7 @@ import { hashPassword } from '../../libs/identity/secrets';
 import type { Jurisdiction, Role } from '../../libs/common/request-context';
 
 /**
- * Fast generator of realistic, valid rows for benchmarks (issue 3, Performance): N enterprises and
+ * Fast generator of realistic, valid rows for benchmarks (Performance): N enterprises and
  * M leads straight into Postgres with COPY, from the same deterministic vocabularies as the demo
  * seed (`libs/demo`): Chinese names, valid USCCs, segments of one industry, `industries` derived
  * from `segments`, `investor_norm` from the collision normaliser, `version` 1.

@@ -58,22 +58,23 @@ export async function followFeed(
   }
 }
 
+/**
+ * A battery-module project, tagged with its chain segment (电池包与BMS). It is pushed in talks
+ * (`negotiating`): a lead pushed as `signed` or later also carries the facts of each milestone it
+ * passes (DESIGN §6: signedAt and contractAmountWan for signed).
+ */
+export const EXAMPLE_LEAD: LeadItem = {
+  externalRef: { system: 'partner-crm', id: 'L-1' },
+  title: '新能源电池模组项目',
+  investor: { name: '示例新能源科技有限公司' },
+  segments: ['nev.battery-pack'],
+  plannedInvestmentWan: 50000,
+  stage: 'negotiating',
+};
+
 async function main(): Promise<void> {
   const api = connect(process.env.LIANCHENG_URL ?? 'http://127.0.0.1:3000', process.env.LIANCHENG_KEY ?? '');
-  await pushBatch(
-    api,
-    [
-      {
-        externalRef: { system: 'partner-crm', id: 'L-1' },
-        title: '新能源电池模组项目',
-        investor: { name: '示例新能源科技有限公司' },
-        segments: ['ngit.ic-design'],
-        plannedInvestmentWan: 50000,
-        stage: 'signed',
-      },
-    ],
-    'batch-0001',
-  );
+  await pushBatch(api, [EXAMPLE_LEAD], 'batch-0001');
   const versions = new Map<string, number>();
   await followFeed(
     api,

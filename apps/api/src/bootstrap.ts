@@ -3,17 +3,27 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'crypto';
 import { existsSync } from 'fs';
 import type { IncomingMessage } from 'http';
 import { Logger } from 'nestjs-pino';
 import { join } from 'path';
 import { AppConfig } from '../../../libs/config/config';
-import { AllExceptionsFilter } from '../../../libs/common/http-exception.filter';
+import { AllExceptionsFilter, toErrorBody } from '../../../libs/common/http-exception.filter';
 import { createValidationPipe } from '../../../libs/common/validation';
 import { httpDuration } from '../../../libs/platform/metrics';
+import { RequestRateLimit, hasCredentials } from '../../../libs/platform/request-rate-limit';
 import { AppModule } from './app.module';
+import {
+  BODY_LIMIT,
+  registerBodyLimits,
+  registerJsonParser,
+  registerMethodNotAllowed,
+} from './http-protocol';
+import { buildOpenApiDocument } from './openapi';
+
+export { buildOpenApiDocument, openApiConfig } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 
@@ -37,12 +47,14 @@ export function webDistDir(): string {
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestId,
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   } as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    // JSON is the only body this API reads, through the checking parser of http-protocol.ts.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
@@ -54,7 +66,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonParser(fastify);
+  registerBodyLimits(fastify);
+  registerMethodNotAllowed(fastify);
   await app.register(fastifyCookie as never);
+  // DESIGN §11: over plain HTTP on an intranet address the UI must load, so HSTS and
+  // upgrade-insecure-requests (which rewrites every script URL to https) are on only when users
+  // reach the server over HTTPS (PUBLIC_URL=https://…).
   await app.register(fastifyHelmet as never, {
     contentSecurityPolicy: {
       directives: {
@@ -64,11 +82,30 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.https ? [] : null,
       },
     },
+    hsts: config.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  // API_RATE_LIMIT: a request with a credential is counted by the guard once it knows who calls;
+  // any other request here, by client address. Whatever is left (a route outside Nest reached
+  // with a credential) is counted when its answer goes out, so every response carries the fields.
+  const rate = app.get(RequestRateLimit);
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (hasCredentials(req)) return;
+    try {
+      await rate.byClient(req, reply);
+    } catch (e) {
+      const body = toErrorBody(e, String(req.id));
+      return reply
+        .code(body.statusCode)
+        .header('retry-after', String(body.retryAfterSeconds ?? 60))
+        .send(body);
+    }
   });
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', String(req.id));
+    if (!rate.counted(req)) await rate.byClient(req, reply, false);
   });
   fastify.addHook('onResponse', async (req, reply) => {
     const route = (req.routeOptions?.url as string | undefined) ?? 'unmatched';
@@ -78,7 +115,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     );
   });
 
-  const document = SwaggerModule.createDocument(app, openApiConfig());
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
@@ -103,35 +140,4 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   }
   return app;
-}
-
-export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
-  const config = new DocumentBuilder()
-    .setTitle('Liancheng (链城) API')
-    .setDescription(
-      'Joint investment-promotion CRM of Beibei District (Chongqing) and Mianyang City (Sichuan). ' +
-        'Errors share one body: { statusCode, error, message, details?, requestId }.',
-    )
-    .setVersion('1')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      description:
-        'Access token from POST /api/v1/auth/login (a JWT following RFC8725 best practices: HS256 only, 15-minute exp), or an lck_… API key',
-    })
-    .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Partner API key (lck_…)' },
-      'apiKey',
-    )
-    .addCookieAuth('lc_refresh', { type: 'apiKey', in: 'cookie', name: 'lc_refresh' }, 'refreshCookie')
-    .build();
-  // OWASP API9 inventory: the one server is the public API of this deployment.
-  config.servers = [
-    {
-      url: '/',
-      description: 'This deployment: production, staging or local, as run',
-      'x-internal': false,
-    } as never,
-  ];
-  return config;
 }

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(
-    `${JSON.stringify({ level: 30, msg: `Liancheng API listening on http://localhost:${config.port}` })}\n`,
+    `${JSON.stringify({ level: 30, msg: `Liancheng API listening on http://${config.host}:${config.port}` })}\n`,
   );
 }
 

@@ -38,12 +38,11 @@ process.env.DATABASE_URL ??= scratch;
 const { prepareDatabase } = require(join(out, 'libs/db/prepare.js'));
 const { dropDatabase } = require(join(out, 'libs/db/database.js'));
 await prepareDatabase(process.env.DATABASE_URL, () => undefined);
-const { createApp, openApiConfig } = require(join(out, 'apps/api/src/bootstrap.js'));
+const { createApp, buildOpenApiDocument } = require(join(out, 'apps/api/src/bootstrap.js'));
 const { loadConfig } = require(join(out, 'libs/config/config.js'));
-const { SwaggerModule } = require('@nestjs/swagger');
 
 const app = await createApp(loadConfig(process.env));
-const document = SwaggerModule.createDocument(app, openApiConfig());
+const document = buildOpenApiDocument(app);
 const file = join(out, 'openapi.json');
 writeFileSync(file, JSON.stringify(document, null, 2));
 await app.close();

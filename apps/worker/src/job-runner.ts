@@ -38,7 +38,7 @@ export class JobRunner {
     @Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry,
   ) {}
 
-  /** Fails when a registered job has no handler (issue 2 §6). */
+  /** Fails when a registered job has no handler. */
   assertComplete(): void {
     assertHandlersComplete(this.handlers);
   }
@@ -93,6 +93,11 @@ export class JobRunner {
     if (JOB_QUEUE[name] !== queue) throw new Error(`job ${job.name} does not belong to queue ${queue}`);
     const handler = this.handlers[name] as (p: unknown, j: Job) => Promise<unknown>;
     return handler(validatePayload(name, job.data), job);
+  }
+
+  /** Whether a worker runs for every queue (the health heartbeat). */
+  running(): boolean {
+    return this.workers.length > 0 && this.workers.every((w) => w.isRunning());
   }
 
   /** Graceful: stop taking jobs and wait for the active ones to finish. */

@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from '../../../libs/config/config';
 import { prepareDatabase } from '../../../libs/db/prepare';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { createRedis, evictionPolicy } from '../../../libs/platform/redis';
+import { DataSource } from 'typeorm';
+import { WorkerHeartbeat, heartbeatFile } from './heartbeat';
 import { JobRunner } from './job-runner';
 import { OutboxRelay } from './outbox-relay';
 import { WorkerModule } from './worker.module';
@@ -38,6 +40,14 @@ async function main(): Promise<void> {
   const queues = app.get<QueueRegistry>(QUEUE_REGISTRY);
   const relay = app.get(OutboxRelay);
   relay.start(queues);
+  const ds = app.get(DataSource);
+  const redis = createRedis(config.redisUrl, 'producer', 'worker-heartbeat');
+  const heartbeat = new WorkerHeartbeat(heartbeatFile(), async () => {
+    if (!runner.running()) return false;
+    await Promise.all([redis.ping(), ds.query('SELECT 1')]);
+    return true;
+  });
+  heartbeat.start();
   logger.log(`Liancheng worker started (concurrency ${config.workerConcurrency})`);
 
   let stopping = false;
@@ -45,6 +55,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: finishing active jobs`);
+    heartbeat.stop();
+    redis.disconnect();
     await relay.stop();
     await runner.stop();
     await app.close();

@@ -17,7 +17,7 @@ import { MatchingCoreModule } from '../../../libs/matching-queue/matching-core.m
 import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { WebhooksWorkerModule } from '../../../libs/webhooks/webhooks-worker.module';
 
-/** The worker: same libs as the API, no HTTP server (issue 2 §6). */
+/** The worker: same libs as the API, no HTTP server (DESIGN §13). */
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
   constructor(@Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry) {}

@@ -6,11 +6,23 @@ const REFRESH_PATH = '/api/v1/auth/refresh';
 
 let refreshing: Promise<boolean> | null = null;
 
+/**
+ * A refresh token is used once: presenting a rotated one again looks like a stolen copy and ends
+ * the sign-in (DESIGN §11). So tabs of one browser refresh in turn (Web Locks): the second one
+ * sends the cookie the first one just received.
+ */
+function oneTabAtATime<T>(refresh: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return locks ? (locks.request('liancheng-refresh', refresh) as Promise<T>) : refresh();
+}
+
 /** One refresh at a time: concurrent 401s wait for the same renewal. */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
-      const res = await fetch(REFRESH_PATH, { method: 'POST', credentials: 'same-origin' });
+      const res = await oneTabAtATime(() =>
+        fetch(REFRESH_PATH, { method: 'POST', credentials: 'same-origin' }),
+      );
       if (!res.ok) {
         session.set(null, null);
         return false;

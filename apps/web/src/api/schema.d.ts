@@ -4,6219 +4,9136 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PlatformController_getHealth[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['PlatformController_getHealth[0]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PlatformController_getHealth[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['PlatformController_getHealth[1]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description With METRICS_TOKEN set: only with `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). Unset: only to clients on the loopback interface, not through a proxy (403 otherwise).
+         */
+        get: operations["PlatformController_metrics[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['PlatformController_metrics[0]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description With METRICS_TOKEN set: only with `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). Unset: only to clients on the loopback interface, not through a proxy (403 otherwise).
+         */
+        get: operations["PlatformController_metrics[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['PlatformController_metrics[1]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit entries of records of the caller’s jurisdiction, newest first (managers and admins)
+         * @description Who (user or API key), what (action, changed fields before/after), when and the request id, for every change. Entries of a co-built park are shown to both jurisdictions. Append-only: no route changes or deletes an entry.
+         */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Audit entries of records of the caller’s jurisdiction, newest first (managers and admins)
-     * @description Who (user or API key), what (action, changed fields before/after), when and the request id, for every change. Entries of a co-built park are shown to both jurisdictions. Append-only: no route changes or deletes an entry.
-     */
-    get: operations['AuditController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in; sets the refresh cookie (httpOnly, SameSite=Strict) */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Sign in; sets the refresh cookie (httpOnly, SameSite=Strict) */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New access token from the refresh cookie (rotates the cookie) */
+        post: operations["AuthController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** New access token from the refresh cookie (rotates the cookie) */
-    post: operations['AuthController_refresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the refresh token and clear its cookie */
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Revoke the refresh token and clear its cookie */
-    post: operations['AuthController_logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UserController_list"];
+        put?: never;
+        post: operations["UserController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['UserController_list'];
-    put?: never;
-    post: operations['UserController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["UserController_update"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['UserController_update'];
-    trace?: never;
-  };
-  '/api/v1/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApiKeyController_list"];
+        put?: never;
+        post: operations["ApiKeyController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ApiKeyController_list'];
-    put?: never;
-    post: operations['ApiKeyController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/api-keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["ApiKeyController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete: operations['ApiKeyController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/taxonomy': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/taxonomy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TaxonomyController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TaxonomyController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/jurisdictions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/jurisdictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TaxonomyController_jurisdictions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TaxonomyController_jurisdictions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/enterprises': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List enterprises of the shared base data (all jurisdictions)
+         * @description Every user and every key with base:read reads all enterprises (DESIGN §5). Filters combine with AND. With `q` (fuzzy name search, pg_trgm) items are ranked by similarity, otherwise ordered by id; both use keyset pagination. Deleted enterprises are never listed.
+         */
+        get: operations["EnterpriseController_list"];
+        put?: never;
+        /**
+         * Create an enterprise of the caller’s jurisdiction
+         * @description The jurisdiction is always the caller’s (naming another is a 400). The USCC, when given, must be valid (GB 32100-2015) and unused by another enterprise (409 USCC_TAKEN). Segments and needs must exist in the taxonomy. Queues a re-match of the leads it can affect. Honours Idempotency-Key.
+         */
+        post: operations["EnterpriseController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List enterprises of the shared base data (all jurisdictions)
-     * @description Every user and every key with base:read reads all enterprises (DESIGN §5). Filters combine with AND. With `q` (fuzzy name search, pg_trgm) items are ranked by similarity, otherwise ordered by id; both use keyset pagination. Deleted enterprises are never listed.
-     */
-    get: operations['EnterpriseController_list'];
-    put?: never;
-    /**
-     * Create an enterprise of the caller’s jurisdiction
-     * @description The jurisdiction is always the caller’s (naming another is a 400). The USCC, when given, must be valid (GB 32100-2015) and unused by another enterprise (409 USCC_TAKEN). Segments and needs must exist in the taxonomy. Queues a re-match of the leads it can affect. Honours Idempotency-Key.
-     */
-    post: operations['EnterpriseController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/enterprises/segment-counts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/enterprises/segment-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live enterprises per segment and jurisdiction (industrial chain map) */
+        get: operations["EnterpriseController_segmentCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Live enterprises per segment and jurisdiction (industrial chain map) */
-    get: operations['EnterpriseController_segmentCounts'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/enterprises/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One enterprise; the ETag is its version
+         * @description Send the ETag back as If-Match to change it. A deleted or unknown enterprise is a 404.
+         */
+        get: operations["EnterpriseController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an enterprise (soft delete; the changes feed gets a tombstone)
+         * @description Only the enterprise’s own jurisdiction deletes it. Its USCC becomes free for another record.
+         */
+        delete: operations["EnterpriseController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an enterprise of the caller’s jurisdiction (If-Match required)
+         * @description Only users and keys (base:write) of the enterprise’s own jurisdiction change it (403 otherwise). Send only the fields to change; `null` clears an optional field. A stale If-Match is a 412 carrying `currentVersion`.
+         */
+        patch: operations["EnterpriseController_update"];
+        trace?: never;
     };
-    /**
-     * One enterprise; the ETag is its version
-     * @description Send the ETag back as If-Match to change it. A deleted or unknown enterprise is a 404.
-     */
-    get: operations['EnterpriseController_get'];
-    put?: never;
-    post?: never;
-    /**
-     * Delete an enterprise (soft delete; the changes feed gets a tombstone)
-     * @description Only the enterprise’s own jurisdiction deletes it. Its USCC becomes free for another record.
-     */
-    delete: operations['EnterpriseController_remove'];
-    options?: never;
-    head?: never;
-    /**
-     * Change an enterprise of the caller’s jurisdiction (If-Match required)
-     * @description Only users and keys (base:write) of the enterprise’s own jurisdiction change it (403 otherwise). Send only the fields to change; `null` clears an optional field. A stale If-Match is a 412 carrying `currentVersion`.
-     */
-    patch: operations['EnterpriseController_update'];
-    trace?: never;
-  };
-  '/api/v1/parks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/parks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List parks and carriers (all jurisdictions)
+         * @description Every user and every key with base:read reads all parks. With `q` items are ranked by name similarity (Chinese and English names), otherwise ordered by id; keyset pagination.
+         */
+        get: operations["ParkController_list"];
+        put?: never;
+        /**
+         * Create a park of the caller’s jurisdiction (or a co-built one)
+         * @description `jurisdictions` defaults to the caller’s and must include it; a co-built park names both (`coBuilt` true). Target segments must exist in the taxonomy. Honours Idempotency-Key.
+         */
+        post: operations["ParkController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List parks and carriers (all jurisdictions)
-     * @description Every user and every key with base:read reads all parks. With `q` items are ranked by name similarity (Chinese and English names), otherwise ordered by id; keyset pagination.
-     */
-    get: operations['ParkController_list'];
-    put?: never;
-    /**
-     * Create a park of the caller’s jurisdiction (or a co-built one)
-     * @description `jurisdictions` defaults to the caller’s and must include it; a co-built park names both (`coBuilt` true). Target segments must exist in the taxonomy. Honours Idempotency-Key.
-     */
-    post: operations['ParkController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/parks/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/parks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One park; the ETag is its version
+         * @description Send the ETag back as If-Match to change it.
+         */
+        get: operations["ParkController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a park of the caller’s jurisdiction (If-Match required)
+         * @description A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). Its `jurisdictions` and `coBuilt` change only by agreement: a body that would change them answers 409 `AGREEMENT_REQUIRED` (use POST /parks/{id}/jurisdiction-proposals). Queues a re-match of the leads it can affect.
+         */
+        patch: operations["ParkController_update"];
+        trace?: never;
     };
-    /**
-     * One park; the ETag is its version
-     * @description Send the ETag back as If-Match to change it.
-     */
-    get: operations['ParkController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Change a park of the caller’s jurisdiction (If-Match required)
-     * @description A park is changed by its own jurisdiction; the co-built park by either (403 otherwise). Its `jurisdictions` and `coBuilt` change only by agreement: a body that would change them answers 409 `AGREEMENT_REQUIRED` (use POST /parks/{id}/jurisdiction-proposals). Queues a re-match of the leads it can affect.
-     */
-    patch: operations['ParkController_update'];
-    trace?: never;
-  };
-  '/api/v1/parks/{id}/jurisdiction-proposals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/parks/{id}/jurisdiction-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose new jurisdictions for a park (co-build it, or end co-building)
+         * @description Creates a `park.jurisdictions` agreement (DESIGN §14); nothing changes until an admin of the other city accepts it (POST /agreements/:id/accept). One pending proposal per park (409 `AGREEMENT_PENDING`).
+         */
+        post: operations["ParkController_proposeJurisdictions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Propose new jurisdictions for a park (co-build it, or end co-building)
-     * @description Creates a `park.jurisdictions` agreement (DESIGN §14); nothing changes until an admin of the other city accepts it (POST /agreements/:id/accept). One pending proposal per park (409 `AGREEMENT_PENDING`).
-     */
-    post: operations['ParkController_proposeJurisdictions'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/reports/pipeline': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/reports/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lead counts, planned investment, contract amount and funds in place per jurisdiction / industry / stage (visible leads only)
+         * @description Counts the leads the caller may see: its own jurisdiction’s and the partner’s shared ones (DESIGN §5). Grouped by industry, a lead of several industries counts once in each (see `note`); totals count each lead once.
+         */
+        get: operations["ReportController_pipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Lead counts, planned investment, contract amount and funds in place per jurisdiction / industry / stage (visible leads only)
-     * @description Counts the leads the caller may see: its own jurisdiction’s and the partner’s shared ones (DESIGN §5). Grouped by industry, a lead of several industries counts once in each (see `note`); totals count each lead once.
-     */
-    get: operations['ReportController_pipeline'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/reports/summary': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard counts: matches of the caller’s leads, open collisions, signed deals
+         * @description Matches of leads of the caller’s jurisdiction by status, open collisions involving the caller’s jurisdiction, and signed deals (contract amount, funds in place) of the leads the caller may see; `ownerId` narrows all three to one owner’s leads.
+         */
+        get: operations["ReportController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Dashboard counts: matches of the caller’s leads, open collisions, signed deals
-     * @description Matches of leads of the caller’s jurisdiction by status, open collisions involving the caller’s jurisdiction, and signed deals (contract amount, funds in place) of the leads the caller may see; `ownerId` narrows all three to one owner’s leads.
-     */
-    get: operations['ReportController_summary'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/leads': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LeadController_list"];
+        put?: never;
+        post: operations["LeadController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LeadController_list'];
-    put?: never;
-    post: operations['LeadController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/leads/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LeadController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["LeadController_update"];
+        trace?: never;
     };
-    get: operations['LeadController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['LeadController_update'];
-    trace?: never;
-  };
-  '/api/v1/leads/{id}/stage': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/leads/{id}/stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LeadController_changeStage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['LeadController_changeStage'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/leads/{id}/funds': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/leads/{id}/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add one entry of funds in place (到位资金) to a signed lead
+         * @description Appends `{at, amountWan, note?}` to `fundsInPlace` and answers the lead (with `fundsInPlaceWan`, the sum). If-Match is optional: an entry is added, nothing is overwritten. To correct or remove entries, PATCH the lead’s `fundsInPlace` with If-Match. 422 before the lead is signed (`signedAt`).
+         */
+        post: operations["LeadController_addFunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Add one entry of funds in place (到位资金) to a signed lead
-     * @description Appends `{at, amountWan, note?}` to `fundsInPlace` and answers the lead (with `fundsInPlaceWan`, the sum). If-Match is optional: an entry is added, nothing is overwritten. To correct or remove entries, PATCH the lead’s `fundsInPlace` with If-Match. 422 before the lead is signed (`signedAt`).
-     */
-    post: operations['LeadController_addFunds'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/leads/{id}/activities': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/leads/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LeadController_activities"];
+        put?: never;
+        post: operations["LeadController_addActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LeadController_activities'];
-    put?: never;
-    post: operations['LeadController_addActivity'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/collisions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/collisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CollisionController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['CollisionController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/collisions/{id}/resolve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/collisions/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a collision (DESIGN §7, §14)
+         * @description `yielded` moves the caller’s own lead to lost now (200). `joint` and `dismissed` bind both cities: they create an agreement (`collision.resolve`) and answer 202 with the collision, still open, carrying `pendingAgreement`; nothing about the other city’s lead changes until a manager of the other city accepts it (POST /agreements/:id/accept). 409 when the collision is already resolved or a proposal for it is pending.
+         */
+        post: operations["CollisionController_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Resolve a collision (DESIGN §7, §14)
-     * @description `yielded` moves the caller’s own lead to lost now (200). `joint` and `dismissed` bind both cities: they create an agreement (`collision.resolve`) and answer 202 with the collision, still open, carrying `pendingAgreement`; nothing about the other city’s lead changes until a manager of the other city accepts it (POST /agreements/:id/accept). 409 when the collision is already resolved or a proposal for it is pending.
-     */
-    post: operations['CollisionController_resolve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/duplicates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Duplicate leads of the caller’s city (same investor twice)
+         * @description Newest first; `?status=open` for those to merge or dismiss. Never shows the partner city’s leads.
+         */
+        get: operations["DuplicateController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Duplicate leads of the caller’s city (same investor twice)
-     * @description Newest first; `?status=open` for those to merge or dismiss. Never shows the partner city’s leads.
-     */
-    get: operations['DuplicateController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/duplicates/{id}/merge': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/duplicates/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge the newer lead into the older one
+         * @description In one transaction: the newer lead’s activities, external refs and missing contacts move to the older lead, its open collisions and duplicates pass to it, its matches are withdrawn, and it moves to lost with a timeline entry; audit entries on both leads. 409 when already merged or dismissed, or when the older lead is lost.
+         */
+        post: operations["DuplicateController_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Merge the newer lead into the older one
-     * @description In one transaction: the newer lead’s activities, external refs and missing contacts move to the older lead, its open collisions and duplicates pass to it, its matches are withdrawn, and it moves to lost with a timeline entry; audit entries on both leads. 409 when already merged or dismissed, or when the older lead is lost.
-     */
-    post: operations['DuplicateController_merge'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/duplicates/{id}/dismiss': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/duplicates/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not the same investor: close the pair, change no lead */
+        post: operations["DuplicateController_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Not the same investor: close the pair, change no lead */
-    post: operations['DuplicateController_dismiss'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sync/leads': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sync/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Bulk upsert leads by externalRef (≤ 1,000 items)
+         * @description Per-item results in request order; one bad item never rejects the others. `unchanged` writes nothing. A key writes only its own jurisdiction’s leads.
+         */
+        put: operations["SyncController_upsertLeads"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Bulk upsert leads by externalRef (≤ 1,000 items)
-     * @description Per-item results in request order; one bad item never rejects the others. `unchanged` writes nothing. A key writes only its own jurisdiction’s leads.
-     */
-    put: operations['SyncController_upsertLeads'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sync/enterprises': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sync/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Bulk upsert enterprises by externalRef or USCC (≤ 1,000 items)
+         * @description Per-item results in request order. Only the caller’s jurisdiction’s enterprises change.
+         */
+        put: operations["SyncController_upsertEnterprises"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Bulk upsert enterprises by externalRef or USCC (≤ 1,000 items)
-     * @description Per-item results in request order. Only the caller’s jurisdiction’s enterprises change.
-     */
-    put: operations['SyncController_upsertEnterprises'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sync/changes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sync/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes feed: every committed change once per version, in commit order
+         * @description Follow nextCursor; persist it after processing a page. hasMore=false: poll again later. Changes the caller may not see are left out; data is the record as the caller may see it now.
+         */
+        get: operations["SyncController_read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Changes feed: every committed change once per version, in commit order
-     * @description Follow nextCursor; persist it after processing a page. hasMore=false: poll again later. Changes the caller may not see are left out; data is the record as the caller may see it now.
-     */
-    get: operations['SyncController_read'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscriptions of your jurisdiction (a disabled one says why) */
+        get: operations["WebhookController_list"];
+        put?: never;
+        /**
+         * Subscribe a URL to events
+         * @description The secret signs every delivery (X-Liancheng-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")) and is shown only here. URLs resolving to private, loopback or link-local addresses are refused unless allow-listed.
+         */
+        post: operations["WebhookController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Subscriptions of your jurisdiction (a disabled one says why) */
-    get: operations['WebhookController_list'];
-    put?: never;
-    /**
-     * Subscribe a URL to events
-     * @description The secret signs every delivery (X-Liancheng-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")) and is shown only here. URLs resolving to private, loopback or link-local addresses are refused unless allow-listed.
-     */
-    post: operations['WebhookController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subscription */
+        get: operations["WebhookController_get"];
+        put?: never;
+        post?: never;
+        /** Unsubscribe (pending deliveries are cancelled) */
+        delete: operations["WebhookController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One subscription */
-    get: operations['WebhookController_get'];
-    put?: never;
-    post?: never;
-    /** Unsubscribe (pending deliveries are cancelled) */
-    delete: operations['WebhookController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}/deliveries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery attempts, newest first: status, response code, duration, next retry */
+        get: operations["WebhookController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Delivery attempts, newest first: status, response code, duration, next retry */
-    get: operations['WebhookController_deliveries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/leads/{id}/matches': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/leads/{id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chain partners and parks proposed for a lead (pending until its version is matched) */
+        get: operations["MatchController_forLead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Chain partners and parks proposed for a lead (pending until its version is matched) */
-    get: operations['MatchController_forLead'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/matches': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The managers’ pipeline of matches of visible leads, best first */
+        get: operations["MatchController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The managers’ pipeline of matches of visible leads, best first */
-    get: operations['MatchController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/matches/{id}/decision': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/matches/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject a match (managers of the lead’s jurisdiction) */
+        post: operations["MatchController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Accept or reject a match (managers of the lead’s jurisdiction) */
-    post: operations['MatchController_decide'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/matching/rematch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/matching/rematch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-match every active lead of the admin’s city; progress at GET /matching/rematch/{jobId}
+         * @description A city’s admin re-matches their own jurisdiction (the default). Another jurisdiction, or all (no `jurisdiction`), is for platform operators (OPERATORS): 403 OPERATOR_REQUIRED otherwise.
+         */
+        post: operations["MatchController_rematch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Re-match every active lead (admin); progress at GET /matching/rematch/{jobId} */
-    post: operations['MatchController_rematch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/matching/rematch/{jobId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/matching/rematch/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** State and progress of a full re-match */
+        get: operations["MatchController_rematchStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** State and progress of a full re-match */
-    get: operations['MatchController_rematchStatus'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/agreements': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agreements that concern the caller’s city
+         * @description What waits on the caller’s city (`waitingOnMe`) and what it proposed, newest first. `?status=pending` for the open ones.
+         */
+        get: operations["AgreementController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Agreements that concern the caller’s city
-     * @description What waits on the caller’s city (`waitingOnMe`) and what it proposed, newest first. `?status=pending` for the open ones.
-     */
-    get: operations['AgreementController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/agreements/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/agreements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AgreementController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AgreementController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/agreements/{id}/accept': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/agreements/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept: the change takes effect now
+         * @description By a manager of the other city (an admin for parks). Applied in one transaction with its audit entries and events. 409 when it is no longer pending (e.g. withdrawn a moment before).
+         */
+        post: operations["AgreementController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Accept: the change takes effect now
-     * @description By a manager of the other city (an admin for parks). Applied in one transaction with its audit entries and events. 409 when it is no longer pending (e.g. withdrawn a moment before).
-     */
-    post: operations['AgreementController_accept'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/agreements/{id}/decline': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/agreements/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline: nothing changes
+         * @description By the other city, as for accept.
+         */
+        post: operations["AgreementController_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Decline: nothing changes
-     * @description By the other city, as for accept.
-     */
-    post: operations['AgreementController_decline'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/agreements/{id}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/agreements/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a proposal of the caller’s city
+         * @description Only the proposing city.
+         */
+        post: operations["AgreementController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Withdraw a proposal of the caller’s city
-     * @description Only the proposing city.
-     */
-    post: operations['AgreementController_withdraw'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    AuditChangeDto: {
-      /** @description value before the change (null when created) */
-      before:
-        | (string | null)
-        | (number | null)
-        | (boolean | null)
-        | (unknown[] | null)
-        | (Record<string, never> | null);
-      /** @description value after the change */
-      after:
-        | (string | null)
-        | (number | null)
-        | (boolean | null)
-        | (unknown[] | null)
-        | (Record<string, never> | null);
-    };
-    FieldErrorDto: {
-      /** @example investor.uscc */
-      field: string;
-      /** @example must be a valid USCC */
-      message: string;
-    };
-    ErrorBodyDto: {
-      /** @example 400 */
-      statusCode: number;
-      /** @example Bad Request */
-      error: string;
-      /** @example Invalid fields: title */
-      message: string;
-      /** @example VALIDATION_FAILED */
-      code?: string;
-      details?: components['schemas']['FieldErrorDto'][];
-      /** @example req-1 */
-      requestId: string;
-    };
-    AuditActorDto: {
-      /** @enum {string} */
-      type: 'user' | 'api_key' | 'system';
-      /** Format: uuid */
-      id: string | null;
-      /** @description username or key name */
-      name: string | null;
-    };
-    AuditEntryDto: {
-      /**
-       * @description increasing; newest first in lists
-       * @example 1042
-       */
-      id: string;
-      /** Format: date-time */
-      at: string;
-      actor: components['schemas']['AuditActorDto'];
-      /** @example update */
-      action: string;
-      /** @example enterprise */
-      entity: string;
-      /** Format: uuid */
-      entityId: string;
-      /**
-       * @description changed fields, each with before and after
-       * @example {
-       *       "name": {
-       *         "before": "旧名",
-       *         "after": "新名"
-       *       }
-       *     }
-       */
-      changes: {
-        [key: string]: components['schemas']['AuditChangeDto'];
-      };
-      requestId: string | null;
-    };
-    LoginDto: {
-      /** @example beibei.officer */
-      username: string;
-      /** @example liancheng-demo */
-      password: string;
-    };
-    UserViewDto: {
-      /** Format: uuid */
-      id: string;
-      username: string;
-      displayName: string;
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @enum {string} */
-      role: 'officer' | 'manager' | 'admin';
-      active: boolean;
-    };
-    LoginResponseDto: {
-      /** @description JWT access token, valid 15 minutes */
-      accessToken: string;
-      expiresIn: number;
-      user: components['schemas']['UserViewDto'];
-    };
-    CreateUserDto: {
-      /**
-       * @description letters, digits, . _ -
-       * @example beibei.officer2
-       */
-      username: string;
-      /** @example 张三 */
-      displayName: string;
-      /** @enum {string} */
-      role: 'officer' | 'manager' | 'admin';
-      password: string;
-      /**
-       * @description must be the admin’s own jurisdiction when given
-       * @enum {string}
-       */
-      jurisdiction?: 'beibei' | 'mianyang';
-    };
-    UpdateUserDto: {
-      displayName?: string;
-      /** @enum {string} */
-      role?: 'officer' | 'manager' | 'admin';
-      active?: boolean;
-      password?: string;
-    };
-    ApiKeyViewDto: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      scopes: (
-        | 'leads:read'
-        | 'leads:write'
-        | 'base:read'
-        | 'base:write'
-        | 'changes:read'
-        | 'matches:read'
-        | 'webhooks:manage'
-      )[];
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @description first characters of the key, to recognise it */
-      keyPrefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      revokedAt?: string | null;
-      /** Format: date-time */
-      lastUsedAt?: string | null;
-    };
-    CreateApiKeyDto: {
-      /** @example Mianyang investment platform */
-      name: string;
-      scopes: (
-        | 'leads:read'
-        | 'leads:write'
-        | 'base:read'
-        | 'base:write'
-        | 'changes:read'
-        | 'matches:read'
-        | 'webhooks:manage'
-      )[];
-    };
-    CreatedApiKeyDto: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      scopes: (
-        | 'leads:read'
-        | 'leads:write'
-        | 'base:read'
-        | 'base:write'
-        | 'changes:read'
-        | 'matches:read'
-        | 'webhooks:manage'
-      )[];
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @description the lck_… secret, returned this once */
-      key: string;
-    };
-    IndustryDto: {
-      /** @example nev */
-      code: string;
-      /** @example 新能源与智能网联汽车 */
-      name: string;
-      /** @example New-energy & intelligent vehicles */
-      nameEn: string;
-    };
-    SegmentDto: {
-      /** @example nev.battery-cell */
-      code: string;
-      /** @example nev */
-      industry: string;
-      /** @enum {string} */
-      stage: 'upstream' | 'midstream' | 'downstream';
-      /** @example 动力电池电芯 */
-      name: string;
-      /** @example battery cells */
-      nameEn: string;
-    };
-    ChainEdgeDto: {
-      /**
-       * @description supplies `to`
-       * @example nev.cathode
-       */
-      from: string;
-      /** @example nev.battery-cell */
-      to: string;
-    };
-    TaxonomyDto: {
-      industries: components['schemas']['IndustryDto'][];
-      segments: components['schemas']['SegmentDto'][];
-      edges: components['schemas']['ChainEdgeDto'][];
-    };
-    JurisdictionDto: {
-      /** @example beibei */
-      code: string;
-      /** @example 北碚区 */
-      name: string;
-      nameEn: string;
-      /** @example 500109 */
-      divisionCode: string;
-    };
-    ExternalRefDto: {
-      /**
-       * @description the partner system
-       * @example mianyang-erp
-       */
-      system: string;
-      /** @example E-10023 */
-      id: string;
-    };
-    EnterpriseDto: {
-      /** Format: uuid */
-      id: string;
-      /** @example 重庆某某传感科技有限公司 */
-      name: string;
-      /** @example 91500109MA5U7ABCDM */
-      uscc: string | null;
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /**
-       * @description segments it produces (≥1)
-       * @example [
-       *       "ngit.sensors"
-       *     ]
-       */
-      segments: string[];
-      /**
-       * @description segments it buys from
-       * @example [
-       *       "nmat.advanced-alloys"
-       *     ]
-       */
-      needs: string[];
-      /** @description chain leader (链主企业) */
-      chainLeader: boolean;
-      /** @description annual revenue, 万元 */
-      revenueWan: number | null;
-      employees: number | null;
-      address: string | null;
-      tags: string[];
-      externalRefs: components['schemas']['ExternalRefDto'][];
-      /**
-       * @description bumped on every change; the ETag
-       * @example 1
-       */
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    SegmentCountDto: {
-      /** @example nev.cathode */
-      segment: string;
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @example 12 */
-      count: number;
-    };
-    SegmentCountsDto: {
-      items: components['schemas']['SegmentCountDto'][];
-    };
-    CreateEnterpriseDto: {
-      /** @example 重庆某某传感科技有限公司 */
-      name: string;
-      /** @description valid USCC, unique among enterprises */
-      uscc?: string | null;
-      /**
-       * @description always the caller’s jurisdiction; naming another one is refused (400)
-       * @enum {string}
-       */
-      jurisdiction?: 'beibei' | 'mianyang';
-      /**
-       * @example [
-       *       "ngit.sensors"
-       *     ]
-       */
-      segments: string[];
-      /**
-       * @example [
-       *       "nmat.advanced-alloys"
-       *     ]
-       */
-      needs?: string[];
-      /** @default false */
-      chainLeader: boolean;
-      revenueWan?: number | null;
-      employees?: number | null;
-      address?: string | null;
-      tags?: string[];
-      externalRefs?: components['schemas']['ExternalRefDto'][];
-    };
-    UpdateEnterpriseDto: {
-      name?: string;
-      /** @description null clears it */
-      uscc?: string | null;
-      /**
-       * @description cannot change; only the current value is accepted
-       * @enum {string}
-       */
-      jurisdiction?: 'beibei' | 'mianyang';
-      segments?: string[];
-      needs?: string[];
-      chainLeader?: boolean;
-      revenueWan?: number | null;
-      employees?: number | null;
-      address?: string | null;
-      tags?: string[];
-      externalRefs?: components['schemas']['ExternalRefDto'][];
-    };
-    ParkDto: {
-      /** Format: uuid */
-      id: string;
-      /** @example 重庆市传感器特色产业基地 */
-      name: string;
-      /** @example Chongqing Sensor Industry Base (Beibei) */
-      nameEn: string | null;
-      /** @description one, or both for the co-built park */
-      jurisdictions: ('beibei' | 'mianyang')[];
-      /** @description co-built by both jurisdictions; either may change it */
-      coBuilt: boolean;
-      /**
-       * @example [
-       *       "ngit.sensors"
-       *     ]
-       */
-      targetSegments: string[];
-      /** @description available land, 亩 */
-      availableLandMu: number | null;
-      /** @description standard factory space, m² */
-      factorySpaceSqm: number | null;
-      incentives: string | null;
-      /**
-       * @description bumped on every change; the ETag
-       * @example 1
-       */
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    CreateParkDto: {
-      nameEn?: string | null;
-      /** @description default: the caller’s; must include it; both only for a co-built park */
-      jurisdictions?: ('beibei' | 'mianyang')[];
-      /** @description default: true exactly when both jurisdictions are named */
-      coBuilt?: boolean;
-      /**
-       * @example [
-       *       "ngit.sensors"
-       *     ]
-       */
-      targetSegments?: string[];
-      availableLandMu?: number | null;
-      factorySpaceSqm?: number | null;
-      incentives?: string | null;
-      /** @example 绵阳—北碚特色产业合作园区 */
-      name: string;
-    };
-    UpdateParkDto: {
-      nameEn?: string | null;
-      /** @description default: the caller’s; must include it; both only for a co-built park */
-      jurisdictions?: ('beibei' | 'mianyang')[];
-      /** @description default: true exactly when both jurisdictions are named */
-      coBuilt?: boolean;
-      /**
-       * @example [
-       *       "ngit.sensors"
-       *     ]
-       */
-      targetSegments?: string[];
-      availableLandMu?: number | null;
-      factorySpaceSqm?: number | null;
-      incentives?: string | null;
-      name?: string;
-    };
-    ProposeParkJurisdictionsDto: {
-      /** @description what the park’s jurisdictions become: both to make it co-built, one to end co-building */
-      jurisdictions: ('beibei' | 'mianyang')[];
-      note?: string;
-    };
-    AgreementSubjectDto: {
-      /** @example collision */
-      entity: string;
-      /** Format: uuid */
-      id: string;
-    };
-    AgreementPartyDto: {
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** Format: uuid */
-      userId?: string | null;
-    };
-    AgreementViewDto: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description collision.resolve | park.jurisdictions | …
-       * @example collision.resolve
-       */
-      kind: string;
-      subject: components['schemas']['AgreementSubjectDto'];
-      proposedBy: components['schemas']['AgreementPartyDto'];
-      /**
-       * @description the city whose manager (admin, for parks) decides
-       * @enum {string}
-       */
-      decidingJurisdiction: 'beibei' | 'mianyang';
-      /** @description what takes effect on acceptance, e.g. {"resolution":"joint"} or {"jurisdictions":["beibei","mianyang"],"coBuilt":true} */
-      change: {
-        [key: string]: unknown;
-      };
-      note?: string | null;
-      /** @enum {string} */
-      status: 'pending' | 'accepted' | 'declined' | 'withdrawn';
-      /** @description pending and the caller’s city decides it */
-      waitingOnMe: boolean;
-      /** Format: uuid */
-      decidedBy?: string | null;
-      /** Format: date-time */
-      decidedAt?: string | null;
-      decisionNote?: string | null;
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    PipelineGroupDto: {
-      /** @enum {string} */
-      jurisdiction?: 'beibei' | 'mianyang';
-      /** @example nev */
-      industry?: string;
-      /** @enum {string} */
-      stage?:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      /** @example 12 */
-      leads: number;
-      /**
-       * @description sum of plannedInvestmentWan, 万元
-       * @example 150000
-       */
-      plannedInvestmentWan: number;
-      /**
-       * @description 签约额: sum of contractAmountWan, 万元
-       * @example 120000
-       */
-      contractAmountWan: number;
-      /**
-       * @description 到位资金: sum of the funds in place, 万元
-       * @example 30000
-       */
-      fundsInPlaceWan: number;
-    };
-    PipelineTotalsDto: {
-      /** @description each visible lead once */
-      leads: number;
-      /** @description 万元; each visible lead once */
-      plannedInvestmentWan: number;
-      /** @description 签约额, 万元; each visible lead once */
-      contractAmountWan: number;
-      /** @description 到位资金, 万元; each visible lead once */
-      fundsInPlaceWan: number;
-    };
-    PipelineReportDto: {
-      groupBy: ('jurisdiction' | 'industry' | 'stage')[];
-      /** @description at most 2 × 5 × 10 groups */
-      groups: components['schemas']['PipelineGroupDto'][];
-      totals: components['schemas']['PipelineTotalsDto'];
-      /** @description how multi-industry leads are counted, when grouping by industry */
-      note?: string;
-    };
-    MatchCountsDto: {
-      proposed: number;
-      accepted: number;
-      rejected: number;
-    };
-    CollisionCountsDto: {
-      open: number;
-    };
-    DealFiguresDto: {
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @description leads signed (signedAt) and not lost since */
-      signedLeads: number;
-      /** @description 签约额, 万元 */
-      contractAmountWan: number;
-      /** @description 到位资金, 万元 */
-      fundsInPlaceWan: number;
-    };
-    DealsDto: {
-      signedLeads: number;
-      /** @description 签约额, 万元 */
-      contractAmountWan: number;
-      /** @description 到位资金, 万元 */
-      fundsInPlaceWan: number;
-      byJurisdiction: components['schemas']['DealFiguresDto'][];
-    };
-    SummaryDto: {
-      /** @description matches of leads of the caller’s jurisdiction */
-      matches: components['schemas']['MatchCountsDto'];
-      /** @description collisions involving the caller’s jurisdiction */
-      collisions: components['schemas']['CollisionCountsDto'];
-      /** @description signed deals of the leads the caller may see (its own, the partner’s shared ones) */
-      deals: components['schemas']['DealsDto'];
-    };
-    InvestorViewDto: {
-      /** @description the code name for a partner viewing a confidential lead */
-      name: string;
-      uscc: string | null;
-      /** Format: uuid */
-      enterpriseId: string | null;
-      country: string | null;
-    };
-    ContactDto: {
-      /** @example 张经理 */
-      name: string;
-      /** @example 投资总监 */
-      title?: string;
-      /** @example +86 138 0000 0000 */
-      phone?: string;
-      /** @example zhang@example.com */
-      email?: string;
-    };
-    FundsEntryDto: {
-      /**
-       * Format: date
-       * @description the day the money arrived
-       * @example 2026-10-20
-       */
-      at: string;
-      /**
-       * @description 万元
-       * @example 12000
-       */
-      amountWan: number;
-      /** @example 首期注册资本金到位 */
-      note?: string;
-    };
-    LeadViewDto: {
-      /** Format: uuid */
-      id: string;
-      title: string;
-      investor: components['schemas']['InvestorViewDto'];
-      summary: string;
-      segments: string[];
-      /** @description derived from segments */
-      industries: string[];
-      plannedInvestmentWan: number;
-      landNeedMu: number | null;
-      expectedJobs: number | null;
-      /** @enum {string} */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      /**
-       * @description on_hold: the stage a resume returns to
-       * @enum {string|null}
-       */
-      resumeStage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost'
-        | null;
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** Format: uuid */
-      ownerId: string | null;
-      /** @enum {string} */
-      sharing: 'private' | 'shared';
-      confidential: boolean;
-      codeName: string | null;
-      /** @enum {string} */
-      source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
-      /** Format: date-time */
-      nextActionAt: string | null;
-      /** @description empty outside the owning jurisdiction */
-      contacts: components['schemas']['ContactDto'][];
-      externalRefs: components['schemas']['ExternalRefDto'][];
-      linkedLeadIds: string[];
-      /** @description written by the owner for the partner city */
-      partnerSummary: string | null;
-      /** Format: date */
-      signedAt: string | null;
-      /** @description 签约额, 万元 */
-      contractAmountWan: number | null;
-      /** @description null for the partner of a confidential lead */
-      projectUscc: string | null;
-      /** Format: date */
-      startedAt: string | null;
-      /** Format: date */
-      operatingAt: string | null;
-      /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
-      fundsInPlace: components['schemas']['FundsEntryDto'][];
-      /** @description the sum of fundsInPlace, 万元 */
-      fundsInPlaceWan: number;
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    InvestorDto: {
-      /** @example 宁德时代新能源科技股份有限公司 */
-      name: string;
-      /**
-       * @description USCC, validated (GB 32100-2015)
-       * @example 91350900587527783P
-       */
-      uscc?: string;
-      /**
-       * Format: uuid
-       * @description The investor in the shared enterprise base
-       */
-      enterpriseId?: Record<string, never>;
-      /** @example CN */
-      country?: string;
-    };
-    CreateLeadDto: {
-      /**
-       * Format: date
-       * @description 签约日期 (YYYY-MM-DD)
-       */
-      signedAt?: string | null;
-      /** @description 签约额, 万元 */
-      contractAmountWan?: number | null;
-      /**
-       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
-       * @example 91510700MA6XXXXXXY
-       */
-      projectUscc?: string | null;
-      /**
-       * Format: date
-       * @description 开工日期
-       */
-      startedAt?: string | null;
-      /**
-       * Format: date
-       * @description 投产日期
-       */
-      operatingAt?: string | null;
-      summary?: string;
-      /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
-      partnerSummary?: string | null;
-      /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
-      fundsInPlace?: components['schemas']['FundsEntryDto'][];
-      /** @description 万元 */
-      plannedInvestmentWan?: number;
-      /** @description 亩 */
-      landNeedMu?: Record<string, never> | null;
-      expectedJobs?: Record<string, never> | null;
-      /**
-       * @default private
-       * @enum {string}
-       */
-      sharing: 'private' | 'shared';
-      /**
-       * @description partner sees codeName instead of the investor
-       * @default false
-       */
-      confidential: boolean;
-      /** @description required while confidential is true */
-      codeName?: Record<string, never> | null;
-      /**
-       * @default other
-       * @enum {string}
-       */
-      source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
-      /** Format: date-time */
-      nextActionAt?: Record<string, never> | null;
-      contacts?: components['schemas']['ContactDto'][];
-      externalRefs?: components['schemas']['ExternalRefDto'][];
-      /**
-       * Format: uuid
-       * @description defaults to the calling user; managers may assign
-       */
-      ownerId?: Record<string, never>;
-      /**
-       * @description always the caller’s; another one is refused
-       * @enum {string}
-       */
-      jurisdiction?: 'beibei' | 'mianyang';
-      /** @example 动力电池二期项目 */
-      title: string;
-      investor: components['schemas']['InvestorDto'];
-      /**
-       * @example [
-       *       "nev.battery-cell"
-       *     ]
-       */
-      segments: string[];
-      /**
-       * @description a lead may start past `lead`
-       * @default lead
-       * @enum {string}
-       */
-      stage:
-        'lead' | 'contacted' | 'visited' | 'negotiating' | 'signed' | 'registered' | 'started' | 'operating';
-    };
-    LeadCollisionDto: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      otherJurisdiction: 'beibei' | 'mianyang';
-      /** @enum {string} */
-      basis: 'uscc' | 'name';
-      similarity: number;
-      /** @enum {string} */
-      firstReportedBy: 'beibei' | 'mianyang';
-    };
-    CreatedLeadDto: {
-      /** Format: uuid */
-      id: string;
-      title: string;
-      investor: components['schemas']['InvestorViewDto'];
-      summary: string;
-      segments: string[];
-      /** @description derived from segments */
-      industries: string[];
-      plannedInvestmentWan: number;
-      landNeedMu: number | null;
-      expectedJobs: number | null;
-      /** @enum {string} */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      /**
-       * @description on_hold: the stage a resume returns to
-       * @enum {string|null}
-       */
-      resumeStage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost'
-        | null;
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** Format: uuid */
-      ownerId: string | null;
-      /** @enum {string} */
-      sharing: 'private' | 'shared';
-      confidential: boolean;
-      codeName: string | null;
-      /** @enum {string} */
-      source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
-      /** Format: date-time */
-      nextActionAt: string | null;
-      /** @description empty outside the owning jurisdiction */
-      contacts: components['schemas']['ContactDto'][];
-      externalRefs: components['schemas']['ExternalRefDto'][];
-      linkedLeadIds: string[];
-      /** @description written by the owner for the partner city */
-      partnerSummary: string | null;
-      /** Format: date */
-      signedAt: string | null;
-      /** @description 签约额, 万元 */
-      contractAmountWan: number | null;
-      /** @description null for the partner of a confidential lead */
-      projectUscc: string | null;
-      /** Format: date */
-      startedAt: string | null;
-      /** Format: date */
-      operatingAt: string | null;
-      /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
-      fundsInPlace: components['schemas']['FundsEntryDto'][];
-      /** @description the sum of fundsInPlace, 万元 */
-      fundsInPlaceWan: number;
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** @description collisions this create opened (撞单) */
-      collisions: components['schemas']['LeadCollisionDto'][];
-    };
-    UpdateInvestorDto: {
-      name?: string;
-      uscc?: Record<string, never> | null;
-      /** Format: uuid */
-      enterpriseId?: Record<string, never> | null;
-      country?: Record<string, never> | null;
-    };
-    UpdateLeadDto: {
-      /**
-       * Format: date
-       * @description 签约日期 (YYYY-MM-DD)
-       */
-      signedAt?: string | null;
-      /** @description 签约额, 万元 */
-      contractAmountWan?: number | null;
-      /**
-       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
-       * @example 91510700MA6XXXXXXY
-       */
-      projectUscc?: string | null;
-      /**
-       * Format: date
-       * @description 开工日期
-       */
-      startedAt?: string | null;
-      /**
-       * Format: date
-       * @description 投产日期
-       */
-      operatingAt?: string | null;
-      summary?: string;
-      /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
-      partnerSummary?: string | null;
-      /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
-      fundsInPlace?: components['schemas']['FundsEntryDto'][];
-      /** @description 万元 */
-      plannedInvestmentWan?: number;
-      /** @description 亩 */
-      landNeedMu?: Record<string, never> | null;
-      expectedJobs?: Record<string, never> | null;
-      /**
-       * @default private
-       * @enum {string}
-       */
-      sharing: 'private' | 'shared';
-      /**
-       * @description partner sees codeName instead of the investor
-       * @default false
-       */
-      confidential: boolean;
-      /** @description required while confidential is true */
-      codeName?: Record<string, never> | null;
-      /**
-       * @default other
-       * @enum {string}
-       */
-      source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
-      /** Format: date-time */
-      nextActionAt?: Record<string, never> | null;
-      contacts?: components['schemas']['ContactDto'][];
-      externalRefs?: components['schemas']['ExternalRefDto'][];
-      /**
-       * Format: uuid
-       * @description defaults to the calling user; managers may assign
-       */
-      ownerId?: Record<string, never>;
-      /**
-       * @description always the caller’s; another one is refused
-       * @enum {string}
-       */
-      jurisdiction?: 'beibei' | 'mianyang';
-      title?: string;
-      investor?: components['schemas']['UpdateInvestorDto'];
-      segments?: string[];
-    };
-    ChangeStageDto: {
-      /**
-       * Format: date
-       * @description 签约日期 (YYYY-MM-DD)
-       */
-      signedAt?: string | null;
-      /** @description 签约额, 万元 */
-      contractAmountWan?: number | null;
-      /**
-       * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
-       * @example 91510700MA6XXXXXXY
-       */
-      projectUscc?: string | null;
-      /**
-       * Format: date
-       * @description 开工日期
-       */
-      startedAt?: string | null;
-      /**
-       * Format: date
-       * @description 投产日期
-       */
-      operatingAt?: string | null;
-      /**
-       * @description a move into or past signed/registered/started/operating brings the facts of every milestone it passes (or finds them on the lead); otherwise 422 naming the missing fields
-       * @enum {string}
-       */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      note?: string;
-    };
-    ActivityViewDto: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      leadId: string;
-      /** @enum {string} */
-      type: 'visit' | 'call' | 'meeting' | 'email' | 'event' | 'note' | 'stage_change';
-      /** Format: date-time */
-      occurredAt: string;
-      /** @description empty when `redacted` */
-      summary: string;
-      /** @description the text and author are withheld: an activity of the owner city on a confidential lead, read by the partner (DESIGN §5) */
-      redacted: boolean;
-      /** Format: uuid */
-      authorId: string | null;
-      /**
-       * Format: uuid
-       * @description when an API key wrote it
-       */
-      authorKeyId: string | null;
-      /**
-       * @description the author’s jurisdiction
-       * @enum {string}
-       */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @enum {string|null} */
-      fromStage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost'
-        | null;
-      /** @enum {string|null} */
-      toStage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost'
-        | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    CreateActivityDto: {
-      /** @enum {string} */
-      type: 'visit' | 'call' | 'meeting' | 'email' | 'event' | 'note';
-      /**
-       * Format: date-time
-       * @description defaults to now
-       */
-      occurredAt?: string;
-      summary: string;
-    };
-    CollisionMineDto: {
-      /** Format: uuid */
-      leadId: string;
-      /** @enum {string} */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      title: string;
-    };
-    CollisionOtherDto: {
-      /** @enum {string} */
-      jurisdiction: 'beibei' | 'mianyang';
-      /** @enum {string} */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      /**
-       * Format: uuid
-       * @description only when the other lead is shared
-       */
-      leadId?: string;
-      /** @description only when the other lead is shared (code name if confidential) */
-      title?: string;
-    };
-    CollisionPendingAgreementDto: {
-      /**
-       * Format: uuid
-       * @description the agreement (GET /agreements/:id; accept / decline / withdraw)
-       */
-      id: string;
-      /** @enum {string} */
-      resolution: 'joint' | 'dismissed';
-      /** @enum {string} */
-      proposedBy: 'beibei' | 'mianyang';
-      /** @description the caller’s city decides it (等待我方确认); else 等待对方确认 */
-      waitingOnMe: boolean;
-      note?: string | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    CollisionViewDto: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      basis: 'uscc' | 'name';
-      similarity: number;
-      /**
-       * @description whose lead is older (首报首谈)
-       * @enum {string}
-       */
-      firstReportedBy: 'beibei' | 'mianyang';
-      /** @enum {string} */
-      status: 'open' | 'joint' | 'yielded' | 'dismissed';
-      /** @enum {string|null} */
-      yieldedBy?: 'beibei' | 'mianyang' | null;
-      /** Format: uuid */
-      resolvedBy?: Record<string, never> | null;
-      /** Format: date-time */
-      resolvedAt?: Record<string, never> | null;
-      note?: Record<string, never> | null;
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      mine: components['schemas']['CollisionMineDto'];
-      other: components['schemas']['CollisionOtherDto'];
-      /** @description a proposed joint / dismissed resolution waiting for the other city (DESIGN §14) */
-      pendingAgreement?: components['schemas']['CollisionPendingAgreementDto'] | null;
-    };
-    ResolveCollisionDto: {
-      /**
-       * @description yielded: your own lead moves to lost, at once. joint (both leads become shared and linked) and dismissed (different investors) are proposals: they take effect when a manager of the other city accepts the agreement
-       * @enum {string}
-       */
-      resolution: 'joint' | 'yielded' | 'dismissed';
-      note?: string;
-    };
-    DuplicateLeadDto: {
-      /** Format: uuid */
-      leadId: string;
-      title: string;
-      investorName: string;
-      /** @enum {string} */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      /** Format: uuid */
-      ownerId?: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description timeline entries */
-      activities: number;
-    };
-    DuplicateViewDto: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      basis: 'uscc' | 'name';
-      similarity: number;
-      /** @enum {string} */
-      status: 'open' | 'merged' | 'dismissed';
-      /** Format: uuid */
-      resolvedBy?: string | null;
-      /** Format: date-time */
-      resolvedAt?: string | null;
-      note?: string | null;
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description the lead a merge keeps (created first) */
-      older: components['schemas']['DuplicateLeadDto'];
-      /** @description the lead a merge folds into the older one */
-      newer: components['schemas']['DuplicateLeadDto'];
-    };
-    DuplicateDecisionDto: {
-      note?: string;
-    };
-    SyncInvestorDto: {
-      /** @example 重庆示例科技有限公司 */
-      name: string;
-      /**
-       * @description Validated USCC
-       * @example 91500109MA5U123456
-       */
-      uscc?: string | null;
-      /**
-       * Format: uuid
-       * @description An existing enterprise
-       */
-      enterpriseId?: string | null;
-      /** @example CN */
-      country?: string | null;
-    };
-    SyncContactDto: {
-      name: string;
-      title?: string;
-      phone?: string;
-      /** Format: email */
-      email?: string;
-    };
-    SyncLeadItemDto: {
-      /** @description The key: unique per (system, id) */
-      externalRef: components['schemas']['ExternalRefDto'];
-      /** @example 新能源电池模组项目 */
-      title: string;
-      investor: components['schemas']['SyncInvestorDto'];
-      /** @default  */
-      summary: string;
-      /**
-       * @description Segment codes (GET /taxonomy)
-       * @example [
-       *       "ev-battery-cell"
-       *     ]
-       */
-      segments: string[];
-      /**
-       * @description 万元
-       * @default 0
-       */
-      plannedInvestmentWan: number;
-      /** @description 亩 */
-      landNeedMu?: number | null;
-      expectedJobs?: number | null;
-      /**
-       * @description A new lead may start at any pipeline stage (e.g. already signed); an update follows DESIGN §6
-       * @default lead
-       * @enum {string}
-       */
-      stage:
-        | 'lead'
-        | 'contacted'
-        | 'visited'
-        | 'negotiating'
-        | 'signed'
-        | 'registered'
-        | 'started'
-        | 'operating'
-        | 'on_hold'
-        | 'lost';
-      /**
-       * @default private
-       * @enum {string}
-       */
-      sharing: 'private' | 'shared';
-      /** @default false */
-      confidential: boolean;
-      /** @description Required when confidential */
-      codeName?: string | null;
-      /**
-       * @default partner_system
-       * @enum {string}
-       */
-      source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
-      /** Format: date-time */
-      nextActionAt?: string | null;
-      contacts?: components['schemas']['SyncContactDto'][];
-    };
-    SyncLeadsRequestDto: {
-      /** @description At most 1,000 items */
-      items: components['schemas']['SyncLeadItemDto'][];
-    };
-    SyncItemResultDto: {
-      /**
-       * @description Position of the item in the request
-       * @example 0
-       */
-      index: number;
-      externalRef: components['schemas']['ExternalRefDto'] | null;
-      /**
-       * Format: uuid
-       * @description The Liancheng id (absent for errors of new items)
-       */
-      id?: string;
-      /** @enum {string} */
-      status: 'created' | 'updated' | 'unchanged' | 'error';
-      /** @description This item's field errors */
-      errors?: components['schemas']['FieldErrorDto'][];
-      /** @description Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the POST /leads response; empty when none */
-      collisions?: components['schemas']['LeadCollisionDto'][];
-    };
-    SyncResultsDto: {
-      /** @description One result per item, in request order */
-      results: components['schemas']['SyncItemResultDto'][];
-    };
-    SyncEnterpriseItemDto: {
-      /** @description The key; or uscc when there is no externalRef */
-      externalRef?: components['schemas']['ExternalRefDto'];
-      name: string;
-      /** @description Validated USCC; unique when present */
-      uscc?: string | null;
-      /** @description Segments it produces */
-      segments: string[];
-      /** @description Segments it buys from */
-      needs?: string[];
-      /** @default false */
-      chainLeader: boolean;
-      /** @description 万元 */
-      revenueWan?: number | null;
-      employees?: number | null;
-      address?: string | null;
-      tags?: string[];
-    };
-    SyncEnterprisesRequestDto: {
-      /** @description At most 1,000 items */
-      items: components['schemas']['SyncEnterpriseItemDto'][];
-    };
-    ChangeDto: {
-      /** @description Opaque position of this change */
-      cursor: string;
-      /** @enum {string} */
-      entity: 'lead' | 'enterprise' | 'park' | 'match' | 'collision' | 'agreement';
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      op: 'upsert' | 'delete';
-      /** @description The version this entry records (one entry per version) */
-      version: number;
-      /** @description The record as the caller may see it NOW (may be newer than `version`); null for deletes */
-      data: {
-        [key: string]: unknown;
-      } | null;
-    };
-    ChangesPageDto: {
-      changes: components['schemas']['ChangeDto'][];
-      /** @description Persist after processing this page; pass as ?cursor= next time */
-      nextCursor: string;
-      /** @description true: another page is ready now; false: poll again later */
-      hasMore: boolean;
-    };
-    CreateWebhookDto: {
-      /**
-       * @description http(s) URL resolving to public addresses (or a host on WEBHOOK_ALLOWED_HOSTS)
-       * @example https://partner.example.gov.cn/hooks/liancheng
-       */
-      url: string;
-      events: (
-        | 'lead.created'
-        | 'lead.updated'
-        | 'lead.stage_changed'
-        | 'match.proposed'
-        | 'match.decided'
-        | 'collision.detected'
-        | 'agreement.proposed'
-        | 'agreement.decided'
-      )[];
-    };
-    CreatedWebhookDto: {
-      /** Format: uuid */
-      id: string;
-      url: string;
-      events: (
-        | 'lead.created'
-        | 'lead.updated'
-        | 'lead.stage_changed'
-        | 'match.proposed'
-        | 'match.decided'
-        | 'collision.detected'
-        | 'agreement.proposed'
-        | 'agreement.decided'
-      )[];
-      /**
-       * @description HMAC-SHA256 signing secret, shown this once
-       * @example whsec_…
-       */
-      secret: string;
-    };
-    WebhookViewDto: {
-      /** Format: uuid */
-      id: string;
-      url: string;
-      events: (
-        | 'lead.created'
-        | 'lead.updated'
-        | 'lead.stage_changed'
-        | 'match.proposed'
-        | 'match.decided'
-        | 'collision.detected'
-        | 'agreement.proposed'
-        | 'agreement.decided'
-      )[];
-      /** @enum {string} */
-      status: 'active' | 'disabled';
-      /**
-       * Format: date-time
-       * @description Set when failing for 24 h straight
-       */
-      disabledAt?: string | null;
-      disabledReason?: string | null;
-      /**
-       * Format: date-time
-       * @description First failure since the last success
-       */
-      failingSince?: string | null;
-      /** Format: date-time */
-      lastSuccessAt?: string | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    WebhookAttemptDto: {
-      id: string;
-      /** Format: uuid */
-      deliveryId: string;
-      eventId: string;
-      /** @enum {string} */
-      eventType:
-        | 'lead.created'
-        | 'lead.updated'
-        | 'lead.stage_changed'
-        | 'match.proposed'
-        | 'match.decided'
-        | 'collision.detected'
-        | 'agreement.proposed'
-        | 'agreement.decided';
-      /** @description 1 for the first try */
-      attempt: number;
-      /** @enum {string} */
-      status: 'delivered' | 'failed' | 'refused';
-      /** @description HTTP status the receiver answered */
-      responseCode?: number | null;
-      durationMs: number;
-      error?: string | null;
-      /**
-       * Format: date-time
-       * @description When the next try is due
-       */
-      nextRetryAt?: string | null;
-      /** Format: date-time */
-      at: string;
-    };
-    MatchReasonDto: {
-      /**
-       * @example DIRECT_UPSTREAM
-       * @enum {string}
-       */
-      code:
-        | 'DECLARED_NEED'
-        | 'DIRECT_UPSTREAM'
-        | 'DIRECT_DOWNSTREAM'
-        | 'TWO_HOP_CHAIN'
-        | 'CROSS_CITY'
-        | 'CHAIN_LEADER'
-        | 'PARK_TARGET_SEGMENT'
-        | 'PARK_TARGET_INDUSTRY'
-        | 'CHAIN_FOCUS'
-        | 'CLUSTER_STRENGTH'
-        | 'FILLS_CHAIN_GAP'
-        | 'CO_BUILT_PARK'
-        | 'LAND_SHORT';
-      /**
-       * @description zh-CN by default; English with Accept-Language: en
-       * @example 上游配套，可为本项目供货：正极材料 → 动力电池电芯
-       */
-      text: string;
-    };
-    PartnerMatchDto: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      enterpriseId: string;
-      name: string;
-      /** @example mianyang */
-      jurisdiction: string;
-      /** @enum {string} */
-      relation: 'upstream' | 'downstream';
-      score: number;
-      reasons: components['schemas']['MatchReasonDto'][];
-      /** @enum {string} */
-      status: 'proposed' | 'accepted' | 'rejected';
-    };
-    ParkMatchDto: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      parkId: string;
-      name: string;
-      coBuilt: boolean;
-      score: number;
-      reasons: components['schemas']['MatchReasonDto'][];
-      /** @enum {string} */
-      status: 'proposed' | 'accepted' | 'rejected';
-    };
-    LeadMatchesDto: {
-      /**
-       * @description `pending` while a match job is queued or running for a change of the lead’s segments, land need or planned investment; other edits (stage, summary, activities) never make it pending
-       * @enum {string}
-       */
-      status: 'pending' | 'ready';
-      /** Format: date-time */
-      computedAt: string | null;
-      algorithmVersion: string | null;
-      partners: components['schemas']['PartnerMatchDto'][];
-      parks: components['schemas']['ParkMatchDto'][];
-    };
-    MatchItemDto: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      leadId: string;
-      /** @description The lead title (its code name for a partner’s confidential lead) */
-      leadTitle: string;
-      leadJurisdiction: string;
-      /** @enum {string} */
-      kind: 'partner' | 'park';
-      /** Format: uuid */
-      enterpriseId?: string | null;
-      /** Format: uuid */
-      parkId?: string | null;
-      /** @description Enterprise or park name */
-      targetName: string;
-      /** @enum {string|null} */
-      relation?: 'upstream' | 'downstream' | null;
-      score: number;
-      reasons: components['schemas']['MatchReasonDto'][];
-      /** @enum {string} */
-      status: 'proposed' | 'accepted' | 'rejected';
-      /** Format: uuid */
-      decidedBy?: string | null;
-      decisionNote?: string | null;
-      algorithmVersion: string;
-      /** Format: date-time */
-      computedAt: string;
-      version: number;
-    };
-    MatchDecisionDto: {
-      /** @enum {string} */
-      decision: 'accepted' | 'rejected';
-      note?: string;
-    };
-    RematchRequestDto: {
-      /**
-       * @description Re-match only this jurisdiction’s leads; omitted: all leads
-       * @enum {string}
-       */
-      jurisdiction?: 'beibei' | 'mianyang';
-    };
-    RematchAcceptedDto: {
-      /** @example rematch-all:6f1c2a57-1f0e-4c0a-9a53-1b7f0c0d2e11:all */
-      jobId: string;
-    };
-    RematchProgressDto: {
-      done: number;
-      total: number;
-    };
-    RematchStatusDto: {
-      jobId: string;
-      /**
-       * @description `queued`: recorded, not yet handed to the queue (e.g. Redis down)
-       * @enum {string}
-       */
-      state: 'queued' | 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'unknown';
-      progress: components['schemas']['RematchProgressDto'];
-      failedReason?: string | null;
-    };
-    DecideAgreementDto: {
-      note?: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        FieldErrorDto: {
+            /** @example investor.uscc */
+            field: string;
+            /** @example must be a valid USCC */
+            message: string;
+        };
+        ErrorBodyDto: {
+            /** @example 400 */
+            statusCode: number;
+            /** @example Bad Request */
+            error: string;
+            /** @example Invalid fields: title */
+            message: string;
+            /** @example VALIDATION_FAILED */
+            code?: string;
+            details?: components["schemas"]["FieldErrorDto"][];
+            /** @example req-1 */
+            requestId: string;
+        };
+        AuditChangeDto: {
+            /** @description value before the change (null when created) */
+            before: (string | null) | (number | null) | (boolean | null) | (unknown[] | null) | (Record<string, never> | null);
+            /** @description value after the change */
+            after: (string | null) | (number | null) | (boolean | null) | (unknown[] | null) | (Record<string, never> | null);
+        };
+        AuditActorDto: {
+            /** @enum {string} */
+            type: "user" | "api_key" | "system";
+            /** Format: uuid */
+            id: string | null;
+            /** @description username or key name */
+            name: string | null;
+        };
+        AuditEntryDto: {
+            /**
+             * @description increasing; newest first in lists
+             * @example 1042
+             */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["AuditActorDto"];
+            /** @example update */
+            action: string;
+            /** @example enterprise */
+            entity: string;
+            /** Format: uuid */
+            entityId: string;
+            /**
+             * @description changed fields, each with before and after
+             * @example {
+             *       "name": {
+             *         "before": "旧名",
+             *         "after": "新名"
+             *       }
+             *     }
+             */
+            changes: {
+                [key: string]: components["schemas"]["AuditChangeDto"];
+            };
+            requestId: string | null;
+        };
+        LoginDto: {
+            /** @example beibei.officer */
+            username: string;
+            /** @example liancheng-demo */
+            password: string;
+        };
+        UserViewDto: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** @enum {string} */
+            role: "officer" | "manager" | "admin";
+            active: boolean;
+        };
+        LoginResponseDto: {
+            /** @description JWT access token, valid 15 minutes */
+            accessToken: string;
+            expiresIn: number;
+            user: components["schemas"]["UserViewDto"];
+        };
+        CreateUserDto: {
+            /**
+             * @description letters, digits, . _ -
+             * @example beibei.officer2
+             */
+            username: string;
+            /** @example 张三 */
+            displayName: string;
+            /** @enum {string} */
+            role: "officer" | "manager" | "admin";
+            password: string;
+            /**
+             * @description must be the admin’s own jurisdiction when given
+             * @enum {string}
+             */
+            jurisdiction?: "beibei" | "mianyang";
+        };
+        UpdateUserDto: {
+            displayName?: string;
+            /** @enum {string} */
+            role?: "officer" | "manager" | "admin";
+            active?: boolean;
+            password?: string;
+        };
+        ApiKeyViewDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: ("leads:read" | "leads:write" | "base:read" | "base:write" | "changes:read" | "matches:read" | "webhooks:manage")[];
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** @description first characters of the key, to recognise it */
+            keyPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt?: string | null;
+            /** Format: date-time */
+            lastUsedAt?: string | null;
+        };
+        CreateApiKeyDto: {
+            /** @example Mianyang investment platform */
+            name: string;
+            scopes: ("leads:read" | "leads:write" | "base:read" | "base:write" | "changes:read" | "matches:read" | "webhooks:manage")[];
+        };
+        CreatedApiKeyDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: ("leads:read" | "leads:write" | "base:read" | "base:write" | "changes:read" | "matches:read" | "webhooks:manage")[];
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** @description the lck_… secret, returned this once */
+            key: string;
+        };
+        IndustryDto: {
+            /** @example nev */
+            code: string;
+            /** @example 新能源与智能网联汽车 */
+            name: string;
+            /** @example New-energy & intelligent vehicles */
+            nameEn: string;
+        };
+        SegmentDto: {
+            /** @example nev.battery-cell */
+            code: string;
+            /** @example nev */
+            industry: string;
+            /** @enum {string} */
+            stage: "upstream" | "midstream" | "downstream";
+            /** @example 动力电池电芯 */
+            name: string;
+            /** @example battery cells */
+            nameEn: string;
+        };
+        ChainEdgeDto: {
+            /**
+             * @description supplies `to`
+             * @example nev.cathode
+             */
+            from: string;
+            /** @example nev.battery-cell */
+            to: string;
+        };
+        TaxonomyDto: {
+            industries: components["schemas"]["IndustryDto"][];
+            segments: components["schemas"]["SegmentDto"][];
+            edges: components["schemas"]["ChainEdgeDto"][];
+        };
+        JurisdictionDto: {
+            /** @example beibei */
+            code: string;
+            /** @example 北碚区 */
+            name: string;
+            nameEn: string;
+            /** @example 500109 */
+            divisionCode: string;
+        };
+        ExternalRefDto: {
+            /**
+             * @description the partner system
+             * @example mianyang-erp
+             */
+            system: string;
+            /** @example E-10023 */
+            id: string;
+        };
+        EnterpriseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 重庆某某传感科技有限公司 */
+            name: string;
+            /** @example 91500109MA5U7ABCDM */
+            uscc: string | null;
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /**
+             * @description segments it produces (≥1)
+             * @example [
+             *       "ngit.sensors"
+             *     ]
+             */
+            segments: string[];
+            /**
+             * @description segments it buys from
+             * @example [
+             *       "nmat.advanced-alloys"
+             *     ]
+             */
+            needs: string[];
+            /** @description chain leader (链主企业) */
+            chainLeader: boolean;
+            /** @description annual revenue, 万元 */
+            revenueWan: number | null;
+            employees: number | null;
+            address: string | null;
+            tags: string[];
+            externalRefs: components["schemas"]["ExternalRefDto"][];
+            /**
+             * @description bumped on every change; the ETag
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SegmentCountDto: {
+            /** @example nev.cathode */
+            segment: string;
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** @example 12 */
+            count: number;
+        };
+        SegmentCountsDto: {
+            items: components["schemas"]["SegmentCountDto"][];
+        };
+        CreateEnterpriseDto: {
+            /** @example 重庆某某传感科技有限公司 */
+            name: string;
+            /** @description valid USCC, unique among enterprises */
+            uscc?: string | null;
+            /**
+             * @description always the caller’s jurisdiction; naming another one is refused (400)
+             * @enum {string}
+             */
+            jurisdiction?: "beibei" | "mianyang";
+            /**
+             * @example [
+             *       "ngit.sensors"
+             *     ]
+             */
+            segments: string[];
+            /**
+             * @example [
+             *       "nmat.advanced-alloys"
+             *     ]
+             */
+            needs?: string[];
+            /** @default false */
+            chainLeader: boolean;
+            revenueWan?: number | null;
+            /** Format: int32 */
+            employees?: number | null;
+            address?: string | null;
+            tags?: string[];
+            externalRefs?: components["schemas"]["ExternalRefDto"][];
+        };
+        UpdateEnterpriseDto: {
+            name?: string;
+            /** @description null clears it */
+            uscc?: string | null;
+            /**
+             * @description cannot change; only the current value is accepted
+             * @enum {string}
+             */
+            jurisdiction?: "beibei" | "mianyang";
+            segments?: string[];
+            needs?: string[];
+            chainLeader?: boolean;
+            revenueWan?: number | null;
+            /** Format: int32 */
+            employees?: number | null;
+            address?: string | null;
+            tags?: string[];
+            externalRefs?: components["schemas"]["ExternalRefDto"][];
+        };
+        ParkDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 重庆市传感器特色产业基地 */
+            name: string;
+            /** @example Chongqing Sensor Industry Base (Beibei) */
+            nameEn: string | null;
+            /** @description one, or both for the co-built park */
+            jurisdictions: ("beibei" | "mianyang")[];
+            /** @description co-built by both jurisdictions; either may change it */
+            coBuilt: boolean;
+            /**
+             * @example [
+             *       "ngit.sensors"
+             *     ]
+             */
+            targetSegments: string[];
+            /** @description available land, 亩 */
+            availableLandMu: number | null;
+            /** @description standard factory space, m² */
+            factorySpaceSqm: number | null;
+            incentives: string | null;
+            /**
+             * @description bumped on every change; the ETag
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateParkDto: {
+            nameEn?: string | null;
+            /** @description default: the caller’s; must include it; both only for a co-built park */
+            jurisdictions?: ("beibei" | "mianyang")[];
+            /** @description default: true exactly when both jurisdictions are named */
+            coBuilt?: boolean;
+            /**
+             * @example [
+             *       "ngit.sensors"
+             *     ]
+             */
+            targetSegments?: string[];
+            availableLandMu?: number | null;
+            factorySpaceSqm?: number | null;
+            incentives?: string | null;
+            /** @example 绵阳—北碚特色产业合作园区 */
+            name: string;
+        };
+        UpdateParkDto: {
+            nameEn?: string | null;
+            /** @description default: the caller’s; must include it; both only for a co-built park */
+            jurisdictions?: ("beibei" | "mianyang")[];
+            /** @description default: true exactly when both jurisdictions are named */
+            coBuilt?: boolean;
+            /**
+             * @example [
+             *       "ngit.sensors"
+             *     ]
+             */
+            targetSegments?: string[];
+            availableLandMu?: number | null;
+            factorySpaceSqm?: number | null;
+            incentives?: string | null;
+            name?: string;
+        };
+        ProposeParkJurisdictionsDto: {
+            /** @description what the park’s jurisdictions become: both to make it co-built, one to end co-building */
+            jurisdictions: ("beibei" | "mianyang")[];
+            note?: string;
+        };
+        AgreementSubjectDto: {
+            /** @example collision */
+            entity: string;
+            /** Format: uuid */
+            id: string;
+        };
+        AgreementPartyDto: {
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** Format: uuid */
+            userId?: string | null;
+        };
+        AgreementViewDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description collision.resolve | park.jurisdictions | …
+             * @example collision.resolve
+             */
+            kind: string;
+            subject: components["schemas"]["AgreementSubjectDto"];
+            proposedBy: components["schemas"]["AgreementPartyDto"];
+            /**
+             * @description the city whose manager (admin, for parks) decides
+             * @enum {string}
+             */
+            decidingJurisdiction: "beibei" | "mianyang";
+            /** @description what takes effect on acceptance, e.g. {"resolution":"joint"} or {"jurisdictions":["beibei","mianyang"],"coBuilt":true} */
+            change: {
+                [key: string]: unknown;
+            };
+            note?: string | null;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "declined" | "withdrawn";
+            /** @description pending and the caller’s city decides it */
+            waitingOnMe: boolean;
+            /** Format: uuid */
+            decidedBy?: string | null;
+            /** Format: date-time */
+            decidedAt?: string | null;
+            decisionNote?: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PipelineGroupDto: {
+            /** @enum {string} */
+            jurisdiction?: "beibei" | "mianyang";
+            /** @example nev */
+            industry?: string;
+            /** @enum {string} */
+            stage?: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /** @example 12 */
+            leads: number;
+            /**
+             * @description sum of plannedInvestmentWan, 万元
+             * @example 150000
+             */
+            plannedInvestmentWan: number;
+            /**
+             * @description 签约额: sum of contractAmountWan, 万元
+             * @example 120000
+             */
+            contractAmountWan: number;
+            /**
+             * @description 到位资金: sum of the funds in place, 万元
+             * @example 30000
+             */
+            fundsInPlaceWan: number;
+        };
+        PipelineTotalsDto: {
+            /** @description each visible lead once */
+            leads: number;
+            /** @description 万元; each visible lead once */
+            plannedInvestmentWan: number;
+            /** @description 签约额, 万元; each visible lead once */
+            contractAmountWan: number;
+            /** @description 到位资金, 万元; each visible lead once */
+            fundsInPlaceWan: number;
+        };
+        PipelineReportDto: {
+            groupBy: ("jurisdiction" | "industry" | "stage")[];
+            /** @description at most 2 × 5 × 10 groups */
+            groups: components["schemas"]["PipelineGroupDto"][];
+            totals: components["schemas"]["PipelineTotalsDto"];
+            /** @description how multi-industry leads are counted, when grouping by industry */
+            note?: string;
+        };
+        MatchCountsDto: {
+            proposed: number;
+            accepted: number;
+            rejected: number;
+        };
+        CollisionCountsDto: {
+            open: number;
+        };
+        DealFiguresDto: {
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** @description leads signed (signedAt) and not lost since */
+            signedLeads: number;
+            /** @description 签约额, 万元 */
+            contractAmountWan: number;
+            /** @description 到位资金, 万元 */
+            fundsInPlaceWan: number;
+        };
+        DealsDto: {
+            signedLeads: number;
+            /** @description 签约额, 万元 */
+            contractAmountWan: number;
+            /** @description 到位资金, 万元 */
+            fundsInPlaceWan: number;
+            byJurisdiction: components["schemas"]["DealFiguresDto"][];
+        };
+        SummaryDto: {
+            /** @description matches of leads of the caller’s jurisdiction */
+            matches: components["schemas"]["MatchCountsDto"];
+            /** @description collisions involving the caller’s jurisdiction */
+            collisions: components["schemas"]["CollisionCountsDto"];
+            /** @description signed deals of the leads the caller may see (its own, the partner’s shared ones) */
+            deals: components["schemas"]["DealsDto"];
+        };
+        InvestorViewDto: {
+            /** @description the code name for a partner viewing a confidential lead */
+            name: string;
+            uscc: string | null;
+            /** Format: uuid */
+            enterpriseId: string | null;
+            country: string | null;
+        };
+        ContactDto: {
+            /** @example 张经理 */
+            name: string;
+            /** @example 投资总监 */
+            title?: string;
+            /** @example +86 138 0000 0000 */
+            phone?: string;
+            /**
+             * Format: email
+             * @example zhang@example.com
+             */
+            email?: string;
+        };
+        FundsEntryDto: {
+            /**
+             * Format: date
+             * @description the day the money arrived
+             * @example 2026-10-20
+             */
+            at: string;
+            /**
+             * @description 万元
+             * @example 12000
+             */
+            amountWan: number;
+            /** @example 首期注册资本金到位 */
+            note?: string;
+        };
+        LeadViewDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            investor: components["schemas"]["InvestorViewDto"];
+            summary: string;
+            segments: string[];
+            /** @description derived from segments */
+            industries: string[];
+            plannedInvestmentWan: number;
+            landNeedMu: number | null;
+            expectedJobs: number | null;
+            /** @enum {string} */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /**
+             * @description on_hold: the stage a resume returns to
+             * @enum {string|null}
+             */
+            resumeStage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost" | null;
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** Format: uuid */
+            ownerId: string | null;
+            /** @enum {string} */
+            sharing: "private" | "shared";
+            confidential: boolean;
+            codeName: string | null;
+            /** @enum {string} */
+            source: "referral" | "event" | "inbound" | "partner_system" | "research" | "other";
+            /** Format: date-time */
+            nextActionAt: string | null;
+            /** @description empty outside the owning jurisdiction */
+            contacts: components["schemas"]["ContactDto"][];
+            externalRefs: components["schemas"]["ExternalRefDto"][];
+            linkedLeadIds: string[];
+            /** @description written by the owner for the partner city */
+            partnerSummary: string | null;
+            /** Format: date */
+            signedAt: string | null;
+            /** @description 签约额, 万元 */
+            contractAmountWan: number | null;
+            /** @description null for the partner of a confidential lead */
+            projectUscc: string | null;
+            /** Format: date */
+            startedAt: string | null;
+            /** Format: date */
+            operatingAt: string | null;
+            /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
+            fundsInPlace: components["schemas"]["FundsEntryDto"][];
+            /** @description the sum of fundsInPlace, 万元 */
+            fundsInPlaceWan: number;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        InvestorDto: {
+            /** @example 宁德时代新能源科技股份有限公司 */
+            name: string;
+            /**
+             * @description USCC, validated (GB 32100-2015); trimmed and upper-cased first
+             * @example 91350900587527783P
+             */
+            uscc?: string;
+            /**
+             * Format: uuid
+             * @description The investor in the shared enterprise base
+             */
+            enterpriseId?: string;
+            /** @example CN */
+            country?: string;
+        };
+        CreateLeadDto: {
+            /**
+             * Format: date
+             * @description 签约日期 (YYYY-MM-DD)
+             */
+            signedAt?: string | null;
+            /** @description 签约额, 万元 */
+            contractAmountWan?: number | null;
+            /**
+             * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+             * @example 91510700MA6XXXXXXY
+             */
+            projectUscc?: string | null;
+            /**
+             * Format: date
+             * @description 开工日期
+             */
+            startedAt?: string | null;
+            /**
+             * Format: date
+             * @description 投产日期
+             */
+            operatingAt?: string | null;
+            summary?: string;
+            /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
+            partnerSummary?: string | null;
+            /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
+            fundsInPlace?: components["schemas"]["FundsEntryDto"][];
+            /** @description 万元 */
+            plannedInvestmentWan?: number;
+            /** @description 亩 */
+            landNeedMu?: number | null;
+            /** Format: int32 */
+            expectedJobs?: number | null;
+            /**
+             * @default private
+             * @enum {string}
+             */
+            sharing: "private" | "shared";
+            /**
+             * @description partner sees codeName instead of the investor
+             * @default false
+             */
+            confidential: boolean;
+            /** @description required while confidential is true */
+            codeName?: string | null;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            source: "referral" | "event" | "inbound" | "partner_system" | "research" | "other";
+            /** Format: date-time */
+            nextActionAt?: Record<string, never> | null;
+            contacts?: components["schemas"]["ContactDto"][];
+            externalRefs?: components["schemas"]["ExternalRefDto"][];
+            /**
+             * Format: uuid
+             * @description defaults to the calling user; managers may assign
+             */
+            ownerId?: string;
+            /**
+             * @description always the caller’s; another one is refused
+             * @enum {string}
+             */
+            jurisdiction?: "beibei" | "mianyang";
+            /** @example 动力电池二期项目 */
+            title: string;
+            investor: components["schemas"]["InvestorDto"];
+            /**
+             * @example [
+             *       "nev.battery-cell"
+             *     ]
+             */
+            segments: string[];
+            /**
+             * @description a lead may start past `lead`
+             * @default lead
+             * @enum {string}
+             */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating";
+        };
+        LeadCollisionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            otherJurisdiction: "beibei" | "mianyang";
+            /** @enum {string} */
+            basis: "uscc" | "name";
+            similarity: number;
+            /** @enum {string} */
+            firstReportedBy: "beibei" | "mianyang";
+        };
+        CreatedLeadDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            investor: components["schemas"]["InvestorViewDto"];
+            summary: string;
+            segments: string[];
+            /** @description derived from segments */
+            industries: string[];
+            plannedInvestmentWan: number;
+            landNeedMu: number | null;
+            expectedJobs: number | null;
+            /** @enum {string} */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /**
+             * @description on_hold: the stage a resume returns to
+             * @enum {string|null}
+             */
+            resumeStage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost" | null;
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** Format: uuid */
+            ownerId: string | null;
+            /** @enum {string} */
+            sharing: "private" | "shared";
+            confidential: boolean;
+            codeName: string | null;
+            /** @enum {string} */
+            source: "referral" | "event" | "inbound" | "partner_system" | "research" | "other";
+            /** Format: date-time */
+            nextActionAt: string | null;
+            /** @description empty outside the owning jurisdiction */
+            contacts: components["schemas"]["ContactDto"][];
+            externalRefs: components["schemas"]["ExternalRefDto"][];
+            linkedLeadIds: string[];
+            /** @description written by the owner for the partner city */
+            partnerSummary: string | null;
+            /** Format: date */
+            signedAt: string | null;
+            /** @description 签约额, 万元 */
+            contractAmountWan: number | null;
+            /** @description null for the partner of a confidential lead */
+            projectUscc: string | null;
+            /** Format: date */
+            startedAt: string | null;
+            /** Format: date */
+            operatingAt: string | null;
+            /** @description 到位资金 entries (no notes for the partner of a confidential lead) */
+            fundsInPlace: components["schemas"]["FundsEntryDto"][];
+            /** @description the sum of fundsInPlace, 万元 */
+            fundsInPlaceWan: number;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description collisions this create opened (撞单) */
+            collisions: components["schemas"]["LeadCollisionDto"][];
+        };
+        UpdateInvestorDto: {
+            name?: string;
+            uscc?: string | null;
+            /** Format: uuid */
+            enterpriseId?: string | null;
+            country?: string | null;
+        };
+        UpdateLeadDto: {
+            /**
+             * Format: date
+             * @description 签约日期 (YYYY-MM-DD)
+             */
+            signedAt?: string | null;
+            /** @description 签约额, 万元 */
+            contractAmountWan?: number | null;
+            /**
+             * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+             * @example 91510700MA6XXXXXXY
+             */
+            projectUscc?: string | null;
+            /**
+             * Format: date
+             * @description 开工日期
+             */
+            startedAt?: string | null;
+            /**
+             * Format: date
+             * @description 投产日期
+             */
+            operatingAt?: string | null;
+            summary?: string;
+            /** @description written by the owner for the partner city; shown there instead of `summary` when confidential */
+            partnerSummary?: string | null;
+            /** @description 到位资金, the whole list (PATCH replaces it: send the list you edited, with If-Match); to add one entry use POST /leads/{id}/funds */
+            fundsInPlace?: components["schemas"]["FundsEntryDto"][];
+            /** @description 万元 */
+            plannedInvestmentWan?: number;
+            /** @description 亩 */
+            landNeedMu?: number | null;
+            /** Format: int32 */
+            expectedJobs?: number | null;
+            /**
+             * @default private
+             * @enum {string}
+             */
+            sharing: "private" | "shared";
+            /**
+             * @description partner sees codeName instead of the investor
+             * @default false
+             */
+            confidential: boolean;
+            /** @description required while confidential is true */
+            codeName?: string | null;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            source: "referral" | "event" | "inbound" | "partner_system" | "research" | "other";
+            /** Format: date-time */
+            nextActionAt?: Record<string, never> | null;
+            contacts?: components["schemas"]["ContactDto"][];
+            externalRefs?: components["schemas"]["ExternalRefDto"][];
+            /**
+             * Format: uuid
+             * @description defaults to the calling user; managers may assign
+             */
+            ownerId?: string;
+            /**
+             * @description always the caller’s; another one is refused
+             * @enum {string}
+             */
+            jurisdiction?: "beibei" | "mianyang";
+            title?: string;
+            investor?: components["schemas"]["UpdateInvestorDto"];
+            segments?: string[];
+        };
+        ChangeStageDto: {
+            /**
+             * Format: date
+             * @description 签约日期 (YYYY-MM-DD)
+             */
+            signedAt?: string | null;
+            /** @description 签约额, 万元 */
+            contractAmountWan?: number | null;
+            /**
+             * @description USCC of the local project company (注册落地), validated (GB 32100-2015)
+             * @example 91510700MA6XXXXXXY
+             */
+            projectUscc?: string | null;
+            /**
+             * Format: date
+             * @description 开工日期
+             */
+            startedAt?: string | null;
+            /**
+             * Format: date
+             * @description 投产日期
+             */
+            operatingAt?: string | null;
+            /**
+             * @description a move into or past signed/registered/started/operating brings the facts of every milestone it passes (or finds them on the lead); otherwise 422 naming the missing fields
+             * @enum {string}
+             */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            note?: string;
+        };
+        ActivityViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            leadId: string;
+            /** @enum {string} */
+            type: "visit" | "call" | "meeting" | "email" | "event" | "note" | "stage_change";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description empty when `redacted` */
+            summary: string;
+            /** @description the text and author are withheld: an activity of the owner city on a confidential lead, read by the partner (DESIGN §5) */
+            redacted: boolean;
+            /** Format: uuid */
+            authorId: string | null;
+            /**
+             * Format: uuid
+             * @description when an API key wrote it
+             */
+            authorKeyId: string | null;
+            /**
+             * @description the author’s jurisdiction
+             * @enum {string}
+             */
+            jurisdiction: "beibei" | "mianyang";
+            /** @enum {string|null} */
+            fromStage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost" | null;
+            /** @enum {string|null} */
+            toStage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost" | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreateActivityDto: {
+            /** @enum {string} */
+            type: "visit" | "call" | "meeting" | "email" | "event" | "note";
+            /**
+             * Format: date-time
+             * @description defaults to now
+             */
+            occurredAt?: string;
+            summary: string;
+        };
+        CollisionMineDto: {
+            /** Format: uuid */
+            leadId: string;
+            /** @enum {string} */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            title: string;
+        };
+        CollisionOtherDto: {
+            /** @enum {string} */
+            jurisdiction: "beibei" | "mianyang";
+            /** @enum {string} */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /**
+             * Format: uuid
+             * @description only when the other lead is shared
+             */
+            leadId?: string;
+            /** @description only when the other lead is shared (code name if confidential) */
+            title?: string;
+        };
+        CollisionPendingAgreementDto: {
+            /**
+             * Format: uuid
+             * @description the agreement (GET /agreements/:id; accept / decline / withdraw)
+             */
+            id: string;
+            /** @enum {string} */
+            resolution: "joint" | "dismissed";
+            /** @enum {string} */
+            proposedBy: "beibei" | "mianyang";
+            /** @description the caller’s city decides it (等待我方确认); else 等待对方确认 */
+            waitingOnMe: boolean;
+            note?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CollisionViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            basis: "uscc" | "name";
+            similarity: number;
+            /**
+             * @description whose lead is older (首报首谈)
+             * @enum {string}
+             */
+            firstReportedBy: "beibei" | "mianyang";
+            /** @enum {string} */
+            status: "open" | "joint" | "yielded" | "dismissed";
+            /** @enum {string|null} */
+            yieldedBy?: "beibei" | "mianyang" | null;
+            /** Format: uuid */
+            resolvedBy?: string | null;
+            /** Format: date-time */
+            resolvedAt?: string | null;
+            note?: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            mine: components["schemas"]["CollisionMineDto"];
+            other: components["schemas"]["CollisionOtherDto"];
+            /** @description a proposed joint / dismissed resolution waiting for the other city (DESIGN §14) */
+            pendingAgreement?: components["schemas"]["CollisionPendingAgreementDto"] | null;
+        };
+        ResolveCollisionDto: {
+            /**
+             * @description yielded: your own lead moves to lost, at once. joint (both leads become shared and linked) and dismissed (different investors) are proposals: they take effect when a manager of the other city accepts the agreement
+             * @enum {string}
+             */
+            resolution: "joint" | "yielded" | "dismissed";
+            note?: string;
+        };
+        DuplicateLeadDto: {
+            /** Format: uuid */
+            leadId: string;
+            title: string;
+            investorName: string;
+            /** @enum {string} */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /** Format: uuid */
+            ownerId?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description timeline entries */
+            activities: number;
+        };
+        DuplicateViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            basis: "uscc" | "name";
+            similarity: number;
+            /** @enum {string} */
+            status: "open" | "merged" | "dismissed";
+            /** Format: uuid */
+            resolvedBy?: string | null;
+            /** Format: date-time */
+            resolvedAt?: string | null;
+            note?: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description the lead a merge keeps (created first) */
+            older: components["schemas"]["DuplicateLeadDto"];
+            /** @description the lead a merge folds into the older one */
+            newer: components["schemas"]["DuplicateLeadDto"];
+        };
+        DuplicateDecisionDto: {
+            note?: string;
+        };
+        SyncInvestorDto: {
+            /** @example 重庆示例科技有限公司 */
+            name: string;
+            /**
+             * @description Validated USCC
+             * @example 91500109MA5U123456
+             */
+            uscc?: string | null;
+            /**
+             * Format: uuid
+             * @description An existing enterprise
+             */
+            enterpriseId?: string | null;
+            /** @example CN */
+            country?: string | null;
+        };
+        SyncContactDto: {
+            name: string;
+            title?: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
+        };
+        SyncLeadItemDto: {
+            /** @description The key: unique per (system, id) */
+            externalRef: components["schemas"]["ExternalRefDto"];
+            /** @example 新能源电池模组项目 */
+            title: string;
+            investor: components["schemas"]["SyncInvestorDto"];
+            /** @default  */
+            summary: string;
+            /**
+             * @description Segment codes (GET /taxonomy)
+             * @example [
+             *       "nev.battery-pack"
+             *     ]
+             */
+            segments: string[];
+            /**
+             * @description 万元, at most 2 decimal places
+             * @default 0
+             */
+            plannedInvestmentWan: number;
+            /** @description 亩, at most 2 decimal places */
+            landNeedMu?: number | null;
+            /** Format: int32 */
+            expectedJobs?: number | null;
+            /**
+             * @description A new lead may start at any pipeline stage (e.g. already signed); an update follows DESIGN §6
+             * @default lead
+             * @enum {string}
+             */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /**
+             * @default private
+             * @enum {string}
+             */
+            sharing: "private" | "shared";
+            /** @default false */
+            confidential: boolean;
+            /** @description Required when confidential */
+            codeName?: string | null;
+            /**
+             * @default partner_system
+             * @enum {string}
+             */
+            source: "referral" | "event" | "inbound" | "partner_system" | "research" | "other";
+            /** Format: date-time */
+            nextActionAt?: string | null;
+            contacts?: components["schemas"]["SyncContactDto"][];
+        };
+        SyncLeadsRequestDto: {
+            /** @description At most 1,000 items */
+            items: components["schemas"]["SyncLeadItemDto"][];
+        };
+        SyncItemResultDto: {
+            /**
+             * @description Position of the item in the request
+             * @example 0
+             */
+            index: number;
+            externalRef: components["schemas"]["ExternalRefDto"] | null;
+            /**
+             * Format: uuid
+             * @description The Liancheng id (absent for errors of new items)
+             */
+            id?: string;
+            /** @enum {string} */
+            status: "created" | "updated" | "unchanged" | "error";
+            /** @description This item's field errors */
+            errors?: components["schemas"]["FieldErrorDto"][];
+            /** @description Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the POST /leads response; empty when none */
+            collisions?: components["schemas"]["LeadCollisionDto"][];
+        };
+        SyncResultsDto: {
+            /** @description One result per item, in request order */
+            results: components["schemas"]["SyncItemResultDto"][];
+        };
+        SyncEnterpriseItemDto: {
+            /** @description The key; or uscc when there is no externalRef */
+            externalRef?: components["schemas"]["ExternalRefDto"];
+            name: string;
+            /** @description Validated USCC; unique when present */
+            uscc?: string | null;
+            /** @description Segments it produces */
+            segments: string[];
+            /** @description Segments it buys from */
+            needs?: string[];
+            /** @default false */
+            chainLeader: boolean;
+            /** @description 万元, at most 2 decimal places */
+            revenueWan?: number | null;
+            /** Format: int32 */
+            employees?: number | null;
+            address?: string | null;
+            tags?: string[];
+        };
+        SyncEnterprisesRequestDto: {
+            /** @description At most 1,000 items */
+            items: components["schemas"]["SyncEnterpriseItemDto"][];
+        };
+        ChangeDto: {
+            /** @description Opaque position of this change */
+            cursor: string;
+            /** @enum {string} */
+            entity: "lead" | "enterprise" | "park" | "match" | "collision" | "agreement";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+            /** @description The version this entry records (one entry per version) */
+            version: number;
+            /** @description The record as the caller may see it NOW (may be newer than `version`); null for deletes */
+            data: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ChangesPageDto: {
+            changes: components["schemas"]["ChangeDto"][];
+            /** @description Persist after processing this page; pass as ?cursor= next time */
+            nextCursor: string;
+            /** @description true: another page is ready now; false: poll again later */
+            hasMore: boolean;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description http(s) URL resolving to public addresses (or a host on WEBHOOK_ALLOWED_HOSTS)
+             * @example https://partner.example.gov.cn/hooks/liancheng
+             */
+            url: string;
+            events: ("lead.created" | "lead.updated" | "lead.stage_changed" | "match.proposed" | "match.decided" | "collision.detected" | "agreement.proposed" | "agreement.decided")[];
+        };
+        CreatedWebhookDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("lead.created" | "lead.updated" | "lead.stage_changed" | "match.proposed" | "match.decided" | "collision.detected" | "agreement.proposed" | "agreement.decided")[];
+            /**
+             * @description HMAC-SHA256 signing secret, shown this once
+             * @example whsec_…
+             */
+            secret: string;
+        };
+        WebhookViewDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("lead.created" | "lead.updated" | "lead.stage_changed" | "match.proposed" | "match.decided" | "collision.detected" | "agreement.proposed" | "agreement.decided")[];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /**
+             * Format: date-time
+             * @description Set when failing for 24 h straight
+             */
+            disabledAt?: string | null;
+            disabledReason?: string | null;
+            /**
+             * Format: date-time
+             * @description First failure since the last success
+             */
+            failingSince?: string | null;
+            /** Format: date-time */
+            lastSuccessAt?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookAttemptDto: {
+            id: string;
+            /** Format: uuid */
+            deliveryId: string;
+            eventId: string;
+            /** @enum {string} */
+            eventType: "lead.created" | "lead.updated" | "lead.stage_changed" | "match.proposed" | "match.decided" | "collision.detected" | "agreement.proposed" | "agreement.decided";
+            /** @description 1 for the first try */
+            attempt: number;
+            /** @enum {string} */
+            status: "delivered" | "failed" | "refused";
+            /** @description HTTP status the receiver answered */
+            responseCode?: number | null;
+            durationMs: number;
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description When the next try is due
+             */
+            nextRetryAt?: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        MatchReasonDto: {
+            /**
+             * @example DIRECT_UPSTREAM
+             * @enum {string}
+             */
+            code: "DECLARED_NEED" | "DIRECT_UPSTREAM" | "DIRECT_DOWNSTREAM" | "TWO_HOP_CHAIN" | "CROSS_CITY" | "CHAIN_LEADER" | "PARK_TARGET_SEGMENT" | "PARK_TARGET_INDUSTRY" | "CHAIN_FOCUS" | "CLUSTER_STRENGTH" | "FILLS_CHAIN_GAP" | "CO_BUILT_PARK" | "LAND_SHORT";
+            /**
+             * @description zh-CN by default; English with Accept-Language: en
+             * @example 上游配套，可为本项目供货：正极材料 → 动力电池电芯
+             */
+            text: string;
+        };
+        PartnerMatchDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            enterpriseId: string;
+            name: string;
+            /** @example mianyang */
+            jurisdiction: string;
+            /** @enum {string} */
+            relation: "upstream" | "downstream";
+            score: number;
+            reasons: components["schemas"]["MatchReasonDto"][];
+            /** @enum {string} */
+            status: "proposed" | "accepted" | "rejected";
+        };
+        ParkMatchDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            parkId: string;
+            name: string;
+            coBuilt: boolean;
+            score: number;
+            reasons: components["schemas"]["MatchReasonDto"][];
+            /** @enum {string} */
+            status: "proposed" | "accepted" | "rejected";
+        };
+        LeadMatchesDto: {
+            /**
+             * @description `pending` while a match job is queued or running for a change of the lead’s segments, land need or planned investment; other edits (stage, summary, activities) never make it pending
+             * @enum {string}
+             */
+            status: "pending" | "ready";
+            /** Format: date-time */
+            computedAt: string | null;
+            algorithmVersion: string | null;
+            partners: components["schemas"]["PartnerMatchDto"][];
+            parks: components["schemas"]["ParkMatchDto"][];
+        };
+        MatchItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            leadId: string;
+            /** @description The lead title (its code name for a partner’s confidential lead) */
+            leadTitle: string;
+            leadJurisdiction: string;
+            /** @enum {string} */
+            kind: "partner" | "park";
+            /** Format: uuid */
+            enterpriseId?: string | null;
+            /** Format: uuid */
+            parkId?: string | null;
+            /** @description Enterprise or park name */
+            targetName: string;
+            /** @enum {string|null} */
+            relation?: "upstream" | "downstream" | null;
+            score: number;
+            reasons: components["schemas"]["MatchReasonDto"][];
+            /** @enum {string} */
+            status: "proposed" | "accepted" | "rejected";
+            /** Format: uuid */
+            decidedBy?: string | null;
+            decisionNote?: string | null;
+            algorithmVersion: string;
+            /** Format: date-time */
+            computedAt: string;
+            version: number;
+        };
+        MatchDecisionDto: {
+            /** @enum {string} */
+            decision: "accepted" | "rejected";
+            note?: string;
+        };
+        RematchRequestDto: {
+            /**
+             * @description Re-match only this jurisdiction’s leads. Omitted: the admin’s own jurisdiction, or all leads for a platform operator (OPERATORS); another jurisdiction than one’s own is for operators only.
+             * @enum {string}
+             */
+            jurisdiction?: "beibei" | "mianyang";
+        };
+        RematchAcceptedDto: {
+            /** @example rematch-all:6f1c2a57-1f0e-4c0a-9a53-1b7f0c0d2e11:all */
+            jobId: string;
+        };
+        RematchProgressDto: {
+            done: number;
+            total: number;
+        };
+        RematchStatusDto: {
+            jobId: string;
+            /**
+             * @description `queued`: recorded, not yet handed to the queue (e.g. Redis down)
+             * @enum {string}
+             */
+            state: "queued" | "waiting" | "delayed" | "active" | "completed" | "failed" | "unknown";
+            progress: components["schemas"]["RematchProgressDto"];
+            failedReason?: string | null;
+        };
+        DecideAgreementDto: {
+            note?: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description Requests left in the current window and seconds until it resets, e.g. `"api";r=5987;t=42` (IETF httpapi ratelimit-headers draft). Absent when API_RATE_LIMIT=0. */
+        RateLimit: string;
+        /** @description The quota and its window in seconds, e.g. `"api";q=6000;w=60`. */
+        "RateLimit-Policy": string;
+        /** @description Seconds to wait before trying again */
+        "Retry-After": number;
+        /** @description The methods this path answers */
+        Allow: string;
+    };
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  'PlatformController_getHealth[0]': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Database, Redis and queue are up */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description A dependency is down; `failing` names it */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  'PlatformController_getHealth[1]': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Database, Redis and queue are up */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description A dependency is down; `failing` names it */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  'PlatformController_metrics[0]': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Prometheus metrics */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-    };
-  };
-  'PlatformController_metrics[1]': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Prometheus metrics */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-    };
-  };
-  AuditController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        /** @description lead, enterprise, park, collision, match, user, … */
-        entity?: string;
-        entityId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['AuditEntryDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LoginResponseDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_refresh: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LoginResponseDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_logout: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserViewDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UserController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['UserViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UserController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UserController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeyController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['ApiKeyViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeyController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      /** @description The key secret is shown this once */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedApiKeyDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeyController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Revoked */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TaxonomyController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The five industries, their segments and the chain edges */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaxonomyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TaxonomyController_jurisdictions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['JurisdictionDto'][];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  EnterpriseController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        jurisdiction?: 'beibei' | 'mianyang';
-        /** @description enterprises producing this segment */
-        segment?: string;
-        /** @description enterprises with a segment of this industry */
-        industry?: string;
-        chainLeader?: boolean;
-        /** @description fuzzy name search (pg_trgm); results ranked by similarity */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['EnterpriseDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  EnterpriseController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateEnterpriseDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          /** @description The record version, `"<version>"` */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EnterpriseDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  EnterpriseController_segmentCounts: {
-    parameters: {
-      query?: {
-        /** @description Comma-separated segment codes; all segments when omitted */
-        segments?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SegmentCountsDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  EnterpriseController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          /** @description The record version, `"<version>"` */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EnterpriseDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  EnterpriseController_remove: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional: delete only this version */
-        'If-Match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is stale; the body carries the current version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match header required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  EnterpriseController_update: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag you read, e.g. "3" */
-        'If-Match': string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateEnterpriseDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          /** @description The record version, `"<version>"` */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EnterpriseDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is stale; the body carries the current version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match header required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ParkController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        /** @description parks this jurisdiction runs (co-built included) */
-        jurisdiction?: 'beibei' | 'mianyang';
-        /** @description parks targeting this segment */
-        segment?: string;
-        coBuilt?: boolean;
-        /** @description fuzzy search over the Chinese and English names (pg_trgm) */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['ParkDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ParkController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateParkDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          /** @description The record version, `"<version>"` */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ParkDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ParkController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          /** @description The record version, `"<version>"` */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ParkDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ParkController_update: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag you read, e.g. "3" */
-        'If-Match': string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateParkDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          /** @description The record version, `"<version>"` */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ParkDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is stale; the body carries the current version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match header required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ParkController_proposeJurisdictions: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ProposeParkJurisdictionsDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ReportController_pipeline: {
-    parameters: {
-      query?: {
-        /** @description comma-separated subset of jurisdiction, industry, stage (empty: totals only) */
-        groupBy?: string;
-        /** @description only leads owned by this jurisdiction */
-        jurisdiction?: 'beibei' | 'mianyang';
-        /** @description only leads of this industry */
-        industry?: string;
-        stage?:
-          | 'lead'
-          | 'contacted'
-          | 'visited'
-          | 'negotiating'
-          | 'signed'
-          | 'registered'
-          | 'started'
-          | 'operating'
-          | 'on_hold'
-          | 'lost';
-        /** @description only leads this user owns */
-        ownerId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PipelineReportDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ReportController_summary: {
-    parameters: {
-      query?: {
-        /** @description only matches and collisions of leads this user owns */
-        ownerId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SummaryDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        jurisdiction?: 'beibei' | 'mianyang';
-        stage?:
-          | 'lead'
-          | 'contacted'
-          | 'visited'
-          | 'negotiating'
-          | 'signed'
-          | 'registered'
-          | 'started'
-          | 'operating'
-          | 'on_hold'
-          | 'lost';
-        industry?: string;
-        segment?: string;
-        sharing?: 'private' | 'shared';
-        ownerId?: string;
-        /** @description fuzzy search over title and investor name */
-        q?: string;
-        /** @description only leads changed at or after this time; ordered by (updatedAt, id) */
-        updatedSince?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['LeadViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateLeadDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedLeadDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          /** @description "<version>" */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LeadViewDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_update: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description the ETag of the version you edited */
-        'If-Match': string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateLeadDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LeadViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is stale; the body carries the current version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match header required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_changeStage: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description optional: refuse when the lead changed */
-        'If-Match'?: string;
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ChangeStageDto'];
-      };
-    };
-    responses: {
-      /** @description the lead in its new stage */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LeadViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is stale; the body carries the current version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_addFunds: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description optional: refuse when the lead changed */
-        'If-Match'?: string;
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['FundsEntryDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LeadViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is stale; the body carries the current version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_activities: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['ActivityViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LeadController_addActivity: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateActivityDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ActivityViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  CollisionController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        status?: 'open' | 'joint' | 'yielded' | 'dismissed';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['CollisionViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  CollisionController_resolve: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ResolveCollisionDto'];
-      };
-    };
-    responses: {
-      /** @description yielded: applied */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CollisionViewDto'];
-        };
-      };
-      /** @description joint / dismissed: proposed, waiting for the other city */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CollisionViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  DuplicateController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        status?: 'open' | 'merged' | 'dismissed';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['DuplicateViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  DuplicateController_merge: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DuplicateDecisionDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DuplicateViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  DuplicateController_dismiss: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DuplicateDecisionDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DuplicateViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SyncController_upsertLeads: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SyncLeadsRequestDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SyncResultsDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SyncController_upsertEnterprises: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SyncEnterprisesRequestDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SyncResultsDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SyncController_read: {
-    parameters: {
-      query?: {
-        /** @description Opaque; the nextCursor of the previous page. Absent: from the start */
-        cursor?: string;
-        limit?: number;
-        /** @description Comma-separated subset of lead, enterprise, park, match, collision, agreement */
-        entities?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChangesPageDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['WebhookViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateWebhookDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedWebhookDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookViewDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookController_deliveries: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['WebhookAttemptDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Rate limited; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  MatchController_forLead: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LeadMatchesDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  MatchController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        status?: 'proposed' | 'accepted' | 'rejected';
-        kind?: 'partner' | 'park';
-        /** @description Industry code of the lead, e.g. nev */
-        industry?: string;
-        /** @description The lead’s jurisdiction */
-        jurisdiction?: 'beibei' | 'mianyang';
-        minScore?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['MatchItemDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  MatchController_decide: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MatchDecisionDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MatchItemDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  MatchController_rematch: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RematchRequestDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RematchAcceptedDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  MatchController_rematchStatus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        jobId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RematchStatusDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A dependency is down */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AgreementController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page’s nextCursor */
-        cursor?: string;
-        status?: 'pending' | 'accepted' | 'declined' | 'withdrawn';
-        kind?: string;
-        /** @description only agreements about this record */
-        subjectId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['AgreementViewDto'][];
-            /** @description Opaque; pass as ?cursor= for the next page */
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AgreementController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementViewDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AgreementController_accept: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DecideAgreementDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AgreementController_decline: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DecideAgreementDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AgreementController_withdraw: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DecideAgreementDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementViewDto'];
-        };
-      };
-      /** @description Invalid input; `details` lists each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing or bad credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Visible but not yours to change, or missing role / scope */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
+    "PlatformController_getHealth[0]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Database, Redis and queue are up */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A dependency is down; `failing` names it */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "PlatformController_getHealth[1]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Database, Redis and queue are up */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A dependency is down; `failing` names it */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "PlatformController_metrics[0]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus metrics */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "PlatformController_metrics[1]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus metrics */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                /** @description lead, enterprise, park, collision, match, user, … */
+                entity?: string;
+                entityId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntryDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The rate-limit store (Redis) is down: sign-in fails closed (LOGIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description An API key: the signed-in user only (USERS_ONLY) */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeyController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiKeyViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeyController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            /** @description The key secret is shown this once */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeyController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TaxonomyController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The five industries, their segments and the chain edges */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxonomyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TaxonomyController_jurisdictions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JurisdictionDto"][];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    EnterpriseController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                jurisdiction?: "beibei" | "mianyang";
+                /** @description enterprises producing this segment */
+                segment?: string;
+                /** @description enterprises with a segment of this industry */
+                industry?: string;
+                chainLeader?: boolean;
+                /** @description fuzzy name search (pg_trgm); results ranked by similarity */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EnterpriseDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    EnterpriseController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnterpriseDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The record version, `"<version>"` */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    EnterpriseController_segmentCounts: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated segment codes; all segments when omitted */
+                segments?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCountsDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    EnterpriseController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The record version, `"<version>"` */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    EnterpriseController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: delete only this version */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is stale; the body carries the current version */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match header required (sent empty, or missing where it is required) */
+            428: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    EnterpriseController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag you read, e.g. "3" */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEnterpriseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The record version, `"<version>"` */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is stale; the body carries the current version */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match header required (sent empty, or missing where it is required) */
+            428: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ParkController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                /** @description parks this jurisdiction runs (co-built included) */
+                jurisdiction?: "beibei" | "mianyang";
+                /** @description parks targeting this segment */
+                segment?: string;
+                coBuilt?: boolean;
+                /** @description fuzzy search over the Chinese and English names (pg_trgm) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ParkDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ParkController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateParkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The record version, `"<version>"` */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ParkController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The record version, `"<version>"` */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ParkController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag you read, e.g. "3" */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateParkDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The record version, `"<version>"` */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is stale; the body carries the current version */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match header required (sent empty, or missing where it is required) */
+            428: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ParkController_proposeJurisdictions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeParkJurisdictionsDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReportController_pipeline: {
+        parameters: {
+            query?: {
+                /** @description comma-separated subset of jurisdiction, industry, stage (empty: totals only) */
+                groupBy?: string;
+                /** @description only leads owned by this jurisdiction */
+                jurisdiction?: "beibei" | "mianyang";
+                /** @description only leads of this industry */
+                industry?: string;
+                stage?: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+                /** @description only leads this user owns */
+                ownerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineReportDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReportController_summary: {
+        parameters: {
+            query?: {
+                /** @description only matches and collisions of leads this user owns */
+                ownerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                jurisdiction?: "beibei" | "mianyang";
+                stage?: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+                industry?: string;
+                segment?: string;
+                sharing?: "private" | "shared";
+                ownerId?: string;
+                /** @description fuzzy search over title and investor name */
+                q?: string;
+                /** @description only leads changed at or after this time; ordered by (updatedAt, id) */
+                updatedSince?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LeadViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLeadDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedLeadDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description "<version>" */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadViewDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag of the version you edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLeadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is stale; the body carries the current version */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match header required (sent empty, or missing where it is required) */
+            428: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_changeStage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: refuse when the lead changed */
+                "If-Match"?: string;
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeStageDto"];
+            };
+        };
+        responses: {
+            /** @description the lead in its new stage */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is stale; the body carries the current version */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match header required (sent empty, or missing where it is required) */
+            428: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_addFunds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: refuse when the lead changed */
+                "If-Match"?: string;
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundsEntryDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is stale; the body carries the current version */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_activities: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ActivityViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LeadController_addActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateActivityDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    CollisionController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                status?: "open" | "joint" | "yielded" | "dismissed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CollisionViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    CollisionController_resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveCollisionDto"];
+            };
+        };
+        responses: {
+            /** @description yielded: applied */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollisionViewDto"];
+                };
+            };
+            /** @description joint / dismissed: proposed, waiting for the other city */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollisionViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    DuplicateController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                status?: "open" | "merged" | "dismissed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DuplicateViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    DuplicateController_merge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    DuplicateController_dismiss: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SyncController_upsertLeads: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncLeadsRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResultsDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SyncController_upsertEnterprises: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncEnterprisesRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResultsDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SyncController_read: {
+        parameters: {
+            query?: {
+                /** @description Opaque; the nextCursor of the previous page. Absent: from the start */
+                cursor?: string;
+                limit?: number;
+                /** @description Comma-separated subset of lead, enterprise, park, match, collision, agreement */
+                entities?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesPageDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookViewDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookAttemptDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Visible but not yours to change, or missing role / scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MatchController_forLead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadMatchesDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MatchController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                status?: "proposed" | "accepted" | "rejected";
+                kind?: "partner" | "park";
+                /** @description Industry code of the lead, e.g. nev */
+                industry?: string;
+                /** @description The lead’s jurisdiction */
+                jurisdiction?: "beibei" | "mianyang";
+                minScore?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MatchItemDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MatchController_decide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchItemDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MatchController_rematch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RematchRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RematchAcceptedDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MatchController_rematchStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RematchStatusDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AgreementController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+                status?: "pending" | "accepted" | "declined" | "withdrawn";
+                kind?: string;
+                /** @description only agreements about this record */
+                subjectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AgreementViewDto"][];
+                        /** @description Opaque; pass as ?cursor= for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AgreementController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementViewDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AgreementController_accept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideAgreementDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AgreementController_decline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideAgreementDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AgreementController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideAgreementDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementViewDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-  };
 }

@@ -195,7 +195,7 @@ export const DICT = {
   dragHint: ['拖动卡片到其他列即可变更阶段', 'Drag a card to another column to move it'],
   otherLeadStage: ['对方线索阶段', 'Other lead stage'],
   hiddenPrivate: ['（对方未共享，详情隐藏）', '(not shared: details hidden)'],
-  // Admin (issue 6): secrets shown once, webhook deliveries, full re-match.
+  // Admin: secrets shown once, webhook deliveries, full re-match.
   copyFailed: ['无法自动复制，请按 Ctrl+C 手动复制', 'Could not copy automatically; press Ctrl+C'],
   secretSaved: ['我已保存', 'I have saved it'],
   apiKeySecret: ['API 密钥', 'API key'],
@@ -211,8 +211,8 @@ export const DICT = {
   attempt_failed: ['失败', 'Failed'],
   attempt_refused: ['已拒绝', 'Refused'],
   rematchHint: [
-    '按当前产业链与园区数据，为所有未流失的线索重新计算匹配推荐。',
-    'Recomputes the match proposals of every lead not lost, from the current chain and park data.',
+    '按当前产业链与园区数据，为本辖区所有未流失的线索重新计算匹配推荐。对方城市或两市全部线索的重新匹配由平台运维人员发起。',
+    'Recomputes the match proposals of every lead of your jurisdiction not lost, from the current chain and park data. Re-matching the other city or both is for platform operators.',
   ],
   rematchCounts: ['已处理 {done} / {total} 条线索', '{done} of {total} leads done'],
   job_queued: ['已登记，等待排队', 'Recorded, waiting for the queue'],
@@ -321,6 +321,17 @@ export const DICT = {
     '{title}：该线索已被他人修改，看板已刷新，请重新拖动',
     '{title}: someone else changed this lead; the board was refreshed, drag it again',
   ],
+  // Limits and outages (DESIGN §11)
+  errorLoginLimited: [
+    '登录失败次数过多，请 {minutes} 分钟后再试',
+    'Too many failed sign-ins; try again in {minutes} min',
+  ],
+  errorRateLimited: ['操作过于频繁，请 {seconds} 秒后再试', 'Too many requests; try again in {seconds} s'],
+  errorLoginUnavailable: [
+    '登录服务暂时不可用，请稍后再试（已登录的用户不受影响）',
+    'Sign-in is unavailable for a moment; please retry shortly (signed-in users are not affected)',
+  ],
+  errorTooLarge: ['提交的内容过大', 'What you sent is too large'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type DictKey = keyof typeof DICT;

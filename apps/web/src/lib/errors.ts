@@ -51,6 +51,12 @@ export function describeError(locale: Locale, error: unknown): string {
     return translate(locale, 'errorGeneric', { message: String((error as Error)?.message ?? error) });
   }
   if (e.status === 0) return translate(locale, 'errorNetwork');
+  const retryAfter = Number(e.body?.retryAfterSeconds ?? 60);
+  if (e.body?.code === 'LOGIN_RATE_LIMITED')
+    return translate(locale, 'errorLoginLimited', { minutes: Math.max(1, Math.ceil(retryAfter / 60)) });
+  if (e.status === 429) return translate(locale, 'errorRateLimited', { seconds: retryAfter });
+  if (e.body?.code === 'LOGIN_UNAVAILABLE') return translate(locale, 'errorLoginUnavailable');
+  if (e.status === 413) return translate(locale, 'errorTooLarge');
   const details = e.body?.details;
   if (Array.isArray(details) && details.length) {
     return details

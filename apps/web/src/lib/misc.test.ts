@@ -25,6 +25,18 @@ describe('error messages', () => {
     );
   });
 
+  it('says when to retry after a limit, and what a sign-in outage means', () => {
+    const limited = new ApiError(429, { code: 'LOGIN_RATE_LIMITED', retryAfterSeconds: 840 });
+    expect(describeError('zh', limited)).toBe('登录失败次数过多，请 14 分钟后再试');
+    expect(describeError('en', new ApiError(429, { code: 'RATE_LIMITED', retryAfterSeconds: 12 }))).toBe(
+      'Too many requests; try again in 12 s',
+    );
+    expect(describeError('zh', new ApiError(503, { code: 'LOGIN_UNAVAILABLE' }))).toMatch(/登录服务暂时不可用/);
+    expect(describeError('en', new ApiError(413, { details: [{ field: 'body', message: 'too large' }] }))).toBe(
+      'What you sent is too large',
+    );
+  });
+
   it('reads the allowed stages of a 409', () => {
     expect(allowedFromError(new ApiError(409, { allowed: ['lost'] }))).toEqual(['lost']);
     expect(allowedFromError(new ApiError(409, { allowedStages: ['on_hold'] }))).toEqual(['on_hold']);
