@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/paginat
 import { RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
-import { Reason, localizeReason } from '../matching/reasons';
+import { Reason, linkStrength, localizeReason } from '../matching/reasons';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
 import {
@@ -71,6 +71,7 @@ export class MatchService {
           name: r.enterprise_name,
           jurisdiction: r.enterprise_jurisdiction,
           relation: r.relation,
+          strength: linkStrength(r.reasons),
           score: r.score,
           reasons: reasonsFor(r.reasons, ctx),
           status: r.status,
@@ -146,6 +147,7 @@ export class MatchService {
       parkId: r.park_id,
       targetName: r.target_name,
       relation: r.relation,
+      strength: linkStrength(r.reasons),
       score: r.score,
       reasons: reasonsFor(r.reasons, ctx),
       status: r.status,

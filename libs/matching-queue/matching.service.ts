@@ -11,9 +11,9 @@ import { affectedLeadSegments, candidateLists } from '../matching/chain';
 import {
   ALGORITHM_VERSION,
   EnterpriseCandidate,
-  MAX_PARTNERS,
   boundCandidates,
   matchLead,
+  perListLimit,
 } from '../matching/engine';
 import type { Reason } from '../matching/reasons';
 import { metricsRegistry } from '../platform/metrics';
@@ -59,6 +59,7 @@ interface LeadRow {
   jurisdiction: string;
   segments: string[];
   land_need_mu: string | null;
+  planned_investment_wan: string;
 }
 
 interface ExistingMatch {
@@ -168,7 +169,7 @@ export class MatchingService {
         `WITH locked AS MATERIALIZED (
            SELECT count(pg_advisory_xact_lock(hashtextextended('lc:match:' || s.id::text, 0))) AS n
              FROM (SELECT t.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n) AS s)
-         SELECT l.id, l.version, l.jurisdiction, l.segments, l.land_need_mu
+         SELECT l.id, l.version, l.jurisdiction, l.segments, l.land_need_mu, l.planned_investment_wan
            FROM locked, leads l WHERE l.id = ANY($1::uuid[])`,
         [ids],
       );
@@ -207,7 +208,7 @@ export class MatchingService {
             (byLead.get(l.id) ?? []).filter((m) => m.kind === 'partner' && m.status === 'rejected').length,
         ),
       );
-      const pool = await this.candidates.lists(em, [...makes], [...needs], MAX_PARTNERS + maxRejected);
+      const pool = await this.candidates.lists(em, [...makes], [...needs], perListLimit(maxRejected));
       const rejectedOf = (leadId: string, kind: string) =>
         (byLead.get(leadId) ?? [])
           .filter((m) => m.kind === kind && m.status === 'rejected')
@@ -218,15 +219,18 @@ export class MatchingService {
           l.id,
           boundCandidates(
             graph,
-            { id: l.id, jurisdiction: l.jurisdiction, segments: l.segments },
+            {
+              id: l.id,
+              jurisdiction: l.jurisdiction,
+              segments: l.segments,
+              plannedInvestmentWan: Number(l.planned_investment_wan),
+            },
             (role, segment) => pool.get(listKey(role, segment)) ?? [],
             new Set(rejectedOf(l.id, 'partner')),
           ),
         ]),
       );
-      const rows = await this.candidates.enterprises(em, [
-        ...new Set([...bounded.values()].flatMap((list) => list.map((e) => e.id))),
-      ]);
+      const rows = await this.candidates.enterprises(em, [...new Set([...bounded.values()].flat())]);
 
       const inserts: (Produced & { leadId: string; leadVersion: number; jurisdiction: string })[] = [];
       const updates: UpdateRow[] = [];
@@ -235,7 +239,7 @@ export class MatchingService {
         const excludedPartners = rejectedOf(lead.id, 'partner');
         const enterprises = bounded
           .get(lead.id)!
-          .map((e) => rows.get(e.id))
+          .map((id) => rows.get(id))
           .filter((e): e is EnterpriseCandidate => !!e);
         const result = matchLead({
           graph,
@@ -244,6 +248,7 @@ export class MatchingService {
             jurisdiction: lead.jurisdiction,
             segments: lead.segments,
             landNeedMu: lead.land_need_mu === null ? null : Number(lead.land_need_mu),
+            plannedInvestmentWan: Number(lead.planned_investment_wan),
           },
           enterprises,
           parks,

@@ -1,4 +1,4 @@
-import type { TaxonomyGraph } from '../taxonomy/taxonomy';
+import type { EdgeStrength, TaxonomyGraph } from '../taxonomy/taxonomy';
 
 /**
  * Where to look for a lead's partners (DESIGN §10), derived from the chain graph in memory:
@@ -54,6 +54,20 @@ export function candidateLists(graph: TaxonomyGraph, leadSegments: readonly stri
     makes: [...makes].filter((s) => !own.has(s)).sort(),
     needs: [...own].sort(),
   };
+}
+
+/**
+ * The strength of a declared need for `needed` by an enterprise making `segments`: `core` when
+ * `needed` supplies one of them over a core edge (a core customer declaring its demand), else
+ * `supporting`. Postgres ranks the candidate index's `needs` rows by the same rule
+ * (`need_link_rank()`, migration 1764330000000; test/matching-index.e2e-spec.ts keeps them equal).
+ */
+export function needStrength(
+  graph: TaxonomyGraph,
+  needed: string,
+  segments: readonly string[],
+): EdgeStrength {
+  return segments.some((s) => graph.edge(needed, s)?.strength === 'core') ? 'core' : 'supporting';
 }
 
 /**

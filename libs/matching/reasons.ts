@@ -1,13 +1,24 @@
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
+import type { PartnerLink } from './engine';
+import type { SizeFit } from './size-fit';
 
-/** Machine codes of DESIGN §10 (stable strings: partner systems and the web UI read them). */
+/**
+ * Machine codes of DESIGN §10 (stable strings: partner systems and the web UI read them).
+ * A partner's first reason is CORE_LINK or SUPPORTING_LINK: the strength of the link it is proposed
+ * for, naming the link ("为动力电池电芯提供正极材料（核心配套）") with the edge's reason; SIZE_FIT
+ * and SIZE_GAP say how the enterprise's size suits the lead's planned investment.
+ */
 export const REASON_CODES = [
+  'CORE_LINK',
+  'SUPPORTING_LINK',
   'DECLARED_NEED',
   'DIRECT_UPSTREAM',
   'DIRECT_DOWNSTREAM',
   'TWO_HOP_CHAIN',
   'CROSS_CITY',
   'CHAIN_LEADER',
+  'SIZE_FIT',
+  'SIZE_GAP',
   'PARK_TARGET_SEGMENT',
   'PARK_TARGET_INDUSTRY',
   'CHAIN_FOCUS',
@@ -59,6 +70,86 @@ export class ReasonWriter {
   private path(codes: readonly string[]): { zh: string; en: string } {
     const names = codes.map((c) => this.seg(c));
     return { zh: names.map((n) => n.zh).join(' → '), en: names.map((n) => n.en).join(' → ') };
+  }
+
+  /** CORE_LINK / SUPPORTING_LINK: the link a partner is proposed for, named, with why it matters. */
+  link(link: PartnerLink): Reason {
+    const core = link.strength === 'core';
+    const tag = core ? { zh: '核心配套', en: 'core link' } : { zh: '一般配套', en: 'supporting link' };
+    const [first, middle, last] = link.path.map((c) => this.seg(c));
+    let zh: string;
+    let en: string;
+    if (link.kind === 'need') {
+      zh = middle ? `登记采购${first.zh}，用于${middle.zh}` : `登记采购${first.zh}`;
+      en = middle ? `Declares it buys ${first.en} for ${middle.en}` : `Declares it buys ${first.en}`;
+    } else if (link.relation === 'upstream') {
+      zh = last ? `经${middle.zh}间接为${last.zh}提供${first.zh}` : `为${middle.zh}提供${first.zh}`;
+      en = last
+        ? `Supplies ${first.en} to the project's ${last.en} through ${middle.en}`
+        : `Supplies ${first.en} to the project's ${middle.en}`;
+    } else {
+      zh = last
+        ? `本项目经${middle.zh}间接为${last.zh}提供${first.zh}`
+        : `本项目为${middle.zh}提供${first.zh}`;
+      en = last
+        ? `The project supplies ${first.en} to ${last.en} through ${middle.en}`
+        : `The project supplies ${first.en} to ${middle.en}`;
+    }
+    const edge =
+      link.kind !== 'twoHop' && link.path.length === 2
+        ? this.graph.edge(link.path[0], link.path[1])
+        : undefined;
+    return {
+      code: core ? 'CORE_LINK' : 'SUPPORTING_LINK',
+      text: `${zh}（${tag.zh}）${edge?.reason ? `：${edge.reason}` : ''}`,
+      textEn: `${en} (${tag.en})${edge?.reasonEn ? `: ${edge.reasonEn}` : ''}`,
+    };
+  }
+
+  /** The kind of a link: DECLARED_NEED, DIRECT_UPSTREAM, DIRECT_DOWNSTREAM or TWO_HOP_CHAIN. */
+  linkKind(link: PartnerLink): Reason {
+    if (link.kind === 'need') return this.declaredNeed([link.path[0]]);
+    if (link.kind === 'twoHop') return this.twoHop(link.path, link.relation);
+    const [from, to] = link.path;
+    return link.relation === 'upstream' ? this.directUpstream(from, to) : this.directDownstream(from, to);
+  }
+
+  /** SIZE_FIT or SIZE_GAP; null when the enterprise's size is unknown. */
+  size(fit: SizeFit, revenueWan: number | null, employees: number | null, plannedWan: number): Reason | null {
+    const size =
+      revenueWan != null && revenueWan > 0
+        ? { zh: `年营收约${yuanZh(revenueWan)}`, en: `revenue about ${yuanEn(revenueWan)}` }
+        : employees != null && employees > 0
+          ? { zh: `员工约${employees}人`, en: `about ${employees} staff` }
+          : null;
+    if (!size) return null;
+    const plan = { zh: yuanZh(plannedWan), en: yuanEn(plannedWan) };
+    switch (fit) {
+      case 'fit':
+        return {
+          code: 'SIZE_FIT',
+          text: `规模匹配：企业${size.zh}，项目计划投资${plan.zh}`,
+          textEn: `Size fits: ${size.en} for a ${plan.en} project`,
+        };
+      case 'tooSmall':
+        return {
+          code: 'SIZE_GAP',
+          text: `规模偏小：企业${size.zh}，配套计划投资${plan.zh}的项目能力有限`,
+          textEn: `Small for the project: ${size.en} against a ${plan.en} investment`,
+        };
+      case 'farTooSmall':
+        return {
+          code: 'SIZE_GAP',
+          text: `规模过小：企业${size.zh}，难以配套计划投资${plan.zh}的重大项目`,
+          textEn: `Far too small for a major project: ${size.en} against a ${plan.en} investment`,
+        };
+      case 'tooLarge':
+        return {
+          code: 'SIZE_GAP',
+          text: `规模悬殊：企业${size.zh}，本项目计划投资${plan.zh}，对接优先级较低`,
+          textEn: `Much larger than the project: ${size.en} against a ${plan.en} investment`,
+        };
+    }
   }
 
   declaredNeed(leadSegments: readonly string[]): Reason {
@@ -174,6 +265,26 @@ export class ReasonWriter {
       textEn: `Not enough land: the project needs ${needMu} mu, the park has ${availableMu} mu`,
     };
   }
+}
+
+const oneDecimal = (x: number) => (x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10));
+/** An amount in 万元 as people say it: 800万元, 3.2亿元, 320亿元. */
+export function yuanZh(wan: number): string {
+  return wan >= 10_000 ? `${oneDecimal(wan / 10_000)}亿元` : `${Math.round(wan)}万元`;
+}
+/** An amount in 万元 in English: CNY 8 million, CNY 3.2 billion. */
+export function yuanEn(wan: number): string {
+  const cny = wan * 10_000;
+  return cny >= 1e9 ? `CNY ${oneDecimal(cny / 1e9)} billion` : `CNY ${oneDecimal(cny / 1e6)} million`;
+}
+
+/** The strength of the link a stored partner match was proposed for (its CORE_LINK / SUPPORTING_LINK reason). */
+export function linkStrength(reasons: readonly { code: string }[] | null): 'core' | 'supporting' | null {
+  for (const r of reasons ?? []) {
+    if (r.code === 'CORE_LINK') return 'core';
+    if (r.code === 'SUPPORTING_LINK') return 'supporting';
+  }
+  return null;
 }
 
 /** The reason as the API shows it: `text` in the caller's locale (DESIGN §10). */
