@@ -8,13 +8,16 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   2 below 100 亿, 3 from 100 亿 — 百亿级), by head count when revenue is unknown (20, 1,000,
  *   10,000), 2 when neither is known. The same rule as `sizeBand()` in libs/matching/size-fit.ts
  *   (test/matching-index.e2e-spec.ts keeps them equal).
- * - `link_rank` of a `needs` row: 0 when the enterprise makes a segment that the needed segment
- *   supplies over a core edge (its declared need is a core customer's), else 1. The same rule as
- *   `needStrength()` in libs/matching/chain.ts. `makes` rows have 0.
+ * - `link_rank`: the order of the members of one (segment, role, jurisdiction, size band) list
+ *   by score, the same for every lead: chain leaders (+5) before others and, for a declared need,
+ *   core needs before supporting ones (a core need outweighs a chain leader):
+ *   `candidate_rank(need_link_rank(…), chain_leader)`. `need_link_rank` is 0 when the enterprise
+ *   makes a segment the needed segment supplies over a core edge, else 1 (needStrength() in
+ *   libs/matching/chain.ts); `makes` rows count as 0.
  *
- * Both are in the primary key before the enterprise id, so every (segment, role, chain leader,
- * jurisdiction, size band) list is read in (link rank, id) order: the order of the partners'
- * scores within the list for every lead, which keeps the candidate bound exact.
+ * The rank and the band are in the primary key before the enterprise id, so each such list is
+ * read in (rank, id) order: the order of the partners' scores within it for every lead, which
+ * keeps the candidate bound exact.
  * `match_candidate_rows()` is the one SQL form of an enterprise's index rows (trigger, rebuilds).
  */
 export class ChainEdgeStrength1764330000000 implements MigrationInterface {
@@ -48,6 +51,9 @@ export class ChainEdgeStrength1764330000000 implements MigrationInterface {
         THEN 0 ELSE 1 END)::smallint
       $$`);
     await q.query(`
+      CREATE FUNCTION candidate_rank(need_rank smallint, leader boolean) RETURNS smallint
+      LANGUAGE sql IMMUTABLE AS $$ SELECT (need_rank * 2 + CASE WHEN leader THEN 0 ELSE 1 END)::smallint $$`);
+    await q.query(`
       CREATE FUNCTION match_candidate_rows(
         p_id uuid, p_segments text[], p_needs text[], p_leader boolean, p_jurisdiction text,
         p_revenue_wan numeric, p_employees int)
@@ -55,11 +61,11 @@ export class ChainEdgeStrength1764330000000 implements MigrationInterface {
                      link_rank smallint, enterprise_id uuid)
       LANGUAGE sql STABLE AS $$
         SELECT s, 'makes', p_leader, p_jurisdiction, enterprise_size_band(p_revenue_wan, p_employees),
-               0::smallint, p_id
+               candidate_rank(0::smallint, p_leader), p_id
           FROM unnest(p_segments) s
         UNION
         SELECT n, 'needs', p_leader, p_jurisdiction, enterprise_size_band(p_revenue_wan, p_employees),
-               need_link_rank(n, p_segments), p_id
+               candidate_rank(need_link_rank(n, p_segments), p_leader), p_id
           FROM unnest(p_needs) n
       $$`);
 
@@ -77,7 +83,7 @@ export class ChainEdgeStrength1764330000000 implements MigrationInterface {
        WHERE e.deleted_at IS NULL`);
     await q.query(`
       ALTER TABLE match_candidates ADD CONSTRAINT match_candidates_pkey
-        PRIMARY KEY (segment, role, chain_leader, jurisdiction, size_band, link_rank, enterprise_id)`);
+        PRIMARY KEY (segment, role, jurisdiction, size_band, link_rank, enterprise_id)`);
 
     await q.query(`
       CREATE OR REPLACE FUNCTION sync_match_candidates() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -133,6 +139,7 @@ export class ChainEdgeStrength1764330000000 implements MigrationInterface {
       ALTER TABLE match_candidates ADD CONSTRAINT match_candidates_pkey
         PRIMARY KEY (segment, role, chain_leader, jurisdiction, enterprise_id)`);
     await q.query(`DROP FUNCTION match_candidate_rows(uuid, text[], text[], boolean, text, numeric, int)`);
+    await q.query(`DROP FUNCTION candidate_rank(smallint, boolean)`);
     await q.query(`DROP FUNCTION need_link_rank(text, text[])`);
     await q.query(`DROP FUNCTION enterprise_size_band(numeric, int)`);
     await q.query(`ALTER TABLE chain_edges DROP COLUMN strength, DROP COLUMN reason, DROP COLUMN reason_en`);

@@ -58,7 +58,7 @@ async function insertLead(
 
 /**
  * The candidate index in Postgres and the engine in TypeScript agree (migration 1764330000000):
- * the same size bands and need ranks, so the indexed candidates give exactly the ranking of
+ * the same size bands and ranks (chain leader, need strength), so the indexed candidates give exactly the ranking of
  * scoring every enterprise; and a re-match under the new algorithm keeps managers' decisions.
  */
 describe('matching candidate index and re-match (DESIGN §10)', () => {
@@ -128,10 +128,12 @@ describe('matching candidate index and re-match (DESIGN §10)', () => {
       );
       const expected = rows.flatMap((r) => {
         const band = sizeBand(r.revenue_wan === null ? null : Number(r.revenue_wan), r.employees);
+        const leader = r.chain_leader ? 0 : 1;
         return [
-          ...r.segments.map((s) => `${r.id}|${s}|makes|${band}|0`),
+          ...r.segments.map((s) => `${r.id}|${s}|makes|${band}|${leader}`),
           ...r.needs.map(
-            (n) => `${r.id}|${n}|needs|${band}|${needStrength(graph, n, r.segments) === 'core' ? 0 : 1}`,
+            (n) =>
+              `${r.id}|${n}|needs|${band}|${(needStrength(graph, n, r.segments) === 'core' ? 0 : 2) + leader}`,
           ),
         ];
       });
@@ -139,7 +141,7 @@ describe('matching candidate index and re-match (DESIGN §10)', () => {
         (i) => `${i.enterprise_id}|${i.segment}|${i.role}|${i.size_band}|${i.link_rank}`,
       );
       expect(actual.sort()).toEqual([...new Set(expected)].sort());
-      expect(index.some((i) => i.link_rank === 1)).toBe(true);
+      expect(new Set(index.map((i) => i.link_rank))).toEqual(new Set([0, 1, 2, 3]));
       expect(new Set(index.map((i) => i.size_band)).size).toBe(4);
     });
 

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CandidateLists, candidateLists, directLists } from '../matching/chain';
 import {
-  CandidateStub,
+  CandidateGroup,
   ClusterCounts,
   EnterpriseCandidate,
+  LeadInput,
   ParkCandidate,
+  boundCandidates,
   clusterKey,
+  perListLimit,
 } from '../matching/engine';
+import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import type { SizeBand } from '../matching/size-fit';
 
 /** Cluster counts change slowly and only shift park scores a little: refreshed at most this often. */
@@ -23,15 +28,15 @@ const SIZE_BANDS: readonly SizeBand[] = [0, 1, 2, 3];
  *
  * Candidates: the lead's chain neighbourhood (segments one or two edges up or down the chain, and
  * its own segments for declared needs) is computed from the graph in memory; then, per wanted
- * (segment, role) and per (chain leader, jurisdiction, size band), the first `perList` enterprise
- * ids in (need rank, id) order come from the `match_candidates` B-tree (one short index range
- * each; a LATERAL LIMIT). The bound is exact, not a heuristic: within one such list every member
- * scores what the list's link is worth with the same bonuses, core needs before supporting ones,
- * and ties break by id, so an enterprise beyond the first `perList` of every list it belongs to
- * has `perList` others ranked above it (property-tested in engine.spec.ts, compared with scoring
- * everything in the bench). With `perList` = perListLimit(rejected targets), a few hundred index
- * entries are read per lead whatever the table size, and only the few enterprises that survive
- * boundCandidates (the whole tiers that can reach the proposals) are read from the table.
+ * (segment, role) and per (jurisdiction, size band), the first `perList` enterprise ids in
+ * (rank, id) order come from the `match_candidates` B-tree (one short index range each; a LATERAL
+ * LIMIT). The bound is exact, not a heuristic: within one such list the rank orders members by
+ * score for every lead (chain leaders first; core needs before supporting ones) and ties break by
+ * id, so an enterprise beyond the first `perList` of every list it belongs to has `perList` others
+ * ranked above it (property-tested in engine.spec.ts, checked against scoring everything in
+ * test/matching-index.e2e-spec.ts and the bench). With `perList` = perListLimit(rejected targets),
+ * a few hundred index entries are read per lead whatever the table size, and only the few
+ * enterprises that survive boundCandidates are read from the table.
  */
 @Injectable()
 export class CandidateRepository {
@@ -53,51 +58,102 @@ export class CandidateRepository {
     makes: readonly string[],
     needs: readonly string[],
     perList: number,
-  ): Promise<Map<string, CandidateStub[]>> {
-    const out = new Map<string, CandidateStub[]>();
+  ): Promise<Map<string, CandidateGroup[]>> {
+    const out = new Map<string, CandidateGroup[]>();
     if (!makes.length && !needs.length) return out;
     const segments = [...makes, ...needs];
     const roles = [...makes.map(() => 'makes'), ...needs.map(() => 'needs')];
-    // One row per (list, chain leader, jurisdiction, size band) with its ids joined by ',' and
-    // their need ranks as digits: a few hundred short rows instead of thousands (row parsing was
-    // most of this query's client-side cost). The aggregates need no order: the bound takes
-    // whole tiers, and both read the same rows in the same order.
+    // One row per (list, jurisdiction, size band) with its ids joined by ',' and their ranks as
+    // digits (a few hundred short rows instead of thousands: row parsing was most of this query's
+    // client-side cost). The rank says chain leader or not and, for a need, its strength.
     const rows: {
       segment: string;
       role: 'makes' | 'needs';
-      leader: boolean;
       code: string;
       band: SizeBand;
       ids: string;
       ranks: string;
     }[] = await em.query(
-      `SELECT w.segment, w.role, l.leader, j.code, b.band, c.ids, c.ranks
+      `SELECT w.segment, w.role, j.code, b.band, c.ids, c.ranks
          FROM unnest($1::text[], $2::text[]) AS w(segment, role)
-        CROSS JOIN (VALUES (true), (false)) AS l(leader)
         CROSS JOIN unnest($3::text[]) AS j(code)
         CROSS JOIN unnest($5::smallint[]) AS b(band)
         CROSS JOIN LATERAL (
-              SELECT string_agg(f.enterprise_id::text, ',') AS ids, string_agg(f.link_rank::text, '') AS ranks
+              SELECT string_agg(f.enterprise_id::text, ',' ORDER BY f.link_rank, f.enterprise_id) AS ids,
+                     string_agg(f.link_rank::text, '' ORDER BY f.link_rank, f.enterprise_id) AS ranks
                 FROM (SELECT c.enterprise_id, c.link_rank FROM match_candidates c
-                       WHERE c.segment = w.segment AND c.role = w.role AND c.chain_leader = l.leader
-                         AND c.jurisdiction = j.code AND c.size_band = b.band
+                       WHERE c.segment = w.segment AND c.role = w.role AND c.jurisdiction = j.code
+                         AND c.size_band = b.band
                        ORDER BY c.link_rank, c.enterprise_id LIMIT $4) AS f) AS c
         WHERE c.ids IS NOT NULL`,
       [segments, roles, await this.jurisdictions(), perList, SIZE_BANDS],
     );
     for (const r of rows) {
       const key = listKey(r.role, r.segment);
-      const list = out.get(key) ?? out.set(key, []).get(key)!;
+      const groups = out.get(key) ?? out.set(key, []).get(key)!;
       const ids = r.ids.split(',');
-      for (let i = 0; i < ids.length; i++) {
-        list.push({
-          id: ids[i],
+      // One group per rank (see migration 1764330000000): 0 core need (or made) by a chain
+      // leader, 1 by others, 2 and 3 the same for supporting needs.
+      for (let from = 0; from < ids.length;) {
+        const rank = r.ranks.charCodeAt(from) - 48;
+        let to = from + 1;
+        while (to < ids.length && r.ranks.charCodeAt(to) - 48 === rank) to++;
+        groups.push({
           jurisdiction: r.code,
-          chainLeader: r.leader,
+          chainLeader: rank % 2 === 0,
           sizeBand: Number(r.band) as SizeBand,
-          ...(r.role === 'needs' ? { needStrength: r.ranks[i] === '0' ? 'core' : 'supporting' } : {}),
+          ...(r.role === 'needs'
+            ? { needStrength: rank < 2 ? ('core' as const) : ('supporting' as const) }
+            : {}),
+          ids: ids.slice(from, to),
         });
+        from = to;
       }
+    }
+    return out;
+  }
+
+  /**
+   * The candidates of each lead that can reach its proposals (boundCandidates), ids only: the
+   * lists of direct links and declared needs first, for the whole batch in one query; the two-hop
+   * lists only for the leads whose direct ones leave room, in a second.
+   */
+  async bounded(
+    em: EntityManager,
+    graph: TaxonomyGraph,
+    requests: readonly { lead: LeadInput; rejected: readonly string[] }[],
+  ): Promise<Map<string, string[]>> {
+    const perList = perListLimit(Math.max(0, ...requests.map((r) => r.rejected.length)));
+    const pool = new Map<string, CandidateGroup[]>();
+    const read = async (wanted: readonly CandidateLists[]) => {
+      const makes = new Set<string>();
+      const needs = new Set<string>();
+      for (const w of wanted) {
+        for (const s of w.makes) if (!pool.has(listKey('makes', s))) makes.add(s);
+        for (const s of w.needs) if (!pool.has(listKey('needs', s))) needs.add(s);
+      }
+      const got = await this.lists(em, [...makes], [...needs], perList);
+      for (const s of makes) pool.set(listKey('makes', s), got.get(listKey('makes', s)) ?? []);
+      for (const s of needs) pool.set(listKey('needs', s), got.get(listKey('needs', s)) ?? []);
+    };
+    const bound = (r: (typeof requests)[number]) =>
+      boundCandidates(
+        graph,
+        r.lead,
+        (role, segment) => pool.get(listKey(role, segment)),
+        new Set(r.rejected),
+      );
+    await read(requests.map((r) => directLists(graph, r.lead.segments)));
+    const out = new Map<string, string[]>();
+    const more: (typeof requests)[number][] = [];
+    for (const r of requests) {
+      const ids = bound(r);
+      if (ids) out.set(r.lead.id, ids);
+      else more.push(r);
+    }
+    if (more.length) {
+      await read(more.map((r) => candidateLists(graph, r.lead.segments)));
+      for (const r of more) out.set(r.lead.id, bound(r)!);
     }
     return out;
   }

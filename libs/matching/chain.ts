@@ -36,6 +36,20 @@ export function oneHop(graph: TaxonomyGraph, segments: readonly string[]): strin
   return withinHops(graph, segments, 1).filter((s) => !own.has(s));
 }
 
+/**
+ * The lists to read first: segments one edge up or down the chain (and the lead's own, for declared
+ * needs). Two-hop lists are read only when these leave room (boundCandidates answers null).
+ */
+export function directLists(graph: TaxonomyGraph, leadSegments: readonly string[]): CandidateLists {
+  const own = new Set(leadSegments);
+  const makes = new Set<string>();
+  for (const l of own) {
+    for (const s of graph.suppliesTo.get(l) ?? []) if (!own.has(s)) makes.add(s);
+    for (const s of graph.suppliedBy.get(l) ?? []) if (!own.has(s)) makes.add(s);
+  }
+  return { makes: [...makes].sort(), needs: [...own].sort() };
+}
+
 export function candidateLists(graph: TaxonomyGraph, leadSegments: readonly string[]): CandidateLists {
   const own = new Set(leadSegments);
   // Directed reachability (not undirected distance): two segments that merely supply the same

@@ -31,7 +31,7 @@ export const MIN_PER_DIRECTION = 2;
  * A partner's score is the best of its links plus bonuses that depend only on the enterprise's
  * jurisdiction, chain leader flag and size band, ties by enterprise id. That makes the indexed
  * candidate query exact (see boundCandidates and candidate.repository.ts): the first N members of
- * each (segment, role, chain leader, jurisdiction, size band) list, in (need rank, id) order, suffice.
+ * each (segment, role, jurisdiction, size band) list, in (rank, id) order, suffice.
  */
 export const PARTNER_WEIGHTS = {
   core: 60,
@@ -171,18 +171,24 @@ const KIND_ORDER = { direct: 0, need: 1, twoHop: 2 } as const;
 function better(a: PartnerLink, b: PartnerLink): boolean {
   if (a.weight !== b.weight) return a.weight > b.weight;
   if (a.kind !== b.kind) return KIND_ORDER[a.kind] < KIND_ORDER[b.kind];
-  return a.path.join('>') < b.path.join('>');
+  for (let i = 0; i < a.path.length && i < b.path.length; i++)
+    if (a.path[i] !== b.path[i]) return a.path[i] < b.path[i];
+  return a.path.length < b.path.length;
 }
 
 /** A segment's best link to the lead in each direction. */
 export type SegmentLinks = Partial<Record<Relation, PartnerLink>>;
+
+/** Lead chains per graph and set of lead segments: leads of a batch mostly share a few segment sets. */
+const chains = new WeakMap<TaxonomyGraph, Map<string, ReadonlyMap<string, SegmentLinks>>>();
+const CHAIN_CACHE_SIZE = 4096;
 
 /**
  * The lead's chain neighbourhood: for every segment outside the lead's own that is one or two
  * edges up or down the chain, its best link in each direction. A direct link weighs its edge's
  * strength; two hops weigh half their weaker edge and rank as supporting.
  */
-export function leadChain(graph: TaxonomyGraph, leadSegments: readonly string[]): Map<string, SegmentLinks> {
+function computeLeadChain(graph: TaxonomyGraph, leadSegments: readonly string[]): Map<string, SegmentLinks> {
   const own = new Set(leadSegments);
   const out = new Map<string, SegmentLinks>();
   const offer = (segment: string, link: PartnerLink) => {
@@ -240,15 +246,32 @@ export function leadChain(graph: TaxonomyGraph, leadSegments: readonly string[])
   return out;
 }
 
+/** The lead's chain neighbourhood (computeLeadChain), computed once per graph and set of segments. */
+export function leadChain(
+  graph: TaxonomyGraph,
+  leadSegments: readonly string[],
+): ReadonlyMap<string, SegmentLinks> {
+  const key = [...new Set(leadSegments)].sort().join(',');
+  let cache = chains.get(graph);
+  if (!cache) chains.set(graph, (cache = new Map()));
+  let chain = cache.get(key);
+  if (!chain) {
+    if (cache.size >= CHAIN_CACHE_SIZE) cache.clear();
+    cache.set(key, (chain = computeLeadChain(graph, leadSegments)));
+  }
+  return chain;
+}
+
 /** The link a declared need for `needed` gives an enterprise making `segments` (DESIGN §10). */
 export function needLink(graph: TaxonomyGraph, needed: string, segments: readonly string[]): PartnerLink {
   const strength = needStrength(graph, needed, segments);
-  const fed = [...segments]
-    .filter(
-      (s) =>
-        graph.edge(needed, s) && (strength === 'supporting' || graph.edge(needed, s)!.strength === 'core'),
-    )
-    .sort()[0];
+  // The segment the need feeds: the first (by code) the needed segment supplies at that strength.
+  let fed: string | undefined;
+  for (const s of segments) {
+    const edge = graph.edge(needed, s);
+    if (edge && (strength === 'supporting' || edge.strength === 'core') && (fed === undefined || s < fed))
+      fed = s;
+  }
   return {
     kind: 'need',
     relation: 'downstream',
@@ -488,9 +511,18 @@ export function rankParks(input: MatchInput, writer: ReasonWriter): ParkMatch[] 
   return scored.slice(0, MAX_PARKS).map(({ fits: _fits, ...s }, i) => ({ ...s, rank: i + 1 }));
 }
 
+/** One reason writer per graph (it remembers the sentences it wrote); a new one for other place names. */
+const writers = new WeakMap<TaxonomyGraph, ReasonWriter>();
+function writerFor(graph: TaxonomyGraph, names?: Record<string, { zh: string; en: string }>): ReasonWriter {
+  if (names) return new ReasonWriter(graph, names);
+  let w = writers.get(graph);
+  if (!w) writers.set(graph, (w = new ReasonWriter(graph)));
+  return w;
+}
+
 /** Ranked partners (≤ 10) and parks (≤ 3) for one lead (DESIGN §10). */
 export function matchLead(input: MatchInput): MatchResult {
-  const writer = new ReasonWriter(input.graph, input.jurisdictionNames);
+  const writer = writerFor(input.graph, input.jurisdictionNames);
   return {
     algorithmVersion: ALGORITHM_VERSION,
     partners: rankPartners(input, writer),
@@ -498,90 +530,151 @@ export function matchLead(input: MatchInput): MatchResult {
   };
 }
 
-/** What the candidate index holds of an enterprise in one list (migration 1764330000000). */
-export interface CandidateStub {
-  id: string;
+/**
+ * What the candidate index holds of one list (a segment and role) for one (jurisdiction, chain
+ * leader, size band) and, for declared needs, one need strength (migration 1764330000000).
+ */
+export interface CandidateGroup {
   jurisdiction: string;
   chainLeader: boolean;
   sizeBand: SizeBand;
-  /** `needs` lists: the strength of the declared need (needStrength()). */
+  /** `needs` lists: the strength of the members' declared need (needStrength()). */
   needStrength?: EdgeStrength;
+  /** Enterprise ids, ascending. */
+  ids: readonly string[];
 }
 
 /**
- * Members to read of each (segment, role, chain leader, jurisdiction, size band) list, in
- * (need rank, id) order: enough for the top 10, the reserve of each direction, and the rejected.
+ * Members to read of each (segment, role, jurisdiction, size band) list, in (rank, id) order:
+ * enough for the top 10, the reserve of each direction, and the rejected.
  */
 export const perListLimit = (rejected: number) => MAX_PARTNERS + MIN_PER_DIRECTION + rejected;
 
 /**
- * Trims the candidate lists to what can reach the proposals, exactly (no heuristic). Every member
+ * Members of one walk by tier (points are small integers, so the index is the tier): each bucket
+ * holds whole groups, their ids ascending.
+ */
+type Tiers = (readonly string[])[][];
+
+function addTier(tiers: Tiers, tier: number, ids: readonly string[]): void {
+  (tiers[tier] ??= []).push(ids);
+}
+
+/**
+ * Takes members best tier first, ties in id order (the engine's order for equal scores), until
+ * `enough` non-excluded enterprises are in hand; adds them to `out`.
+ */
+function walkTiers(tiers: Tiers, enough: number, excluded: ReadonlySet<string>, out: Set<string>): number {
+  const seen = new Set<string>();
+  let counted = 0;
+  const take = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.add(id);
+    if (!excluded.has(id)) counted++;
+  };
+  for (let tier = tiers.length - 1; tier >= 0; tier--) {
+    const groups = tiers[tier];
+    if (!groups) continue;
+    let size = 0;
+    for (const ids of groups) size += ids.length;
+    if (counted + size < enough) {
+      for (const ids of groups) for (const id of ids) take(id);
+      continue;
+    }
+    // This tier completes the walk: only its first members in id order are needed. Each group is
+    // in id order already, so merge their heads until enough are in hand.
+    const at = groups.map(() => 0);
+    while (counted < enough) {
+      let best = -1;
+      for (let g = 0; g < groups.length; g++)
+        if (at[g] < groups[g].length && (best < 0 || groups[g][at[g]] < groups[best][at[best]])) best = g;
+      if (best < 0) break;
+      take(groups[best][at[best]++]);
+    }
+    if (counted >= enough) return tier;
+  }
+  return -1;
+}
+
+/** The most points a member of a list can have beyond its link: cross-city and chain leader. */
+const MAX_BONUS = PARTNER_WEIGHTS.crossCity + PARTNER_WEIGHTS.chainLeader;
+
+/**
+ * Trims the candidate lists to what can reach the proposals, exactly (no heuristic). Every group
  * of a list has a tier: the points its link to the lead is worth in that list (the segment's best
- * link, or the declared need's) plus the member's bonuses (cross-city, chain leader, size fit).
- * A partner's score in a direction is exactly the best tier of its lists in that direction, and
- * within one fetched list members come in tier order, ties by id. So taking whole tiers, best
- * first, until `limit` non-excluded enterprises are in hand keeps everyone who can reach the top
- * 10; doing the same per direction until `limit + reserve` keeps everyone the direction reserve
- * can pick (at most `limit` of those are in the top 10 already). Returns enterprise ids.
+ * link, or the declared need's) plus the group's bonuses (cross-city, chain leader, size fit).
+ * A partner's score is exactly the best tier of its groups, ties by id; within a fetched group
+ * members come in id order after everyone of a better tier. So taking members best tier first,
+ * ties by id, until `limit` non-excluded enterprises are in hand keeps everyone who can reach the
+ * top 10 (anyone left out has `limit` others ranked above it); doing the same per direction over
+ * the direct links until `limit + reserve` keeps everyone the direction reserve can pick (at most
+ * `limit` of those are in the top 10). Returns enterprise ids.
+ *
+ * `list` may answer `undefined` for a list not read yet (CandidateRepository reads the lists of
+ * direct links first): when such a list could still hold a member of a tier the walks reached,
+ * the answer is null, and the caller reads the missing lists and asks again.
  */
 export function boundCandidates(
   graph: TaxonomyGraph,
   lead: LeadInput,
-  list: (role: 'makes' | 'needs', segment: string) => readonly CandidateStub[],
+  list: (role: 'makes' | 'needs', segment: string) => readonly CandidateGroup[] | undefined,
   excluded: ReadonlySet<string> = new Set(),
   limit = MAX_PARTNERS,
   reserve = MIN_PER_DIRECTION,
-): string[] {
+): string[] | null {
   const chain = leadChain(graph, lead.segments);
   const scale = projectScale(lead.plannedInvestmentWan);
-  // Members bucketed by tier (integer points, a few dozen distinct values), in list order within
-  // a tier: the order a stable sort by tier would give, without sorting every member.
-  const walks = {
-    all: new Map<number, string[]>(),
-    upstream: new Map<number, string[]>(),
-    downstream: new Map<number, string[]>(),
-  };
-  const put = (walk: Map<number, string[]>, tier: number, id: string) => {
-    const bucket = walk.get(tier);
-    if (bucket) bucket.push(id);
-    else walk.set(tier, [id]);
-  };
-  const plus = (m: CandidateStub) => bonus(lead, scale, m.jurisdiction, m.chainLeader, m.sizeBand);
-  for (const [segment, links] of [...chain].sort(([a], [b]) => byId(a, b))) {
+  const all: Tiers = [];
+  const up: Tiers = [];
+  const down: Tiers = [];
+  // The bonus of every (city, chain leader, size band) a group can have, worked out once.
+  const bonuses = [false, true].map((cross) =>
+    [false, true].map((leader) =>
+      ([0, 1, 2, 3] as const).map((band) => bonus(lead, scale, cross ? '' : lead.jurisdiction, leader, band)),
+    ),
+  );
+  const plus = (g: CandidateGroup) =>
+    bonuses[g.jurisdiction === lead.jurisdiction ? 0 : 1][g.chainLeader ? 1 : 0][g.sizeBand];
+  // The best tier a member of an unread list could have, per walk.
+  const unread = { all: -1, up: -1, down: -1 };
+  for (const [segment, links] of chain) {
     const best = Math.max(links.upstream?.weight ?? 0, links.downstream?.weight ?? 0);
     // The direction reserve picks among direct links only (rankPartners).
-    const up = links.upstream?.kind === 'direct' ? links.upstream.weight : undefined;
-    const down = links.downstream?.kind === 'direct' ? links.downstream.weight : undefined;
-    for (const m of list('makes', segment)) {
-      const p = plus(m);
-      put(walks.all, best + p, m.id);
-      if (up !== undefined) put(walks.upstream, up + p, m.id);
-      if (down !== undefined) put(walks.downstream, down + p, m.id);
+    const u = links.upstream?.kind === 'direct' ? links.upstream.weight : undefined;
+    const d = links.downstream?.kind === 'direct' ? links.downstream.weight : undefined;
+    const groups = list('makes', segment);
+    if (!groups) {
+      unread.all = Math.max(unread.all, best + MAX_BONUS);
+      if (u !== undefined) unread.up = Math.max(unread.up, u + MAX_BONUS);
+      if (d !== undefined) unread.down = Math.max(unread.down, d + MAX_BONUS);
+      continue;
+    }
+    for (const g of groups) {
+      const p = plus(g);
+      addTier(all, best + p, g.ids);
+      if (u !== undefined) addTier(up, u + p, g.ids);
+      if (d !== undefined) addTier(down, d + p, g.ids);
     }
   }
-  for (const l of [...new Set(lead.segments)].sort()) {
-    for (const m of list('needs', l)) {
-      const tier = strengthWeight(m.needStrength ?? 'supporting') + PARTNER_WEIGHTS.declaredNeed + plus(m);
-      put(walks.all, tier, m.id);
-      put(walks.downstream, tier, m.id);
+  for (const l of new Set(lead.segments)) {
+    const groups = list('needs', l);
+    if (!groups) {
+      unread.all = Math.max(unread.all, PARTNER_WEIGHTS.core + PARTNER_WEIGHTS.declaredNeed + MAX_BONUS);
+      unread.down = unread.all;
+      continue;
+    }
+    for (const g of groups) {
+      const tier = strengthWeight(g.needStrength ?? 'supporting') + PARTNER_WEIGHTS.declaredNeed + plus(g);
+      addTier(all, tier, g.ids);
+      addTier(down, tier, g.ids);
     }
   }
   const out = new Set<string>();
-  const walk = (tiers: Map<number, string[]>, enough: number) => {
-    const seen = new Set<string>();
-    let counted = 0;
-    for (const tier of [...tiers.keys()].sort((a, b) => b - a)) {
-      for (const id of tiers.get(tier)!) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        out.add(id);
-        if (!excluded.has(id)) counted++;
-      }
-      if (counted >= enough) break;
-    }
-  };
-  walk(walks.all, limit);
-  walk(walks.upstream, limit + reserve);
-  walk(walks.downstream, limit + reserve);
+  // A walk is settled when no list is unread that could hold a member of a tier it took.
+  const settled = (stoppedAt: number, unreadBest: number) => unreadBest < 0 || stoppedAt > unreadBest;
+  if (!settled(walkTiers(all, limit, excluded, out), unread.all)) return null;
+  if (!settled(walkTiers(up, limit + reserve, excluded, out), unread.up)) return null;
+  if (!settled(walkTiers(down, limit + reserve, excluded, out), unread.down)) return null;
   return [...out];
 }

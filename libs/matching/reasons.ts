@@ -43,10 +43,23 @@ export const JURISDICTION_NAMES: Record<string, { zh: string; en: string }> = {
 
 /** Renders reason sentences from segment and industry codes with the taxonomy's names. */
 export class ReasonWriter {
+  /**
+   * Reasons that depend only on their arguments, made once per writer: a worker matching
+   * thousands of leads writes the same few hundred link sentences over and over. They are frozen:
+   * matches share them.
+   */
+  private readonly made = new Map<string, Reason>();
+
   constructor(
     private readonly graph: TaxonomyGraph,
     private readonly jurisdictions: Record<string, { zh: string; en: string }> = JURISDICTION_NAMES,
   ) {}
+
+  private once(key: string, make: () => Reason): Reason {
+    let r = this.made.get(key);
+    if (!r) this.made.set(key, (r = Object.freeze(make())));
+    return r;
+  }
 
   private seg(code: string): { zh: string; en: string } {
     const s = this.graph.segmentByCode.get(code);
@@ -74,6 +87,12 @@ export class ReasonWriter {
 
   /** CORE_LINK / SUPPORTING_LINK: the link a partner is proposed for, named, with why it matters. */
   link(link: PartnerLink): Reason {
+    return this.once(`link|${link.kind}|${link.relation}|${link.strength}|${link.path.join('>')}`, () =>
+      this.writeLink(link),
+    );
+  }
+
+  private writeLink(link: PartnerLink): Reason {
     const core = link.strength === 'core';
     const tag = core ? { zh: '核心配套', en: 'core link' } : { zh: '一般配套', en: 'supporting link' };
     const [first, middle, last] = link.path.map((c) => this.seg(c));
@@ -108,6 +127,12 @@ export class ReasonWriter {
 
   /** The kind of a link: DECLARED_NEED, DIRECT_UPSTREAM, DIRECT_DOWNSTREAM or TWO_HOP_CHAIN. */
   linkKind(link: PartnerLink): Reason {
+    return this.once(`kind|${link.kind}|${link.relation}|${link.path.join('>')}`, () =>
+      this.writeLinkKind(link),
+    );
+  }
+
+  private writeLinkKind(link: PartnerLink): Reason {
     if (link.kind === 'need') return this.declaredNeed([link.path[0]]);
     if (link.kind === 'twoHop') return this.twoHop(link.path, link.relation);
     const [from, to] = link.path;
@@ -195,16 +220,22 @@ export class ReasonWriter {
   }
 
   crossCity(jurisdiction: string): Reason {
-    const j = this.place(jurisdiction);
-    return {
-      code: 'CROSS_CITY',
-      text: `跨城协同：企业位于${j.zh}`,
-      textEn: `Cross-city partner in ${j.en}`,
-    };
+    return this.once(`city|${jurisdiction}`, () => {
+      const j = this.place(jurisdiction);
+      return {
+        code: 'CROSS_CITY',
+        text: `跨城协同：企业位于${j.zh}`,
+        textEn: `Cross-city partner in ${j.en}`,
+      };
+    });
   }
 
   chainLeader(): Reason {
-    return { code: 'CHAIN_LEADER', text: '链主企业', textEn: 'Chain leader enterprise' };
+    return this.once('leader', () => ({
+      code: 'CHAIN_LEADER',
+      text: '链主企业',
+      textEn: 'Chain leader enterprise',
+    }));
   }
 
   parkTargetSegment(segments: readonly string[]): Reason {

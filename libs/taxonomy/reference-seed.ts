@@ -68,10 +68,10 @@ export async function loadReferenceData(
     // The candidate index ranks a declared need by the strength of the edge it follows
     // (migration 1764330000000): re-rank the needs rows that changed edges moved.
     await em.query(
-      `UPDATE match_candidates c SET link_rank = need_link_rank(c.segment, e.segments)
+      `UPDATE match_candidates c SET link_rank = candidate_rank(need_link_rank(c.segment, e.segments), c.chain_leader)
          FROM enterprises e
         WHERE c.role = 'needs' AND e.id = c.enterprise_id
-          AND c.link_rank <> need_link_rank(c.segment, e.segments)`,
+          AND c.link_rank <> candidate_rank(need_link_rank(c.segment, e.segments), c.chain_leader)`,
     );
     let parksChanged = 0;
     for (const park of data.parks) if (await upsertPark(em, park)) parksChanged++;

@@ -74,7 +74,7 @@ export class TaxonomyGraph {
   readonly suppliesTo: ReadonlyMap<string, readonly string[]>;
   /** segment -> segments that supply it */
   readonly suppliedBy: ReadonlyMap<string, readonly string[]>;
-  private readonly edgeByKey: ReadonlyMap<string, ChainEdge>;
+  private readonly edgeByEnds: ReadonlyMap<string, ReadonlyMap<string, ChainEdge>>;
 
   constructor(readonly taxonomy: Taxonomy) {
     this.segmentByCode = new Map(taxonomy.segments.map((s) => [s.code, s]));
@@ -88,12 +88,15 @@ export class TaxonomyGraph {
     for (const list of [...down.values(), ...up.values()]) list.sort();
     this.suppliesTo = down;
     this.suppliedBy = up;
-    this.edgeByKey = new Map(taxonomy.edges.map((e) => [`${e.from}>${e.to}`, e]));
+    const ends = new Map<string, Map<string, ChainEdge>>();
+    for (const e of taxonomy.edges)
+      (ends.get(e.from) ?? ends.set(e.from, new Map()).get(e.from)!).set(e.to, e);
+    this.edgeByEnds = ends;
   }
 
   /** The edge `from → to`, if the chain has it. */
   edge(from: string, to: string): ChainEdge | undefined {
-    return this.edgeByKey.get(`${from}>${to}`);
+    return this.edgeByEnds.get(from)?.get(to);
   }
 
   hasSegment(code: string): boolean {

@@ -23,9 +23,8 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/config';
 import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
-import { candidateLists } from '../../libs/matching/chain';
-import { EnterpriseCandidate, boundCandidates, matchLead, perListLimit } from '../../libs/matching/engine';
-import { CandidateRepository, listKey } from '../../libs/matching-queue/candidate.repository';
+import { EnterpriseCandidate, matchLead } from '../../libs/matching/engine';
+import { CandidateRepository } from '../../libs/matching-queue/candidate.repository';
 import { MatchingService, REMATCH_BATCH } from '../../libs/matching-queue/matching.service';
 import { OutboxService } from '../../libs/outbox/outbox.service';
 import { TaxonomyService } from '../../libs/taxonomy/taxonomy.service';
@@ -203,9 +202,7 @@ async function main(): Promise<void> {
       plannedInvestmentWan: Number(l.planned_investment_wan),
     };
     let s = performance.now();
-    const lists = candidateLists(graph, l.segments);
-    const pool = await candidates.lists(ds.manager, lists.makes, lists.needs, perListLimit(0));
-    const ids = boundCandidates(graph, lead, (role, seg) => pool.get(listKey(role, seg)) ?? []);
+    const ids = (await candidates.bounded(ds.manager, graph, [{ lead, rejected: [] }])).get(lead.id)!;
     const full = await candidates.enterprises(ds.manager, ids);
     const picked = ids.map((id) => full.get(id)).filter((e): e is EnterpriseCandidate => !!e);
     const a = matchLead({ graph, lead, enterprises: picked, parks, clusterCounts });
