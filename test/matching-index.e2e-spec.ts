@@ -249,7 +249,7 @@ describe('matching candidate index and re-match (DESIGN §10)', () => {
     const res = await t.http.get(`/api/v1/leads/${leadId}/matches`).set(manager.auth).expect(200);
     const shown = new Map<string, any>(res.body.partners.map((p: any) => [p.enterpriseId, p]));
     expect(shown.get(accepted)).toMatchObject({ status: 'accepted', strength: 'core' });
-    expect(shown.get(accepted).reasons[0].text).toMatch(/^为仿制药提供原料药与中间体（核心配套）：/);
+    expect(shown.get(accepted).reasons[0].text).toBe('为仿制药提供原料药与中间体（核心配套）');
     expect(shown.get(acceptedGone)).toMatchObject({ status: 'accepted', strength: null });
     expect(shown.get(rejected)).toMatchObject({ status: 'rejected' });
     const en = await t.http
@@ -257,8 +257,8 @@ describe('matching candidate index and re-match (DESIGN §10)', () => {
       .set(manager.auth)
       .set('Accept-Language', 'en')
       .expect(200);
-    expect(en.body.partners.find((p: any) => p.enterpriseId === accepted).reasons[0].text).toMatch(
-      /^Supplies APIs & intermediates to the project's generics \(core link\): /,
+    expect(en.body.partners.find((p: any) => p.enterpriseId === accepted).reasons[0].text).toBe(
+      "Supplies APIs & intermediates to the project's generics (core link)",
     );
     const list = await t.http.get('/api/v1/matches?status=accepted').set(manager.auth).expect(200);
     expect(list.body.items.find((i: any) => i.enterpriseId === accepted)).toMatchObject({ strength: 'core' });

@@ -13,7 +13,7 @@ export class MatchReasonDto {
   })
   code: string;
   @ApiProperty({
-    example: '为动力电池电芯提供正极材料（核心配套）：正极约占电芯材料成本四成，决定能量密度',
+    example: '为动力电池电芯提供正极材料（核心配套）',
     description: 'zh-CN by default; English with Accept-Language: en',
   })
   text: string;

@@ -562,16 +562,23 @@ function addTier(tiers: Tiers, tier: number, ids: readonly string[]): void {
 
 /**
  * Takes members best tier first, ties in id order (the engine's order for equal scores), until
- * `enough` non-excluded enterprises are in hand; adds them to `out`.
+ * `enough` of them count (not excluded, nor in `known`); adds them to `out`. Returns the tier it
+ * stopped in, -1 when the lists ran out first.
  */
-function walkTiers(tiers: Tiers, enough: number, excluded: ReadonlySet<string>, out: Set<string>): number {
+function walkTiers(
+  tiers: Tiers,
+  enough: number,
+  excluded: ReadonlySet<string>,
+  out: Set<string>,
+  known: ReadonlySet<string> = new Set(),
+): number {
   const seen = new Set<string>();
   let counted = 0;
   const take = (id: string) => {
     if (seen.has(id)) return;
     seen.add(id);
     out.add(id);
-    if (!excluded.has(id)) counted++;
+    if (!excluded.has(id) && !known.has(id)) counted++;
   };
   for (let tier = tiers.length - 1; tier >= 0; tier--) {
     const groups = tiers[tier];
@@ -608,8 +615,9 @@ const MAX_BONUS = PARTNER_WEIGHTS.crossCity + PARTNER_WEIGHTS.chainLeader;
  * members come in id order after everyone of a better tier. So taking members best tier first,
  * ties by id, until `limit` non-excluded enterprises are in hand keeps everyone who can reach the
  * top 10 (anyone left out has `limit` others ranked above it); doing the same per direction over
- * the direct links until `limit + reserve` keeps everyone the direction reserve can pick (at most
- * `limit` of those are in the top 10). Returns enterprise ids.
+ * the direct links until `reserve` more are in hand, none of whom can be in the top 10 (they are
+ * not among those kept for it), keeps everyone the direction reserve can pick. Returns enterprise
+ * ids.
  *
  * `list` may answer `undefined` for a list not read yet (CandidateRepository reads the lists of
  * direct links first): when such a list could still hold a member of a tier the walks reached,
@@ -674,7 +682,10 @@ export function boundCandidates(
   // A walk is settled when no list is unread that could hold a member of a tier it took.
   const settled = (stoppedAt: number, unreadBest: number) => unreadBest < 0 || stoppedAt > unreadBest;
   if (!settled(walkTiers(all, limit, excluded, out), unread.all)) return null;
-  if (!settled(walkTiers(up, limit + reserve, excluded, out), unread.up)) return null;
-  if (!settled(walkTiers(down, limit + reserve, excluded, out), unread.down)) return null;
+  // Everyone who can make the top 10 is in hand: the reserve of a direction needs only `reserve`
+  // more of that direction, who are certainly outside the top 10.
+  const top = new Set(out);
+  if (!settled(walkTiers(up, reserve, excluded, out, top), unread.up)) return null;
+  if (!settled(walkTiers(down, reserve, excluded, out, top), unread.down)) return null;
   return [...out];
 }

@@ -41,6 +41,9 @@ export const JURISDICTION_NAMES: Record<string, { zh: string; en: string }> = {
   mianyang: { zh: '绵阳市', en: 'Mianyang' },
 };
 
+/** Sentences a writer keeps before starting over (a few MB at most). */
+const MADE_LIMIT = 50_000;
+
 /** Renders reason sentences from segment and industry codes with the taxonomy's names. */
 export class ReasonWriter {
   /**
@@ -49,6 +52,8 @@ export class ReasonWriter {
    * matches share them.
    */
   private readonly made = new Map<string, Reason>();
+  /** The links of a lead's chain are shared too (engine.leadChain): their sentences by object. */
+  private readonly byLink = new WeakMap<PartnerLink, { link?: Reason; kind?: Reason }>();
 
   constructor(
     private readonly graph: TaxonomyGraph,
@@ -57,8 +62,18 @@ export class ReasonWriter {
 
   private once(key: string, make: () => Reason): Reason {
     let r = this.made.get(key);
-    if (!r) this.made.set(key, (r = Object.freeze(make())));
+    if (!r) {
+      // Sizes make many distinct sentences: a long-running worker starts over now and then.
+      if (this.made.size >= MADE_LIMIT) this.made.clear();
+      this.made.set(key, (r = Object.freeze(make())));
+    }
     return r;
+  }
+
+  private ofLink(link: PartnerLink): { link?: Reason; kind?: Reason } {
+    let made = this.byLink.get(link);
+    if (!made) this.byLink.set(link, (made = {}));
+    return made;
   }
 
   private seg(code: string): { zh: string; en: string } {
@@ -87,9 +102,11 @@ export class ReasonWriter {
 
   /** CORE_LINK / SUPPORTING_LINK: the link a partner is proposed for, named, with why it matters. */
   link(link: PartnerLink): Reason {
-    return this.once(`link|${link.kind}|${link.relation}|${link.strength}|${link.path.join('>')}`, () =>
-      this.writeLink(link),
-    );
+    const made = this.ofLink(link);
+    return (made.link ??= this.once(
+      `link|${link.kind}|${link.relation}|${link.strength}|${link.path.join('>')}`,
+      () => this.writeLink(link),
+    ));
   }
 
   private writeLink(link: PartnerLink): Reason {
@@ -114,22 +131,21 @@ export class ReasonWriter {
         ? `The project supplies ${first.en} to ${last.en} through ${middle.en}`
         : `The project supplies ${first.en} to ${middle.en}`;
     }
-    const edge =
-      link.kind !== 'twoHop' && link.path.length === 2
-        ? this.graph.edge(link.path[0], link.path[1])
-        : undefined;
+    // Why the edge has its strength is the edge's own reason (GET /taxonomy): stored matches stay
+    // short, and do not all change when that wording is refined.
     return {
       code: core ? 'CORE_LINK' : 'SUPPORTING_LINK',
-      text: `${zh}（${tag.zh}）${edge?.reason ? `：${edge.reason}` : ''}`,
-      textEn: `${en} (${tag.en})${edge?.reasonEn ? `: ${edge.reasonEn}` : ''}`,
+      text: `${zh}（${tag.zh}）`,
+      textEn: `${en} (${tag.en})`,
     };
   }
 
   /** The kind of a link: DECLARED_NEED, DIRECT_UPSTREAM, DIRECT_DOWNSTREAM or TWO_HOP_CHAIN. */
   linkKind(link: PartnerLink): Reason {
-    return this.once(`kind|${link.kind}|${link.relation}|${link.path.join('>')}`, () =>
+    const made = this.ofLink(link);
+    return (made.kind ??= this.once(`kind|${link.kind}|${link.relation}|${link.path.join('>')}`, () =>
       this.writeLinkKind(link),
-    );
+    ));
   }
 
   private writeLinkKind(link: PartnerLink): Reason {
@@ -141,6 +157,18 @@ export class ReasonWriter {
 
   /** SIZE_FIT or SIZE_GAP; null when the enterprise's size is unknown. */
   size(fit: SizeFit, revenueWan: number | null, employees: number | null, plannedWan: number): Reason | null {
+    if (!(revenueWan != null && revenueWan > 0) && !(employees != null && employees > 0)) return null;
+    return this.once(`size|${fit}|${revenueWan}|${employees}|${fit === 'fit' ? '' : plannedWan}`, () =>
+      this.writeSize(fit, revenueWan, employees, plannedWan)!,
+    );
+  }
+
+  private writeSize(
+    fit: SizeFit,
+    revenueWan: number | null,
+    employees: number | null,
+    plannedWan: number,
+  ): Reason | null {
     const size =
       revenueWan != null && revenueWan > 0
         ? { zh: `年营收约${yuanZh(revenueWan)}`, en: `revenue about ${yuanEn(revenueWan)}` }
@@ -148,31 +176,27 @@ export class ReasonWriter {
           ? { zh: `员工约${employees}人`, en: `about ${employees} staff` }
           : null;
     if (!size) return null;
-    const plan = { zh: yuanZh(plannedWan), en: yuanEn(plannedWan) };
+    const plan = fit === 'fit' ? { zh: '', en: '' } : { zh: yuanZh(plannedWan), en: yuanEn(plannedWan) };
     switch (fit) {
       case 'fit':
-        return {
-          code: 'SIZE_FIT',
-          text: `规模匹配：企业${size.zh}，项目计划投资${plan.zh}`,
-          textEn: `Size fits: ${size.en} for a ${plan.en} project`,
-        };
+        return { code: 'SIZE_FIT', text: `规模匹配：${size.zh}`, textEn: `Size fits: ${size.en}` };
       case 'tooSmall':
         return {
           code: 'SIZE_GAP',
-          text: `规模偏小：企业${size.zh}，配套计划投资${plan.zh}的项目能力有限`,
-          textEn: `Small for the project: ${size.en} against a ${plan.en} investment`,
+          text: `规模偏小：${size.zh}，项目投资${plan.zh}`,
+          textEn: `Small for a ${plan.en} project: ${size.en}`,
         };
       case 'farTooSmall':
         return {
           code: 'SIZE_GAP',
-          text: `规模过小：企业${size.zh}，难以配套计划投资${plan.zh}的重大项目`,
-          textEn: `Far too small for a major project: ${size.en} against a ${plan.en} investment`,
+          text: `规模过小：${size.zh}，项目投资${plan.zh}`,
+          textEn: `Far too small for a ${plan.en} project: ${size.en}`,
         };
       case 'tooLarge':
         return {
           code: 'SIZE_GAP',
-          text: `规模悬殊：企业${size.zh}，本项目计划投资${plan.zh}，对接优先级较低`,
-          textEn: `Much larger than the project: ${size.en} against a ${plan.en} investment`,
+          text: `规模悬殊：${size.zh}，项目投资${plan.zh}`,
+          textEn: `Much larger than a ${plan.en} project: ${size.en}`,
         };
     }
   }

@@ -157,7 +157,7 @@ describe('web UI (browser)', () => {
       hasText: '为动力电池电芯提供正极材料',
     });
     await core.first().waitFor();
-    expect(await core.first().textContent()).toMatch(/^核心配套为动力电池电芯提供正极材料（核心配套）：正极/);
+    expect(await core.first().textContent()).toMatch(/^核心配套为动力电池电芯提供正极材料（核心配套）/);
     const supporting = page.locator('[data-testid=link-strength][data-strength=supporting]', {
       hasText: '电池回收',
     });
