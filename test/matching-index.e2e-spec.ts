@@ -3,8 +3,9 @@ import { dropDatabase } from '../libs/db/database';
 import { prepareDatabase } from '../libs/db/prepare';
 import { Rng } from '../libs/demo/random';
 import { needStrength } from '../libs/matching/chain';
-import { ALGORITHM_VERSION, EnterpriseCandidate, matchLead } from '../libs/matching/engine';
+import { ALGORITHM_VERSION, matchLead } from '../libs/matching/engine';
 import { sizeBand } from '../libs/matching/size-fit';
+import { CandidateRepository } from '../libs/matching-queue/candidate.repository';
 import { MatchingService } from '../libs/matching-queue/matching.service';
 import { TaxonomyGraph, referenceTaxonomy } from '../libs/taxonomy/taxonomy';
 import { TestApp, startApp } from './support/app';
@@ -24,16 +25,6 @@ interface Row {
   revenue_wan: string | null;
   employees: number | null;
 }
-const candidate = (r: Row): EnterpriseCandidate => ({
-  id: r.id,
-  name: '',
-  jurisdiction: r.jurisdiction,
-  segments: r.segments,
-  needs: r.needs,
-  chainLeader: r.chain_leader,
-  revenueWan: r.revenue_wan === null ? null : Number(r.revenue_wan),
-  employees: r.employees,
-});
 
 async function insertLead(
   ds: DataSource,
@@ -170,12 +161,16 @@ describe('matching candidate index and re-match (DESIGN §10)', () => {
         },
         { jurisdiction: 'mianyang', segments: ['nev.charging'], plannedInvestmentWan: 20_000 },
       ];
-      const all = (
-        await t.ds.query(
-          `SELECT id, jurisdiction, segments, needs, chain_leader, revenue_wan, employees FROM enterprises
-            WHERE deleted_at IS NULL`,
-        )
-      ).map(candidate);
+      // Every enterprise of the database, read as the matcher reads its candidates' rows.
+      const ids: { id: string }[] = await t.ds.query(`SELECT id FROM enterprises`);
+      const all = [
+        ...(
+          await t.app.get(CandidateRepository).enterprises(
+            t.ds.manager,
+            ids.map((r) => r.id),
+          )
+        ).values(),
+      ];
       for (const l of leads) {
         const id = await insertLead(t.ds, l.jurisdiction, l.segments, l.plannedInvestmentWan);
         await matching.matchLeadJob({ leadId: id, version: 1 });
