@@ -275,6 +275,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enterprises/segment-counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live enterprises per segment and jurisdiction (industrial chain map) */
+    get: operations['EnterpriseController_segmentCounts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/enterprises/{id}': {
     parameters: {
       query?: never;
@@ -894,6 +911,19 @@ export interface components {
       from: string;
       /** @example nev.battery-cell */
       to: string;
+      /**
+       * @description `core`: a defining input or a direct customer; `supporting`: recycling loops, testing, general equipment and software serving many chains (DESIGN §8, §10)
+       * @example core
+       * @enum {string}
+       */
+      strength: 'core' | 'supporting';
+      /**
+       * @description Why the edge has its strength (zh-CN)
+       * @example 正极约占电芯材料成本四成，决定能量密度
+       */
+      reason: string;
+      /** @example The cathode is about 40% of a cell’s material cost and sets its energy density */
+      reasonEn: string;
     };
     TaxonomyDto: {
       industries: components['schemas']['IndustryDto'][];
@@ -958,6 +988,17 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    SegmentCountDto: {
+      /** @example nev.cathode */
+      segment: string;
+      /** @enum {string} */
+      jurisdiction: 'beibei' | 'mianyang';
+      /** @example 12 */
+      count: number;
+    };
+    SegmentCountsDto: {
+      items: components['schemas']['SegmentCountDto'][];
     };
     CreateEnterpriseDto: {
       /** @example 重庆某某传感科技有限公司 */
@@ -1214,14 +1255,14 @@ export interface components {
        * @description USCC, validated (GB 32100-2015)
        * @example 91350900587527783P
        */
-      uscc?: Record<string, never>;
+      uscc?: string;
       /**
        * Format: uuid
        * @description The investor in the shared enterprise base
        */
       enterpriseId?: Record<string, never>;
       /** @example CN */
-      country?: Record<string, never>;
+      country?: string;
     };
     CreateLeadDto: {
       summary?: string;
@@ -1559,14 +1600,14 @@ export interface components {
        * @description Validated USCC
        * @example 91500109MA5U123456
        */
-      uscc?: Record<string, never> | null;
+      uscc?: string | null;
       /**
        * Format: uuid
        * @description An existing enterprise
        */
-      enterpriseId?: Record<string, never> | null;
+      enterpriseId?: string | null;
       /** @example CN */
-      country?: Record<string, never> | null;
+      country?: string | null;
     };
     SyncContactDto: {
       name: string;
@@ -1596,8 +1637,8 @@ export interface components {
        */
       plannedInvestmentWan: number;
       /** @description 亩 */
-      landNeedMu?: Record<string, never> | null;
-      expectedJobs?: Record<string, never> | null;
+      landNeedMu?: number | null;
+      expectedJobs?: number | null;
       /**
        * @description A new lead may start at any pipeline stage (e.g. already signed); an update follows DESIGN §6
        * @default lead
@@ -1622,14 +1663,14 @@ export interface components {
       /** @default false */
       confidential: boolean;
       /** @description Required when confidential */
-      codeName?: Record<string, never> | null;
+      codeName?: string | null;
       /**
        * @default partner_system
        * @enum {string}
        */
       source: 'referral' | 'event' | 'inbound' | 'partner_system' | 'research' | 'other';
       /** Format: date-time */
-      nextActionAt?: Record<string, never> | null;
+      nextActionAt?: string | null;
       contacts?: components['schemas']['SyncContactDto'][];
     };
     SyncLeadsRequestDto: {
@@ -1652,6 +1693,8 @@ export interface components {
       status: 'created' | 'updated' | 'unchanged' | 'error';
       /** @description This item's field errors */
       errors?: components['schemas']['FieldErrorDto'][];
+      /** @description Leads only, on `created` and `updated`: the collisions (撞单, DESIGN §7) this write opened, as in the POST /leads response; empty when none */
+      collisions?: components['schemas']['LeadCollisionDto'][];
     };
     SyncResultsDto: {
       /** @description One result per item, in request order */
@@ -1662,7 +1705,7 @@ export interface components {
       externalRef?: components['schemas']['ExternalRefDto'];
       name: string;
       /** @description Validated USCC; unique when present */
-      uscc?: Record<string, never> | null;
+      uscc?: string | null;
       /** @description Segments it produces */
       segments: string[];
       /** @description Segments it buys from */
@@ -1670,9 +1713,9 @@ export interface components {
       /** @default false */
       chainLeader: boolean;
       /** @description 万元 */
-      revenueWan?: Record<string, never> | null;
-      employees?: Record<string, never> | null;
-      address?: Record<string, never> | null;
+      revenueWan?: number | null;
+      employees?: number | null;
+      address?: string | null;
       tags?: string[];
     };
     SyncEnterprisesRequestDto: {
@@ -1753,15 +1796,15 @@ export interface components {
        * Format: date-time
        * @description Set when failing for 24 h straight
        */
-      disabledAt?: Record<string, never> | null;
-      disabledReason?: Record<string, never> | null;
+      disabledAt?: string | null;
+      disabledReason?: string | null;
       /**
        * Format: date-time
        * @description First failure since the last success
        */
-      failingSince?: Record<string, never> | null;
+      failingSince?: string | null;
       /** Format: date-time */
-      lastSuccessAt?: Record<string, never> | null;
+      lastSuccessAt?: string | null;
       /** Format: date-time */
       createdAt: string;
     };
@@ -1783,29 +1826,34 @@ export interface components {
       /** @enum {string} */
       status: 'delivered' | 'failed' | 'refused';
       /** @description HTTP status the receiver answered */
-      responseCode?: Record<string, never> | null;
+      responseCode?: number | null;
       durationMs: number;
-      error?: Record<string, never> | null;
+      error?: string | null;
       /**
        * Format: date-time
        * @description When the next try is due
        */
-      nextRetryAt?: Record<string, never> | null;
+      nextRetryAt?: string | null;
       /** Format: date-time */
       at: string;
     };
     MatchReasonDto: {
       /**
-       * @example DIRECT_UPSTREAM
+       * @description A partner’s first reason is CORE_LINK or SUPPORTING_LINK (the strength of the chain link it is proposed for, DESIGN §10); SIZE_FIT / SIZE_GAP say how its size suits the planned investment
+       * @example CORE_LINK
        * @enum {string}
        */
       code:
+        | 'CORE_LINK'
+        | 'SUPPORTING_LINK'
         | 'DECLARED_NEED'
         | 'DIRECT_UPSTREAM'
         | 'DIRECT_DOWNSTREAM'
         | 'TWO_HOP_CHAIN'
         | 'CROSS_CITY'
         | 'CHAIN_LEADER'
+        | 'SIZE_FIT'
+        | 'SIZE_GAP'
         | 'PARK_TARGET_SEGMENT'
         | 'PARK_TARGET_INDUSTRY'
         | 'CHAIN_FOCUS'
@@ -1815,7 +1863,7 @@ export interface components {
         | 'LAND_SHORT';
       /**
        * @description zh-CN by default; English with Accept-Language: en
-       * @example 上游配套，可为本项目供货：正极材料 → 动力电池电芯
+       * @example 为动力电池电芯提供正极材料（核心配套）
        */
       text: string;
     };
@@ -1829,6 +1877,11 @@ export interface components {
       jurisdiction: string;
       /** @enum {string} */
       relation: 'upstream' | 'downstream';
+      /**
+       * @description Strength of the chain link the partner is proposed for (`core`: a defining input or direct customer; `supporting`); null for parks and for matches stored before strengths existed
+       * @enum {string|null}
+       */
+      strength: 'core' | 'supporting' | null;
       score: number;
       reasons: components['schemas']['MatchReasonDto'][];
       /** @enum {string} */
@@ -1876,6 +1929,11 @@ export interface components {
       targetName: string;
       /** @enum {string|null} */
       relation?: 'upstream' | 'downstream' | null;
+      /**
+       * @description Strength of the chain link the partner is proposed for (`core`: a defining input or direct customer; `supporting`); null for parks and for matches stored before strengths existed
+       * @enum {string|null}
+       */
+      strength: 'core' | 'supporting' | null;
       score: number;
       reasons: components['schemas']['MatchReasonDto'][];
       /** @enum {string} */
@@ -2742,6 +2800,64 @@ export interface operations {
       };
     };
   };
+  EnterpriseController_segmentCounts: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated segment codes; all segments when omitted */
+        segments?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SegmentCountsDto'];
+        };
+      };
+      /** @description Invalid input; `details` lists each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing or bad credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Visible but not yours to change, or missing role / scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
   EnterpriseController_get: {
     parameters: {
       query?: never;
@@ -3585,7 +3701,7 @@ export interface operations {
       200: {
         headers: {
           /** @description "<version>" */
-          ETag?: unknown;
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
