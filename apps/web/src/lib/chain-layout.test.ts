@@ -116,6 +116,14 @@ describe('industry chain layout with the linked segments of other industries', (
     // New materials supply other industries: its neighbours sit on the right.
     const nmat = layoutIndustryChain(reference as never, 'nmat');
     expect(nmat.nodes.filter((n) => n.column === 'out').map((n) => n.code)).toContain('nev.vehicle');
+    // ...two dozen of them: the column runs down from the top, and the industry's own chain stays
+    // at the top too instead of being centred on that long column.
+    const nmatOwn = nmat.nodes.filter((n) => !n.external);
+    const customers = nmat.nodes.filter((n) => n.column === 'out');
+    expect(customers.length).toBeGreaterThan(20);
+    expect(Math.min(...customers.map((n) => n.y))).toBe(0);
+    expect(Math.max(...nmatOwn.map((n) => n.y))).toBeLessThan(nmat.height / 2);
+    expect(nmat.height).toBe(Math.max(...nmat.nodes.map((n) => n.y)));
   });
 
   it('carries each edge’s strength and draws core solid, supporting dashed, other industries lighter', () => {

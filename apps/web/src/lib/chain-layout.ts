@@ -127,7 +127,9 @@ export function layoutIndustryChain(
   const nodes: ChainNode[] = [];
   for (const stage of Object.keys(stageRows) as ChainStage[]) {
     const list = stageRows[stage];
-    const top = (height - (list.length - 1) * rowHeight) / 2;
+    // The industry's own chain stays at the top, where the page opens, however long the columns
+    // of linked segments of other industries are (new materials supplies two dozen of them).
+    const top = (mainHeight - (list.length - 1) * rowHeight) / 2;
     list.forEach((s, i) =>
       nodes.push({
         code: s.code,
@@ -152,7 +154,7 @@ export function layoutIndustryChain(
           a.y - b.y ||
           a.code.localeCompare(b.code),
       );
-    const top = (height - sideHeight(ordered.length)) / 2;
+    const top = Math.max(0, (mainHeight - sideHeight(ordered.length)) / 2);
     ordered.forEach((o, i) =>
       nodes.push({
         code: o.code,
