@@ -289,7 +289,17 @@ describe('foundation', () => {
         expect(segmentCodes.has(e.from)).toBe(true);
         expect(segmentCodes.has(e.to)).toBe(true);
       }
-      expect(edges).toHaveLength(90);
+      expect(edges).toHaveLength(148);
+      expect(edges.find((e: any) => e.from === 'nev.cathode' && e.to === 'nev.battery-cell')).toEqual({
+        from: 'nev.cathode',
+        to: 'nev.battery-cell',
+        strength: 'core',
+        reason: expect.stringMatching(/正极/),
+        reasonEn: expect.stringMatching(/cathode/i),
+      });
+      expect(new Set(edges.map((e: { strength: string }) => e.strength))).toEqual(
+        new Set(['core', 'supporting']),
+      );
       expect(segments[0]).toEqual(
         expect.objectContaining({
           code: expect.any(String),

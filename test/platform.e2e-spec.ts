@@ -45,7 +45,7 @@ describe('reference seed', () => {
     ),
   });
 
-  it('was loaded at first start: 2 jurisdictions, 5 industries, 61 segments, 90 edges, 7 parks', async () => {
+  it('was loaded at first start: 2 jurisdictions, 5 industries, 61 segments, 148 edges, 7 parks', async () => {
     const s = await snapshot();
     expect(s.jurisdictions.map((j: { division_code: string }) => j.division_code)).toEqual([
       '500109',
@@ -53,7 +53,8 @@ describe('reference seed', () => {
     ]);
     expect(s.industries).toHaveLength(5);
     expect(s.segments).toHaveLength(61);
-    expect(s.edges).toHaveLength(90);
+    expect(s.edges).toHaveLength(148);
+    expect(s.edges.filter((e: { strength: string }) => e.strength === 'core')).toHaveLength(82);
     expect(s.parks).toHaveLength(7);
   });
 
@@ -74,6 +75,9 @@ describe('reference seed', () => {
     changed.segments.find((s) => s.code === 'nev.cathode')!.nameEn = 'cathode materials';
     changed.parks.find((p) => p.key === 'cq-sensor-base')!.availableLandMu = 640;
     changed.edges = changed.edges.filter((e) => !(e.from === 'nev.vehicle' && e.to === 'nev.charging'));
+    const flipped = changed.edges.find((e) => e.from === 'nev.cathode' && e.to === 'nev.battery-cell')!;
+    flipped.strength = 'supporting';
+    flipped.reason = '测试用理由';
     const before = await snapshot();
 
     const result = await loadReferenceData(ds, changed);
@@ -82,7 +86,10 @@ describe('reference seed', () => {
     expect(after.segments.find((s: { code: string }) => s.code === 'nev.cathode').name_en).toBe(
       'cathode materials',
     );
-    expect(after.edges).toHaveLength(89);
+    expect(after.edges).toHaveLength(147);
+    expect(
+      after.edges.find((e: any) => e.from_segment === 'nev.cathode' && e.to_segment === 'nev.battery-cell'),
+    ).toMatchObject({ strength: 'supporting', reason: '测试用理由' });
     const park = (s: typeof before, key: string) =>
       s.parks.find((p: { seed_key: string }) => p.seed_key === key);
     expect(park(after, 'cq-sensor-base').version).toBe(park(before, 'cq-sensor-base').version + 1);
@@ -91,6 +98,6 @@ describe('reference seed', () => {
     expect(Number(tongxing.available_land_mu)).toBe(321);
 
     await loadReferenceData(ds);
-    expect((await snapshot()).edges).toHaveLength(90);
+    expect((await snapshot()).edges).toEqual(before.edges);
   });
 });

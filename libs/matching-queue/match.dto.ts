@@ -7,13 +7,27 @@ import type { Jurisdiction } from '../common/request-context';
 import { REASON_CODES } from '../matching/reasons';
 
 export class MatchReasonDto {
-  @ApiProperty({ enum: REASON_CODES, example: 'DIRECT_UPSTREAM' }) code: string;
   @ApiProperty({
-    example: '上游配套，可为本项目供货：正极材料 → 动力电池电芯',
+    enum: REASON_CODES,
+    example: 'CORE_LINK',
+    description:
+      'A partner’s first reason is CORE_LINK or SUPPORTING_LINK (the strength of the chain link it is proposed for, DESIGN §10); SIZE_FIT / SIZE_GAP say how its size suits the planned investment',
+  })
+  code: string;
+  @ApiProperty({
+    example: '为动力电池电芯提供正极材料（核心配套）',
     description: 'zh-CN by default; English with Accept-Language: en',
   })
   text: string;
 }
+
+const STRENGTH = {
+  enum: ['core', 'supporting'],
+  nullable: true,
+  type: String,
+  description:
+    'Strength of the chain link the partner is proposed for (`core`: a defining input or direct customer; `supporting`); null for parks and for matches stored before strengths existed',
+} as const;
 
 export class PartnerMatchDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -21,6 +35,7 @@ export class PartnerMatchDto {
   @ApiProperty() name: string;
   @ApiProperty({ example: 'mianyang' }) jurisdiction: string;
   @ApiProperty({ enum: ['upstream', 'downstream'] }) relation: string;
+  @ApiProperty(STRENGTH) strength: 'core' | 'supporting' | null;
   @ApiProperty({ minimum: 0, maximum: 1 }) score: number;
   @ApiProperty({ type: [MatchReasonDto] }) reasons: MatchReasonDto[];
   @ApiProperty({ enum: ['proposed', 'accepted', 'rejected'] }) status: string;
@@ -85,6 +100,7 @@ export class MatchItemDto {
   @ApiProperty({ description: 'Enterprise or park name' }) targetName: string;
   @ApiPropertyOptional({ enum: ['upstream', 'downstream'], nullable: true, type: String })
   relation: string | null;
+  @ApiProperty(STRENGTH) strength: 'core' | 'supporting' | null;
   @ApiProperty({ minimum: 0, maximum: 1 }) score: number;
   @ApiProperty({ type: [MatchReasonDto] }) reasons: MatchReasonDto[];
   @ApiProperty({ enum: MATCH_STATUSES }) status: string;

@@ -9,7 +9,7 @@ import { Jurisdiction, RequestContext, actorUserId, isManager } from '../common/
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import { visibleTitle } from '../leads/lead-view';
-import { Reason, localizeReason } from '../matching/reasons';
+import { Reason, linkStrength, localizeReason } from '../matching/reasons';
 import { PlatformOperators } from '../identity/operators';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
@@ -76,6 +76,7 @@ export class MatchService {
           name: r.enterprise_name,
           jurisdiction: r.enterprise_jurisdiction,
           relation: r.relation,
+          strength: linkStrength(r.reasons),
           score: r.score,
           reasons: reasonsFor(r.reasons, ctx),
           status: r.status,
@@ -159,6 +160,7 @@ export class MatchService {
       parkId: r.park_id,
       targetName: r.target_name,
       relation: r.relation,
+      strength: linkStrength(r.reasons),
       score: r.score,
       reasons: reasonsFor(r.reasons, ctx),
       status: r.status,

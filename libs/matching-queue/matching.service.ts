@@ -7,19 +7,13 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
 import { dispatchRowsSql } from '../events/events.service';
 import { JobPayloads } from '../jobs/jobs';
-import { affectedLeadSegments, candidateLists } from '../matching/chain';
-import {
-  ALGORITHM_VERSION,
-  EnterpriseCandidate,
-  MAX_PARTNERS,
-  boundCandidates,
-  matchLead,
-} from '../matching/engine';
+import { affectedLeadSegments } from '../matching/chain';
+import { ALGORITHM_VERSION, EnterpriseCandidate, matchLead } from '../matching/engine';
 import type { Reason } from '../matching/reasons';
 import { metricsRegistry } from '../platform/metrics';
 import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { CandidateRepository, listKey } from './candidate.repository';
+import { CandidateRepository } from './candidate.repository';
 
 export const matchDuration = new Histogram({
   name: 'liancheng_match_duration_seconds',
@@ -70,6 +64,7 @@ interface LeadRow {
   segments: string[];
   land_need_mu: string | null;
   stage: string;
+  planned_investment_wan: string;
 }
 
 interface ExistingMatch {
@@ -183,7 +178,7 @@ export class MatchingService {
       );
       const leadRows: LeadRow[] = await em.query(
         `SELECT l.id, l.version, l.match_version, COALESCE(s.matched_version, 0) AS matched_version,
-                l.jurisdiction, l.segments, l.land_need_mu, l.stage
+                l.jurisdiction, l.segments, l.land_need_mu, l.stage, l.planned_investment_wan
            FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
           WHERE l.id = ANY($1::uuid[])
           ORDER BY l.id`,
@@ -221,41 +216,25 @@ export class MatchingService {
       const byLead = new Map<string, ExistingMatch[]>();
       for (const m of existing) (byLead.get(m.lead_id) ?? byLead.set(m.lead_id, []).get(m.lead_id)!).push(m);
 
-      // One candidate query for the whole batch: the union of the leads' lists.
-      const lists = new Map(leads.map((l) => [l.id, candidateLists(graph, l.segments)]));
-      const makes = new Set<string>();
-      const needs = new Set<string>();
-      for (const c of lists.values()) {
-        c.makes.forEach((s) => makes.add(s));
-        c.needs.forEach((s) => needs.add(s));
-      }
-      const maxRejected = Math.max(
-        0,
-        ...leads.map(
-          (l) =>
-            (byLead.get(l.id) ?? []).filter((m) => m.kind === 'partner' && m.status === 'rejected').length,
-        ),
-      );
-      const pool = await this.candidates.lists(em, [...makes], [...needs], MAX_PARTNERS + maxRejected);
       const rejectedOf = (leadId: string, kind: string) =>
         (byLead.get(leadId) ?? [])
           .filter((m) => m.kind === kind && m.status === 'rejected')
           .map((m) => m.target);
       // Bound each lead's candidates from the index entries, then read only the survivors' rows.
-      const bounded = new Map(
-        leads.map((l) => [
-          l.id,
-          boundCandidates(
-            graph,
-            { id: l.id, jurisdiction: l.jurisdiction, segments: l.segments },
-            (role, segment) => pool.get(listKey(role, segment)) ?? [],
-            new Set(rejectedOf(l.id, 'partner')),
-          ),
-        ]),
+      const bounded = await this.candidates.bounded(
+        em,
+        graph,
+        leads.map((l) => ({
+          lead: {
+            id: l.id,
+            jurisdiction: l.jurisdiction,
+            segments: l.segments,
+            plannedInvestmentWan: Number(l.planned_investment_wan),
+          },
+          rejected: rejectedOf(l.id, 'partner'),
+        })),
       );
-      const rows = await this.candidates.enterprises(em, [
-        ...new Set([...bounded.values()].flatMap((list) => list.map((e) => e.id))),
-      ]);
+      const rows = await this.candidates.enterprises(em, [...new Set([...bounded.values()].flat())]);
 
       const inserts: (Produced & { leadId: string; leadVersion: number; jurisdiction: string })[] = [];
       const updates: UpdateRow[] = [];
@@ -264,7 +243,7 @@ export class MatchingService {
         const excludedPartners = rejectedOf(lead.id, 'partner');
         const enterprises = bounded
           .get(lead.id)!
-          .map((e) => rows.get(e.id))
+          .map((id) => rows.get(id))
           .filter((e): e is EnterpriseCandidate => !!e);
         const result = matchLead({
           graph,
@@ -273,6 +252,7 @@ export class MatchingService {
             jurisdiction: lead.jurisdiction,
             segments: lead.segments,
             landNeedMu: lead.land_need_mu === null ? null : Number(lead.land_need_mu),
+            plannedInvestmentWan: Number(lead.planned_investment_wan),
           },
           enterprises,
           parks,
@@ -590,18 +570,27 @@ function differs(m: ExistingMatch, p: Produced): boolean {
 export function reasonsMd5(reasons: readonly Reason[]): string {
   let text = '[';
   for (let i = 0; i < reasons.length; i++) {
-    const r = reasons[i];
     if (i) text += ', ';
-    // The shape every reason has (keys "code", "text", "textEn" in jsonb's order); others generically.
-    text +=
-      Object.keys(r).length === 3 &&
-      typeof r.code === 'string' &&
-      typeof r.text === 'string' &&
-      typeof r.textEn === 'string'
-        ? `{"code": ${JSON.stringify(r.code)}, "text": ${JSON.stringify(r.text)}, "textEn": ${JSON.stringify(r.textEn)}}`
-        : jsonbText(r);
+    text += reasonJsonb(reasons[i]);
   }
   return hash('md5', text + ']', 'hex');
+}
+
+/** Frozen reasons are shared by many matches (ReasonWriter): their jsonb text is worked out once. */
+const reasonTexts = new WeakMap<Reason, string>();
+function reasonJsonb(r: Reason): string {
+  let text = reasonTexts.get(r);
+  if (text !== undefined) return text;
+  // The shape every reason has (keys "code", "text", "textEn" in jsonb's order); others generically.
+  text =
+    Object.keys(r).length === 3 &&
+    typeof r.code === 'string' &&
+    typeof r.text === 'string' &&
+    typeof r.textEn === 'string'
+      ? `{"code": ${JSON.stringify(r.code)}, "text": ${JSON.stringify(r.text)}, "textEn": ${JSON.stringify(r.textEn)}}`
+      : jsonbText(r);
+  if (Object.isFrozen(r)) reasonTexts.set(r, text);
+  return text;
 }
 
 /** The text Postgres gives for `value::jsonb::text` (strings, booleans, null, arrays, objects, integers). */

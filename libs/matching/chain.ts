@@ -1,4 +1,4 @@
-import type { TaxonomyGraph } from '../taxonomy/taxonomy';
+import type { EdgeStrength, TaxonomyGraph } from '../taxonomy/taxonomy';
 
 /**
  * Where to look for a lead's partners (DESIGN §10), derived from the chain graph in memory:
@@ -36,6 +36,20 @@ export function oneHop(graph: TaxonomyGraph, segments: readonly string[]): strin
   return withinHops(graph, segments, 1).filter((s) => !own.has(s));
 }
 
+/**
+ * The lists to read first: segments one edge up or down the chain (and the lead's own, for declared
+ * needs). Two-hop lists are read only when these leave room (boundCandidates answers null).
+ */
+export function directLists(graph: TaxonomyGraph, leadSegments: readonly string[]): CandidateLists {
+  const own = new Set(leadSegments);
+  const makes = new Set<string>();
+  for (const l of own) {
+    for (const s of graph.suppliesTo.get(l) ?? []) if (!own.has(s)) makes.add(s);
+    for (const s of graph.suppliedBy.get(l) ?? []) if (!own.has(s)) makes.add(s);
+  }
+  return { makes: [...makes].sort(), needs: [...own].sort() };
+}
+
 export function candidateLists(graph: TaxonomyGraph, leadSegments: readonly string[]): CandidateLists {
   const own = new Set(leadSegments);
   // Directed reachability (not undirected distance): two segments that merely supply the same
@@ -54,6 +68,20 @@ export function candidateLists(graph: TaxonomyGraph, leadSegments: readonly stri
     makes: [...makes].filter((s) => !own.has(s)).sort(),
     needs: [...own].sort(),
   };
+}
+
+/**
+ * The strength of a declared need for `needed` by an enterprise making `segments`: `core` when
+ * `needed` supplies one of them over a core edge (a core customer declaring its demand), else
+ * `supporting`. Postgres ranks the candidate index's `needs` rows by the same rule
+ * (`need_link_rank()`, migration 1764330000000; test/matching-index.e2e-spec.ts keeps them equal).
+ */
+export function needStrength(
+  graph: TaxonomyGraph,
+  needed: string,
+  segments: readonly string[],
+): EdgeStrength {
+  return segments.some((s) => graph.edge(needed, s)?.strength === 'core') ? 'core' : 'supporting';
 }
 
 /**

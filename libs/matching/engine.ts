@@ -1,6 +1,7 @@
-import type { TaxonomyGraph } from '../taxonomy/taxonomy';
-import { candidateLists, oneHop } from './chain';
+import type { EdgeStrength, TaxonomyGraph } from '../taxonomy/taxonomy';
+import { needStrength, oneHop } from './chain';
 import { Reason, ReasonWriter } from './reasons';
+import { ProjectScale, SizeBand, SizeFit, projectScale, sizeBand, sizeFit } from './size-fit';
 
 /**
  * The matching engine of DESIGN §10 as pure functions over plain data: no Nest, no database.
@@ -8,25 +9,52 @@ import { Reason, ReasonWriter } from './reasons';
  *
  * Bump ALGORITHM_VERSION whenever weights or rules change: every stored match records it.
  */
-export const ALGORITHM_VERSION = 'chain-2026.11.1';
+export const ALGORITHM_VERSION = 'chain-2026.12.1';
 export const MAX_PARTNERS = 10;
 export const MAX_PARKS = 3;
+/**
+ * When a lead has direct partners (a direct chain edge or a declared need) both upstream and
+ * downstream, the top 10 keeps at least this many of each (DESIGN §10 "show both directions"):
+ * the best of the missing direction, by their link in that direction, replace the lowest
+ * proposals of the other. Links through two hops do not count: a cathode maker is not the battery
+ * cell plant's customer because cells are recycled into cathode.
+ */
+export const MIN_PER_DIRECTION = 2;
 
 /**
- * Partner weights. A partner's score depends ONLY on (best link, cross-city, chain leader), ties
- * by enterprise id. That makes the indexed candidate query exact (see candidate.repository.ts):
- * the first N enterprises of each (segment, role, chain leader, jurisdiction) list suffice.
- * DECLARED_NEED (0.8) outranks any plain adjacency, even a cross-city chain leader's
- * (0.5 + 0.15 + 0.1 = 0.75); a two-hop link counts half a direct one.
+ * Partner weights in points, ranked as a chain expert would (DESIGN §10): the strength of the
+ * link first (a direct core edge 60, a direct supporting one 30; two hops count half their weaker
+ * edge and are never "core"), then a declared need (+10: raises a partner within its strength,
+ * never a supporting link above a core one: 30 + 10 + 8 + 5 < 60 − 5), cross-city (+8), chain
+ * leader (+5), and size fit (−3 one class off, −5 a micro firm for a major project).
+ *
+ * A partner's score is the best of its links plus bonuses that depend only on the enterprise's
+ * jurisdiction, chain leader flag and size band, ties by enterprise id. That makes the indexed
+ * candidate query exact (see boundCandidates and candidate.repository.ts): the first N members of
+ * each (segment, role, jurisdiction, size band) list, in (rank, id) order, suffice.
  */
 export const PARTNER_WEIGHTS = {
-  declaredNeed: 0.8,
-  direct: 0.5,
-  twoHop: 0.25,
-  crossCity: 0.15,
-  chainLeader: 0.1,
+  core: 60,
+  supporting: 30,
+  declaredNeed: 10,
+  crossCity: 8,
+  chainLeader: 5,
+  tooSmall: 3,
+  farTooSmall: 5,
+  tooLarge: 3,
 } as const;
-const PARTNER_MAX = PARTNER_WEIGHTS.declaredNeed + PARTNER_WEIGHTS.crossCity + PARTNER_WEIGHTS.chainLeader;
+const PARTNER_MAX =
+  PARTNER_WEIGHTS.core +
+  PARTNER_WEIGHTS.declaredNeed +
+  PARTNER_WEIGHTS.crossCity +
+  PARTNER_WEIGHTS.chainLeader;
+const SIZE_PENALTY: Record<SizeFit, number> = {
+  fit: 0,
+  tooSmall: PARTNER_WEIGHTS.tooSmall,
+  farTooSmall: PARTNER_WEIGHTS.farTooSmall,
+  tooLarge: PARTNER_WEIGHTS.tooLarge,
+};
+const strengthWeight = (s: EdgeStrength) => PARTNER_WEIGHTS[s];
 
 /** Park weights: a target segment outranks a same-industry target; bonuses are bounded. */
 export const PARK_WEIGHTS = {
@@ -53,6 +81,8 @@ export interface LeadInput {
   jurisdiction: string;
   segments: readonly string[];
   landNeedMu?: number | null;
+  /** For size fit; absent or 0: no size rule. */
+  plannedInvestmentWan?: number | null;
 }
 
 export interface EnterpriseCandidate {
@@ -62,6 +92,8 @@ export interface EnterpriseCandidate {
   segments: readonly string[];
   needs: readonly string[];
   chainLeader: boolean;
+  revenueWan?: number | null;
+  employees?: number | null;
 }
 
 export interface ParkCandidate {
@@ -90,10 +122,13 @@ export interface MatchInput {
 }
 
 export type Relation = 'upstream' | 'downstream';
+const RELATIONS: readonly Relation[] = ['upstream', 'downstream'];
 
 export interface PartnerMatch {
   enterpriseId: string;
   relation: Relation;
+  /** Strength of the link the partner is proposed for. */
+  strength: EdgeStrength;
   score: number;
   rank: number;
   reasons: Reason[];
@@ -116,144 +151,293 @@ export interface MatchResult {
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-interface Link {
-  kind: 'need' | 'direct' | 'twoHop';
+/**
+ * A chain link between an enterprise and the lead. `path` runs in the direction goods flow:
+ * upstream [enterprise's segment, (intermediate,) lead's segment], downstream [lead's segment,
+ * (intermediate,) enterprise's segment]; a declared need [lead's segment, enterprise's segment it
+ * feeds] or just [lead's segment] when no edge follows it.
+ */
+export interface PartnerLink {
+  kind: 'direct' | 'twoHop' | 'need';
   relation: Relation;
+  strength: EdgeStrength;
+  /** Points (PARTNER_WEIGHTS), before the enterprise's bonuses. */
   weight: number;
-  /** Ordering among equal weights: upstream before downstream. */
-  order: number;
-  /** Built only for the partners that make the list (most candidates are scored and dropped). */
-  reason: () => Reason;
+  path: readonly string[];
 }
 
-/** All chain links of one enterprise to the lead; empty for peers and unrelated enterprises. */
-export function partnerLinks(
-  graph: TaxonomyGraph,
-  leadSegments: ReadonlySet<string>,
-  e: EnterpriseCandidate,
-  writer: ReasonWriter,
-): Link[] {
-  const links: Link[] = [];
-  const needed = [...leadSegments].filter((l) => e.needs.includes(l)).sort();
-  if (needed.length) {
-    links.push({
-      kind: 'need',
-      relation: 'downstream',
-      weight: PARTNER_WEIGHTS.declaredNeed,
-      order: 0,
-      reason: () => writer.declaredNeed(needed),
-    });
-  }
-  // Only what the enterprise makes beyond the lead's own segments links it: sharing is peering.
-  const own = [...new Set(e.segments)].filter((s) => !leadSegments.has(s)).sort();
-  const up: [string, string][] = [];
-  const down: [string, string][] = [];
-  const twoUp: string[][] = [];
-  const twoDown: string[][] = [];
-  for (const s of own) {
-    for (const x of graph.suppliesTo.get(s) ?? []) {
-      if (leadSegments.has(x)) up.push([s, x]);
-      else for (const l of graph.suppliesTo.get(x) ?? []) if (leadSegments.has(l)) twoUp.push([s, x, l]);
+const KIND_ORDER = { direct: 0, need: 1, twoHop: 2 } as const;
+/** Best first: weight, then direct before need before two hops, then path (deterministic). */
+function better(a: PartnerLink, b: PartnerLink): boolean {
+  if (a.weight !== b.weight) return a.weight > b.weight;
+  if (a.kind !== b.kind) return KIND_ORDER[a.kind] < KIND_ORDER[b.kind];
+  for (let i = 0; i < a.path.length && i < b.path.length; i++)
+    if (a.path[i] !== b.path[i]) return a.path[i] < b.path[i];
+  return a.path.length < b.path.length;
+}
+
+/** A segment's best link to the lead in each direction. */
+export type SegmentLinks = Partial<Record<Relation, PartnerLink>>;
+
+/** Lead chains per graph and set of lead segments: leads of a batch mostly share a few segment sets. */
+const chains = new WeakMap<TaxonomyGraph, Map<string, ReadonlyMap<string, SegmentLinks>>>();
+const CHAIN_CACHE_SIZE = 4096;
+
+/**
+ * The lead's chain neighbourhood: for every segment outside the lead's own that is one or two
+ * edges up or down the chain, its best link in each direction. A direct link weighs its edge's
+ * strength; two hops weigh half their weaker edge and rank as supporting.
+ */
+function computeLeadChain(graph: TaxonomyGraph, leadSegments: readonly string[]): Map<string, SegmentLinks> {
+  const own = new Set(leadSegments);
+  const out = new Map<string, SegmentLinks>();
+  const offer = (segment: string, link: PartnerLink) => {
+    if (own.has(segment)) return;
+    const links = out.get(segment) ?? out.set(segment, {}).get(segment)!;
+    const current = links[link.relation];
+    if (!current || better(link, current)) links[link.relation] = link;
+  };
+  const twoHopWeight = (a: EdgeStrength, b: EdgeStrength) =>
+    Math.min(strengthWeight(a), strengthWeight(b)) / 2;
+  for (const l of [...own].sort()) {
+    for (const s of graph.suppliedBy.get(l) ?? []) {
+      const edge = graph.edge(s, l)!;
+      offer(s, {
+        kind: 'direct',
+        relation: 'upstream',
+        strength: edge.strength,
+        weight: strengthWeight(edge.strength),
+        path: [s, l],
+      });
+      if (own.has(s)) continue;
+      for (const t of graph.suppliedBy.get(s) ?? []) {
+        const far = graph.edge(t, s)!;
+        offer(t, {
+          kind: 'twoHop',
+          relation: 'upstream',
+          strength: 'supporting',
+          weight: twoHopWeight(edge.strength, far.strength),
+          path: [t, s, l],
+        });
+      }
     }
-    for (const x of graph.suppliedBy.get(s) ?? []) {
-      if (leadSegments.has(x)) down.push([x, s]);
-      else for (const l of graph.suppliedBy.get(x) ?? []) if (leadSegments.has(l)) twoDown.push([l, x, s]);
+    for (const s of graph.suppliesTo.get(l) ?? []) {
+      const edge = graph.edge(l, s)!;
+      offer(s, {
+        kind: 'direct',
+        relation: 'downstream',
+        strength: edge.strength,
+        weight: strengthWeight(edge.strength),
+        path: [l, s],
+      });
+      if (own.has(s)) continue;
+      for (const t of graph.suppliesTo.get(s) ?? []) {
+        const far = graph.edge(s, t)!;
+        offer(t, {
+          kind: 'twoHop',
+          relation: 'downstream',
+          strength: 'supporting',
+          weight: twoHopWeight(edge.strength, far.strength),
+          path: [l, s, t],
+        });
+      }
     }
   }
-  if (up.length) {
-    links.push({
-      kind: 'direct',
-      relation: 'upstream',
-      weight: PARTNER_WEIGHTS.direct,
-      order: 1,
-      reason: () => writer.directUpstream(up[0][0], up[0][1]),
-    });
-  }
-  if (down.length) {
-    links.push({
-      kind: 'direct',
-      relation: 'downstream',
-      weight: PARTNER_WEIGHTS.direct,
-      order: 2,
-      reason: () => writer.directDownstream(down[0][0], down[0][1]),
-    });
-  }
-  // Two hops only matter when there is no direct link in that direction.
-  if (twoUp.length && !up.length) {
-    links.push({
-      kind: 'twoHop',
-      relation: 'upstream',
-      weight: PARTNER_WEIGHTS.twoHop,
-      order: 3,
-      reason: () => writer.twoHop(twoUp[0], 'upstream'),
-    });
-  }
-  if (twoDown.length && !down.length && !needed.length) {
-    links.push({
-      kind: 'twoHop',
-      relation: 'downstream',
-      weight: PARTNER_WEIGHTS.twoHop,
-      order: 4,
-      reason: () => writer.twoHop(twoDown[0], 'downstream'),
-    });
-  }
-  return links.sort((a, b) => b.weight - a.weight || a.order - b.order);
+  return out;
 }
 
-interface ScoredPartner {
-  enterpriseId: string;
-  relation: Relation;
-  score: number;
-  reasons: () => Reason[];
-}
-
-/** Scores one enterprise; null when it is not a partner (a peer or unrelated). */
-export function scorePartner(
+/** The lead's chain neighbourhood (computeLeadChain), computed once per graph and set of segments. */
+export function leadChain(
   graph: TaxonomyGraph,
-  lead: LeadInput,
-  leadSegments: ReadonlySet<string>,
-  e: EnterpriseCandidate,
-  writer: ReasonWriter,
-): ScoredPartner | null {
-  const links = partnerLinks(graph, leadSegments, e, writer);
-  if (!links.length) return null;
-  const best = links[0];
-  const crossCity = e.jurisdiction !== lead.jurisdiction;
-  const raw =
-    best.weight +
-    (crossCity ? PARTNER_WEIGHTS.crossCity : 0) +
-    (e.chainLeader ? PARTNER_WEIGHTS.chainLeader : 0);
+  leadSegments: readonly string[],
+): ReadonlyMap<string, SegmentLinks> {
+  const key = [...new Set(leadSegments)].sort().join(',');
+  let cache = chains.get(graph);
+  if (!cache) chains.set(graph, (cache = new Map()));
+  let chain = cache.get(key);
+  if (!chain) {
+    if (cache.size >= CHAIN_CACHE_SIZE) cache.clear();
+    cache.set(key, (chain = computeLeadChain(graph, leadSegments)));
+  }
+  return chain;
+}
+
+/** The link a declared need for `needed` gives an enterprise making `segments` (DESIGN §10). */
+export function needLink(graph: TaxonomyGraph, needed: string, segments: readonly string[]): PartnerLink {
+  const strength = needStrength(graph, needed, segments);
+  // The segment the need feeds: the first (by code) the needed segment supplies at that strength.
+  let fed: string | undefined;
+  for (const s of segments) {
+    const edge = graph.edge(needed, s);
+    if (edge && (strength === 'supporting' || edge.strength === 'core') && (fed === undefined || s < fed))
+      fed = s;
+  }
   return {
-    enterpriseId: e.id,
-    relation: best.relation,
-    score: round4(raw / PARTNER_MAX),
-    reasons: () => [
-      ...links.map((l) => l.reason()),
-      ...(crossCity ? [writer.crossCity(e.jurisdiction)] : []),
-      ...(e.chainLeader ? [writer.chainLeader()] : []),
-    ],
+    kind: 'need',
+    relation: 'downstream',
+    strength,
+    weight: strengthWeight(strength) + PARTNER_WEIGHTS.declaredNeed,
+    path: fed ? [needed, fed] : [needed],
   };
 }
 
-export function rankPartners(input: MatchInput, writer: ReasonWriter): PartnerMatch[] {
+/** The best link of one enterprise to the lead in each direction; empty for peers and unrelated enterprises. */
+export function partnerLinks(
+  graph: TaxonomyGraph,
+  chain: ReadonlyMap<string, SegmentLinks>,
+  leadSegments: ReadonlySet<string>,
+  e: Pick<EnterpriseCandidate, 'segments' | 'needs'>,
+): SegmentLinks {
+  const best: SegmentLinks = {};
+  const take = (link: PartnerLink) => {
+    const current = best[link.relation];
+    if (!current || better(link, current)) best[link.relation] = link;
+  };
+  // Only what the enterprise makes beyond the lead's own segments links it: sharing is peering.
+  for (const s of e.segments) {
+    const links = chain.get(s);
+    if (links?.upstream) take(links.upstream);
+    if (links?.downstream) take(links.downstream);
+  }
+  for (const l of e.needs) if (leadSegments.has(l)) take(needLink(graph, l, e.segments));
+  return best;
+}
+
+/** The points an enterprise adds to any of its links: cross-city, chain leader, size fit. */
+function bonus(
+  lead: LeadInput,
+  scale: ProjectScale,
+  jurisdiction: string,
+  chainLeader: boolean,
+  band: SizeBand,
+) {
+  return (
+    (jurisdiction !== lead.jurisdiction ? PARTNER_WEIGHTS.crossCity : 0) +
+    (chainLeader ? PARTNER_WEIGHTS.chainLeader : 0) -
+    SIZE_PENALTY[sizeFit(band, scale)]
+  );
+}
+
+interface ScoredPartner {
+  e: EnterpriseCandidate;
+  /** Best link and its points with bonuses, per direction. */
+  by: Partial<Record<Relation, { link: PartnerLink; raw: number }>>;
+  relation: Relation;
+  raw: number;
+}
+
+/** Scores one enterprise; null when it is not a partner (a peer or unrelated). */
+function scorePartner(
+  graph: TaxonomyGraph,
+  chain: ReadonlyMap<string, SegmentLinks>,
+  lead: LeadInput,
+  scale: ProjectScale,
+  leadSegments: ReadonlySet<string>,
+  e: EnterpriseCandidate,
+): ScoredPartner | null {
+  const links = partnerLinks(graph, chain, leadSegments, e);
+  if (!links.upstream && !links.downstream) return null;
+  const plus = bonus(lead, scale, e.jurisdiction, e.chainLeader, sizeBand(e.revenueWan, e.employees));
+  const by: ScoredPartner['by'] = {};
+  for (const r of RELATIONS) if (links[r]) by[r] = { link: links[r]!, raw: links[r]!.weight + plus };
+  const relation =
+    !links.downstream || (links.upstream && !better(links.downstream, links.upstream))
+      ? 'upstream'
+      : 'downstream';
+  return { e, by, relation, raw: by[relation]!.raw };
+}
+
+function partnerReasons(
+  writer: ReasonWriter,
+  lead: LeadInput,
+  scale: ProjectScale,
+  s: ScoredPartner,
+  relation: Relation,
+): Reason[] {
+  const shown = s.by[relation]!.link;
+  // The other direction's link too, when it is a real one (a loop back through two hops is noise).
+  const opposite = s.by[relation === 'upstream' ? 'downstream' : 'upstream']?.link;
+  const other = opposite && opposite.kind !== 'twoHop' ? opposite : undefined;
+  const e = s.e;
+  const fit = sizeFit(sizeBand(e.revenueWan, e.employees), scale);
+  const size =
+    scale === 'none'
+      ? null
+      : writer.size(fit, e.revenueWan ?? null, e.employees ?? null, lead.plannedInvestmentWan!);
+  return [
+    writer.link(shown),
+    writer.linkKind(shown),
+    ...(other ? [writer.linkKind(other)] : []),
+    ...(e.jurisdiction !== lead.jurisdiction ? [writer.crossCity(e.jurisdiction)] : []),
+    ...(e.chainLeader ? [writer.chainLeader()] : []),
+    ...(size ? [size] : []),
+  ];
+}
+
+function scoreAll(input: MatchInput): ScoredPartner[] {
   const { graph, lead } = input;
   const leadSegments = new Set(lead.segments);
+  const chain = leadChain(graph, lead.segments);
+  const scale = projectScale(lead.plannedInvestmentWan);
   const excluded = new Set(input.exclude?.enterpriseIds ?? []);
   const seen = new Set<string>();
   const scored: ScoredPartner[] = [];
   for (const e of input.enterprises) {
     if (excluded.has(e.id) || seen.has(e.id)) continue;
     seen.add(e.id);
-    const s = scorePartner(graph, lead, leadSegments, e, writer);
+    const s = scorePartner(graph, chain, lead, scale, leadSegments, e);
     if (s) scored.push(s);
   }
-  scored.sort((a, b) => b.score - a.score || byId(a.enterpriseId, b.enterpriseId));
-  return scored.slice(0, MAX_PARTNERS).map((s, i) => ({
-    enterpriseId: s.enterpriseId,
+  return scored;
+}
+
+/** Every candidate's points: its best link's, and its best link's in each direction (tests, evaluation). */
+export function partnerScores(
+  input: MatchInput,
+): { enterpriseId: string; relation: Relation; raw: number; upstream?: number; downstream?: number }[] {
+  return scoreAll(input).map((s) => ({
+    enterpriseId: s.e.id,
     relation: s.relation,
-    score: s.score,
+    raw: s.raw,
+    upstream: s.by.upstream?.raw,
+    downstream: s.by.downstream?.raw,
+  }));
+}
+
+export function rankPartners(input: MatchInput, writer: ReasonWriter): PartnerMatch[] {
+  const scale = projectScale(input.lead.plannedInvestmentWan);
+  const scored = scoreAll(input);
+  scored.sort((a, b) => b.raw - a.raw || byId(a.e.id, b.e.id));
+  const picked = scored.slice(0, MAX_PARTNERS).map((s) => ({ s, relation: s.relation, raw: s.raw }));
+  // Both directions (DESIGN §10, MIN_PER_DIRECTION).
+  const inTop = new Set(picked.map((p) => p.s.e.id));
+  for (const d of RELATIONS) {
+    const missing = MIN_PER_DIRECTION - picked.filter((p) => p.relation === d).length;
+    if (missing <= 0) continue;
+    const reserve = scored
+      .filter((s) => s.by[d] && s.by[d].link.kind !== 'twoHop' && !inTop.has(s.e.id))
+      .sort((a, b) => b.by[d]!.raw - a.by[d]!.raw || byId(a.e.id, b.e.id))
+      .slice(0, missing);
+    for (const s of reserve) {
+      if (picked.length >= MAX_PARTNERS) {
+        const out = picked
+          .map((p, i) => ({ p, i }))
+          .filter(({ p }) => p.relation !== d)
+          .pop()!;
+        picked.splice(out.i, 1);
+      }
+      picked.push({ s, relation: d, raw: s.by[d]!.raw });
+      inTop.add(s.e.id);
+    }
+  }
+  picked.sort((a, b) => b.raw - a.raw || byId(a.s.e.id, b.s.e.id));
+  return picked.map(({ s, relation, raw }, i) => ({
+    enterpriseId: s.e.id,
+    relation,
+    strength: s.by[relation]!.link.strength,
+    score: round4(raw / PARTNER_MAX),
     rank: i + 1,
-    reasons: s.reasons(),
+    reasons: partnerReasons(writer, input.lead, scale, s, relation),
   }));
 }
 
@@ -327,9 +511,18 @@ export function rankParks(input: MatchInput, writer: ReasonWriter): ParkMatch[] 
   return scored.slice(0, MAX_PARKS).map(({ fits: _fits, ...s }, i) => ({ ...s, rank: i + 1 }));
 }
 
+/** One reason writer per graph (it remembers the sentences it wrote); a new one for other place names. */
+const writers = new WeakMap<TaxonomyGraph, ReasonWriter>();
+function writerFor(graph: TaxonomyGraph, names?: Record<string, { zh: string; en: string }>): ReasonWriter {
+  if (names) return new ReasonWriter(graph, names);
+  let w = writers.get(graph);
+  if (!w) writers.set(graph, (w = new ReasonWriter(graph)));
+  return w;
+}
+
 /** Ranked partners (≤ 10) and parks (≤ 3) for one lead (DESIGN §10). */
 export function matchLead(input: MatchInput): MatchResult {
-  const writer = new ReasonWriter(input.graph, input.jurisdictionNames);
+  const writer = writerFor(input.graph, input.jurisdictionNames);
   return {
     algorithmVersion: ALGORITHM_VERSION,
     partners: rankPartners(input, writer),
@@ -338,55 +531,161 @@ export function matchLead(input: MatchInput): MatchResult {
 }
 
 /**
- * Trims the candidate lists to what can reach the top `limit`, exactly (no heuristic). A list of
- * (role, segment) members split by (chain leader, jurisdiction) has a tier: the score its link is
- * worth with those bonuses; every member scores at least its tier, and a partner scores exactly the
- * tier of its best list. Taking whole tiers, best first, until `limit` non-excluded candidates are
- * in hand leaves out only enterprises that score below all of them.
+ * What the candidate index holds of one list (a segment and role) for one (jurisdiction, chain
+ * leader, size band) and, for declared needs, one need strength (migration 1764330000000).
+ */
+export interface CandidateGroup {
+  jurisdiction: string;
+  chainLeader: boolean;
+  sizeBand: SizeBand;
+  /** `needs` lists: the strength of the members' declared need (needStrength()). */
+  needStrength?: EdgeStrength;
+  /** Enterprise ids, ascending. */
+  ids: readonly string[];
+}
+
+/**
+ * Members to read of each (segment, role, jurisdiction, size band) list, in (rank, id) order:
+ * enough for the top 10, the reserve of each direction, and the rejected.
+ */
+export const perListLimit = (rejected: number) => MAX_PARTNERS + MIN_PER_DIRECTION + rejected;
+
+/**
+ * Members of one walk by tier (points are small integers, so the index is the tier): each bucket
+ * holds whole groups, their ids ascending.
+ */
+type Tiers = (readonly string[])[][];
+
+function addTier(tiers: Tiers, tier: number, ids: readonly string[]): void {
+  (tiers[tier] ??= []).push(ids);
+}
+
+/**
+ * Takes members best tier first, ties in id order (the engine's order for equal scores), until
+ * `enough` of them count (not excluded, nor in `known`); adds them to `out`. Returns the tier it
+ * stopped in, -1 when the lists ran out first.
+ */
+function walkTiers(
+  tiers: Tiers,
+  enough: number,
+  excluded: ReadonlySet<string>,
+  out: Set<string>,
+  known: ReadonlySet<string> = new Set(),
+): number {
+  const seen = new Set<string>();
+  let counted = 0;
+  const take = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.add(id);
+    if (!excluded.has(id) && !known.has(id)) counted++;
+  };
+  for (let tier = tiers.length - 1; tier >= 0; tier--) {
+    const groups = tiers[tier];
+    if (!groups) continue;
+    let size = 0;
+    for (const ids of groups) size += ids.length;
+    if (counted + size < enough) {
+      for (const ids of groups) for (const id of ids) take(id);
+      continue;
+    }
+    // This tier completes the walk: only its first members in id order are needed. Each group is
+    // in id order already, so merge their heads until enough are in hand.
+    const at = groups.map(() => 0);
+    while (counted < enough) {
+      let best = -1;
+      for (let g = 0; g < groups.length; g++)
+        if (at[g] < groups[g].length && (best < 0 || groups[g][at[g]] < groups[best][at[best]])) best = g;
+      if (best < 0) break;
+      take(groups[best][at[best]++]);
+    }
+    if (counted >= enough) return tier;
+  }
+  return -1;
+}
+
+/** The most points a member of a list can have beyond its link: cross-city and chain leader. */
+const MAX_BONUS = PARTNER_WEIGHTS.crossCity + PARTNER_WEIGHTS.chainLeader;
+
+/**
+ * Trims the candidate lists to what can reach the proposals, exactly (no heuristic). Every group
+ * of a list has a tier: the points its link to the lead is worth in that list (the segment's best
+ * link, or the declared need's) plus the group's bonuses (cross-city, chain leader, size fit).
+ * A partner's score is exactly the best tier of its groups, ties by id; within a fetched group
+ * members come in id order after everyone of a better tier. So taking members best tier first,
+ * ties by id, until `limit` non-excluded enterprises are in hand keeps everyone who can reach the
+ * top 10 (anyone left out has `limit` others ranked above it); doing the same per direction over
+ * the direct links until `reserve` more are in hand, none of whom can be in the top 10 (they are
+ * not among those kept for it), keeps everyone the direction reserve can pick. Returns enterprise
+ * ids.
+ *
+ * `list` may answer `undefined` for a list not read yet (CandidateRepository reads the lists of
+ * direct links first): when such a list could still hold a member of a tier the walks reached,
+ * the answer is null, and the caller reads the missing lists and asks again.
  */
 export function boundCandidates(
   graph: TaxonomyGraph,
   lead: LeadInput,
-  list: (role: 'makes' | 'needs', segment: string) => readonly EnterpriseCandidate[],
+  list: (role: 'makes' | 'needs', segment: string) => readonly CandidateGroup[] | undefined,
   excluded: ReadonlySet<string> = new Set(),
   limit = MAX_PARTNERS,
-): EnterpriseCandidate[] {
-  const own = new Set(lead.segments);
-  const direct = new Set<string>();
-  for (const l of own) {
-    for (const s of graph.suppliesTo.get(l) ?? []) if (!own.has(s)) direct.add(s);
-    for (const s of graph.suppliedBy.get(l) ?? []) if (!own.has(s)) direct.add(s);
-  }
-  const { makes, needs } = candidateLists(graph, lead.segments);
-  // Members bucketed by tier (a dozen distinct values at most), in list order within a tier:
-  // the same order a stable sort by tier would give, without sorting every member.
-  const tiers = new Map<number, EnterpriseCandidate[]>();
-  const add = (weight: number, e: EnterpriseCandidate) => {
-    const tier = round4(
-      weight +
-        (e.jurisdiction !== lead.jurisdiction ? PARTNER_WEIGHTS.crossCity : 0) +
-        (e.chainLeader ? PARTNER_WEIGHTS.chainLeader : 0),
-    );
-    const bucket = tiers.get(tier);
-    if (bucket) bucket.push(e);
-    else tiers.set(tier, [e]);
-  };
-  for (const s of needs) for (const e of list('needs', s)) add(PARTNER_WEIGHTS.declaredNeed, e);
-  for (const s of makes) {
-    const w = direct.has(s) ? PARTNER_WEIGHTS.direct : PARTNER_WEIGHTS.twoHop;
-    for (const e of list('makes', s)) add(w, e);
-  }
-  const out: EnterpriseCandidate[] = [];
-  const seen = new Set<string>();
-  let counted = 0;
-  for (const tier of [...tiers.keys()].sort((a, b) => b - a)) {
-    for (const e of tiers.get(tier)!) {
-      if (seen.has(e.id)) continue;
-      seen.add(e.id);
-      out.push(e);
-      if (!excluded.has(e.id)) counted++;
+  reserve = MIN_PER_DIRECTION,
+): string[] | null {
+  const chain = leadChain(graph, lead.segments);
+  const scale = projectScale(lead.plannedInvestmentWan);
+  const all: Tiers = [];
+  const up: Tiers = [];
+  const down: Tiers = [];
+  // The bonus of every (city, chain leader, size band) a group can have, worked out once.
+  const bonuses = [false, true].map((cross) =>
+    [false, true].map((leader) =>
+      ([0, 1, 2, 3] as const).map((band) => bonus(lead, scale, cross ? '' : lead.jurisdiction, leader, band)),
+    ),
+  );
+  const plus = (g: CandidateGroup) =>
+    bonuses[g.jurisdiction === lead.jurisdiction ? 0 : 1][g.chainLeader ? 1 : 0][g.sizeBand];
+  // The best tier a member of an unread list could have, per walk.
+  const unread = { all: -1, up: -1, down: -1 };
+  for (const [segment, links] of chain) {
+    const best = Math.max(links.upstream?.weight ?? 0, links.downstream?.weight ?? 0);
+    // The direction reserve picks among direct links only (rankPartners).
+    const u = links.upstream?.kind === 'direct' ? links.upstream.weight : undefined;
+    const d = links.downstream?.kind === 'direct' ? links.downstream.weight : undefined;
+    const groups = list('makes', segment);
+    if (!groups) {
+      unread.all = Math.max(unread.all, best + MAX_BONUS);
+      if (u !== undefined) unread.up = Math.max(unread.up, u + MAX_BONUS);
+      if (d !== undefined) unread.down = Math.max(unread.down, d + MAX_BONUS);
+      continue;
     }
-    if (counted >= limit) break;
+    for (const g of groups) {
+      const p = plus(g);
+      addTier(all, best + p, g.ids);
+      if (u !== undefined) addTier(up, u + p, g.ids);
+      if (d !== undefined) addTier(down, d + p, g.ids);
+    }
   }
-  return out;
+  for (const l of new Set(lead.segments)) {
+    const groups = list('needs', l);
+    if (!groups) {
+      unread.all = Math.max(unread.all, PARTNER_WEIGHTS.core + PARTNER_WEIGHTS.declaredNeed + MAX_BONUS);
+      unread.down = unread.all;
+      continue;
+    }
+    for (const g of groups) {
+      const tier = strengthWeight(g.needStrength ?? 'supporting') + PARTNER_WEIGHTS.declaredNeed + plus(g);
+      addTier(all, tier, g.ids);
+      addTier(down, tier, g.ids);
+    }
+  }
+  const out = new Set<string>();
+  // A walk is settled when no list is unread that could hold a member of a tier it took.
+  const settled = (stoppedAt: number, unreadBest: number) => unreadBest < 0 || stoppedAt > unreadBest;
+  if (!settled(walkTiers(all, limit, excluded, out), unread.all)) return null;
+  // Everyone who can make the top 10 is in hand: the reserve of a direction needs only `reserve`
+  // more of that direction, who are certainly outside the top 10.
+  const top = new Set(out);
+  if (!settled(walkTiers(up, reserve, excluded, out, top), unread.up)) return null;
+  if (!settled(walkTiers(down, reserve, excluded, out, top), unread.down)) return null;
+  return [...out];
 }

@@ -1,6 +1,7 @@
 import type { Jurisdiction } from '../common/request-context';
 import { EnterpriseRow as BaseEnterpriseRow, Enterprise, toEnterprise } from '../enterprises/enterprise';
 import { LeadRow, LeadView, canSeeLead, leadView } from '../leads/lead-view';
+import { linkStrength } from '../matching/reasons';
 import { ParkRow, toPark } from '../parks/park';
 import { AgreementRow, agreementView } from '../agreements/agreement.service';
 
@@ -65,6 +66,7 @@ export function matchView(
     enterpriseId: r.enterprise_id,
     parkId: r.park_id,
     relation: r.relation,
+    strength: linkStrength(r.reasons),
     score: Number(r.score),
     reasons: r.reasons ?? [],
     status: r.status,

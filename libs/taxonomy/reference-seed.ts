@@ -45,15 +45,33 @@ export async function loadReferenceData(
         [s.code, s.industry, s.stage, s.name, s.nameEn, i],
       );
     }
+    const edges = data.edges;
     await em.query(
       `DELETE FROM chain_edges e WHERE NOT EXISTS (
          SELECT 1 FROM unnest($1::text[], $2::text[]) AS f(a, b) WHERE f.a = e.from_segment AND f.b = e.to_segment)`,
-      [data.edges.map((e) => e.from), data.edges.map((e) => e.to)],
+      [edges.map((e) => e.from), edges.map((e) => e.to)],
     );
     await em.query(
-      `INSERT INTO chain_edges (from_segment, to_segment) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT DO NOTHING`,
-      [data.edges.map((e) => e.from), data.edges.map((e) => e.to)],
+      `INSERT INTO chain_edges AS c (from_segment, to_segment, strength, reason, reason_en)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT (from_segment, to_segment) DO UPDATE
+          SET strength = EXCLUDED.strength, reason = EXCLUDED.reason, reason_en = EXCLUDED.reason_en
+        WHERE (c.strength, c.reason, c.reason_en) IS DISTINCT FROM (EXCLUDED.strength, EXCLUDED.reason, EXCLUDED.reason_en)`,
+      [
+        edges.map((e) => e.from),
+        edges.map((e) => e.to),
+        edges.map((e) => e.strength),
+        edges.map((e) => e.reason),
+        edges.map((e) => e.reasonEn),
+      ],
+    );
+    // The candidate index ranks a declared need by the strength of the edge it follows
+    // (migration 1764330000000): re-rank the needs rows that changed edges moved.
+    await em.query(
+      `UPDATE match_candidates c SET link_rank = candidate_rank(need_link_rank(c.segment, e.segments), c.chain_leader)
+         FROM enterprises e
+        WHERE c.role = 'needs' AND e.id = c.enterprise_id
+          AND c.link_rank <> candidate_rank(need_link_rank(c.segment, e.segments), c.chain_leader)`,
     );
     let parksChanged = 0;
     for (const park of data.parks) if (await upsertPark(em, park)) parksChanged++;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { EDGE_STRENGTHS, type EdgeStrength } from './taxonomy';
 
 export class IndustryDto {
   @ApiProperty({ example: 'nev' }) code: string;
@@ -15,6 +16,20 @@ export class SegmentDto {
 export class ChainEdgeDto {
   @ApiProperty({ example: 'nev.cathode', description: 'supplies `to`' }) from: string;
   @ApiProperty({ example: 'nev.battery-cell' }) to: string;
+  @ApiProperty({
+    enum: EDGE_STRENGTHS,
+    example: 'core',
+    description:
+      '`core`: a defining input or a direct customer; `supporting`: recycling loops, testing, general equipment and software serving many chains (DESIGN §8, §10)',
+  })
+  strength: EdgeStrength;
+  @ApiProperty({
+    example: '正极约占电芯材料成本四成，决定能量密度',
+    description: 'Why the edge has its strength (zh-CN)',
+  })
+  reason: string;
+  @ApiProperty({ example: 'The cathode is about 40% of a cell’s material cost and sets its energy density' })
+  reasonEn: string;
 }
 export class JurisdictionDto {
   @ApiProperty({ example: 'beibei' }) code: string;

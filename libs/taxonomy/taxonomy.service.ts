@@ -19,7 +19,10 @@ export class TaxonomyService {
       this.ds.query(
         `SELECT code, industry, stage, name, name_en AS "nameEn" FROM segments ORDER BY sort, code`,
       ),
-      this.ds.query(`SELECT from_segment AS "from", to_segment AS "to" FROM chain_edges ORDER BY 1, 2`),
+      this.ds.query(
+        `SELECT from_segment AS "from", to_segment AS "to", strength, reason, reason_en AS "reasonEn"
+           FROM chain_edges ORDER BY 1, 2`,
+      ),
     ]);
     const graph = new TaxonomyGraph({ industries, segments, edges });
     this.cached = { at: Date.now(), graph };

@@ -15,9 +15,21 @@ export interface Segment {
   name: string;
   nameEn: string;
 }
+/**
+ * How much a chain edge matters (DESIGN §8, §10): `core` for a defining input or a direct
+ * customer (cathode → battery cell), `supporting` for recycling loops, testing services, general
+ * equipment and software that serve many chains.
+ */
+export type EdgeStrength = 'core' | 'supporting';
+export const EDGE_STRENGTHS: readonly EdgeStrength[] = ['core', 'supporting'];
+
 export interface ChainEdge {
   from: string;
   to: string;
+  strength: EdgeStrength;
+  /** Why the edge has its strength, one line in Chinese (`reasonEn`: English). */
+  reason: string;
+  reasonEn: string;
 }
 export interface JurisdictionInfo {
   code: string;
@@ -62,6 +74,7 @@ export class TaxonomyGraph {
   readonly suppliesTo: ReadonlyMap<string, readonly string[]>;
   /** segment -> segments that supply it */
   readonly suppliedBy: ReadonlyMap<string, readonly string[]>;
+  private readonly edgeByEnds: ReadonlyMap<string, ReadonlyMap<string, ChainEdge>>;
 
   constructor(readonly taxonomy: Taxonomy) {
     this.segmentByCode = new Map(taxonomy.segments.map((s) => [s.code, s]));
@@ -75,6 +88,15 @@ export class TaxonomyGraph {
     for (const list of [...down.values(), ...up.values()]) list.sort();
     this.suppliesTo = down;
     this.suppliedBy = up;
+    const ends = new Map<string, Map<string, ChainEdge>>();
+    for (const e of taxonomy.edges)
+      (ends.get(e.from) ?? ends.set(e.from, new Map()).get(e.from)!).set(e.to, e);
+    this.edgeByEnds = ends;
+  }
+
+  /** The edge `from → to`, if the chain has it. */
+  edge(from: string, to: string): ChainEdge | undefined {
+    return this.edgeByEnds.get(from)?.get(to);
   }
 
   hasSegment(code: string): boolean {

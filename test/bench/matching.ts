@@ -23,9 +23,8 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/config';
 import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
-import { candidateLists } from '../../libs/matching/chain';
-import { EnterpriseCandidate, MAX_PARTNERS, boundCandidates, matchLead } from '../../libs/matching/engine';
-import { CandidateRepository, listKey } from '../../libs/matching-queue/candidate.repository';
+import { EnterpriseCandidate, matchLead } from '../../libs/matching/engine';
+import { CandidateRepository } from '../../libs/matching-queue/candidate.repository';
 import { MatchingService, REMATCH_BATCH } from '../../libs/matching-queue/matching.service';
 import { OutboxService } from '../../libs/outbox/outbox.service';
 import { TaxonomyService } from '../../libs/taxonomy/taxonomy.service';
@@ -93,12 +92,11 @@ async function vacuumAnalyzeMatching(ds: DataSource): Promise<void> {
 async function rebuildCandidates(ds: DataSource): Promise<void> {
   await ds.query(`TRUNCATE match_candidates`);
   await ds.query(`
-    INSERT INTO match_candidates (segment, role, chain_leader, jurisdiction, enterprise_id)
-    SELECT DISTINCT s, 'makes', e.chain_leader, e.jurisdiction, e.id
-      FROM enterprises e, unnest(e.segments) s WHERE e.deleted_at IS NULL
-    UNION
-    SELECT DISTINCT s, 'needs', e.chain_leader, e.jurisdiction, e.id
-      FROM enterprises e, unnest(e.needs) s WHERE e.deleted_at IS NULL`);
+    INSERT INTO match_candidates (segment, role, chain_leader, jurisdiction, size_band, link_rank, enterprise_id)
+    SELECT r.* FROM enterprises e
+     CROSS JOIN LATERAL match_candidate_rows(e.id, e.segments, e.needs, e.chain_leader, e.jurisdiction,
+                                            e.revenue_wan, e.employees) r
+     WHERE e.deleted_at IS NULL`);
   await ds.query(`VACUUM ANALYZE match_candidates`);
 }
 
@@ -184,36 +182,43 @@ async function main(): Promise<void> {
   const naive: number[] = [];
   const indexed: number[] = [];
   let identical = 0;
-  const leads: { id: string; jurisdiction: string; segments: string[]; land_need_mu: string | null }[] =
-    await ds.query(
-      `SELECT id, jurisdiction, segments, land_need_mu FROM leads ORDER BY md5(id::text) LIMIT $1`,
-      [NAIVE_SAMPLE],
-    );
+  const leads: {
+    id: string;
+    jurisdiction: string;
+    segments: string[];
+    land_need_mu: string | null;
+    planned_investment_wan: string;
+  }[] = await ds.query(
+    `SELECT id, jurisdiction, segments, land_need_mu, planned_investment_wan FROM leads
+      ORDER BY md5(id::text) LIMIT $1`,
+    [NAIVE_SAMPLE],
+  );
   for (const l of leads) {
     const lead = {
       id: l.id,
       jurisdiction: l.jurisdiction,
       segments: l.segments,
       landNeedMu: l.land_need_mu === null ? null : Number(l.land_need_mu),
+      plannedInvestmentWan: Number(l.planned_investment_wan),
     };
     let s = performance.now();
-    const lists = candidateLists(graph, l.segments);
-    const pool = await candidates.lists(ds.manager, lists.makes, lists.needs, MAX_PARTNERS);
-    const stubs = boundCandidates(graph, lead, (role, seg) => pool.get(listKey(role, seg)) ?? []);
-    const full = await candidates.enterprises(
-      ds.manager,
-      stubs.map((e) => e.id),
-    );
-    const picked = stubs.map((e) => full.get(e.id)).filter((e): e is EnterpriseCandidate => !!e);
+    const ids = (await candidates.bounded(ds.manager, graph, [{ lead, rejected: [] }])).get(lead.id)!;
+    const full = await candidates.enterprises(ds.manager, ids);
+    const picked = ids.map((id) => full.get(id)).filter((e): e is EnterpriseCandidate => !!e);
     const a = matchLead({ graph, lead, enterprises: picked, parks, clusterCounts });
     indexed.push(performance.now() - s);
 
     s = performance.now();
     const everything: EnterpriseCandidate[] = (
       await ds.query(
-        `SELECT id, name, jurisdiction, segments, needs, chain_leader FROM enterprises WHERE deleted_at IS NULL`,
+        `SELECT id, name, jurisdiction, segments, needs, chain_leader, revenue_wan, employees
+           FROM enterprises WHERE deleted_at IS NULL`,
       )
-    ).map((e: Record<string, any>) => ({ ...e, chainLeader: e.chain_leader }));
+    ).map((e: Record<string, any>) => ({
+      ...e,
+      chainLeader: e.chain_leader,
+      revenueWan: e.revenue_wan === null ? null : Number(e.revenue_wan),
+    }));
     const b = matchLead({ graph, lead, enterprises: everything, parks, clusterCounts });
     naive.push(performance.now() - s);
     if (JSON.stringify(a.partners) === JSON.stringify(b.partners)) identical++;

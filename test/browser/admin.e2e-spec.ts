@@ -277,7 +277,7 @@ describe('admin and unsaved-change warnings (browser)', () => {
         .first()
         .waitFor();
     await ready('nev');
-    expect(await page.locator('[data-testid=chain-cross]').textContent()).toContain('新材料 · 6');
+    expect(await page.locator('[data-testid=chain-cross]').textContent()).toContain('新材料 · 8');
     await shot(page, '27-chain-map-linked');
 
     // Graphene (new materials) feeds NEV's anodes: its node on the canvas opens new materials with it picked.

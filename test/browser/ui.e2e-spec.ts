@@ -4,6 +4,7 @@
  */
 import { Page } from 'playwright-core';
 
+import { MatchingService } from '../../libs/matching-queue/matching.service';
 import { GENERATOR_PASSWORD } from '../data/generator';
 import { TestUser, makeUser, uniq } from '../support/factories';
 import { BrowserHarness, login, newContext, pickSegments, shot, startBrowserHarness } from './browser';
@@ -133,6 +134,56 @@ describe('web UI (browser)', () => {
     await ctx.close();
   });
 
+  it('the review queue and the lead’s matches show each link’s strength with the sentence naming it', async () => {
+    const make = async (user: TestUser, segments: string[], needs: string[] = []) => {
+      const res = await h.t.http
+        .post('/api/v1/enterprises')
+        .set(user.auth)
+        .send({ name: `配套企业${uniq()}有限公司`, segments, needs, revenueWan: 80_000 });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const cathode = await make(myOfficer, ['nev.cathode']);
+    const recycler = await make(bbOfficer, ['nev.battery-recycling'], ['nev.battery-cell']);
+    const lead = await apiLead(bbOfficer, { title: `电芯配套${uniq()}`, segments: ['nev.battery-cell'] });
+    await h.t.app.get(MatchingService).matchLeadJob({ leadId: lead.id, version: lead.version });
+
+    const ctx = await newContext(h);
+    const page = await ctx.newPage();
+    await login(page, bbManager.username);
+    await page.goto(`/leads/${lead.id}`);
+    await page.getByRole('tab', { name: '匹配推荐' }).click();
+    const core = page.locator('[data-testid=link-strength][data-strength=core]', {
+      hasText: '为动力电池电芯提供正极材料',
+    });
+    await core.first().waitFor();
+    expect(await core.first().textContent()).toBe('核心配套为动力电池电芯提供正极材料');
+    const supporting = page.locator('[data-testid=link-strength][data-strength=supporting]', {
+      hasText: '电池回收',
+    });
+    expect(await supporting.first().textContent()).toBe('一般配套登记采购动力电池电芯，用于电池回收');
+    await shot(page, '09b-lead-matches-strength');
+
+    await page.goto('/matches');
+    await page.locator('.ant-table').waitFor();
+    const row = page.locator('tr', { hasText: lead.title }).first();
+    for (let i = 0; i < 10 && !(await row.isVisible()); i++) {
+      const more = page.getByRole('button', { name: '加载更多' });
+      if (await more.isVisible()) await more.click();
+      await page.waitForTimeout(300);
+    }
+    await row.waitFor();
+    await row.scrollIntoViewIfNeeded();
+    await page.locator('tr', { hasText: lead.title }).getByText('核心配套').first().waitFor();
+    const [{ n }] = await h.t.ds.query(
+      `SELECT count(*)::int AS n FROM matches WHERE lead_id = $1 AND enterprise_id = ANY($2) AND status = 'proposed'`,
+      [lead.id, [cathode, recycler]],
+    );
+    expect(n).toBe(2);
+    await shot(page, '08b-match-review-strength');
+    await ctx.close();
+  });
+
   it('the board moves a dragged card; an illegal move shows the allowed stages and the card returns', async () => {
     const forward = await apiLead(bbOfficer, { title: `拖动${uniq()}` });
     const back = await apiLead(bbOfficer, { title: `回退${uniq()}`, stage: 'negotiating' });
@@ -233,6 +284,13 @@ describe('web UI (browser)', () => {
     await page.goto('/chain');
     await page.locator('[data-testid=chain-map][data-ready=true] canvas').first().waitFor();
     await page.locator('[data-testid=chain-map]').getByText('整车制造').waitFor(); // listed as a gap
+    // core edges solid, supporting ones dashed, with a legend saying which is which
+    await page.locator('[data-testid=chain-legend]').getByText('核心配套：关键原料或直接客户').waitFor();
+    await page
+      .locator('[data-testid=chain-legend]')
+      .getByText('一般配套：回收、检测、通用装备与软件')
+      .waitFor();
+    expect(await page.locator('[data-testid=chain-legend] line[stroke-dasharray]').count()).toBe(1);
     await shot(page, '16-chain-map');
     await page.goto('/dashboard');
     await page.locator('canvas').first().waitFor();

@@ -1085,6 +1085,19 @@ export interface components {
             from: string;
             /** @example nev.battery-cell */
             to: string;
+            /**
+             * @description `core`: a defining input or a direct customer; `supporting`: recycling loops, testing, general equipment and software serving many chains (DESIGN §8, §10)
+             * @example core
+             * @enum {string}
+             */
+            strength: "core" | "supporting";
+            /**
+             * @description Why the edge has its strength (zh-CN)
+             * @example 正极约占电芯材料成本四成，决定能量密度
+             */
+            reason: string;
+            /** @example The cathode is about 40% of a cell’s material cost and sets its energy density */
+            reasonEn: string;
         };
         TaxonomyDto: {
             industries: components["schemas"]["IndustryDto"][];
@@ -2136,13 +2149,14 @@ export interface components {
         };
         MatchReasonDto: {
             /**
-             * @example DIRECT_UPSTREAM
+             * @description A partner’s first reason is CORE_LINK or SUPPORTING_LINK (the strength of the chain link it is proposed for, DESIGN §10); SIZE_FIT / SIZE_GAP say how its size suits the planned investment
+             * @example CORE_LINK
              * @enum {string}
              */
-            code: "DECLARED_NEED" | "DIRECT_UPSTREAM" | "DIRECT_DOWNSTREAM" | "TWO_HOP_CHAIN" | "CROSS_CITY" | "CHAIN_LEADER" | "PARK_TARGET_SEGMENT" | "PARK_TARGET_INDUSTRY" | "CHAIN_FOCUS" | "CLUSTER_STRENGTH" | "FILLS_CHAIN_GAP" | "CO_BUILT_PARK" | "LAND_SHORT";
+            code: "CORE_LINK" | "SUPPORTING_LINK" | "DECLARED_NEED" | "DIRECT_UPSTREAM" | "DIRECT_DOWNSTREAM" | "TWO_HOP_CHAIN" | "CROSS_CITY" | "CHAIN_LEADER" | "SIZE_FIT" | "SIZE_GAP" | "PARK_TARGET_SEGMENT" | "PARK_TARGET_INDUSTRY" | "CHAIN_FOCUS" | "CLUSTER_STRENGTH" | "FILLS_CHAIN_GAP" | "CO_BUILT_PARK" | "LAND_SHORT";
             /**
              * @description zh-CN by default; English with Accept-Language: en
-             * @example 上游配套，可为本项目供货：正极材料 → 动力电池电芯
+             * @example 为动力电池电芯提供正极材料（核心配套）
              */
             text: string;
         };
@@ -2156,6 +2170,11 @@ export interface components {
             jurisdiction: string;
             /** @enum {string} */
             relation: "upstream" | "downstream";
+            /**
+             * @description Strength of the chain link the partner is proposed for (`core`: a defining input or direct customer; `supporting`); null for parks and for matches stored before strengths existed
+             * @enum {string|null}
+             */
+            strength: "core" | "supporting" | null;
             score: number;
             reasons: components["schemas"]["MatchReasonDto"][];
             /** @enum {string} */
@@ -2203,6 +2222,11 @@ export interface components {
             targetName: string;
             /** @enum {string|null} */
             relation?: "upstream" | "downstream" | null;
+            /**
+             * @description Strength of the chain link the partner is proposed for (`core`: a defining input or direct customer; `supporting`); null for parks and for matches stored before strengths existed
+             * @enum {string|null}
+             */
+            strength: "core" | "supporting" | null;
             score: number;
             reasons: components["schemas"]["MatchReasonDto"][];
             /** @enum {string} */

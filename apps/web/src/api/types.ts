@@ -16,10 +16,18 @@ export interface Segment {
   name: string;
   nameEn: string;
 }
+export type EdgeStrength = 'core' | 'supporting';
+export interface ChainEdge {
+  from: string;
+  to: string;
+  strength: EdgeStrength;
+  reason: string;
+  reasonEn: string;
+}
 export interface Taxonomy {
   industries: Industry[];
   segments: Segment[];
-  edges: { from: string; to: string }[];
+  edges: ChainEdge[];
 }
 
 export interface Contact {
@@ -111,6 +119,8 @@ export interface PartnerMatch {
   name: string;
   jurisdiction: Jurisdiction;
   relation: 'upstream' | 'downstream';
+  /** Strength of the chain link the partner is proposed for (null: stored before strengths). */
+  strength?: EdgeStrength | null;
   score: number;
   reasons: Reason[];
   status: string;
@@ -141,6 +151,7 @@ export interface MatchItem {
   parkId?: string | null;
   targetName: string;
   relation?: string | null;
+  strength?: EdgeStrength | null;
   score: number;
   reasons: Reason[];
   status: string;

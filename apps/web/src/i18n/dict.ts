@@ -332,6 +332,12 @@ export const DICT = {
     'Sign-in is unavailable for a moment; please retry shortly (signed-in users are not affected)',
   ],
   errorTooLarge: ['提交的内容过大', 'What you sent is too large'],
+  // Strength of chain links (DESIGN §8, §10): the chain map's legend.
+  chainLegendCore: ['核心配套：关键原料或直接客户', 'Core link: a defining input or direct customer'],
+  chainLegendSupporting: [
+    '一般配套：回收、检测、通用装备与软件',
+    'Supporting link: recycling, testing, general equipment, software',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type DictKey = keyof typeof DICT;
@@ -386,6 +392,8 @@ export const ENUM_LABELS: Record<string, [string, string]> = {
   admin: ['管理员', 'Admin'],
   pending: ['计算中', 'Pending'],
   ready: ['已完成', 'Ready'],
+  core: ['核心配套', 'Core link'],
+  supporting: ['一般配套', 'Supporting link'],
 };
 
 export function format(template: string, vars: Record<string, string | number> = {}): string {

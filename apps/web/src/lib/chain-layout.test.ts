@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import reference from '../../../../libs/taxonomy/reference-data.json';
 import type { Segment } from '../api/types';
-import { layoutIndustryChain } from './chain-layout';
+import { chainLinkStyle, layoutIndustryChain } from './chain-layout';
+import { linkSentence, splitLinkReason } from './match-reasons';
 
 const seg = (code: string, stage: Segment['stage']): Segment => ({
   code,
@@ -115,5 +116,83 @@ describe('industry chain layout with the linked segments of other industries', (
     // New materials supply other industries: its neighbours sit on the right.
     const nmat = layoutIndustryChain(reference as never, 'nmat');
     expect(nmat.nodes.filter((n) => n.column === 'out').map((n) => n.code)).toContain('nev.vehicle');
+    // ...two dozen of them: the column runs down from the top, and the industry's own chain stays
+    // at the top too instead of being centred on that long column.
+    const nmatOwn = nmat.nodes.filter((n) => !n.external);
+    const customers = nmat.nodes.filter((n) => n.column === 'out');
+    expect(customers.length).toBeGreaterThan(20);
+    expect(Math.min(...customers.map((n) => n.y))).toBe(0);
+    expect(Math.max(...nmatOwn.map((n) => n.y))).toBeLessThan(nmat.height / 2);
+    expect(nmat.height).toBe(Math.max(...nmat.nodes.map((n) => n.y)));
+  });
+
+  it('carries each edge’s strength and draws core solid, supporting dashed, other industries lighter', () => {
+    const strong = layoutIndustryChain(
+      {
+        industries: [{ code: 'x' }, { code: 'm' }],
+        segments: [seg('x.a', 'upstream'), seg('x.b', 'midstream'), seg('m.raw', 'upstream')],
+        edges: [
+          { from: 'x.a', to: 'x.b', strength: 'core' },
+          { from: 'm.raw', to: 'x.a', strength: 'supporting' },
+          { from: 'm.raw', to: 'x.b' },
+        ],
+      },
+      'x',
+    );
+    const link = (source: string, target: string) =>
+      strong.links.find((l) => l.source === source && l.target === target)!;
+    expect(link('x.a', 'x.b').strength).toBe('core');
+    expect(link('m.raw', 'x.a').strength).toBe('supporting');
+    expect(link('m.raw', 'x.b').strength).toBe('core'); // an edge without a strength is drawn as before: solid
+    const core = chainLinkStyle(link('x.a', 'x.b'));
+    const supporting = chainLinkStyle({ strength: 'supporting', cross: false });
+    expect(core.type).toBe('solid');
+    expect(supporting.type).toBe('dashed');
+    expect(core.width).toBeGreaterThan(supporting.width);
+    expect(chainLinkStyle(link('m.raw', 'x.a'))).toMatchObject({ type: 'dashed', color: '#bfbfbf' });
+    expect(chainLinkStyle(link('m.raw', 'x.b'))).toMatchObject({ type: 'solid', color: '#bfbfbf' });
+  });
+
+  it('draws the reference chain: the battery cell’s four main materials solid, its recycling loop dashed', () => {
+    const nev = layoutIndustryChain(reference as never, 'nev');
+    const style = (source: string, target: string) =>
+      chainLinkStyle(nev.links.find((l) => l.source === source && l.target === target)!).type;
+    for (const m of ['nev.cathode', 'nev.anode', 'nev.electrolyte', 'nev.separator'])
+      expect(style(m, 'nev.battery-cell')).toBe('solid');
+    expect(style('nev.battery-pack', 'nev.battery-recycling')).toBe('dashed');
+    expect(style('nev.battery-recycling', 'nev.battery-minerals')).toBe('dashed');
+    expect(new Set(nev.links.map((l) => l.strength))).toEqual(new Set(['core', 'supporting']));
+  });
+});
+
+describe('a match’s link reason', () => {
+  const reasons = [
+    { code: 'CORE_LINK', text: '为动力电池电芯提供正极材料（核心配套）' },
+    { code: 'DIRECT_UPSTREAM', text: '上游配套' },
+    { code: 'CROSS_CITY', text: '跨城协同' },
+  ];
+
+  it('takes the sentence naming the link out of the reason list, with its strength', () => {
+    const split = splitLinkReason(reasons);
+    expect(split.strength).toBe('core');
+    expect(split.link?.text).toMatch(/^为动力电池电芯提供正极材料/);
+    expect(split.others.map((r) => r.code)).toEqual(['DIRECT_UPSTREAM', 'CROSS_CITY']);
+    expect(splitLinkReason([{ code: 'SUPPORTING_LINK', text: 'x' }]).strength).toBe('supporting');
+  });
+
+  it('drops the closing strength tag from the sentence shown beside the tag', () => {
+    expect(linkSentence(reasons[0].text)).toBe('为动力电池电芯提供正极材料');
+    expect(linkSentence('登记采购动力电池电芯，用于电池回收（一般配套）')).toBe(
+      '登记采购动力电池电芯，用于电池回收',
+    );
+    expect(linkSentence("Supplies cathode to the project's battery cells (core link)")).toBe(
+      "Supplies cathode to the project's battery cells",
+    );
+  });
+
+  it('leaves matches stored before strengths as they were', () => {
+    const old = [{ code: 'DIRECT_UPSTREAM', text: '上游配套' }];
+    expect(splitLinkReason(old)).toEqual({ strength: null, link: null, others: old });
+    expect(splitLinkReason(old, 'core').strength).toBe('core');
   });
 });

@@ -44,11 +44,15 @@ export interface ChainNode {
   y: number;
 }
 
+export type EdgeStrength = 'core' | 'supporting';
+
 export interface ChainLink {
   source: string;
   target: string;
   /** The edge crosses into or out of the shown industry. */
   cross: boolean;
+  /** `core`: a defining input or direct customer; `supporting`: recycling, testing, general equipment, software. */
+  strength: EdgeStrength;
 }
 
 export interface IndustryChainLayout {
@@ -79,7 +83,11 @@ export interface IndustryChainOptions {
  * to, which keeps the crossing edges short.
  */
 export function layoutIndustryChain(
-  tax: { industries: { code: string }[]; segments: Segment[]; edges: { from: string; to: string }[] },
+  tax: {
+    industries: { code: string }[];
+    segments: Segment[];
+    edges: { from: string; to: string; strength?: EdgeStrength }[];
+  },
   industry: string,
   { width = 900, rowHeight = 70, sideRowHeight = 42 }: IndustryChainOptions = {},
 ): IndustryChainLayout {
@@ -95,7 +103,7 @@ export function layoutIndustryChain(
     const fromIn = inside(e.from);
     const toIn = inside(e.to);
     if (!fromIn && !toIn) continue;
-    links.push({ source: e.from, target: e.to, cross: fromIn !== toIn });
+    links.push({ source: e.from, target: e.to, cross: fromIn !== toIn, strength: e.strength ?? 'core' });
     if (!fromIn) incoming.set(e.from, [...(incoming.get(e.from) ?? []), e.to]);
     if (!toIn) outgoing.set(e.to, [...(outgoing.get(e.to) ?? []), e.from]);
   }
@@ -119,7 +127,9 @@ export function layoutIndustryChain(
   const nodes: ChainNode[] = [];
   for (const stage of Object.keys(stageRows) as ChainStage[]) {
     const list = stageRows[stage];
-    const top = (height - (list.length - 1) * rowHeight) / 2;
+    // The industry's own chain stays at the top, where the page opens, however long the columns
+    // of linked segments of other industries are (new materials supplies two dozen of them).
+    const top = (mainHeight - (list.length - 1) * rowHeight) / 2;
     list.forEach((s, i) =>
       nodes.push({
         code: s.code,
@@ -144,7 +154,7 @@ export function layoutIndustryChain(
           a.y - b.y ||
           a.code.localeCompare(b.code),
       );
-    const top = (height - sideHeight(ordered.length)) / 2;
+    const top = Math.max(0, (mainHeight - sideHeight(ordered.length)) / 2);
     ordered.forEach((o, i) =>
       nodes.push({
         code: o.code,
@@ -165,6 +175,22 @@ export function layoutIndustryChain(
     columns: columns.map((column) => ({ column, x: colX.get(column)! })),
     width,
     height,
+  };
+}
+
+/**
+ * How the chart draws a chain edge (DESIGN §8): core solid and stronger, supporting dashed;
+ * edges to other industries in a lighter grey. The legend uses the same styles.
+ */
+export function chainLinkStyle(l: Pick<ChainLink, 'cross' | 'strength'>): {
+  type: 'solid' | 'dashed';
+  color: string;
+  width: number;
+} {
+  return {
+    type: l.strength === 'supporting' ? 'dashed' : 'solid',
+    color: l.cross ? '#bfbfbf' : l.strength === 'core' ? '#595959' : '#8c8c8c',
+    width: l.strength === 'core' ? 1.6 : 1,
   };
 }
 

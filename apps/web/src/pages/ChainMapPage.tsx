@@ -9,7 +9,9 @@ import { useI18n } from '../i18n/context';
 import {
   CHAIN_CHART,
   chainChartHeight,
+  chainLinkStyle,
   type ChainColumn,
+  type EdgeStrength,
   isGap,
   layoutIndustryChain,
   type SegmentCounts,
@@ -100,6 +102,14 @@ export default function ChainMapPage() {
     (code: string) => named(tax?.industries.find((i) => i.code === code)),
     [tax, named],
   );
+  /** Why an edge has its strength, in the reader's language. */
+  const edgeReason = useMemo(() => {
+    const byKey = new Map((tax?.edges ?? []).map((e) => [`${e.from}>${e.to}`, e]));
+    return (from: string, to: string) => {
+      const e = byKey.get(`${from}>${to}`);
+      return e ? (locale === 'zh' ? e.reason : e.reasonEn) : '';
+    };
+  }, [tax, locale]);
   /** Other industries linked to this one, with how many of their segments are shown. */
   const linked = useMemo(() => {
     const n = new Map<string, number>();
@@ -170,9 +180,17 @@ export default function ChainMapPage() {
       tooltip: {
         formatter: (p: {
           dataType: string;
-          data: { code?: string; source?: string; target?: string; industry?: string; external?: boolean };
+          data: {
+            code?: string;
+            source?: string;
+            target?: string;
+            strength?: EdgeStrength;
+            industry?: string;
+            external?: boolean;
+          };
         }) => {
-          if (p.dataType === 'edge') return `${segmentName(p.data.source!)} → ${segmentName(p.data.target!)}`;
+          if (p.dataType === 'edge')
+            return `${segmentName(p.data.source!)} → ${segmentName(p.data.target!)} · ${enumLabel(p.data.strength!)}<br/>${edgeReason(p.data.source!, p.data.target!)}`;
           if (!p.data.code) return '';
           if (p.data.external)
             return `${industryName(p.data.industry!)} · ${segmentName(p.data.code)}<br/>${t('crossIndustryHint')}`;
@@ -205,13 +223,14 @@ export default function ChainMapPage() {
           links: (layout?.links ?? []).map((l) => ({
             source: l.source,
             target: l.target,
-            ...(l.cross ? { lineStyle: { type: 'dashed', color: '#bfbfbf', width: 1 } } : {}),
+            strength: l.strength,
+            lineStyle: chainLinkStyle(l),
           })),
-          lineStyle: { color: '#8c8c8c', width: 1.2, curveness: 0.1 },
+          lineStyle: { curveness: 0.1 },
         },
       ],
     };
-  }, [layout, counts, picked, segmentName, industryName, enumLabel, t, locale]);
+  }, [layout, counts, picked, segmentName, industryName, enumLabel, edgeReason, t, locale]);
 
   const gaps = segments.filter((s) => isGap(counts?.[s.code]));
   const chartHeight = chainChartHeight(layout);
@@ -268,6 +287,29 @@ export default function ChainMapPage() {
             </Typography.Text>
           </Space>
         )}
+        <Space size={16} wrap data-testid="chain-legend" style={{ marginTop: 4 }}>
+          {(['core', 'supporting'] as const).map((strength) => {
+            const style = chainLinkStyle({ strength, cross: false });
+            return (
+              <span key={strength} style={{ display: 'inline-flex', alignItems: 'center', gap: 6 }}>
+                <svg width="36" height="8" aria-hidden>
+                  <line
+                    x1="0"
+                    y1="4"
+                    x2="36"
+                    y2="4"
+                    stroke={style.color}
+                    strokeWidth={style.width + 0.4}
+                    strokeDasharray={style.type === 'dashed' ? '5 4' : undefined}
+                  />
+                </svg>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t(strength === 'core' ? 'chainLegendCore' : 'chainLegendSupporting')}
+                </Typography.Text>
+              </span>
+            );
+          })}
+        </Space>
         <div style={{ overflowX: 'auto' }}>
           <div style={{ minWidth: CHAIN_CHART.minChartWidth }}>
             <Chart

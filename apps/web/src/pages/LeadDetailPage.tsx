@@ -39,6 +39,7 @@ import {
   useUnsavedWarning,
 } from '../components/common';
 import { DAY, FACT_LABELS, FactsDialog } from '../components/MilestoneFacts';
+import { MatchReasons, ReasonList } from '../components/MatchReasons';
 import { useI18n } from '../i18n/context';
 import { allowedFromError, describeError } from '../lib/errors';
 import {
@@ -631,19 +632,6 @@ function FundsCard(props: {
   );
 }
 
-export function ReasonList({ reasons }: { reasons: { code: string; text: string }[] }) {
-  return (
-    <ul style={{ margin: 0, paddingLeft: 18 }}>
-      {reasons.map((r, i) => (
-        <li key={i}>
-          <Tag style={{ fontSize: 11 }}>{r.code}</Tag>
-          {r.text}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 function LeadMatchesTab({ leadId, canDecide }: { leadId: string; canDecide: boolean }) {
   const { t, locale, enumLabel } = useI18n();
   const { message } = App.useApp();
@@ -706,7 +694,10 @@ function LeadMatchesTab({ leadId, canDecide }: { leadId: string; canDecide: bool
             { title: t('city'), dataIndex: 'jurisdiction', render: (c) => <CityTag city={c} />, width: 80 },
             { title: t('relation'), dataIndex: 'relation', render: (r) => enumLabel(r), width: 80 },
             { title: t('score'), dataIndex: 'score', render: (s: number) => s.toFixed(2), width: 70 },
-            { title: t('reasons'), dataIndex: 'reasons', render: (r) => <ReasonList reasons={r} /> },
+            {
+              title: t('reasons'),
+              render: (_, m) => <MatchReasons strength={m.strength} reasons={m.reasons} />,
+            },
             decisionCol,
           ]}
         />

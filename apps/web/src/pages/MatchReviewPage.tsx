@@ -4,10 +4,10 @@ import { Link } from 'react-router-dom';
 import { matches as matchesApi } from '../api/endpoints';
 import type { MatchItem } from '../api/types';
 import { CityTag, EmptyState, ErrorAlert } from '../components/common';
+import { MatchReasons } from '../components/MatchReasons';
 import { useI18n } from '../i18n/context';
 import { describeError } from '../lib/errors';
 import { useTaxonomy } from '../taxonomy';
-import { ReasonList } from './LeadDetailPage';
 
 /** Managers' queue of proposed matches; a accepts, r rejects, j/k move the selection. */
 export default function MatchReviewPage() {
@@ -156,7 +156,10 @@ export default function MatchReviewPage() {
           },
           { title: t('relation'), dataIndex: 'relation', render: (r) => (r ? enumLabel(r) : '—'), width: 80 },
           { title: t('score'), dataIndex: 'score', render: (s: number) => s.toFixed(2), width: 70 },
-          { title: t('reasons'), dataIndex: 'reasons', render: (r) => <ReasonList reasons={r ?? []} /> },
+          {
+            title: t('reasons'),
+            render: (_, m) => <MatchReasons strength={m.strength} reasons={m.reasons ?? []} />,
+          },
           {
             title: t('actions'),
             width: 170,
