@@ -3,7 +3,7 @@ import { TestApp, startApp } from './support/app';
 import { feedHead } from './support/feed';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
-import { unsubscribeReceiver } from './support/webhooks';
+import { scratchDatabase } from './support/matching-worker';
 import { startWorker, waitFor } from './partner-example/worker-harness';
 
 jest.setTimeout(600_000);
@@ -16,6 +16,9 @@ jest.setTimeout(600_000);
  * failing delivery retried until it arrives.
  */
 describe('partner system end to end', () => {
+  // Its own database: the ≈11,000 events go to this suite's subscription only, never also to
+  // subscriptions other suites left behind on the shared one (dead receivers, retried deliveries).
+  let db: Awaited<ReturnType<typeof scratchDatabase>>;
   let t: TestApp;
   let worker: { close(): Promise<void> };
   let rx: Receiver;
@@ -23,16 +26,21 @@ describe('partner system end to end', () => {
 
   beforeAll(async () => {
     process.env.WEBHOOK_RETRY_BASE_MS = '150';
-    t = await startApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', QUEUE_PREFIX: `{lc-${uniq('partner')}}` });
+    db = await scratchDatabase('partner');
+    t = await startApp({
+      DATABASE_URL: db.url,
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      QUEUE_PREFIX: `{lc-${uniq('partner')}}`,
+    });
     worker = await startWorker(t.config);
     rx = await startReceiver();
     key = await makeApiKey(t.ds, 'beibei', ['leads:write', 'changes:read', 'webhooks:manage']);
   });
   afterAll(async () => {
-    if (t && rx) await unsubscribeReceiver(t, rx, { beibei: key.auth });
     await worker?.close();
     await rx?.close();
     await t?.close();
+    await db?.drop();
   });
 
   it('pushes 10,000 leads, follows the feed exactly once per version, receives signed webhooks', async () => {

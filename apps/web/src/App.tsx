@@ -202,14 +202,32 @@ const router = createBrowserRouter([
   },
 ]);
 
+/** Users who ask their system for less motion get none: modals and drawers open and close at once. */
+function usePrefersReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(() => window.matchMedia?.(query).matches ?? false);
+  useEffect(() => {
+    const media = window.matchMedia?.(query);
+    if (!media) return;
+    const onChange = () => setReduced(media.matches);
+    media.addEventListener('change', onChange);
+    return () => media.removeEventListener('change', onChange);
+  }, []);
+  return reduced;
+}
+
 function Root() {
   const { locale } = useI18n();
+  const reducedMotion = usePrefersReducedMotion();
   const [ready, setReady] = useState(false);
   useEffect(() => {
     void restoring.finally(() => setReady(true));
   }, []);
   return (
-    <ConfigProvider locale={locale === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+    <ConfigProvider
+      locale={locale === 'zh' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1f5fbf', motion: !reducedMotion } }}
+    >
       <AntApp>{ready ? <RouterProvider router={router} /> : <Loading />}</AntApp>
     </ConfigProvider>
   );
