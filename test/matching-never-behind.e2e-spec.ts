@@ -1,4 +1,6 @@
+import { ALGORITHM_VERSION } from '../libs/matching/engine';
 import { seedDemo } from '../libs/demo/demo-seed';
+import { algorithmRematchJobId } from '../libs/matching-queue/match-sweep';
 import { startApp, TestApp } from './support/app';
 import { makeUser, TestUser, uniq } from './support/factories';
 import {
@@ -185,12 +187,55 @@ describe('matching never leaves a lead behind', () => {
       expect(sweep.runs).toBeGreaterThan(0);
       // Idempotent: run again, nothing is found, nothing is queued.
       const outboxBefore = await db.ds.query(`SELECT count(*)::int AS n FROM outbox`);
-      expect(await worker.sweep.run()).toEqual({ found: 0, behind: 0 });
+      expect(await worker.sweep.run()).toEqual({ found: 0, behind: 0, rematchQueued: false });
       expect(await db.ds.query(`SELECT count(*)::int AS n FROM outbox`)).toEqual(outboxBefore);
       const metrics = await t.http.get('/metrics').expect(200);
       expect(metrics.text).toMatch(/^liancheng_match_sweep_found_total 3$/m);
       expect(metrics.text).toMatch(/^liancheng_match_sweep_last_found 0$/m);
       expect(metrics.text).toMatch(/^liancheng_match_pending_leads 0$/m);
+    });
+    it('a new matching algorithm re-matches every open lead once, by itself, keeping decisions', async () => {
+      const ids = await Promise.all([0, 1].map((i) => createThenEdit(t, officer, 300 + i)));
+      await waitFor('two leads matched', async () => (await behind(db, ids)) === 0, 60_000);
+      const [accepted] = await db.ds.query(
+        `SELECT id FROM matches WHERE lead_id = $1 AND status = 'proposed' ORDER BY score DESC LIMIT 1`,
+        [ids[0]],
+      );
+      await db.ds.query(`UPDATE matches SET status = 'accepted' WHERE id = $1`, [accepted.id]);
+      // As a database looks after an upgrade: every stored match computed by the previous algorithm.
+      await db.ds.query(`UPDATE lead_match_state SET algorithm_version = 'chain-previous'`);
+      await db.ds.query(`UPDATE matching_sweep SET algorithm_version = 'chain-previous'`);
+      // This run or the scheduled one (every 2 s here) queues the re-match, keyed by the version.
+      await worker.sweep.run();
+      const queuedRematch = await db.ds.query(`SELECT kind FROM outbox WHERE dedupe_key = $1`, [
+        algorithmRematchJobId(ALGORITHM_VERSION),
+      ]);
+      expect(queuedRematch).toEqual([{ kind: 'rematch-all' }]);
+      await waitFor(
+        'every open lead re-matched by the current algorithm',
+        async () => {
+          const [n] = await db.ds.query(
+            `SELECT count(*)::int AS n FROM lead_match_state s JOIN leads l ON l.id = s.lead_id
+              WHERE l.stage <> 'lost' AND s.algorithm_version IS DISTINCT FROM $1`,
+            [ALGORITHM_VERSION],
+          );
+          return n.n === 0;
+        },
+        60_000,
+      );
+      const [kept] = await db.ds.query(`SELECT status, algorithm_version FROM matches WHERE id = $1`, [
+        accepted.id,
+      ]);
+      expect(kept).toEqual({ status: 'accepted', algorithm_version: ALGORITHM_VERSION });
+      // Once per version: the next runs queue nothing, even with an outdated state left behind.
+      await db.ds.query(
+        `UPDATE lead_match_state SET algorithm_version = 'chain-previous' WHERE lead_id = $1`,
+        [ids[1]],
+      );
+      const outboxBefore = await db.ds.query(`SELECT count(*)::int AS n FROM outbox`);
+      expect(await worker.sweep.run()).toMatchObject({ rematchQueued: false });
+      expect(await db.ds.query(`SELECT count(*)::int AS n FROM outbox`)).toEqual(outboxBefore);
+      expect(await statuses(t, officer, ids)).toEqual({ ready: 2 });
     });
   });
 

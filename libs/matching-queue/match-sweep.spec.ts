@@ -1,4 +1,4 @@
-import { SweepCandidate, needsRequeue } from './match-sweep';
+import { SweepCandidate, algorithmRematchJobId, needsRequeue } from './match-sweep';
 
 describe('needsRequeue (the sweep’s rule)', () => {
   const behind: SweepCandidate = {
@@ -25,5 +25,14 @@ describe('needsRequeue (the sweep’s rule)', () => {
 
   it('always queues a lead without any match state', () => {
     expect(needsRequeue({ ...behind, queuedKey: null, missingState: true }, null)).toBe(true);
+  });
+});
+
+describe('algorithmRematchJobId', () => {
+  it('is an all-cities re-match id the status endpoint accepts, one per algorithm version', () => {
+    const id = algorithmRematchJobId('chain-2026.12.1');
+    expect(id).toMatch(/^rematch-all:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:all$/);
+    expect(algorithmRematchJobId('chain-2026.12.1')).toBe(id);
+    expect(algorithmRematchJobId('chain-2027.01.1')).not.toBe(id);
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
 import { bullJobId } from '../jobs/jobs';
+import { ALGORITHM_VERSION } from '../matching/engine';
 import { OUTBOX_CHANNEL } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
 
@@ -29,6 +30,17 @@ export interface SweepOutcome {
   found: number;
   /** Leads behind their match version (pending) when the sweep looked. */
   behind: number;
+  /** Whether this run queued the one re-match of every open lead a new algorithm version asks for. */
+  rematchQueued: boolean;
+}
+
+/**
+ * The job id of the re-match a new algorithm version asks for: `rematch-all:<uuid>:all` like an
+ * operator's, with a uuid derived from the version, so that it is queued once per version.
+ */
+export function algorithmRematchJobId(version: string): string {
+  const h = createHash('sha256').update(`algorithm:${version}`).digest('hex');
+  return `rematch-all:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}:all`;
 }
 
 /**
@@ -103,6 +115,7 @@ export class MatchSweep {
     );
     const due = candidates.filter((c) => needsRequeue(c, states.get(c.leadId) ?? null));
     const found = due.length ? await this.requeue(due) : 0;
+    const rematchQueued = await this.rematchForNewAlgorithm();
     const [stats] = await sqlRows<{ behind: number }>(
       this.ds,
       `WITH s AS (
@@ -113,7 +126,43 @@ export class MatchSweep {
       [found],
     );
     if (found) this.logger.warn(`match sweep: re-queued ${found} lead(s) whose match job was lost`);
-    return { found, behind: stats.behind };
+    return { found, behind: stats.behind, rematchQueued };
+  }
+
+  /**
+   * A new matching algorithm (ALGORITHM_VERSION) re-matches every open lead once, by itself
+   * (DESIGN §10: managers' decisions are kept): the first run under a version it has not checked
+   * yet looks for an open lead whose matches another version computed and, if there is one, queues
+   * a `rematch-all` through the outbox, keyed by the version. Later runs only read one row.
+   */
+  private async rematchForNewAlgorithm(): Promise<boolean> {
+    const key = algorithmRematchJobId(ALGORITHM_VERSION);
+    const [row] = await sqlRows<{ queued: boolean }>(
+      this.ds,
+      `WITH claim AS (
+         UPDATE matching_sweep SET algorithm_version = $1
+          WHERE id = 1 AND algorithm_version IS DISTINCT FROM $1
+         RETURNING 1),
+       outdated AS (
+         SELECT 1 FROM lead_match_state s JOIN leads l ON l.id = s.lead_id
+          WHERE EXISTS (SELECT 1 FROM claim) AND l.stage <> 'lost' AND s.computed_at IS NOT NULL
+            AND s.algorithm_version IS DISTINCT FROM $1
+          LIMIT 1),
+       queued AS (
+         INSERT INTO outbox (kind, dedupe_key, payload)
+         SELECT 'rematch-all', $2, '{"requestedBy": null, "jurisdiction": null}'::jsonb
+          WHERE EXISTS (SELECT 1 FROM outdated) AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = $2)
+         RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM queued) AS queued`,
+      [ALGORITHM_VERSION, key],
+    );
+    if (row.queued) {
+      await this.ds.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+      this.logger.log(
+        `matching algorithm ${ALGORITHM_VERSION} is new here: re-matching every open lead (${key})`,
+      );
+    }
+    return row.queued;
   }
 
   /**
