@@ -238,7 +238,22 @@ async function main(): Promise<void> {
     `SELECT id, version FROM leads WHERE stage <> 'lost' ORDER BY id LIMIT $1`,
     [QUEUE_LEADS],
   );
-  const queueRuns = await benchQueueBackends(config, matching, allLeads, QUEUE_RUNS);
+  const queueRuns = await benchQueueBackends(
+    config,
+    matching,
+    allLeads,
+    QUEUE_RUNS,
+    async (backend, schema) => {
+      // Autovacuum is off here (see vacuumAnalyzeMatching): clean the churned tables as it would.
+      await vacuumAnalyzeMatching(ds);
+      if (backend !== 'postgres') return;
+      const tables: { t: string }[] = await ds.query(
+        `SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname = $1`,
+        [schema],
+      );
+      for (const { t } of tables) await ds.query(`VACUUM ANALYZE ${t}`);
+    },
+  );
   loads.push(load());
 
   const [{ n: matchRows }] = await ds.query(`SELECT count(*)::int AS n FROM matches`);
