@@ -15,6 +15,7 @@ import { InstanceSettings1764310000000 } from './1764310000000-instance-settings
 import { SessionRevocation1764310100000 } from './1764310100000-session-revocation';
 import { IdempotentReplayHeaders1764310200000 } from './1764310200000-idempotent-replay-headers';
 import { ChainEdgeStrength1764330000000 } from './1764330000000-chain-edge-strength';
+import { Notifications1764390000000 } from './1764390000000-notifications';
 
 /** Every migration, in order. A new migration is added here (no glob: works from ts and js alike). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   SessionRevocation1764310100000,
   IdempotentReplayHeaders1764310200000,
   ChainEdgeStrength1764330000000,
+  Notifications1764390000000,
 ];

@@ -1,3 +1,5 @@
+import { NotificationChannels, notificationChannels } from '../notifications/channel-config';
+
 /**
  * Configuration from the environment (DESIGN.md §13), validated once at boot.
  * A wrong or missing value stops the process with a message naming the variable.
@@ -46,6 +48,8 @@ export interface AppConfig {
   publicUrl: string | null;
   /** Whether users reach this server over HTTPS (PUBLIC_URL is https://…). */
   https: boolean;
+  /** E-mail digest and WeCom group robots (DESIGN §18): SMTP_URL, WECOM_WEBHOOK_URL_<JURISDICTION>. */
+  notificationChannels: NotificationChannels;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
 
+  const channels = notificationChannels(env, problems);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -145,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken,
     publicUrl,
     https: publicUrl?.startsWith('https://') ?? false,
+    notificationChannels: channels,
   };
 }
 

@@ -16,8 +16,15 @@ export const DOMAIN_EVENT_TYPES = [
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
+/**
+ * Events only this service reads (notifications, DESIGN §18); no webhook subscription can name
+ * them, so they are never sent to a partner.
+ */
+export const INTERNAL_EVENT_TYPES = ['activity.created'] as const;
+export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
+
 export interface DomainEvent {
-  type: DomainEventType;
+  type: DomainEventType | InternalEventType;
   entity: 'lead' | 'match' | 'collision' | 'agreement';
   entityId: string;
   /** The entity's version this event describes. */
@@ -28,13 +35,19 @@ export interface DomainEvent {
   detail?: Record<string, unknown>;
 }
 
+/** The jobs every domain event causes: webhooks (DESIGN §11) and notifications (DESIGN §18). */
+const EVENT_JOBS = ['dispatch-event', 'notify-event'] as const;
+
 /**
  * The outbox rows that dispatch events, as SQL over `events` (a relation with the new events'
  * `id`s): `INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}`. The one
  * definition of those rows, for every writer that inserts events in a statement of its own.
  */
 export const dispatchRowsSql = (events: string) =>
-  `SELECT 'dispatch-event', 'dispatch-event:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}`;
+  EVENT_JOBS.map(
+    (job) =>
+      `SELECT '${job}', '${job}:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}`,
+  ).join(' UNION ALL ');
 
 /**
  * Records a domain event in the writer's transaction and queues its dispatch through the outbox,
@@ -51,7 +64,7 @@ export class EventsService {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
     );
-    await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, `dispatch-event:${row.id}`);
+    for (const job of EVENT_JOBS) await this.outbox.enqueue(em, job, { eventId: row.id }, `${job}:${row.id}`);
     return row.id;
   }
 
