@@ -37,7 +37,9 @@ export class Notifications1764390000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX notifications_user_seq_key ON notifications (user_id, seq)`);
     await q.query(`CREATE UNIQUE INDEX notifications_user_dedupe_key ON notifications (user_id, dedupe_key)`);
-    await q.query(`CREATE INDEX notifications_unread_idx ON notifications (user_id, seq) WHERE read_at IS NULL`);
+    await q.query(
+      `CREATE INDEX notifications_unread_idx ON notifications (user_id, seq) WHERE read_at IS NULL`,
+    );
     await q.query(
       `CREATE INDEX notifications_digest_idx ON notifications (user_id, seq) WHERE mode = 'digest' AND digested_at IS NULL`,
     );

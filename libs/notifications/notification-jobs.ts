@@ -120,7 +120,12 @@ export class NotificationJobs implements OnModuleDestroy {
     let queued = 0;
     for (const u of users) {
       const done = await this.ds.transaction(async (em) => {
-        const items = await sqlRows<{ id: string; type: string; params: Record<string, unknown>; link: string }>(
+        const items = await sqlRows<{
+          id: string;
+          type: string;
+          params: Record<string, unknown>;
+          link: string;
+        }>(
           em,
           `SELECT id, type, params, link FROM notifications
             WHERE user_id = $1 AND mode = 'digest' AND digested_at IS NULL ORDER BY seq FOR UPDATE`,

@@ -146,7 +146,11 @@ export const NOTIFICATION_RULES: Record<string, NotificationRule> = {
 
   // An agreement waiting on my city: its managers (its admins too, for parks).
   'agreement.proposed': async (em, ev) => {
-    const [a] = await sqlRows<{ kind: string; deciding_jurisdiction: string; proposed_by_jurisdiction: string }>(
+    const [a] = await sqlRows<{
+      kind: string;
+      deciding_jurisdiction: string;
+      proposed_by_jurisdiction: string;
+    }>(
       em,
       `SELECT kind, deciding_jurisdiction, proposed_by_jurisdiction FROM agreements WHERE id = $1 AND status = 'pending'`,
       [ev.entity_id],

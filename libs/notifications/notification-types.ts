@@ -63,7 +63,10 @@ export function renderNotification(
             title: 'Collision with the partner city',
             body: `Your lead "${lead}" has the same investor as a lead of ${city(p.otherJurisdiction, l)}.`,
           }
-        : { title: '撞单提醒', body: `本地线索《${lead}》与${city(p.otherJurisdiction, l)}的线索为同一投资方。` };
+        : {
+            title: '撞单提醒',
+            body: `本地线索《${lead}》与${city(p.otherJurisdiction, l)}的线索为同一投资方。`,
+          };
     case 'matches_ready':
       return en
         ? { title: 'Matches ready', body: `${p.count ?? 0} new match(es) for your lead "${lead}".` }
@@ -84,7 +87,10 @@ export function renderNotification(
             title: 'Partner city followed up',
             body: `${city(p.otherJurisdiction, l)} added a follow-up to your shared lead "${lead}".`,
           }
-        : { title: '协作方跟进', body: `${city(p.otherJurisdiction, l)}对您共享的线索《${lead}》添加了跟进记录。` };
+        : {
+            title: '协作方跟进',
+            body: `${city(p.otherJurisdiction, l)}对您共享的线索《${lead}》添加了跟进记录。`,
+          };
     case 'lead_assigned':
       return en
         ? { title: 'Lead assigned to you', body: `The lead "${lead}" is now yours.` }
@@ -110,3 +116,5 @@ export function renderNotification(
       return { title: type, body: '' };
   }
 }
+
+export type NotificationModesDtoShape = Record<NotificationType, NotificationMode>;

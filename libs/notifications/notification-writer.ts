@@ -3,7 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
 import { OutboxService } from '../outbox/outbox.service';
-import { NotificationMode, NotificationParams, NotificationType, renderNotification } from './notification-types';
+import {
+  NotificationMode,
+  NotificationParams,
+  NotificationType,
+  renderNotification,
+} from './notification-types';
 
 /** The channel a user's stream listens on (payload: the user id). */
 export const NOTIFICATION_CHANNEL = 'lc_notifications';
@@ -116,7 +121,12 @@ export class NotificationWriter {
       [channel, dedupeKey, target, subject, body],
     );
     if (!row) return null;
-    await this.outbox.enqueue(em, 'deliver-notification', { deliveryId: row.id }, `deliver-notification:${row.id}`);
+    await this.outbox.enqueue(
+      em,
+      'deliver-notification',
+      { deliveryId: row.id },
+      `deliver-notification:${row.id}`,
+    );
     return row.id;
   }
 }
