@@ -125,7 +125,10 @@ export interface RunningWorker {
 /** The worker (JobRunner + OutboxRelay + the sweep's schedule) on `databaseUrl`. */
 export async function startWorker(
   databaseUrl: string,
-  env: { REDIS_URL?: string; QUEUE_PREFIX?: string; MATCH_SWEEP_MS?: string; JOB_LOCK_MS?: string } = {},
+  env: { REDIS_URL?: string; QUEUE_PREFIX?: string; MATCH_SWEEP_MS?: string; JOB_LOCK_MS?: string } & Record<
+    string,
+    string
+  > = {},
 ): Promise<RunningWorker> {
   const config = loadConfig({
     ...process.env,
