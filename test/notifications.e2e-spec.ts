@@ -104,6 +104,14 @@ describe('notifications (DESIGN §18)', () => {
     expect((await list(bOfficer)).filter((x) => x.type === 'matches_ready')).toHaveLength(1);
     // The manager who assigned it is not told of an assignment to someone else.
     expect((await list(bManager)).some((x) => x.type === 'lead_assigned')).toBe(false);
+    // Events that concern no one queue no notification job: a lead logged by its own owner.
+    const own = await createLead(bOfficer);
+    const jobs = await t.ds.query(
+      `SELECT o.kind FROM domain_events e JOIN outbox o ON o.payload->>'eventId' = e.id::text
+        WHERE e.entity_id = $1 AND e.type = 'lead.created'`,
+      [own.id],
+    );
+    expect(jobs.map((j: { kind: string }) => j.kind)).toEqual(['dispatch-event']);
   });
 
   it('the partner city followed up on my shared lead', async () => {

@@ -171,8 +171,9 @@ export const NOTIFICATION_RULES: Record<string, NotificationRule> = {
 
 async function assigned(em: EntityManager, ev: EventRow): Promise<Notice[]> {
   const to = ev.detail.assignedTo;
+  if (typeof to !== 'string') return [];
   const lead = await leadOf(em, ev.entity_id);
-  if (!lead || typeof to !== 'string' || lead.owner_id !== to) return [];
+  if (!lead || lead.owner_id !== to) return [];
   return [
     {
       userId: to,
