@@ -238,9 +238,11 @@ describe('a confidential shared lead, as the partner city sees it', () => {
     const dispatcher = new WebhookDispatcher(t.ds, t.config, { addBulk: async () => [] } as never);
     const events: { id: string; type: string }[] = await t.ds.query(
       `SELECT id::text, type FROM domain_events
-        WHERE entity_id = $1 OR (entity = 'match' AND detail->>'leadId' = $1::text)
-           OR (entity = 'collision' AND entity_id IN (SELECT id FROM collisions WHERE $1::uuid = ANY(lead_ids)))`,
-      [leadId],
+        WHERE (entity_id = $1 OR (entity = 'match' AND detail->>'leadId' = $1::text)
+           OR (entity = 'collision' AND entity_id IN (SELECT id FROM collisions WHERE $1::uuid = ANY(lead_ids))))
+          AND type = ANY($2::text[])`,
+      // The webhook types (DESIGN §11); internal events (notifications, §18) are never sent out.
+      [leadId, DOMAIN_EVENT_TYPES],
     );
     expect(new Set(events.map((e) => e.type))).toEqual(
       new Set([

@@ -1,4 +1,5 @@
 import { connect } from 'net';
+import { NotificationChannels, notificationChannels } from '../notifications/channel-config';
 
 /**
  * Configuration from the environment (DESIGN.md §13), validated once at boot.
@@ -57,6 +58,8 @@ export interface AppConfig {
   publicUrl: string | null;
   /** Whether users reach this server over HTTPS (PUBLIC_URL is https://…). */
   https: boolean;
+  /** E-mail digest and WeCom group robots (DESIGN §18): SMTP_URL, WECOM_WEBHOOK_URL_<JURISDICTION>. */
+  notificationChannels: NotificationChannels;
 }
 
 export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
@@ -155,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, probe?: BootPro
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
 
+  const channels = notificationChannels(env, problems);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -185,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, probe?: BootPro
     metricsToken,
     publicUrl,
     https: publicUrl?.startsWith('https://') ?? false,
+    notificationChannels: channels,
   };
 }
 

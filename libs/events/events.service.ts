@@ -16,8 +16,15 @@ export const DOMAIN_EVENT_TYPES = [
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
+/**
+ * Events only this service reads (notifications, DESIGN §18); no webhook subscription can name
+ * them, so they are never sent to a partner.
+ */
+export const INTERNAL_EVENT_TYPES = ['activity.created'] as const;
+export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
+
 export interface DomainEvent {
-  type: DomainEventType;
+  type: DomainEventType | InternalEventType;
   entity: 'lead' | 'match' | 'collision' | 'agreement';
   entityId: string;
   /** The entity's version this event describes. */
@@ -29,12 +36,36 @@ export interface DomainEvent {
 }
 
 /**
- * The outbox rows that dispatch events, as SQL over `events` (a relation with the new events'
- * `id`s): `INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}`. The one
- * definition of those rows, for every writer that inserts events in a statement of its own.
+ * Whether an event may concern someone (DESIGN §18): the types with a rule in
+ * libs/notifications/notification-rules.ts, and a lead's create or update only when it assigned
+ * the lead to someone. As SQL over a relation with the events' `type` and `detail`, and in code.
+ */
+const NOTIFIED_TYPES = [
+  'collision.detected',
+  'match.proposed',
+  'match.decided',
+  'activity.created',
+  'agreement.proposed',
+] as const;
+const notifiedSql = (ev: string) =>
+  `(${ev}.type IN (${NOTIFIED_TYPES.map((t) => `'${t}'`).join(', ')}) OR ${ev}.detail ? 'assignedTo')`;
+export const notifies = (e: Pick<DomainEvent, 'type' | 'detail'>): boolean =>
+  (NOTIFIED_TYPES as readonly string[]).includes(e.type) || !!e.detail?.assignedTo;
+
+/**
+ * The outbox rows of new events, as SQL over `events` (a relation with the new events' `id`,
+ * `type` and `detail`): `INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}`.
+ * The one definition of those rows, for every writer that inserts events in a statement of its
+ * own: a `dispatch-event` (webhooks) for each, and a `notify-event` for those that may concern
+ * someone; the matches one statement proposes for a lead need one notice, so one job per lead.
  */
 export const dispatchRowsSql = (events: string) =>
-  `SELECT 'dispatch-event', 'dispatch-event:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}`;
+  `SELECT 'dispatch-event', 'dispatch-event:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}
+   UNION ALL
+   SELECT 'notify-event', 'notify-event:' || n.id, jsonb_build_object('eventId', n.id)
+     FROM (SELECT DISTINCT ON (COALESCE(${events}.detail->>'leadId', ${events}.id::text)) ${events}.id
+             FROM ${events} WHERE ${notifiedSql(events)}
+            ORDER BY COALESCE(${events}.detail->>'leadId', ${events}.id::text), ${events}.id) n`;
 
 /**
  * Records a domain event in the writer's transaction and queues its dispatch through the outbox,
@@ -51,7 +82,10 @@ export class EventsService {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
     );
-    await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, `dispatch-event:${row.id}`);
+    if ((DOMAIN_EVENT_TYPES as readonly string[]).includes(event.type))
+      await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, `dispatch-event:${row.id}`);
+    if (notifies(event))
+      await this.outbox.enqueue(em, 'notify-event', { eventId: row.id }, `notify-event:${row.id}`);
     return row.id;
   }
 
@@ -62,7 +96,7 @@ export class EventsService {
       `WITH ev AS (
          INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])
-         RETURNING id),
+         RETURNING id, type, detail),
        queued AS (INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')})
        SELECT pg_notify($7, '')`,
       [

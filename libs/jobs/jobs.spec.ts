@@ -24,8 +24,9 @@ describe('job registry', () => {
   it('accepts only an empty payload for the scheduled sweep, and schedules it', () => {
     expect(validatePayload('match-sweep', {})).toEqual({});
     expect(() => validatePayload('match-sweep', { leadId: 'x' })).toThrow(/invalid payload/);
-    expect(SCHEDULES.map((s) => [s.job, s.everyMs({ matchSweepMs: 60_000 })])).toEqual([
-      ['match-sweep', 60_000],
+    expect(SCHEDULES.map((s) => [s.job, s.repeat({ matchSweepMs: 60_000 })])).toEqual([
+      ['match-sweep', { every: 60_000 }],
+      ['notify-daily', { pattern: '30 8 * * *', tz: 'Asia/Shanghai' }],
     ]);
   });
 

@@ -28,6 +28,15 @@ export interface JobPayloads {
   'deliver-webhook': { deliveryId: string };
   /** Same-city duplicates among the leads of a bulk push (DESIGN §7). */
   'detect-duplicates': { jurisdiction: string; leadIds: string[] };
+  /** Tell the users a domain event concerns (DESIGN §18; libs/notifications/notification-rules.ts). */
+  'notify-event': { eventId: string };
+  /**
+   * Daily at 08:30 Asia/Shanghai (see SCHEDULES): reminders of due next actions, then the e-mail
+   * digests. Idempotent per day: run twice, it tells once.
+   */
+  'notify-daily': Record<string, never>;
+  /** Send one e-mail or WeCom message (retried with back-off; sent once). */
+  'deliver-notification': { deliveryId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -39,6 +48,9 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'dispatch-event': QUEUES.webhooks,
   'deliver-webhook': QUEUES.webhooks,
   'detect-duplicates': QUEUES.maintenance,
+  'notify-event': QUEUES.webhooks,
+  'notify-daily': QUEUES.matching,
+  'deliver-notification': QUEUES.webhooks,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];
@@ -48,8 +60,15 @@ export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];
  * workers), with their interval from the configuration. On the matching queue, so a long
  * `rematch-all` on the maintenance queue never holds them up.
  */
-export const SCHEDULES: { job: JobName; everyMs: (config: { matchSweepMs: number }) => number }[] = [
-  { job: 'match-sweep', everyMs: (c) => c.matchSweepMs },
+export interface Schedule {
+  job: JobName;
+  /** An interval from the configuration, or a cron pattern in a time zone. */
+  repeat: (config: { matchSweepMs: number }) => { every: number } | { pattern: string; tz: string };
+}
+export const SCHEDULES: Schedule[] = [
+  { job: 'match-sweep', repeat: (c) => ({ every: c.matchSweepMs }) },
+  // DESIGN §18: reminders at 08:30 in the cities' time zone.
+  { job: 'notify-daily', repeat: () => ({ pattern: '30 8 * * *', tz: 'Asia/Shanghai' }) },
 ];
 
 /** Retry and retention policy as named constants (DESIGN §12). */
@@ -84,6 +103,7 @@ export function validatePayload<N extends JobName>(name: N, data: unknown): JobP
       case 'match-lead':
         return isUuid(d.leadId) && Number.isInteger(d.version);
       case 'match-sweep':
+      case 'notify-daily':
         return typeof data === 'object' && data !== null && !Object.keys(d).length;
       case 'rematch-affected':
         return (
@@ -94,7 +114,10 @@ export function validatePayload<N extends JobName>(name: N, data: unknown): JobP
       case 'dispatch-event':
         return typeof d.eventId === 'string' && d.eventId.length > 0;
       case 'deliver-webhook':
+      case 'deliver-notification':
         return isUuid(d.deliveryId);
+      case 'notify-event':
+        return isUuid(d.eventId);
       case 'detect-duplicates':
         return (
           typeof d.jurisdiction === 'string' &&

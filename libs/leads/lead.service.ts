@@ -235,7 +235,9 @@ export class LeadService {
         fundsInPlace: funds,
       });
       await this.audit.record(em, ctx, 'create', 'lead', row.id, diffFields({}, auditRecord(row)));
-      await this.afterWrite(em, row, 'lead.created');
+      // Assigned to someone else at creation: they are told (DESIGN §18).
+      const assigned = row.owner_id && row.owner_id !== actorUserId(ctx) ? row.owner_id : null;
+      await this.afterWrite(em, row, 'lead.created', assigned);
       const collisions = await this.collisions.detect(em, row);
       return { ...leadView(row, ctx.jurisdiction)!, collisions };
     });
@@ -268,7 +270,8 @@ export class LeadService {
         diffFields(auditRecord(before), auditRecord(after)),
       );
       const changed = Object.keys(changes) as LeadColumnKey[];
-      await this.afterWrite(em, after, 'lead.updated');
+      const assigned = changed.includes('ownerId') && after.owner_id ? after.owner_id : null;
+      await this.afterWrite(em, after, 'lead.updated', assigned);
       if (changed.some((k) => INVESTOR_INPUTS.includes(k))) await this.collisions.detect(em, after);
       return leadView(after, ctx.jurisdiction)!;
     });
@@ -422,6 +425,15 @@ export class LeadService {
         occurredAt: [null, new Date(a.occurred_at).toISOString()],
         summary: [null, a.summary],
       });
+      // Internal (never a webhook): the lead's owner hears of the partner city's follow-up (§18).
+      await this.events.record(em, {
+        type: 'activity.created',
+        entity: 'lead',
+        entityId: lead.id,
+        entityVersion: lead.version,
+        jurisdiction: lead.jurisdiction,
+        detail: { activityId: a.id, authorJurisdiction: ctx.jurisdiction },
+      });
       return activityView(a); // the author's own: never redacted for them
     });
   }
@@ -572,6 +584,7 @@ export class LeadService {
     em: EntityManager,
     row: LeadRow,
     type: 'lead.created' | 'lead.updated',
+    assignedTo: string | null = null,
   ): Promise<void> {
     await this.events.record(em, {
       type,
@@ -579,6 +592,7 @@ export class LeadService {
       entityId: row.id,
       entityVersion: row.version,
       jurisdiction: row.jurisdiction,
+      ...(assignedTo ? { detail: { assignedTo } } : {}),
     });
   }
 }

@@ -411,7 +411,7 @@ export class MatchingService {
            SELECT 'match.proposed', 'match', p.id, p.version, l.j,
                   jsonb_build_object('leadId', p.lead_id, 'kind', p.kind)
              FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, j text) ON l.id = p.lead_id
-           RETURNING id)`);
+           RETURNING id, type, detail)`);
         ctes.push(`queued AS (
            INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}
            RETURNING 1)`);

@@ -136,7 +136,7 @@ const CREATE_SQL = `
   ev AS (
     INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction)
     SELECT 'lead.created', 'lead', (e.j->>'id')::uuid, 1, $2 FROM e
-    RETURNING id),
+    RETURNING id, type, detail),
   ob AS (
     INSERT INTO outbox (kind, dedupe_key, payload)
     ${dispatchRowsSql('ev')})

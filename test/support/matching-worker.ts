@@ -159,7 +159,7 @@ export async function startWorker(
     QUEUE_BACKEND?: string;
     MATCH_SWEEP_MS?: string;
     JOB_LOCK_MS?: string;
-  } = {},
+  } & Record<string, string> = {},
 ): Promise<RunningWorker> {
   const config = loadConfig({
     ...process.env,

@@ -3,6 +3,7 @@ import { CollisionsModule } from '../../../libs/collisions/collisions.module';
 import { EnterprisesModule } from '../../../libs/enterprises/enterprises.module';
 import { LeadsModule } from '../../../libs/leads/leads.module';
 import { MatchingModule } from '../../../libs/matching-queue/matching.module';
+import { NotificationsModule } from '../../../libs/notifications/notifications.module';
 import { ParksModule } from '../../../libs/parks/parks.module';
 import { ReportsModule } from '../../../libs/reports/reports.module';
 import { SyncModule } from '../../../libs/sync/sync.module';
@@ -21,4 +22,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   SyncModule,
   WebhooksModule,
   MatchingModule,
+  NotificationsModule,
 ];

@@ -30,6 +30,7 @@ const restoring = refreshSession();
 import { auth } from './api/endpoints';
 import { isManager, session } from './api/session';
 import { CityTag, Loading, useSession } from './components/common';
+import { NotificationBell } from './components/NotificationBell';
 import { I18nProvider, useI18n } from './i18n/context';
 import type { DictKey } from './i18n/dict';
 import { LoginPage } from './pages/LoginPage';
@@ -47,6 +48,7 @@ const PAGES = {
   chain: () => import('./pages/ChainMapPage'),
   dashboard: () => import('./pages/DashboardPage'),
   admin: () => import('./pages/AdminPage'),
+  notifications: () => import('./pages/NotificationSettingsPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -139,6 +141,7 @@ function Shell() {
         >
           <Typography.Text strong>{t('appName')}</Typography.Text>
           <Space>
+            <NotificationBell />
             <CityTag city={user.jurisdiction} />
             <span>
               {user.displayName} · {enumLabel(user.role)}
@@ -197,6 +200,7 @@ const router = createBrowserRouter([
       { path: 'chain', element: page(PAGES.chain) },
       { path: 'dashboard', element: page(PAGES.dashboard) },
       { path: 'admin', element: page(PAGES.admin) },
+      { path: 'notifications/settings', element: page(PAGES.notifications) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { COLLISION_HANDLER_PROVIDER } from '../../../libs/collisions/collision-handlers';
 import type { JobHandlers } from '../../../libs/jobs/jobs';
 import { MATCHING_HANDLER_PROVIDER } from '../../../libs/matching-queue/matching-handlers';
+import { NOTIFICATION_HANDLER_PROVIDER } from '../../../libs/notifications/notification-handlers';
 import { WEBHOOK_HANDLER_PROVIDER } from '../../../libs/webhooks/webhooks-worker.module';
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
@@ -14,6 +15,7 @@ export const HANDLER_CONTRIBUTIONS: Provider[] = [
   MATCHING_HANDLER_PROVIDER,
   WEBHOOK_HANDLER_PROVIDER,
   COLLISION_HANDLER_PROVIDER,
+  NOTIFICATION_HANDLER_PROVIDER,
 ];
 
 export const WORKER_HANDLER_PROVIDERS: Provider[] = [

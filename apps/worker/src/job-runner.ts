@@ -75,7 +75,7 @@ export class JobRunner {
           .queueFor(s.job)
           .upsertJobScheduler(
             s.job,
-            { every: s.everyMs(this.config) },
+            s.repeat(this.config),
             { name: s.job, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
           );
       } catch (e) {

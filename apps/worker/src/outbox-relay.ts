@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/config';
-import { JobName, bullJobId } from '../../../libs/jobs/jobs';
+import { JobName, RETRY, bullJobId } from '../../../libs/jobs/jobs';
 import { outboxLag, outboxPending } from '../../../libs/platform/metrics';
 import { QueueRegistry } from '../../../libs/platform/queues';
 import { OUTBOX_CHANNEL } from '../../../libs/outbox/outbox.service';
@@ -138,5 +138,7 @@ export class OutboxRelay implements OnApplicationShutdown {
 function jobOptions(row: OutboxRow): Record<string, unknown> {
   if (row.kind === 'match-lead') return { delay: 250 };
   if (row.kind === 'rematch-affected') return { delay: 1_000 };
+  // A mail server or WeCom outage: retried for a day, like webhooks (DESIGN §18).
+  if (row.kind === 'deliver-notification') return { ...RETRY.webhook };
   return {};
 }

@@ -284,3 +284,35 @@ export function itemsOf<T>(value: unknown): T[] {
     return (value as { items: T[] }).items;
   return [];
 }
+
+export interface NotificationItem {
+  id: string;
+  seq: number;
+  type: string;
+  title: string;
+  body: string;
+  link: string;
+  createdAt: string;
+  readAt: string | null;
+}
+export type NotificationMode = 'in_app' | 'digest' | 'off';
+export interface NotificationPreferences {
+  email: string | null;
+  modes: Record<string, NotificationMode>;
+}
+
+/** The bell, its drawer and the settings page (DESIGN §18). */
+export const notifications = {
+  list: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/notifications', { params: { query: clean(query) } })))
+      .data as unknown as Page<NotificationItem>,
+  unread: async () => (await unwrap(api.GET('/api/v1/notifications/unread-count'))).data.unread,
+  read: async (body: { ids: string[] } | { all: true }) =>
+    (await unwrap(api.POST('/api/v1/notifications/read', { body: body as never }))).data,
+  ticket: async () => (await unwrap(api.POST('/api/v1/notifications/stream-ticket'))).data.ticket,
+  preferences: async () =>
+    (await unwrap(api.GET('/api/v1/notifications/preferences'))).data as unknown as NotificationPreferences,
+  savePreferences: async (body: { email?: string | null; modes?: Record<string, NotificationMode> }) =>
+    (await unwrap(api.PUT('/api/v1/notifications/preferences', { body: body as never })))
+      .data as unknown as NotificationPreferences,
+};

@@ -19,6 +19,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
@@ -261,7 +262,21 @@ export default function LeadDetailPage() {
                   </Descriptions.Item>
                   <Descriptions.Item label={t('source')}>{enumLabel(lead.source)}</Descriptions.Item>
                   <Descriptions.Item label={t('nextActionAt')}>
-                    {fmtDate(lead.nextActionAt)}
+                    {canEdit ? (
+                      // 下次跟进: the daily reminder (DESIGN §18) tells the owner when it is due.
+                      <DatePicker
+                        size="small"
+                        aria-label={t('nextActionAt')}
+                        data-testid="next-action"
+                        disabled={busy}
+                        value={lead.nextActionAt ? dayjs(lead.nextActionAt) : null}
+                        onChange={(d) =>
+                          void patch({ nextActionAt: d ? d.startOf('day').toISOString() : null })
+                        }
+                      />
+                    ) : (
+                      fmtDate(lead.nextActionAt)
+                    )}
                   </Descriptions.Item>
                   <Descriptions.Item label={t('updatedAt')}>{fmtDate(lead.updatedAt)}</Descriptions.Item>
                   <Descriptions.Item label={t('shared')}>
