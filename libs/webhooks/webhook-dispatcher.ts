@@ -96,7 +96,7 @@ export class WebhookDispatcher {
         id: event.id,
         type: event.type,
         occurredAt: new Date(event.occurred_at).toISOString(),
-        data: { [event.entity]: view.data, ...(event.detail ?? {}) },
+        data: webhookData(event.entity, view.data, event.detail),
       });
     }
     const targets = subs.filter((s) => bodies.has(s.jurisdiction));
@@ -242,4 +242,20 @@ export class WebhookDispatcher {
     if (final) return { status: 'failed' };
     throw new Error(`webhook delivery ${d.id} attempt ${attempt} failed: ${result.error}`);
   }
+}
+
+/**
+ * Keys of an event's detail that serve Liancheng's own notices (who is told inside the product):
+ * never sent to partner systems, which may belong to the other city.
+ */
+const INTERNAL_DETAIL = new Set(['assignedTo']);
+
+/** A webhook body's `data`: the entity as the subscriber's city sees it, and the event's public detail. */
+export function webhookData(
+  entity: string,
+  view: unknown,
+  detail: Record<string, unknown> | null | undefined,
+): Record<string, unknown> {
+  const open = Object.entries(detail ?? {}).filter(([k]) => !INTERNAL_DETAIL.has(k));
+  return { [entity]: view, ...Object.fromEntries(open) };
 }
