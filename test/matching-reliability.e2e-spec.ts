@@ -192,7 +192,9 @@ describe.each<Backend>(['redis', 'postgres'])(
       const before = await runs();
       await waitFor('three sweeps', async () => (await runs()) >= before + 3, 30_000);
       const schedulers = await worker.queues.queueFor('match-sweep').getJobSchedulers();
-      expect(schedulers.map((x) => [x.key, x.every])).toEqual([['match-sweep', 1000]]);
+      // The maintenance queue also keeps the daily notification job's schedule.
+      const sweeps = schedulers.filter((x) => x.key === 'match-sweep');
+      expect(sweeps.map((x) => [x.key, x.every])).toEqual([['match-sweep', 1000]]);
     });
   },
 );
