@@ -14,6 +14,7 @@ import { Agreements1764305100000 } from './1764305100000-agreements';
 import { InstanceSettings1764310000000 } from './1764310000000-instance-settings';
 import { SessionRevocation1764310100000 } from './1764310100000-session-revocation';
 import { IdempotentReplayHeaders1764310200000 } from './1764310200000-idempotent-replay-headers';
+import { RateLimitCounters1764320000000 } from './1764320000000-rate-limit-counters';
 import { ChainEdgeStrength1764330000000 } from './1764330000000-chain-edge-strength';
 
 /** Every migration, in order. A new migration is added here (no glob: works from ts and js alike). */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   InstanceSettings1764310000000,
   SessionRevocation1764310100000,
   IdempotentReplayHeaders1764310200000,
+  RateLimitCounters1764320000000,
   ChainEdgeStrength1764330000000,
 ];

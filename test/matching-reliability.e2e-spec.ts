@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import {
   OwnRedis,
+  RedisTrap,
   RunningWorker,
   scratchDatabase,
   sleep,
@@ -9,9 +10,11 @@ import {
 } from './support/matching-worker';
 
 /**
- * DESIGN §12 end to end, with a Redis of the test's own (loopback, own port) and the real worker
- * (OutboxRelay + JobRunner) in-process, on a database of its own so no other suite's outbox rows
- * are relayed here.
+ * DESIGN §12 end to end on both queue backends (QUEUE_BACKEND): on Redis, a Redis of the test's
+ * own (loopback, own port); on PostgreSQL, BullMQ's PostgreSQL backend in the suite's database,
+ * with REDIS_URL pointing at a port that counts connections (none may come). The real worker
+ * (OutboxRelay + JobRunner) runs in-process, on a database of its own so no other suite's outbox
+ * rows are relayed here.
  */
 jest.setTimeout(120_000);
 
@@ -70,89 +73,114 @@ async function assertMatchedExactlyOnce(ds: DataSource, ids: string[]): Promise<
   expect(withMatches.length).toBe(ids.length);
 }
 
-describe('matching reliability with a real Redis (DESIGN §12)', () => {
-  let db: Awaited<ReturnType<typeof scratchDatabase>>;
-  let ds: DataSource;
-  let redis: OwnRedis;
-  let worker: RunningWorker | null = null;
-  const start = () =>
-    // A killed worker's jobs come back after about twice JOB_LOCK_MS (lock expiry + stalled check).
-    startWorker(db.url, { REDIS_URL: redis.url, JOB_LOCK_MS: '5000' });
+type Backend = 'redis' | 'postgres';
 
-  beforeAll(async () => {
-    db = await scratchDatabase('reliability');
-    ds = db.ds;
-    redis = await OwnRedis.create();
-    await ds.query(
-      `INSERT INTO enterprises (name, jurisdiction, segments, chain_leader)
+describe.each<Backend>(['redis', 'postgres'])(
+  'matching reliability on the %s queue backend (DESIGN §12)',
+  (backend) => {
+    let db: Awaited<ReturnType<typeof scratchDatabase>>;
+    let ds: DataSource;
+    let redis: OwnRedis | null = null;
+    let trap: RedisTrap | null = null;
+    let worker: RunningWorker | null = null;
+    const start = () =>
+      // A killed worker's jobs come back after about twice JOB_LOCK_MS (lock expiry + stalled check).
+      startWorker(db.url, {
+        QUEUE_BACKEND: backend,
+        REDIS_URL: (redis ?? trap)!.url,
+        JOB_LOCK_MS: '5000',
+      });
+
+    beforeAll(async () => {
+      db = await scratchDatabase(`reliability_${backend}`);
+      ds = db.ds;
+      if (backend === 'redis') redis = await OwnRedis.create();
+      else trap = await RedisTrap.create();
+      await ds.query(
+        `INSERT INTO enterprises (name, jurisdiction, segments, chain_leader)
        SELECT 'E' || g, CASE WHEN g % 2 = 0 THEN 'beibei' ELSE 'mianyang' END, ARRAY[($1::text[])[(g % 6) + 1]], g % 5 = 0
          FROM generate_series(0, 59) g`,
-      [NEV],
-    );
-  });
+        [NEV],
+      );
+    });
 
-  afterAll(async () => {
-    await worker?.stop().catch(() => undefined);
-    await redis.stop();
-    await db.drop();
-  });
+    afterAll(async () => {
+      await worker?.stop().catch(() => undefined);
+      await redis?.stop();
+      if (trap) {
+        // On PostgreSQL nothing opened a Redis connection, in any test.
+        expect(trap.connections).toBe(0);
+        await trap.close();
+      }
+      await db.drop();
+    });
 
-  it('Redis down: 200 lead writes succeed; once Redis is back every lead is matched exactly once', async () => {
-    worker = await start(); // its relay retries with back-off while Redis is down
-    const ids = await createLeads(ds, 200, 'down');
-    expect(ids).toHaveLength(200);
-    const [{ n: pending }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`);
-    expect(pending).toBeGreaterThanOrEqual(200);
-    expect(await matchedCount(ds, ids)).toBe(0);
+    const storeDown =
+      backend === 'redis'
+        ? 'Redis down: 200 lead writes succeed; once Redis is back every lead is matched exactly once'
+        : 'no worker: 200 lead writes succeed and wait; once a worker runs every lead is matched exactly once';
+    it(storeDown, async () => {
+      // Redis: the worker's relay retries with back-off while Redis is down. PostgreSQL: the queue
+      // is the database, it cannot be down alone; the writes wait in the outbox for a worker.
+      if (backend === 'redis') worker = await start();
+      const ids = await createLeads(ds, 200, 'down');
+      expect(ids).toHaveLength(200);
+      const [{ n: pending }] = await ds.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`,
+      );
+      expect(pending).toBeGreaterThanOrEqual(200);
+      expect(await matchedCount(ds, ids)).toBe(0);
 
-    await redis.start();
-    await waitFor('200 leads matched', async () => (await matchedCount(ds, ids)) === 200, 60_000);
-    await assertMatchedExactlyOnce(ds, ids);
-  });
+      if (backend === 'redis') await redis!.start();
+      else worker = await start();
+      await waitFor('200 leads matched', async () => (await matchedCount(ds, ids)) === 200, 60_000);
+      await assertMatchedExactlyOnce(ds, ids);
+    });
 
-  it('a worker killed during a batch leaves nothing half-done; after restart every lead is matched exactly once', async () => {
-    const ids = await createLeads(ds, 300, 'kill');
-    await waitFor('the batch to start', async () => (await matchedCount(ds, ids)) > 0, 30_000);
-    await worker!.kill();
-    worker = null;
-    // A killed transaction leaves no trace: every lead with match rows has its match state.
-    const [half] = await ds.query(
-      `SELECT count(DISTINCT m.lead_id)::int AS n FROM matches m
+    it('a worker killed during a batch leaves nothing half-done; after restart every lead is matched exactly once', async () => {
+      const ids = await createLeads(ds, 300, 'kill');
+      await waitFor('the batch to start', async () => (await matchedCount(ds, ids)) > 0, 30_000);
+      await worker!.kill();
+      worker = null;
+      // A killed transaction leaves no trace: every lead with match rows has its match state.
+      const [half] = await ds.query(
+        `SELECT count(DISTINCT m.lead_id)::int AS n FROM matches m
         LEFT JOIN lead_match_state s ON s.lead_id = m.lead_id
        WHERE m.lead_id = ANY($1) AND s.lead_id IS NULL`,
-      [ids],
-    );
-    expect(half.n).toBe(0);
+        [ids],
+      );
+      expect(half.n).toBe(0);
 
-    worker = await start();
-    // Jobs the dead worker held come back once their lock expires (BullMQ stalled-job check,
-    // about 10 s with JOB_LOCK_MS=5000).
-    await waitFor('300 leads matched', async () => (await matchedCount(ds, ids)) === 300, 90_000);
-    await assertMatchedExactlyOnce(ds, ids);
-  });
+      worker = await start();
+      // Jobs the dead worker held come back once their lock expires (BullMQ stalled-job check,
+      // about 10 s with JOB_LOCK_MS=5000).
+      await waitFor('300 leads matched', async () => (await matchedCount(ds, ids)) === 300, 90_000);
+      await assertMatchedExactlyOnce(ds, ids);
+    });
 
-  it('running the same job twice leaves the same rows', async () => {
-    const [lead] = await ds.query(`SELECT id, version FROM leads ORDER BY id LIMIT 1`);
-    const snapshot = () =>
-      ds.query(`SELECT id, status, score, rank, version FROM matches WHERE lead_id = $1 ORDER BY id`, [
-        lead.id,
+    it('running the same job twice leaves the same rows', async () => {
+      const [lead] = await ds.query(`SELECT id, version FROM leads ORDER BY id LIMIT 1`);
+      const snapshot = () =>
+        ds.query(`SELECT id, status, score, rank, version FROM matches WHERE lead_id = $1 ORDER BY id`, [
+          lead.id,
+        ]);
+      const before = await snapshot();
+      await ds.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('match-lead', $1, $2)`, [
+        `match-lead:${lead.id}:v${lead.version}-again`,
+        { leadId: lead.id, version: lead.version },
       ]);
-    const before = await snapshot();
-    await ds.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('match-lead', $1, $2)`, [
-      `match-lead:${lead.id}:v${lead.version}-again`,
-      { leadId: lead.id, version: lead.version },
-    ]);
-    await waitFor(
-      'the outbox to drain',
-      async () =>
-        (
-          await ds.query(
-            `SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL AND kind = 'match-lead'`,
-          )
-        )[0].n === 0,
-      30_000,
-    );
-    await sleep(1_500); // the relay's debounce delay plus the job itself
-    expect(await snapshot()).toEqual(before);
-  });
-});
+      await waitFor(
+        'the outbox to drain',
+        async () =>
+          (
+            await ds.query(
+              `SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL AND kind = 'match-lead'`,
+            )
+          )[0].n === 0,
+        30_000,
+      );
+      await sleep(1_500); // the relay's debounce delay plus the job itself
+      expect(await snapshot()).toEqual(before);
+    });
+  },
+);

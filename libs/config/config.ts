@@ -1,3 +1,5 @@
+import { connect } from 'net';
+
 /**
  * Configuration from the environment (DESIGN.md §13), validated once at boot.
  * A wrong or missing value stops the process with a message naming the variable.
@@ -6,6 +8,15 @@ export interface AppConfig {
   nodeEnv: string;
   databaseUrl: string;
   redisUrl: string;
+  /**
+   * Where the job queues live (QUEUE_BACKEND): `redis` (production: BullMQ on Redis) or `postgres`
+   * (BullMQ's PostgreSQL backend in DATABASE_URL, schema QUEUE_SCHEMA; no Redis connection is
+   * opened at all, rate limits count in PostgreSQL too). Unset: `redis` when REDIS_URL is set or a
+   * Redis answers on 127.0.0.1:6379 at boot (`loadConfigAtBoot`), else `postgres`.
+   */
+  queueBackend: QueueBackend;
+  /** QUEUE_SCHEMA: the PostgreSQL schema of the postgres queue backend (default `lc_queue`). */
+  queueSchema: string;
   port: number;
   host: string;
   /**
@@ -48,6 +59,15 @@ export interface AppConfig {
   https: boolean;
 }
 
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
+export type QueueBackend = (typeof QUEUE_BACKENDS)[number];
+
+/** What the boot probe found (`loadConfigAtBoot`); absent when nobody probed. */
+export interface BootProbe {
+  /** Whether a Redis answered on 127.0.0.1:6379. */
+  localRedis: boolean;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -57,7 +77,13 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the configuration. Without QUEUE_BACKEND and REDIS_URL the queue backend
+ * follows `probe` (a local Redis answers: redis; none: postgres); without a probe it is `redis`,
+ * as before (the documented REDIS_URL default). Processes that start the product call
+ * `loadConfigAtBoot`, which probes.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, probe?: BootProbe): AppConfig {
   const problems: string[] = [];
   const nodeEnv = env.NODE_ENV ?? 'development';
 
@@ -89,6 +115,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'postgresql:',
   ]);
   const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  let queueBackend: QueueBackend = env.REDIS_URL || !probe || probe.localRedis ? 'redis' : 'postgres';
+  if (env.QUEUE_BACKEND) {
+    if ((QUEUE_BACKENDS as readonly string[]).includes(env.QUEUE_BACKEND)) {
+      queueBackend = env.QUEUE_BACKEND as QueueBackend;
+    } else {
+      problems.push(`QUEUE_BACKEND must be one of ${QUEUE_BACKENDS.join(', ')}, got "${env.QUEUE_BACKEND}"`);
+    }
+  }
+  const queueSchema = env.QUEUE_SCHEMA || 'lc_queue';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(queueSchema)) {
+    problems.push(`QUEUE_SCHEMA must be a lower-case SQL identifier (letters, digits, _), got "${queueSchema}"`);
+  }
   const port = int('PORT', 3000, 0, 65535);
   const apiRateLimit = int('API_RATE_LIMIT', 6000, 0, 10_000_000);
   const loginRateLimit = int('LOGIN_RATE_LIMIT', 10, 1, 100_000);
@@ -122,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     databaseUrl,
     redisUrl,
+    queueBackend,
+    queueSchema,
     port,
     host,
     jwtSecret,
@@ -146,6 +186,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     https: publicUrl?.startsWith('https://') ?? false,
   };
+}
+
+/** Whether something accepts a TCP connection on host:port within `timeoutMs` (loopback only). */
+export function tcpAnswers(host: string, port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * The configuration of a starting process: like `loadConfig`, and when neither QUEUE_BACKEND nor
+ * REDIS_URL says where the queues live, a fast TCP probe of 127.0.0.1:6379 decides (redis when a
+ * Redis answers, postgres otherwise).
+ */
+export async function loadConfigAtBoot(
+  env: NodeJS.ProcessEnv = process.env,
+  answers: (host: string, port: number) => Promise<boolean> = tcpAnswers,
+): Promise<AppConfig> {
+  const decided = !!env.QUEUE_BACKEND || !!env.REDIS_URL;
+  const probe = decided ? undefined : { localRedis: await answers('127.0.0.1', 6379) };
+  return loadConfig(env, probe);
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -102,7 +102,7 @@ export class AuthService {
       throw new AppError(
         HttpStatus.SERVICE_UNAVAILABLE,
         'LOGIN_UNAVAILABLE',
-        'Sign-in is unavailable while the rate-limit store (Redis) is down; try again shortly',
+        'Sign-in is unavailable while the rate-limit store is down; try again shortly',
         undefined,
         { retryAfterSeconds: 5 },
       );

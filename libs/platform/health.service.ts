@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import type { QueueBackend } from '../config/config';
+import { QUEUE_REGISTRY, QueueRegistry } from './queues';
 import { REDIS, evictionPolicy } from './redis';
 
 export interface DependencyCheck {
@@ -11,9 +13,12 @@ export interface DependencyCheck {
 }
 export interface HealthReport {
   status: 'ok' | 'down';
+  /** Where the job queues live (QUEUE_BACKEND). */
+  queueBackend: QueueBackend;
   checks: {
     database: DependencyCheck;
-    redis: DependencyCheck & { maxmemoryPolicy?: string | null };
+    /** Only when the queues run on Redis: on PostgreSQL no Redis is used at all. */
+    redis?: DependencyCheck & { maxmemoryPolicy?: string | null };
     queue: DependencyCheck;
   };
   warnings: string[];
@@ -40,18 +45,21 @@ async function timed(work: () => Promise<unknown>): Promise<DependencyCheck> {
 export class HealthService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @Optional() @Inject(QUEUE_REGISTRY) private readonly queues?: QueueRegistry,
   ) {}
 
   async check(): Promise<HealthReport> {
+    const client = this.redis;
+    if (!client) return this.checkOnPostgres();
     const [database, redis] = await Promise.all([
       timed(() => this.ds.query('SELECT 1')),
-      timed(() => this.redis.ping()),
+      timed(() => client.ping()),
     ]);
     const warnings: string[] = [];
     let policy: string | null = null;
     if (redis.status === 'up') {
-      policy = await evictionPolicy(this.redis);
+      policy = await evictionPolicy(client);
       if (policy && policy !== 'noeviction') {
         warnings.push(
           `Redis maxmemory-policy is "${policy}"; it must be "noeviction" or queued jobs may be lost`,
@@ -68,8 +76,33 @@ export class HealthService {
     ].filter((x): x is string => !!x);
     return {
       status: failing.length ? 'down' : 'ok',
+      queueBackend: 'redis',
       checks: { database, redis: { ...redis, maxmemoryPolicy: policy }, queue },
       warnings,
+      failing,
+    };
+  }
+
+  /**
+   * The queues live in the database (QUEUE_BACKEND=postgres): the queue is up when its tables
+   * answer (a count of waiting jobs through BullMQ's PostgreSQL backend).
+   */
+  private async checkOnPostgres(): Promise<HealthReport> {
+    const queues = this.queues;
+    const [database, queue] = await Promise.all([
+      timed(() => this.ds.query('SELECT 1')),
+      queues
+        ? timed(() => Object.values(queues.queues)[0].getJobCounts('waiting'))
+        : Promise.resolve<DependencyCheck>({ status: 'up' }),
+    ]);
+    const failing = [database.status === 'down' && 'database', queue.status === 'down' && 'queue'].filter(
+      (x): x is string => !!x,
+    );
+    return {
+      status: failing.length ? 'down' : 'ok',
+      queueBackend: 'postgres',
+      checks: { database, queue },
+      warnings: [],
       failing,
     };
   }

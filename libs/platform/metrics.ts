@@ -71,3 +71,10 @@ export const matchesPendingLeads = new Gauge({
   help: 'Leads whose matches are older than their matching inputs (a job is queued or running)',
   registers: [metricsRegistry],
 });
+
+export const queueBackendInfo = new Gauge({
+  name: 'liancheng_queue_backend',
+  help: 'Where the job queues live (QUEUE_BACKEND): 1 for the backend in use',
+  labelNames: ['backend'],
+  registers: [metricsRegistry],
+});

@@ -24,6 +24,7 @@ import {
   metricsRegistry,
   outboxLag,
   outboxPending,
+  queueBackendInfo,
   queueDepth,
 } from './metrics';
 import { QUEUE_REGISTRY, QueueRegistry } from './queues';
@@ -95,6 +96,8 @@ export class PlatformController {
   }
 
   private async refreshGauges(): Promise<void> {
+    queueBackendInfo.reset();
+    queueBackendInfo.set({ backend: this.config.queueBackend }, 1);
     try {
       const [row] = await this.ds.query(
         `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS lag
@@ -129,7 +132,7 @@ export class PlatformController {
           ]);
           for (const [state, n] of Object.entries(counts)) queueDepth.set({ queue: name, state }, n);
         } catch {
-          /* Redis down: /health reports it */
+          /* queue store down: /health reports it */
         }
       }),
     );

@@ -4,26 +4,36 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { HealthService } from './health.service';
 import { PlatformController } from './platform.controller';
 import { QUEUE_REGISTRY, QueueRegistry } from './queues';
-import { RateLimits } from './rate-limiter';
+import { LimiterStore, RateLimits, limiterPool } from './rate-limiter';
 import { RequestRateLimit } from './request-rate-limit';
 import { REDIS, createRedis } from './redis';
+
+/** The rate limits' store (rate-limiter.ts): Redis, or PostgreSQL when the queues run there. */
+const LIMITER_STORE = Symbol('LIMITER_STORE');
 
 @Global()
 @Module({
   controllers: [PlatformController],
   providers: [
     {
+      // The API's Redis client; null when the queues run on PostgreSQL (no Redis connection at all).
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => createRedis(c.redisUrl, 'producer', 'api'),
+      useFactory: (c: AppConfig) =>
+        c.queueBackend === 'redis' ? createRedis(c.redisUrl, 'producer', 'api') : null,
     },
-    // The limiters' store is chosen here (rate-limiter.ts): counters live in Redis.
-    { provide: RateLimits, inject: [REDIS], useFactory: (r: Redis) => new RateLimits({ kind: 'redis', client: r }) },
+    {
+      provide: LIMITER_STORE,
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (c: AppConfig, r: Redis | null): LimiterStore =>
+        r ? { kind: 'redis', client: r } : { kind: 'postgres', pool: limiterPool(c.databaseUrl) },
+    },
+    { provide: RateLimits, inject: [LIMITER_STORE], useFactory: (s: LimiterStore) => new RateLimits(s) },
     RequestRateLimit,
     {
       provide: QUEUE_REGISTRY,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => new QueueRegistry(c.redisUrl, c.queuePrefix, 'producer'),
+      useFactory: (c: AppConfig) => QueueRegistry.of(c, 'producer'),
     },
     HealthService,
   ],
@@ -31,12 +41,14 @@ import { REDIS, createRedis } from './redis';
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(LIMITER_STORE) private readonly limiterStore: LimiterStore,
     @Inject(QUEUE_REGISTRY) private readonly queues: QueueRegistry,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
-    this.redis.disconnect();
+    this.redis?.disconnect();
+    if (this.limiterStore.kind === 'postgres') await this.limiterStore.pool.end().catch(() => undefined);
   }
 }

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
+import { Pool } from 'pg';
 import {
   RateLimiterAbstract,
   RateLimiterMemory,
+  RateLimiterPostgres,
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
@@ -12,8 +14,29 @@ import {
  * one place that chooses the store; the limits themselves are named policies.
  */
 
-/** Where counters live. One kind today; another store is one more case in `storeLimiter`. */
-export type LimiterStore = { kind: 'redis'; client: Redis };
+/**
+ * Where counters live: Redis (production), or PostgreSQL when the queues run there too
+ * (QUEUE_BACKEND=postgres: no Redis at all), table `rate_limit_counters` (its migration).
+ */
+export type LimiterStore = { kind: 'redis'; client: Redis } | { kind: 'postgres'; pool: Pool };
+
+/**
+ * The PostgreSQL store's pool: small and of its own, so counting never waits behind the app's
+ * queries, and failing fast (2 s to connect, 2 s per statement) so a database that is away shows
+ * up as an error (login: 503) rather than a request that hangs.
+ */
+export function limiterPool(databaseUrl: string): Pool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 2_000,
+    query_timeout: 2_000,
+    application_name: 'liancheng-rate-limits',
+  });
+  pool.on('error', () => undefined); // an idle connection that drops; the next query reconnects
+  return pool;
+}
 
 export interface LimitPolicy {
   /** Policy name in the RateLimit headers, and the counters' key prefix. */
@@ -66,6 +89,16 @@ function storeLimiter(store: LimiterStore, policy: LimitPolicy): RateLimiterAbst
         storeClient: store.client,
         useRedisPackage: false,
         rejectIfRedisNotReady: true,
+      });
+    case 'postgres':
+      // One atomic upsert per count; the table comes from the migrations, never created here.
+      return new RateLimiterPostgres({
+        ...common,
+        storeClient: store.pool,
+        storeType: 'pool',
+        tableName: 'rate_limit_counters',
+        tableCreated: true,
+        clearExpiredByTimeout: true,
       });
   }
 }

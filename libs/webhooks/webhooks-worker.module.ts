@@ -1,9 +1,9 @@
 import { Inject, Module, OnModuleDestroy, Provider } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import type { JobHandlers } from '../jobs/jobs';
 import { JOB_QUEUE, RETENTION, RETRY } from '../jobs/jobs';
-import { bullConnection } from '../platform/redis';
+import { QueueFactory } from '../platform/queues';
 import { WEBHOOK_QUEUE, WebhookDispatcher } from './webhook-dispatcher';
 
 export const WEBHOOK_JOB_HANDLERS = Symbol('WEBHOOK_JOB_HANDLERS');
@@ -24,15 +24,10 @@ export const WEBHOOK_HANDLER_PROVIDER: Provider = {
     {
       provide: WEBHOOK_QUEUE,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => {
-        const q = new Queue(JOB_QUEUE['deliver-webhook'], {
-          connection: bullConnection(c.redisUrl, 'producer'),
-          prefix: c.queuePrefix,
+      useFactory: (c: AppConfig) =>
+        new QueueFactory(c, 'producer').queue(JOB_QUEUE['deliver-webhook'], {
           defaultJobOptions: { ...RETRY.webhook, ...RETENTION },
-        });
-        q.on('error', () => undefined);
-        return q;
-      },
+        }),
     },
     WebhookDispatcher,
   ],

@@ -1,13 +1,12 @@
 import { NestFactory } from '@nestjs/core';
-import { Job, Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { JOB_HANDLERS } from '../../apps/worker/src/handlers';
 import { webhookBackoff } from '../../apps/worker/src/job-runner';
 import { OutboxRelay } from '../../apps/worker/src/outbox-relay';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import type { AppConfig } from '../../libs/config/config';
 import { JOB_QUEUE, JobHandlers, JobName, QUEUES, QueueName, validatePayload } from '../../libs/jobs/jobs';
-import { QueueRegistry } from '../../libs/platform/queues';
-import { bullConnection } from '../../libs/platform/redis';
+import { QueueFactory, QueueRegistry } from '../../libs/platform/queues';
 
 /**
  * The worker's real pieces in-process: the OutboxRelay and BullMQ workers dispatching to the
@@ -19,8 +18,9 @@ import { bullConnection } from '../../libs/platform/redis';
 export async function startWorker(config: AppConfig, queuesToWork: QueueName[] = [QUEUES.webhooks]) {
   const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
   const handlers = ctx.get<JobHandlers>(JOB_HANDLERS);
+  const factory = new QueueFactory(config, 'worker');
   const workers = queuesToWork.map((queue) => {
-    const w = new Worker(
+    const w = factory.worker(
       queue,
       async (job: Job) => {
         const name = job.name as JobName;
@@ -29,8 +29,6 @@ export async function startWorker(config: AppConfig, queuesToWork: QueueName[] =
         return handler(validatePayload(name, job.data), job);
       },
       {
-        connection: bullConnection(config.redisUrl, 'worker'),
-        prefix: config.queuePrefix,
         // Webhook jobs mostly wait (HTTP, Postgres): 48 at once delivered the partner spec's
         // ≈10,700 events in ≈70 s instead of ≈85 s with 16 on the shared 2-core machine.
         concurrency: 48,
@@ -40,7 +38,7 @@ export async function startWorker(config: AppConfig, queuesToWork: QueueName[] =
     w.on('error', () => undefined);
     return w;
   });
-  const queues = new QueueRegistry(config.redisUrl, config.queuePrefix, 'worker');
+  const queues = new QueueRegistry(factory);
   const relay = ctx.get(OutboxRelay);
   relay.start(queues);
   return {
@@ -48,10 +46,7 @@ export async function startWorker(config: AppConfig, queuesToWork: QueueName[] =
       await relay.stop();
       await Promise.all(workers.map((w) => w.close()));
       for (const name of Object.values(QUEUES)) {
-        const q = new Queue(name, {
-          connection: bullConnection(config.redisUrl, 'producer'),
-          prefix: config.queuePrefix,
-        });
+        const q = new QueueFactory(config, 'producer').queue(name);
         await q.obliterate({ force: true }).catch(() => undefined);
         await q.close();
       }

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { ChildProcess, spawn } from 'child_process';
-import { createServer } from 'net';
+import { Server, createServer } from 'net';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { JobRunner } from '../../apps/worker/src/job-runner';
@@ -60,6 +60,34 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A loopback port that stands in for Redis and counts who connects to it (and hangs up on them):
+ * with QUEUE_BACKEND=postgres, REDIS_URL pointing here shows that nothing opens a Redis connection.
+ */
+export class RedisTrap {
+  connections = 0;
+  private constructor(private readonly server: Server) {}
+
+  static async create(): Promise<RedisTrap> {
+    const server = createServer();
+    const trap = new RedisTrap(server);
+    server.on('connection', (socket) => {
+      trap.connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    return trap;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
 }
 
 /** A redis-server of the test's own (loopback, a free port), to stop and start at will. */
@@ -125,7 +153,13 @@ export interface RunningWorker {
 /** The worker (JobRunner + OutboxRelay + the sweep's schedule) on `databaseUrl`. */
 export async function startWorker(
   databaseUrl: string,
-  env: { REDIS_URL?: string; QUEUE_PREFIX?: string; MATCH_SWEEP_MS?: string; JOB_LOCK_MS?: string } = {},
+  env: {
+    REDIS_URL?: string;
+    QUEUE_PREFIX?: string;
+    QUEUE_BACKEND?: string;
+    MATCH_SWEEP_MS?: string;
+    JOB_LOCK_MS?: string;
+  } = {},
 ): Promise<RunningWorker> {
   const config = loadConfig({
     ...process.env,
@@ -147,7 +181,7 @@ export async function startWorker(
       await relay.stop();
       await runner.stop();
       // A prefix of the suite's own leaves nothing behind in the shared Redis (schedulers included).
-      if (env.QUEUE_PREFIX) await obliterate(queues);
+      if (env.QUEUE_PREFIX && queues.backend === 'redis') await obliterate(queues);
       await app.close();
     },
     async kill() {

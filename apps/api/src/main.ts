@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { ConfigError, loadConfigAtBoot } from '../../../libs/config/config';
 import { prepareDatabase } from '../../../libs/db/prepare';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = await loadConfigAtBoot();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/config';
 import {
   JOB_QUEUE,
@@ -13,7 +13,6 @@ import {
 } from '../../../libs/jobs/jobs';
 import { jobsProcessed } from '../../../libs/platform/metrics';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
-import { bullConnection } from '../../../libs/platform/redis';
 import { JOB_HANDLERS } from './handlers';
 import { webhookRetryDelay } from '../../../libs/webhooks/retry-policy';
 
@@ -45,12 +44,9 @@ export class JobRunner {
 
   start(): void {
     this.assertComplete();
-    const connection = bullConnection(this.config.redisUrl, 'worker');
     const concurrency = queueConcurrency(this.config);
     for (const queue of Object.values(QUEUES)) {
-      const worker = new Worker(queue, (job) => this.dispatch(queue, job), {
-        connection,
-        prefix: this.config.queuePrefix,
+      const worker = this.queues.factory.worker(queue, (job) => this.dispatch(queue, job), {
         concurrency: concurrency[queue],
         lockDuration: this.config.jobLockMs,
         stalledInterval: this.config.jobLockMs,
@@ -69,8 +65,8 @@ export class JobRunner {
 
   /**
    * Upserts the job schedulers of SCHEDULES (idempotent; every worker does it, BullMQ keeps one
-   * per id). The worker's Redis connection waits for a Redis that is away, so this completes when
-   * Redis returns.
+   * per id; the PostgreSQL backend keeps them in its scheduler table). The worker's Redis
+   * connection waits for a Redis that is away, so this completes when Redis returns.
    */
   private async schedule(): Promise<void> {
     for (const s of SCHEDULES) {

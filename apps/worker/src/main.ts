@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { ConfigError, loadConfigAtBoot } from '../../../libs/config/config';
 import { prepareDatabase } from '../../../libs/db/prepare';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { createRedis, evictionPolicy } from '../../../libs/platform/redis';
@@ -14,7 +14,7 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = await loadConfigAtBoot();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -28,12 +28,14 @@ async function main(): Promise<void> {
   app.useLogger(logger);
   app.flushLogs();
 
-  const probe = createRedis(config.redisUrl, 'worker', 'worker-probe');
-  const policy = await evictionPolicy(probe);
-  if (policy && policy !== 'noeviction') {
-    logger.warn(`Redis maxmemory-policy is "${policy}"; set it to "noeviction" or queued jobs may be lost`);
+  if (config.queueBackend === 'redis') {
+    const probe = createRedis(config.redisUrl, 'worker', 'worker-probe');
+    const policy = await evictionPolicy(probe);
+    if (policy && policy !== 'noeviction') {
+      logger.warn(`Redis maxmemory-policy is "${policy}"; set it to "noeviction" or queued jobs may be lost`);
+    }
+    probe.disconnect();
   }
-  probe.disconnect();
 
   const runner = app.get(JobRunner);
   runner.start();
@@ -41,14 +43,18 @@ async function main(): Promise<void> {
   const relay = app.get(OutboxRelay);
   relay.start(queues);
   const ds = app.get(DataSource);
-  const redis = createRedis(config.redisUrl, 'producer', 'worker-heartbeat');
+  // On PostgreSQL the queue store is the database: its check is the database's.
+  const redis =
+    config.queueBackend === 'redis' ? createRedis(config.redisUrl, 'producer', 'worker-heartbeat') : null;
   const heartbeat = new WorkerHeartbeat(heartbeatFile(), async () => {
     if (!runner.running()) return false;
-    await Promise.all([redis.ping(), ds.query('SELECT 1')]);
+    await Promise.all([redis?.ping(), ds.query('SELECT 1')]);
     return true;
   });
   heartbeat.start();
-  logger.log(`Liancheng worker started (concurrency ${config.workerConcurrency})`);
+  logger.log(
+    `Liancheng worker started (queues on ${config.queueBackend}, concurrency ${config.workerConcurrency})`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: finishing active jobs`);
     heartbeat.stop();
-    redis.disconnect();
+    redis?.disconnect();
     await relay.stop();
     await runner.stop();
     await app.close();

@@ -44,10 +44,10 @@ export class WorkerModule implements OnApplicationShutdown {
       providers: [
         TaxonomyService,
         {
-          // The relay's and the sweep's queues; never gives up on a Redis that is away.
+          // The relay's and the sweep's queues (on Redis: never gives up on a Redis that is away).
           provide: QUEUE_REGISTRY,
           inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => new QueueRegistry(c.redisUrl, c.queuePrefix, 'worker'),
+          useFactory: (c: AppConfig) => QueueRegistry.of(c, 'worker'),
         },
         MatchSweep,
         OutboxRelay,
