@@ -71,6 +71,7 @@ function stop(code = 0) {
 
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+process.on('SIGHUP', () => stop(0));
 
 async function main() {
   const { resolveDatabase } = require(path.join(root, 'dist/libs/db/embedded.js'));

@@ -86,6 +86,18 @@ describe('start the embedded server or use the running one', () => {
     });
   });
 
+  it('a second `npm start` on the same data never takes the server from the first', () => {
+    const launched = { ...running, ownerIsLauncher: true };
+    expect(planEmbedded(launched, { serverAnswers: true, ownerAlive: true }, true)).toEqual({
+      action: 'reuse',
+      own: false,
+    });
+    expect(planEmbedded(launched, { serverAnswers: true, ownerAlive: false }, true)).toEqual({
+      action: 'reuse',
+      own: true,
+    });
+  });
+
   it('a server whose owner died (killed launcher) is adopted, so someone stops it', () => {
     expect(planEmbedded(running, { serverAnswers: true, ownerAlive: false }, false)).toEqual({
       action: 'reuse',

@@ -72,13 +72,16 @@ export interface EmbeddedState {
   pid?: number;
   /** The process that stops the server when it exits. */
   ownerPid?: number;
+  /** Whether that owner is `npm start` (which keeps it while it runs) rather than a script. */
+  ownerIsLauncher?: boolean;
 }
 
 export type EmbeddedPlan = { action: 'start' } | { action: 'reuse'; own: boolean };
 
 /**
- * Start a server, or use the one running? A running server that answers is used; this process
- * owns it (stops it on exit) when it claims it (`npm start`) or when its owner is gone.
+ * Start a server, or use the one running? A running server that answers is used. This process
+ * owns it (stops it on exit) when its owner is gone, or when it claims it (`npm start`) from a
+ * script; never from another running `npm start`.
  */
 export function planEmbedded(
   state: EmbeddedState | null,
@@ -86,7 +89,7 @@ export function planEmbedded(
   claim: boolean,
 ): EmbeddedPlan {
   if (!state?.pid || !facts.serverAnswers) return { action: 'start' };
-  return { action: 'reuse', own: claim || !facts.ownerAlive };
+  return { action: 'reuse', own: !facts.ownerAlive || (claim && !state.ownerIsLauncher) };
 }
 
 /**
@@ -181,11 +184,11 @@ async function openEmbedded(
       claim,
     );
     if (plan.action === 'reuse') {
-      if (plan.own) writeState(paths, { ...found!, ownerPid: process.pid });
+      if (plan.own) writeState(paths, { ...found!, ownerPid: process.pid, ownerIsLauncher: claim });
       log(`Using the embedded PostgreSQL already running on 127.0.0.1:${found!.port}`);
       return { state: found!, owned: plan.own };
     }
-    return { state: await startServer(paths, found, log), owned: true };
+    return { state: await startServer(paths, found, claim, log), owned: true };
   });
 
   const pid = state.pid!;
@@ -223,6 +226,7 @@ async function openEmbedded(
 async function startServer(
   paths: Paths,
   previous: EmbeddedState | null,
+  claim: boolean,
   log: (m: string) => void,
 ): Promise<EmbeddedState> {
   const bin = postgresBinaries();
@@ -264,7 +268,13 @@ async function startServer(
       closeSync(logFd);
     }
     child.unref();
-    const state: EmbeddedState = { port, password, pid: child.pid!, ownerPid: process.pid };
+    const state: EmbeddedState = {
+      port,
+      password,
+      pid: child.pid!,
+      ownerPid: process.pid,
+      ownerIsLauncher: claim,
+    };
     const ready = await waitReady(child, embeddedUrl(state), 120_000);
     if (ready === 'ready') {
       writeState(paths, state);
