@@ -7,6 +7,7 @@ import {
   pickLocale,
   planEmbedded,
   postgresBinaries,
+  withDatabaseName,
 } from './embedded';
 import { existsSync } from 'fs';
 
@@ -103,6 +104,12 @@ describe('start the embedded server or use the running one', () => {
       action: 'reuse',
       own: true,
     });
+  });
+
+  it('names a scratch database on the same server', () => {
+    expect(withDatabaseName('postgres://postgres:pw@127.0.0.1:41234/liancheng', 'liancheng_openapi_1')).toBe(
+      'postgres://postgres:pw@127.0.0.1:41234/liancheng_openapi_1',
+    );
   });
 
   it('builds the URL from the port and the generated password', () => {

@@ -103,6 +103,13 @@ export function pickLocale(available: string[]): string | null {
   return [...names].find((l) => /\.utf-?8$/i.test(l)) ?? null;
 }
 
+/** `url` with another database name (a scratch database on the same server). */
+export function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 export function embeddedUrl(state: Pick<EmbeddedState, 'port' | 'password'>): string {
   return `postgres://${SUPERUSER}:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/${DATABASE_NAME}`;
 }
