@@ -12,6 +12,7 @@ describe('foundation', () => {
     it('GET /health answers 200 with database, redis and queue up', async () => {
       const res = await t.http.get('/health').expect(200);
       expect(res.body.status).toBe('ok');
+      expect(res.body.queueBackend).toBe('redis');
       expect(res.body.checks.database.status).toBe('up');
       expect(res.body.checks.redis.status).toBe('up');
       expect(res.body.checks.queue.status).toBe('up');
@@ -22,6 +23,7 @@ describe('foundation', () => {
       expect(res.headers['content-type']).toMatch(/text\/plain/);
       expect(res.text).toContain('liancheng_http_request_duration_seconds');
       expect(res.text).toContain('liancheng_outbox_lag_seconds');
+      expect(res.text).toContain('liancheng_queue_backend{backend="redis"} 1');
     });
 
     it('serves the OpenAPI document with both auth schemes', async () => {

@@ -83,12 +83,13 @@ describe.each<Backend>(['redis', 'postgres'])(
     let redis: OwnRedis | null = null;
     let trap: RedisTrap | null = null;
     let worker: RunningWorker | null = null;
-    const start = () =>
+    const start = (env: { MATCH_SWEEP_MS?: string } = {}) =>
       // A killed worker's jobs come back after about twice JOB_LOCK_MS (lock expiry + stalled check).
       startWorker(db.url, {
         QUEUE_BACKEND: backend,
         REDIS_URL: (redis ?? trap)!.url,
         JOB_LOCK_MS: '5000',
+        ...env,
       });
 
     beforeAll(async () => {
@@ -181,6 +182,17 @@ describe.each<Backend>(['redis', 'postgres'])(
       );
       await sleep(1_500); // the relay's debounce delay plus the job itself
       expect(await snapshot()).toEqual(before);
+    });
+
+    it('the sweep runs on its job scheduler (a repeatable job kept by the backend)', async () => {
+      await worker?.stop();
+      worker = await start({ MATCH_SWEEP_MS: '1000' });
+      const runs = async () =>
+        (await ds.query(`SELECT runs FROM matching_sweep WHERE id = 1`))[0].runs as number;
+      const before = await runs();
+      await waitFor('three sweeps', async () => (await runs()) >= before + 3, 30_000);
+      const schedulers = await worker.queues.queueFor('match-sweep').getJobSchedulers();
+      expect(schedulers.map((x) => [x.key, x.every])).toEqual([['match-sweep', 1000]]);
     });
   },
 );

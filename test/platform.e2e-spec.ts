@@ -4,6 +4,8 @@ import { prepareDatabase } from '../libs/db/prepare';
 import { loadReferenceData } from '../libs/taxonomy/reference-seed';
 import { REFERENCE_DATA, ReferenceData } from '../libs/taxonomy/taxonomy';
 import { startApp } from './support/app';
+import { TEST_PASSWORD, makeUser, uniq } from './support/factories';
+import { RedisTrap } from './support/matching-worker';
 
 describe('/health with Redis unreachable', () => {
   it('answers 503 and names redis and the queue', async () => {
@@ -17,6 +19,66 @@ describe('/health with Redis unreachable', () => {
       expect(res.body.checks.database.status).toBe('up');
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('the API with its queues on PostgreSQL (QUEUE_BACKEND=postgres)', () => {
+  it('health, metrics, the queue board and re-match status work, and nothing connects to Redis', async () => {
+    // REDIS_URL points at a port that counts connections; a queue schema of its own (it pauses a queue).
+    const trap = await RedisTrap.create();
+    const operatorName = uniq('ops.');
+    const t = await startApp({
+      QUEUE_BACKEND: 'postgres',
+      QUEUE_SCHEMA: uniq('lc_queue_'),
+      REDIS_URL: trap.url,
+      OPERATORS: operatorName,
+    });
+    try {
+      const health = await t.http.get('/health').expect(200);
+      expect(health.body).toMatchObject({
+        status: 'ok',
+        queueBackend: 'postgres',
+        checks: { database: { status: 'up' }, queue: { status: 'up' } },
+        failing: [],
+      });
+      expect(health.body.checks.redis).toBeUndefined();
+
+      const metrics = await t.http.get('/metrics').expect(200);
+      expect(metrics.text).toContain('liancheng_queue_backend{backend="postgres"} 1');
+      expect(metrics.text).not.toContain('liancheng_queue_backend{backend="redis"}');
+      expect(metrics.text).toMatch(/liancheng_queue_jobs\{queue="matching",state="waiting"\} \d+/);
+
+      const operator = await makeUser(t.ds, t.http, 'beibei', 'admin', { login: false });
+      await t.ds.query(`UPDATE users SET username = $2 WHERE id = $1`, [operator.id, operatorName]);
+      const login = await t.http
+        .post('/api/v1/auth/login')
+        .send({ username: operatorName, password: TEST_PASSWORD })
+        .expect(200);
+      const auth = { Authorization: `Bearer ${login.body.accessToken}` };
+
+      // The queue board reads and acts on the PostgreSQL backend as on Redis.
+      await t.http.get('/admin/queues').set(auth).expect(200);
+      const board = await t.http.get('/admin/queues/api/queues').set(auth).expect(200);
+      const names = board.body.queues.map((q: { name: string }) => q.name);
+      expect(names).toEqual(expect.arrayContaining(['matching', 'webhooks', 'maintenance']));
+      await t.http.put('/admin/queues/api/queues/matching/pause').set(auth).send({}).expect(200);
+      const paused = await t.http.get('/admin/queues/api/queues').set(auth).expect(200);
+      expect(paused.body.queues.find((q: { name: string }) => q.name === 'matching').isPaused).toBe(true);
+      await t.http.put('/admin/queues/api/queues/matching/resume').set(auth).send({}).expect(200);
+
+      // A re-match waits in the outbox (no worker here); its status reads the queue and the outbox.
+      const run = await t.http.post('/api/v1/matching/rematch').set(auth).send({}).expect(202);
+      const status = await t.http
+        .get(`/api/v1/matching/rematch/${encodeURIComponent(run.body.jobId)}`)
+        .set(auth)
+        .expect(200);
+      expect(status.body.state).toBe('queued');
+
+      expect(trap.connections).toBe(0);
+    } finally {
+      await t.close();
+      await trap.close();
     }
   });
 });

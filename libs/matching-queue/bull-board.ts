@@ -18,7 +18,8 @@ const COOKIE = 'lc_board';
  * an httpOnly, SameSite=Strict cookie scoped to the board's path, living as long as the token) so a
  * browser can open the page and its assets. The queues are shared by both cities: any admin may
  * look (GET), only a platform operator may act on them (pause, clean, retry, add, promote,
- * remove: every other method), DESIGN §11.
+ * remove: every other method), DESIGN §11. It reads and acts on either queue backend
+ * (QUEUE_BACKEND): on PostgreSQL its server panel shows the database's figures instead of Redis's.
  */
 @Injectable()
 export class BullBoardRegistrar implements OnModuleInit {

@@ -59,9 +59,10 @@ export class QueueFactory {
 
   worker(name: string, processor: Processor, settings: WorkerSettings = {}): Worker {
     if (this.backend === 'postgres') {
-      // Its own pool: one connection per job running at once, plus the one that claims jobs
-      // (the LISTEN connection is separate and does not take a pool slot).
-      const size = (settings.concurrency ?? 1) + 2;
+      // Its own pool: about one connection per job finishing at once plus the one that claims
+      // jobs, at most 10 (the LISTEN connection is separate and takes no pool slot). The jobs'
+      // own queries run on the application's pool.
+      const size = Math.min((settings.concurrency ?? 1) + 2, 10);
       return new Worker(
         name,
         processor,

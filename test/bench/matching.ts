@@ -10,11 +10,16 @@
  * - the naive approach (read and score EVERY enterprise for a lead) on a sample, the ratio to
  *   the indexed candidate query, and that both give identical partners (the bound is exact).
  *
+ * - the full re-match through the job queue on both backends (QUEUE_BACKEND redis and postgres,
+ *   same process, alternating): one `match-lead` job per lead, median of several runs each, and
+ *   the ratio PostgreSQL/Redis of the times (queue-backends.ts).
+ *
  * Targets: p95 ≤ 30 ms per lead, full re-match ≥ 1,000 leads/s; printed as met/MISSED.
  * On a shared machine wall-clock figures move with the load, so the bench also prints the 1-minute
  * load average and the CPU time per lead of this process (Node) and of its Postgres backends.
  *
- * Env: BENCH_ENTERPRISES, BENCH_LEADS, BENCH_RUNS, BENCH_DATABASE_URL, KEEP_BENCH_DB=true.
+ * Env: BENCH_ENTERPRISES, BENCH_LEADS, BENCH_RUNS, BENCH_QUEUE_RUNS, BENCH_DATABASE_URL,
+ * KEEP_BENCH_DB=true. The queue phase needs the local Redis (REDIS_URL, default 127.0.0.1:6379).
  */
 import 'reflect-metadata';
 import { readFileSync } from 'fs';
@@ -29,10 +34,12 @@ import { MatchingService, REMATCH_BATCH } from '../../libs/matching-queue/matchi
 import { OutboxService } from '../../libs/outbox/outbox.service';
 import { TaxonomyService } from '../../libs/taxonomy/taxonomy.service';
 import { generateDataset } from '../data/generator';
+import { benchQueueBackends } from './queue-backends';
 
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 100_000);
 const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const QUEUE_RUNS = Number(process.env.BENCH_QUEUE_RUNS ?? 3);
 const SINGLE_SAMPLE = 500;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const NAIVE_SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 10);
@@ -224,6 +231,13 @@ async function main(): Promise<void> {
     if (JSON.stringify(a.partners) === JSON.stringify(b.partners)) identical++;
   }
 
+  // Full re-match through the queue, on both backends (steady state: every lead is matched).
+  const allLeads: { id: string; version: number }[] = await ds.query(
+    `SELECT id, version FROM leads WHERE stage <> 'lost' ORDER BY id`,
+  );
+  const queueRuns = await benchQueueBackends(config, matching, allLeads, QUEUE_RUNS);
+  loads.push(load());
+
   const [{ n: matchRows }] = await ds.query(`SELECT count(*)::int AS n FROM matches`);
   const cpu = (node: number, pg: number) =>
     `CPU per lead: node ${node.toFixed(2)} ms + postgres ${pg.toFixed(2)} ms`;
@@ -250,6 +264,19 @@ async function main(): Promise<void> {
     `candidates+score for one lead: indexed p50 ${ms(median(indexed))}, naive (score every enterprise) p50 ${ms(median(naive))}; ratio ${(median(naive) / median(indexed)).toFixed(0)}x`,
   );
   console.log(`indexed and naive partners identical for ${identical}/${leads.length} sampled leads`);
+  const queueMedian = (b: 'redis' | 'postgres') => median(queueRuns[b].map((r) => r.seconds));
+  for (const b of ['redis', 'postgres'] as const) {
+    const runs = queueRuns[b];
+    const failed = runs.reduce((n, r) => n + r.failed, 0);
+    console.log(
+      `full re-match through the queue on ${b.padEnd(8)} (${allLeads.length} match-lead jobs, concurrency ${config.workerConcurrency}): ` +
+        `${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(', ')}; median ${queueMedian(b).toFixed(1)} s = ` +
+        `${(allLeads.length / queueMedian(b)).toFixed(0)} leads/s${failed ? `; ${failed} FAILED jobs` : ''}`,
+    );
+  }
+  console.log(
+    `queue backends: PostgreSQL/Redis time ratio ${(queueMedian('postgres') / queueMedian('redis')).toFixed(2)} (medians of ${QUEUE_RUNS} runs each)`,
+  );
 
   await ds.destroy();
   if (process.env.KEEP_BENCH_DB !== 'true') await dropDatabase(DATABASE_URL);

@@ -20,8 +20,9 @@ interface OutboxRow {
 
 /**
  * Moves outbox rows into BullMQ (DESIGN §12). Rows are claimed with FOR UPDATE SKIP LOCKED so
- * several workers can relay at once; a row is marked relayed only after Redis accepted its job,
- * in the same transaction that claimed it. `jobId = dedupe_key` makes a re-relay harmless.
+ * several workers can relay at once; a row is marked relayed only after the queue (Redis, or
+ * BullMQ's PostgreSQL backend: QUEUE_BACKEND) accepted its job, in the same transaction that
+ * claimed it. `jobId = dedupe_key` makes a re-relay harmless.
  * LISTEN/NOTIFY only wakes the loop early; polling is the record.
  */
 @Injectable()
@@ -83,7 +84,7 @@ export class OutboxRelay implements OnApplicationShutdown {
         await this.updateLag();
         if (moved === BATCH) continue;
       } catch (e) {
-        // Redis or Postgres down: nothing is lost (rows stay unrelayed); try again later.
+        // The queue or Postgres down: nothing is lost (rows stay unrelayed); try again later.
         this.logger.warn(`outbox relay paused: ${(e as Error).message}`);
         backoff = Math.min(backoff * 2, 10_000);
       }
