@@ -59,6 +59,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The launcher's child processes (Linux /proc): the API, the worker and PostgreSQL. */
+function childrenOf(pid: number): { pid: number; cmd: string }[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((c) => ({ pid: Number(c), cmd: readFileSync(`/proc/${c}/cmdline`, 'utf8').replace(/\0/g, ' ') }));
+}
+
 async function waitUntil(what: string, ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
@@ -86,6 +95,7 @@ describe('only Node.js: embedded PostgreSQL, queues on PostgreSQL, no Redis', ()
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       MATCH_SWEEP_MS: '5000',
+      SERVE_WEB: 'true',
     };
     delete e.REDIS_URL;
     delete e.JWT_SECRET;
@@ -136,8 +146,8 @@ describe('only Node.js: embedded PostgreSQL, queues on PostgreSQL, no Redis', ()
   };
 
   beforeAll(async () => {
-    for (const f of [START, SEED, join(root, 'dist/libs/db/embedded.js')]) {
-      if (!existsSync(f)) throw new Error(`${f} is missing: run "npm run build:server" first`);
+    for (const f of [SEED, join(root, 'dist/libs/db/embedded.js'), join(root, 'apps/web/dist/index.html')]) {
+      if (!existsSync(f)) throw new Error(`${f} is missing: run "npm run build" first`);
     }
     dataDir = mkdtempSync(join(tmpdir(), 'lc-only-node-'));
     // Run as root, PostgreSQL runs as the "postgres" user, who must be able to enter it.
@@ -169,8 +179,12 @@ describe('only Node.js: embedded PostgreSQL, queues on PostgreSQL, no Redis', ()
   let leadId: string;
   let title: string;
 
-  it('starts from an empty data directory: database created and migrated, queues on PostgreSQL', async () => {
+  it('starts from an empty data directory: database created and migrated, queues on PostgreSQL, UI served', async () => {
     await start();
+    const ui = await fetch(`${base}/`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await ui.text()).toContain('<div id="root">');
     const health = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', queueBackend: 'postgres' });
     expect(JSON.stringify(health)).not.toMatch(/redis/i);
@@ -217,10 +231,18 @@ describe('only Node.js: embedded PostgreSQL, queues on PostgreSQL, no Redis', ()
     expect(matches.partners.length).toBeGreaterThan(0);
   });
 
-  it('stops cleanly: launcher exits 0, the API no longer answers, PostgreSQL is gone', async () => {
+  it('stops cleanly: launcher exits 0, API, worker and PostgreSQL are all gone', async () => {
     const { pid } = state();
+    const children = childrenOf(running!.child.pid!);
+    expect(children.map((c) => c.pid).sort()).toEqual(
+      [
+        pid,
+        children.find((c) => c.cmd.includes('apps/api/src/main.js'))?.pid,
+        children.find((c) => c.cmd.includes('apps/worker/src/main.js'))?.pid,
+      ].sort(),
+    );
     expect(await stop(running!)).toBe(0);
-    expect(alive(pid!)).toBe(false);
+    for (const c of children) expect(alive(c.pid)).toBe(false);
     expect(state().pid).toBeUndefined();
     await expect(fetch(`${base}/health`)).rejects.toThrow();
   });
@@ -265,23 +287,16 @@ describe('only Node.js: embedded PostgreSQL, queues on PostgreSQL, no Redis', ()
     expect(alive(pid!)).toBe(false);
   });
 
-  it('a crashed API stops the rest: launcher exits non-zero and stops PostgreSQL', async () => {
+  it('a crashed API stops the rest: launcher exits non-zero, worker and PostgreSQL stopped', async () => {
     const p = await start();
     const { pid } = state();
-    const api = await fetch(`${base}/health`);
-    expect(api.status).toBe(200);
-    // The API process is a direct child of the launcher listening on our port.
-    const children = readFileSync(`/proc/${p.child.pid}/task/${p.child.pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .map(Number)
-      .filter(
-        (c) => c !== pid && readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('apps/api/src/main.js'),
-      );
-    expect(children).toHaveLength(1);
-    process.kill(children[0], 'SIGKILL');
+    const children = childrenOf(p.child.pid!);
+    const api = children.filter((c) => c.cmd.includes('apps/api/src/main.js'));
+    expect(api).toHaveLength(1);
+    process.kill(api[0].pid, 'SIGKILL');
     expect(await within('launcher after the crash', 90_000, p.exited)).not.toBe(0);
     running = null;
+    for (const c of children) expect(alive(c.pid)).toBe(false);
     expect(alive(pid!)).toBe(false);
     expect(p.output()).toContain('api exited');
   });
