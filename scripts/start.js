@@ -77,7 +77,6 @@ async function main() {
   const { resolveDatabase } = require(path.join(root, 'dist/libs/db/embedded.js'));
   const resolved = await resolveDatabase(process.env, {
     root,
-    claim: true,
     log: (m) => process.stdout.write(`${m}\n`),
   });
   database = resolved;

