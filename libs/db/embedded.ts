@@ -382,22 +382,31 @@ function serverAccount(log: (m: string) => void): { uid: number; gid: number } |
   const found = lookup();
   if (found) return found;
   log(`Running as root: creating the system user "${SUPERUSER}" to run the embedded PostgreSQL`);
-  execFileSync(
-    'useradd',
-    [
-      '--system',
-      '--user-group',
-      '--no-create-home',
-      '--home-dir',
-      '/nonexistent',
-      '--shell',
-      '/usr/sbin/nologin',
-      SUPERUSER,
-    ],
-    { stdio: 'inherit' },
-  );
+  try {
+    execFileSync(
+      'useradd',
+      [
+        '--system',
+        '--user-group',
+        '--no-create-home',
+        '--home-dir',
+        '/nonexistent',
+        '--shell',
+        '/usr/sbin/nologin',
+        SUPERUSER,
+      ],
+      { stdio: 'inherit' },
+    );
+  } catch (e) {
+    log(`useradd failed: ${(e as Error).message}`);
+  }
   const made = lookup();
-  if (!made) throw new Error(`could not create the system user "${SUPERUSER}"`);
+  if (!made) {
+    throw new Error(
+      `PostgreSQL never runs as root and the system user "${SUPERUSER}" could not be created: ` +
+        'create it, or run Liancheng as another user',
+    );
+  }
   return made;
 }
 
