@@ -8,6 +8,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  readdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -292,9 +293,14 @@ function initCluster(
   account: { uid: number; gid: number } | null,
   log: (m: string) => void,
 ): void {
-  // A half-made cluster (no PG_VERSION) holds nothing: initdb wants the directory empty.
-  rmSync(paths.pgdata, { recursive: true, force: true });
-  mkdirSync(paths.pgdata, { mode: 0o700 });
+  // initdb wants the directory empty (it empties it itself when it fails). Anything else there is
+  // not ours to delete.
+  if (existsSync(paths.pgdata) && readdirSync(paths.pgdata).length) {
+    throw new Error(
+      `${paths.pgdata} is not empty but holds no PostgreSQL cluster: move it away, or set LIANCHENG_DATA_DIR elsewhere`,
+    );
+  }
+  mkdirSync(paths.pgdata, { recursive: true, mode: 0o700 });
   const pwfile = join(paths.dataDir, 'postgres.pw');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (account) {
