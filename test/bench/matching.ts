@@ -18,7 +18,7 @@
  * On a shared machine wall-clock figures move with the load, so the bench also prints the 1-minute
  * load average and the CPU time per lead of this process (Node) and of its Postgres backends.
  *
- * Env: BENCH_ENTERPRISES, BENCH_LEADS, BENCH_RUNS, BENCH_QUEUE_RUNS, BENCH_DATABASE_URL,
+ * Env: BENCH_ENTERPRISES, BENCH_LEADS, BENCH_RUNS, BENCH_QUEUE_RUNS, BENCH_QUEUE_LEADS, BENCH_DATABASE_URL,
  * KEEP_BENCH_DB=true. The queue phase needs the local Redis (REDIS_URL, default 127.0.0.1:6379).
  */
 import 'reflect-metadata';
@@ -40,6 +40,8 @@ const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 100_000);
 const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUEUE_RUNS = Number(process.env.BENCH_QUEUE_RUNS ?? 3);
+/** Leads re-matched through the queue per run (default: every lead not lost). */
+const QUEUE_LEADS = process.env.BENCH_QUEUE_LEADS ? Number(process.env.BENCH_QUEUE_LEADS) : null;
 const SINGLE_SAMPLE = 500;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const NAIVE_SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 10);
@@ -233,9 +235,25 @@ async function main(): Promise<void> {
 
   // Full re-match through the queue, on both backends (steady state: every lead is matched).
   const allLeads: { id: string; version: number }[] = await ds.query(
-    `SELECT id, version FROM leads WHERE stage <> 'lost' ORDER BY id`,
+    `SELECT id, version FROM leads WHERE stage <> 'lost' ORDER BY id LIMIT $1`,
+    [QUEUE_LEADS],
   );
-  const queueRuns = await benchQueueBackends(config, matching, allLeads, QUEUE_RUNS);
+  const queueRuns = await benchQueueBackends(
+    config,
+    matching,
+    allLeads,
+    QUEUE_RUNS,
+    async (backend, schema) => {
+      // Autovacuum is off here (see vacuumAnalyzeMatching): clean the churned tables as it would.
+      await vacuumAnalyzeMatching(ds);
+      if (backend !== 'postgres') return;
+      const tables: { t: string }[] = await ds.query(
+        `SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname = $1`,
+        [schema],
+      );
+      for (const { t } of tables) await ds.query(`VACUUM ANALYZE ${t}`);
+    },
+  );
   loads.push(load());
 
   const [{ n: matchRows }] = await ds.query(`SELECT count(*)::int AS n FROM matches`);

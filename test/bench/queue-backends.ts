@@ -82,7 +82,13 @@ export async function benchQueueBackends(
   matching: MatchingService,
   leads: { id: string; version: number }[],
   runs: number,
+  /**
+   * After each run, on either backend (the bench server runs without autovacuum: do its work on
+   * the matching tables, and on PostgreSQL on the queue's schema too).
+   */
+  afterRun: (backend: QueueBackend, schema: string) => Promise<void>,
 ): Promise<Record<QueueBackend, QueueRun[]>> {
+  const schema = 'lc_queue_bench';
   const prefix = `{lc-bench-${randomBytes(4).toString('hex')}}`;
   const factories: Record<QueueBackend, QueueFactory> = {
     redis: new QueueFactory({ ...config, queueBackend: 'redis', queuePrefix: prefix }, 'worker'),
@@ -98,6 +104,7 @@ export async function benchQueueBackends(
       out[backend].push(
         await runOnce(factories[backend], matching, leads, config.workerConcurrency, `${backend}-${run}`),
       );
+      await afterRun(backend, schema);
     }
   }
   return out;
