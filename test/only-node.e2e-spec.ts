@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { freeLoopbackPort } from './support/redis-server';
@@ -60,12 +60,23 @@ function alive(pid: number): boolean {
 }
 
 /** The launcher's child processes (Linux /proc): the API, the worker and PostgreSQL. */
-function childrenOf(pid: number): { pid: number; cmd: string }[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((c) => ({ pid: Number(c), cmd: readFileSync(`/proc/${c}/cmdline`, 'utf8').replace(/\0/g, ' ') }));
+function childrenOf(parent: number): { pid: number; cmd: string }[] {
+  const found: { pid: number; cmd: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parent) continue;
+      found.push({
+        pid: Number(entry),
+        cmd: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '),
+      });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return found;
 }
 
 async function waitUntil(what: string, ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
