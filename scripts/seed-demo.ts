@@ -2,22 +2,34 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../libs/config/config';
 import { dataSourceOptions } from '../libs/db/database';
+import { resolveDatabase } from '../libs/db/embedded';
 import { prepareDatabase } from '../libs/db/prepare';
 import { DEMO_USERS, seedDemo } from '../libs/demo/demo-seed';
 
 /**
- * `npm run seed:demo` (DESIGN §13): prepares the database named by DATABASE_URL
- * (creates it, migrates, loads reference data) and adds the demo users and data. Idempotent.
+ * `npm run seed:demo` (DESIGN §13): prepares the database `npm start` uses (DATABASE_URL, the
+ * server on 127.0.0.1:5432 or the embedded one: libs/db/embedded.ts), i.e. creates it, migrates,
+ * loads reference data, and adds the demo users and data. Idempotent.
  * The demo password comes from DEMO_PASSWORD (default `liancheng-demo`).
  */
 async function main(): Promise<void> {
+  const database = await resolveDatabase(process.env, { log: (m) => console.log(m) });
+  try {
+    await seed(database.url);
+  } finally {
+    await database.stop();
+  }
+}
+
+async function seed(databaseUrl: string): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl });
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
-      process.exit(78);
+      process.exitCode = 78;
+      return;
     }
     throw e;
   }

@@ -4,6 +4,7 @@ import { join, resolve } from 'path';
 import { createApp } from '../apps/api/src/bootstrap';
 import { loadConfig } from '../libs/config/config';
 import { dropDatabase } from '../libs/db/database';
+import { EMBEDDED, resolveDatabase, withDatabaseName } from '../libs/db/embedded';
 import { prepareDatabase } from '../libs/db/prepare';
 
 /**
@@ -12,14 +13,25 @@ import { prepareDatabase } from '../libs/db/prepare';
  * client generated from it (`npm run check:openapi`).
  */
 async function main(): Promise<void> {
-  // A scratch database of its own unless one is given: checkouts of different branches on one
-  // server must not migrate a shared database back and forth.
-  const scratch = process.env.DATABASE_URL
+  // The server `npm start` would use (the embedded one when there is no other), and on it a
+  // scratch database of its own unless DATABASE_URL names one: checkouts of different branches on
+  // one server must not migrate a shared database back and forth.
+  const server = await resolveDatabase(process.env);
+  try {
+    await writeDocument(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function writeDocument(serverUrl: string): Promise<void> {
+  const given = process.env.DATABASE_URL && process.env.DATABASE_URL !== EMBEDDED;
+  const scratch = given
     ? undefined
-    : `postgres://postgres@127.0.0.1:5432/liancheng_openapi_${Date.now()}_${process.pid}`;
+    : withDatabaseName(serverUrl, `liancheng_openapi_${Date.now()}_${process.pid}`);
   const config = loadConfig({
     ...process.env,
-    ...(scratch ? { DATABASE_URL: scratch } : {}),
+    DATABASE_URL: scratch ?? serverUrl,
     LOG_LEVEL: 'silent',
     SERVE_WEB: 'false',
   });

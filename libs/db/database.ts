@@ -38,8 +38,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     } catch (e) {
-      // Two processes starting at once: the other one created it.
-      if ((e as { code?: string }).code !== '42P04') throw e;
+      // Two processes starting at once (the API and the worker of `npm start` on a new server):
+      // the other one created it. PostgreSQL says so as 42P04, or, when both got past its own
+      // check at once, as a unique violation in pg_database.
+      if (!['42P04', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
       return false;
     }
     return true;

@@ -30,11 +30,15 @@ const require = createRequire(import.meta.url);
 process.env.LOG_LEVEL = 'silent';
 process.env.SERVE_WEB = 'false';
 require('reflect-metadata');
-// A scratch database unless one is given (checkouts of different branches must not share one).
-const scratch = process.env.DATABASE_URL
-  ? undefined
-  : `postgres://postgres@127.0.0.1:5432/liancheng_openapi_gen_${Date.now()}_${process.pid}`;
-process.env.DATABASE_URL ??= scratch;
+// The server `npm start` would use (the embedded one when there is no other), and on it a scratch
+// database unless DATABASE_URL names one (checkouts of different branches must not share one).
+const { resolveDatabase, withDatabaseName, EMBEDDED } = require(join(out, 'libs/db/embedded.js'));
+const server = await resolveDatabase(process.env);
+const scratch =
+  process.env.DATABASE_URL && process.env.DATABASE_URL !== EMBEDDED
+    ? undefined
+    : withDatabaseName(server.url, `liancheng_openapi_gen_${Date.now()}_${process.pid}`);
+process.env.DATABASE_URL = scratch ?? server.url;
 const { prepareDatabase } = require(join(out, 'libs/db/prepare.js'));
 const { dropDatabase } = require(join(out, 'libs/db/database.js'));
 await prepareDatabase(process.env.DATABASE_URL, () => undefined);
@@ -47,6 +51,7 @@ const file = join(out, 'openapi.json');
 writeFileSync(file, JSON.stringify(document, null, 2));
 await app.close();
 if (scratch) await dropDatabase(scratch);
+await server.stop();
 execFileSync(bin('openapi-typescript'), [file, '-o', join(repo, 'apps/web/src/api/schema.d.ts')], {
   cwd: repo,
   stdio: 'inherit',
