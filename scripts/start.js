@@ -90,6 +90,13 @@ async function main() {
     stop(1);
   });
   const env = { ...process.env, DATABASE_URL: resolved.url };
+  // The queue store is decided once here, so the API and the worker can never end up on different
+  // ones (each would otherwise probe for a local Redis by itself).
+  if (!env.QUEUE_BACKEND && !env.REDIS_URL) {
+    const { tcpAnswers } = require(path.join(root, 'dist/libs/config/config.js'));
+    env.QUEUE_BACKEND = (await tcpAnswers('127.0.0.1', 6379)) ? 'redis' : 'postgres';
+    process.stdout.write(`Queues: ${env.QUEUE_BACKEND === 'redis' ? 'Redis on 127.0.0.1:6379' : 'PostgreSQL'}\n`);
+  }
   // The API prepares the database; the worker waits for it by preparing too (idempotent, locked).
   run('api', 'dist/apps/api/src/main.js', env);
   run('worker', 'dist/apps/worker/src/main.js', env);
