@@ -1,13 +1,16 @@
 import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
-import { unsubscribeReceiver } from './support/webhooks';
+import { scratchDatabase } from './support/matching-worker';
 import { startWorker, waitFor } from './partner-example/worker-harness';
 
 jest.setTimeout(180_000);
 
 /** Webhook subscriptions, visibility, signatures, retries, disabling, SSRF (DESIGN §11). */
 describe('webhooks', () => {
+  // Its own database: no other suite's outbox relay takes this suite's events, and no subscription
+  // another suite left behind receives them.
+  let db: Awaited<ReturnType<typeof scratchDatabase>>;
   let t: TestApp;
   let worker: { close(): Promise<void> };
   let rx: Receiver;
@@ -19,17 +22,18 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     process.env.WEBHOOK_RETRY_BASE_MS = '150';
-    t = await startApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', QUEUE_PREFIX: prefix });
+    db = await scratchDatabase('webhooks');
+    t = await startApp({ DATABASE_URL: db.url, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', QUEUE_PREFIX: prefix });
     worker = await startWorker(t.config);
     rx = await startReceiver();
     bb = await makeApiKey(t.ds, 'beibei', ['webhooks:manage', 'leads:write']);
     my = await makeApiKey(t.ds, 'mianyang', ['webhooks:manage', 'leads:write']);
   });
   afterAll(async () => {
-    if (t && rx) await unsubscribeReceiver(t, rx, { beibei: bb.auth, mianyang: my.auth });
     await worker?.close();
     await rx?.close();
     await t?.close();
+    await db?.drop();
   });
 
   it('refuses targets that are not public unless allow-listed, without connecting', async () => {
