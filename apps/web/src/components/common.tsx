@@ -1,5 +1,5 @@
 import { Alert, Empty, Spin, Tag, TreeSelect } from 'antd';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useBlocker } from 'react-router-dom';
 import { App } from 'antd';
 import { session } from '../api/session';
@@ -150,4 +150,33 @@ export function fmtDate(v: string | null | undefined): string {
 
 export function investorLabel(lead: { investor?: { name?: string | null }; codeName?: string | null }) {
   return lead.investor?.name || lead.codeName || '—';
+}
+
+/**
+ * A cursor-paged list: the first page when the component mounts and whenever `fetchPage` changes
+ * (its filters), the next one with `load(cursor)`. `load()` reloads from the start.
+ */
+export function useCursorList<T>(
+  fetchPage: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>,
+) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(
+    async (after?: string) => {
+      setError(null);
+      try {
+        const page = await fetchPage(after);
+        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
+        setCursor(page.nextCursor);
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [fetchPage],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { items, setItems, cursor, error, load };
 }

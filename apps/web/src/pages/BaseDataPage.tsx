@@ -28,6 +28,7 @@ import {
   fmtNumber,
   SegmentPicker,
   SegmentTags,
+  useCursorList,
   useSession,
 } from '../components/common';
 import { useI18n } from '../i18n/context';
@@ -62,9 +63,6 @@ function EnterprisesTab() {
   const q = params.get('q') ?? '';
   const segment = params.get('segment') ?? undefined;
   const jurisdiction = params.get('jurisdiction') ?? undefined;
-  const [items, setItems] = useState<Enterprise[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<Enterprise | null>(null);
   const [text, setText] = useState(q);
   const [form] = Form.useForm();
@@ -76,22 +74,11 @@ function EnterprisesTab() {
     setParams(next);
   };
 
-  const load = useCallback(
-    async (after?: string) => {
-      setError(null);
-      try {
-        const page = await entApi.list({ q, segment, jurisdiction, limit: 50, cursor: after });
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (e) {
-        setError(e);
-      }
-    },
+  const fetchPage = useCallback(
+    (after?: string) => entApi.list({ q, segment, jurisdiction, limit: 50, cursor: after }),
     [q, segment, jurisdiction],
   );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, cursor, error, load } = useCursorList(fetchPage);
 
   const open = async (e: Enterprise) => {
     try {

@@ -25,7 +25,7 @@ import {
 } from '../api/endpoints';
 import type { Agreement, Collision, Duplicate } from '../api/types';
 import { useAgreementActions } from '../components/agreements';
-import { CityTag, EmptyState, ErrorAlert, fmtDate, StageTag, useSession } from '../components/common';
+import { CityTag, EmptyState, ErrorAlert, fmtDate, StageTag, useCursorList, useSession } from '../components/common';
 import { useI18n } from '../i18n/context';
 import type { DictKey } from '../i18n/dict';
 import { describeError } from '../lib/errors';
@@ -102,33 +102,16 @@ function CollisionsTab() {
   const { message } = App.useApp();
   const user = useSession()!;
   const [status, setStatus] = useState<string>('open');
-  const [items, setItems] = useState<Collision[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [resolving, setResolving] = useState<Collision | null>(null);
   const [form] = Form.useForm<{ resolution: string; note?: string }>();
   const resolution = Form.useWatch('resolution', form);
 
-  const load = useCallback(
-    async (after?: string) => {
-      setError(null);
-      try {
-        const page = await collisionsApi.list({
-          status: status === 'all' ? undefined : status,
-          limit: 50,
-          cursor: after,
-        });
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (e) {
-        setError(e);
-      }
-    },
+  const fetchPage = useCallback(
+    (after?: string) =>
+      collisionsApi.list({ status: status === 'all' ? undefined : status, limit: 50, cursor: after }),
     [status],
   );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, cursor, error, load } = useCursorList(fetchPage);
   const decide = useAgreementActions(() => load());
 
   const submit = async () => {
@@ -281,31 +264,14 @@ function DuplicatesTab() {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [status, setStatus] = useState<string>('open');
-  const [items, setItems] = useState<Duplicate[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = useCallback(
-    async (after?: string) => {
-      setError(null);
-      try {
-        const page = await duplicatesApi.list({
-          status: status === 'all' ? undefined : status,
-          limit: 50,
-          cursor: after,
-        });
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (e) {
-        setError(e);
-      }
-    },
+  const fetchPage = useCallback(
+    (after?: string) =>
+      duplicatesApi.list({ status: status === 'all' ? undefined : status, limit: 50, cursor: after }),
     [status],
   );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, cursor, error, load } = useCursorList(fetchPage);
 
   const act = async (d: Duplicate, action: 'merge' | 'dismiss') => {
     setBusy(d.id);

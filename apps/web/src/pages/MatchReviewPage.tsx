@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { matches as matchesApi } from '../api/endpoints';
 import type { MatchItem } from '../api/types';
-import { CityTag, EmptyState, ErrorAlert } from '../components/common';
+import { CityTag, EmptyState, ErrorAlert, useCursorList } from '../components/common';
 import { MatchReasons } from '../components/MatchReasons';
 import { useI18n } from '../i18n/context';
 import { describeError } from '../lib/errors';
@@ -15,31 +15,20 @@ export default function MatchReviewPage() {
   const { message } = App.useApp();
   const { data: tax } = useTaxonomy();
   const [filters, setFilters] = useState<{ industry?: string; kind?: string; minScore?: number }>({});
-  const [items, setItems] = useState<MatchItem[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState(0);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const noteRef = useRef<HTMLInputElement | null>(null);
 
-  const load = useCallback(
+  const fetchPage = useCallback(
     async (after?: string) => {
-      setError(null);
-      try {
-        const page = await matchesApi.list({ status: 'proposed', limit: 50, cursor: after, ...filters });
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        if (!after) setSelected(0);
-      } catch (e) {
-        setError(e);
-      }
+      const page = await matchesApi.list({ status: 'proposed', limit: 50, cursor: after, ...filters });
+      if (!after) setSelected(0);
+      return page;
     },
     [filters],
   );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, cursor, error, load } = useCursorList(fetchPage);
 
   const decide = useCallback(
     async (m: MatchItem | undefined, decision: 'accepted' | 'rejected') => {
