@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
-import { AgreementController } from './agreement.controller';
 import { AgreementRegistry } from './agreement-registry';
 import { AgreementService } from './agreement.service';
 
@@ -11,7 +10,6 @@ import { AgreementService } from './agreement.service';
 @Global()
 @Module({
   imports: [EventsModule],
-  controllers: [AgreementController],
   providers: [AgreementRegistry, AgreementService],
   exports: [AgreementRegistry, AgreementService],
 })

@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditLogRepository } from './audit-log.repository';
-import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
 @Global()
 @Module({
-  controllers: [AuditController],
   providers: [AuditService, AuditLogRepository],
-  exports: [AuditService],
+  exports: [AuditService, AuditLogRepository],
 })
 export class AuditModule {}

@@ -1,6 +1,3 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-
 export type Jurisdiction = 'beibei' | 'mianyang';
 export const JURISDICTIONS: readonly Jurisdiction[] = ['beibei', 'mianyang'] as const;
 export type Role = 'officer' | 'manager' | 'admin';
@@ -66,14 +63,6 @@ export function systemContext(jurisdiction: Jurisdiction, name = 'system'): Requ
     locale: 'zh-CN',
   };
 }
-
-export type ContextRequest = FastifyRequest & { ctx?: RequestContext };
-
-export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {
-  const req = host.switchToHttp().getRequest<ContextRequest>();
-  if (!req.ctx) throw new Error('request context missing: is the route public?');
-  return req.ctx;
-});
 
 export function localeOf(acceptLanguage: string | undefined): 'zh-CN' | 'en' {
   return acceptLanguage && /^\s*en\b/i.test(acceptLanguage) ? 'en' : 'zh-CN';

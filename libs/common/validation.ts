@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe, applyDecorators } from '@nestjs/common';
+import { ValidationError, applyDecorators } from '@nestjs/common';
 import { IsObject, ValidateNested } from 'class-validator';
 import type { FieldError } from './errors';
 
@@ -17,26 +17,6 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
   return out;
-}
-
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const fields = [...new Set(details.map((d) => d.field))];
-      return new BadRequestException({
-        code: 'VALIDATION_FAILED',
-        message: `Invalid fields: ${fields.join(', ')}`,
-        details,
-      });
-    },
-  });
 }
 
 /**

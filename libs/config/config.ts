@@ -1,5 +1,5 @@
 import { connect } from 'net';
-import { NotificationChannels, notificationChannels } from '../notifications/channel-config';
+import { NotificationChannels, notificationChannels } from './channel-config';
 
 /**
  * Configuration from the environment (DESIGN.md §13), validated once at boot.

@@ -1,21 +1,16 @@
 import { createSecretKey } from 'crypto';
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AuditModule } from '../audit/audit.module';
-import { ApiKeyController } from './api-key.controller';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyService } from './api-key.service';
-import { AuthController } from './auth.controller';
-import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PlatformOperators } from './operators';
 import { SessionRevocations } from './session-revocations';
 import { accessTokenSecret } from './signing-key';
-import { UserController } from './user.controller';
 import { User } from './user.entity';
 import { UserService } from './user.service';
 
@@ -33,14 +28,12 @@ import { UserService } from './user.service';
       }),
     }),
   ],
-  controllers: [AuthController, UserController, ApiKeyController],
   providers: [
     AuthService,
     UserService,
     ApiKeyService,
     SessionRevocations,
     PlatformOperators,
-    { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, UserService, ApiKeyService, SessionRevocations, PlatformOperators],
 })

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { BullBoardRegistrar } from './bull-board';
-import { MatchController } from './match.controller';
 import { MatchService } from './match.service';
 import { MatchingCoreModule } from './matching-core.module';
 
-/** The API side of matching: lead matches, the pipeline, decisions, re-match, Bull Board. */
+/** The API side of matching: lead matches, the pipeline, decisions, re-match. */
 @Module({
   imports: [MatchingCoreModule],
-  controllers: [MatchController],
-  providers: [MatchService, BullBoardRegistrar],
+  providers: [MatchService],
+  exports: [MatchService, MatchingCoreModule],
 })
 export class MatchingModule {}

@@ -2,10 +2,8 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { HealthService } from './health.service';
-import { PlatformController } from './platform.controller';
 import { QUEUE_REGISTRY, QueueRegistry } from './queues';
 import { LimiterStore, RateLimits, limiterPool } from './rate-limiter';
-import { RequestRateLimit } from './request-rate-limit';
 import { REDIS, createRedis } from './redis';
 
 /** The rate limits' store (rate-limiter.ts): Redis, or PostgreSQL when the queues run there. */
@@ -13,7 +11,6 @@ const LIMITER_STORE = Symbol('LIMITER_STORE');
 
 @Global()
 @Module({
-  controllers: [PlatformController],
   providers: [
     {
       // The API's Redis client; null when the queues run on PostgreSQL (no Redis connection at all).
@@ -29,7 +26,6 @@ const LIMITER_STORE = Symbol('LIMITER_STORE');
         r ? { kind: 'redis', client: r } : { kind: 'postgres', pool: limiterPool(c.databaseUrl) },
     },
     { provide: RateLimits, inject: [LIMITER_STORE], useFactory: (s: LimiterStore) => new RateLimits(s) },
-    RequestRateLimit,
     {
       provide: QUEUE_REGISTRY,
       inject: [APP_CONFIG],
@@ -37,7 +33,7 @@ const LIMITER_STORE = Symbol('LIMITER_STORE');
     },
     HealthService,
   ],
-  exports: [REDIS, RateLimits, RequestRateLimit, QUEUE_REGISTRY, HealthService],
+  exports: [REDIS, RateLimits, QUEUE_REGISTRY, HealthService],
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(

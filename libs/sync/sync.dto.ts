@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { FieldErrorDto } from '../common/openapi';
+import { FieldErrorDto } from '../common/error-body.dto';
 import { LeadCollisionDto, MAX_DATE_TIME_LENGTH } from '../leads/lead.dto';
 import { FEED_ENTITIES } from './entity-views';
 import { LEAD_SOURCES } from './item-validation';

@@ -4,13 +4,11 @@ import { TaxonomyModule } from '../taxonomy/taxonomy.module';
 import { ChangesService } from './changes.service';
 import { EnterpriseSyncService } from './enterprise-sync.service';
 import { LeadSyncService } from './lead-sync.service';
-import { SyncController } from './sync.controller';
 
 /** Partner sync API (DESIGN §11): bulk upserts and the changes feed. */
 @Module({
   imports: [TaxonomyModule, CollisionsModule],
-  controllers: [SyncController],
   providers: [LeadSyncService, EnterpriseSyncService, ChangesService],
-  exports: [ChangesService],
+  exports: [LeadSyncService, EnterpriseSyncService, ChangesService],
 })
 export class SyncModule {}

@@ -4,13 +4,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../../libs/config/config';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { dataSourceOptions } from '../../../libs/db/database';
-import { AuditModule } from '../../../libs/audit/audit.module';
-import { IdentityModule } from '../../../libs/identity/identity.module';
 import { OutboxModule } from '../../../libs/outbox/outbox.module';
 import { EventsModule } from '../../../libs/events/events.module';
-import { PlatformModule } from '../../../libs/platform/platform.module';
-import { TaxonomyModule } from '../../../libs/taxonomy/taxonomy.module';
+import { AuditApiModule } from './audit/audit-api.module';
 import { DOMAIN_MODULES } from './domain-modules';
+import { HttpModule } from './http/http.module';
+import { IdentityApiModule } from './identity/identity-api.module';
+import { PlatformApiModule } from './platform/platform-api.module';
+import { TaxonomyApiModule } from './taxonomy/taxonomy-api.module';
 
 @Module({})
 export class AppModule {
@@ -32,12 +33,13 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
-        PlatformModule,
-        AuditModule,
+        PlatformApiModule,
+        AuditApiModule,
         OutboxModule,
         EventsModule,
-        IdentityModule,
-        TaxonomyModule,
+        IdentityApiModule,
+        HttpModule,
+        TaxonomyApiModule,
         ...DOMAIN_MODULES,
       ],
     };

@@ -10,10 +10,10 @@ import type { IncomingMessage } from 'http';
 import { Logger } from 'nestjs-pino';
 import { join } from 'path';
 import { AppConfig } from '../../../libs/config/config';
-import { AllExceptionsFilter, toErrorBody } from '../../../libs/common/http-exception.filter';
-import { createValidationPipe } from '../../../libs/common/validation';
+import { AllExceptionsFilter, toErrorBody } from './http/http-exception.filter';
+import { createValidationPipe } from './http/validation-pipe';
 import { httpDuration } from '../../../libs/platform/metrics';
-import { RequestRateLimit, hasCredentials } from '../../../libs/platform/request-rate-limit';
+import { RequestRateLimit, hasCredentials } from './http/request-rate-limit';
 import { AppModule } from './app.module';
 import {
   BODY_LIMIT,

@@ -1,26 +1,29 @@
 import type { Type } from '@nestjs/common';
-import { CollisionsModule } from '../../../libs/collisions/collisions.module';
-import { EnterprisesModule } from '../../../libs/enterprises/enterprises.module';
-import { LeadsModule } from '../../../libs/leads/leads.module';
-import { MatchingModule } from '../../../libs/matching-queue/matching.module';
-import { NotificationsModule } from '../../../libs/notifications/notifications.module';
-import { ParksModule } from '../../../libs/parks/parks.module';
-import { ReportsModule } from '../../../libs/reports/reports.module';
-import { SyncModule } from '../../../libs/sync/sync.module';
-import { WebhooksModule } from '../../../libs/webhooks/webhooks.module';
+import { AgreementsApiModule } from './agreements/agreements-api.module';
+import { CollisionsApiModule } from './collisions/collisions-api.module';
+import { EnterprisesApiModule } from './enterprises/enterprises-api.module';
+import { LeadsApiModule } from './leads/leads-api.module';
+import { MatchingApiModule } from './matching/matching-api.module';
+import { NotificationsApiModule } from './notifications/notifications-api.module';
+import { ParksApiModule } from './parks/parks-api.module';
+import { ReportsApiModule } from './reports/reports-api.module';
+import { SyncApiModule } from './sync/sync-api.module';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 /**
- * The domain modules the API serves (leads, base data, matching, sync, …). Each domain adds its
- * module here; the foundation above (config, identity, platform, taxonomy) is always present.
+ * The domain modules the API serves (leads, base data, matching, sync, …). Each is the HTTP side
+ * of a domain: it imports the domain's module from libs and declares its controllers. The
+ * foundation (config, identity, platform, audit, taxonomy) is in app.module.ts.
  */
 export const DOMAIN_MODULES: Type<unknown>[] = [
-  EnterprisesModule,
-  ParksModule,
-  ReportsModule,
-  LeadsModule,
-  CollisionsModule,
-  SyncModule,
-  WebhooksModule,
-  MatchingModule,
-  NotificationsModule,
+  EnterprisesApiModule,
+  ParksApiModule,
+  ReportsApiModule,
+  LeadsApiModule,
+  CollisionsApiModule,
+  SyncApiModule,
+  WebhooksApiModule,
+  MatchingApiModule,
+  NotificationsApiModule,
+  AgreementsApiModule,
 ];

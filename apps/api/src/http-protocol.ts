@@ -3,7 +3,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { HTTPMethod } from 'find-my-way';
 import { AppError } from '../../../libs/common/errors';
-import { toErrorBody } from '../../../libs/common/http-exception.filter';
+import { toErrorBody } from './http/http-exception.filter';
 import { charsetOf, checkJsonText, isUtf8Charset } from '../../../libs/common/json-body';
 
 /** Request bodies (DESIGN §11): 1 MB, and 16 MB on bulk routes (sync, imports). */
