@@ -4,25 +4,18 @@ import { JURISDICTIONS, Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import type { LeadRow } from '../leads/lead-view';
+import { LeadCollision, LeadCollisions } from '../leads/lead-writer';
 import {
   NAME_SIMILARITY_THRESHOLD,
   containedCoreKeySql,
   containedCoreKeys,
   containingPattern,
   coresCollideSql,
-} from './investor-name';
+} from '../leads/investor-name';
 
 /** Serialises the check-and-insert of collisions, so two cities creating at once still collide. */
 const COLLISION_LOCK = 727100;
 const MAX_CANDIDATES = 20;
-
-export interface LeadCollision {
-  id: string;
-  otherJurisdiction: Jurisdiction;
-  basis: 'uscc' | 'name';
-  similarity: number;
-  firstReportedBy: Jurisdiction;
-}
 
 interface FoundPair {
   kind: 'collision' | 'duplicate';
@@ -193,8 +186,10 @@ function detectStatement(
  * each new pair within the jurisdiction. Runs inside the writer's transaction, AFTER the leads
  * were written; never fails the write.
  */
+export type { LeadCollision };
+
 @Injectable()
-export class CollisionDetector {
+export class CollisionDetector implements LeadCollisions {
   constructor(private readonly events: EventsService) {}
 
   /** One lead (POST /leads, PATCH of the investor). */

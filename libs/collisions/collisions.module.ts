@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AgreementsModule } from '../agreements/agreements.module';
 import { EventsModule } from '../events/events.module';
-import { LeadRepository } from '../leads/lead.repository';
+import { LeadsModule } from '../leads/leads.module';
+import { LeadCollisions } from '../leads/lead-writer';
 import { CollisionController } from './collision.controller';
 import { CollisionDetector } from './collision-detector';
 import { CollisionService } from './collision.service';
@@ -9,9 +10,15 @@ import { DuplicateController } from './duplicate.controller';
 import { DuplicateService } from './duplicate.service';
 
 @Module({
-  imports: [EventsModule, AgreementsModule],
+  imports: [EventsModule, AgreementsModule, LeadsModule],
   controllers: [CollisionController, DuplicateController],
-  providers: [CollisionDetector, CollisionService, DuplicateService, LeadRepository],
-  exports: [CollisionDetector],
+  providers: [
+    CollisionDetector,
+    // The lead writer asks the collision rules through this token (libs/leads does not import collisions).
+    { provide: LeadCollisions, useExisting: CollisionDetector },
+    CollisionService,
+    DuplicateService,
+  ],
+  exports: [CollisionDetector, LeadCollisions],
 })
 export class CollisionsModule {}

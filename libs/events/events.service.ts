@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL, OUTBOX_INSERT, OutboxService } from '../outbox/outbox.service';
 
 /** Webhook event types of DESIGN §11. Stable strings: partners code against them. */
 export const DOMAIN_EVENT_TYPES = [
@@ -53,8 +53,14 @@ export const notifies = (e: Pick<DomainEvent, 'type' | 'detail'>): boolean =>
   (NOTIFIED_TYPES as readonly string[]).includes(e.type) || !!e.detail?.assignedTo;
 
 /**
+ * The head of an insert of domain events, for set-based writers: `${EVENT_INSERT} SELECT …` with
+ * the columns in this order, `RETURNING id, type, detail` for dispatchRowsSql.
+ */
+export const EVENT_INSERT = `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)`;
+
+/**
  * The outbox rows of new events, as SQL over `events` (a relation with the new events' `id`,
- * `type` and `detail`): `INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}`.
+ * `type` and `detail`): `${OUTBOX_INSERT} ${dispatchRowsSql('ev')}`.
  * The one definition of those rows, for every writer that inserts events in a statement of its
  * own: a `dispatch-event` (webhooks) for each, and a `notify-event` for those that may concern
  * someone; the matches one statement proposes for a lead need one notice, so one job per lead.
@@ -78,7 +84,7 @@ export class EventsService {
 
   async record(em: EntityManager, event: DomainEvent): Promise<string> {
     const [row] = await em.query(
-      `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+      `${EVENT_INSERT}
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
     );
@@ -94,10 +100,10 @@ export class EventsService {
     if (!events.length) return;
     await em.query(
       `WITH ev AS (
-         INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+         ${EVENT_INSERT}
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])
          RETURNING id, type, detail),
-       queued AS (INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')})
+       queued AS (${OUTBOX_INSERT} ${dispatchRowsSql('ev')})
        SELECT pg_notify($7, '')`,
       [
         events.map((e) => e.type),

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CollisionsModule } from '../collisions/collisions.module';
 import { EventsModule } from '../events/events.module';
 import { LeadController } from './lead.controller';
 import { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
+import { LeadWriter } from './lead-writer';
 
 @Module({
-  imports: [EventsModule, CollisionsModule],
+  imports: [EventsModule],
   controllers: [LeadController],
-  providers: [LeadService, LeadRepository],
-  exports: [LeadService, LeadRepository],
+  providers: [LeadService, LeadRepository, LeadWriter],
+  exports: [LeadService, LeadRepository, LeadWriter],
 })
 export class LeadsModule {}

@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/paginat
 import { Jurisdiction, RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
-import { visibleTitle } from '../leads/lead-view';
+import { visibleSql, visibleTitle } from '../leads/lead-policy';
 import { Reason, linkStrength, localizeReason } from '../matching/reasons';
 import { PlatformOperators } from '../identity/operators';
 import { OutboxService } from '../outbox/outbox.service';
@@ -22,8 +22,6 @@ import {
   RematchStatusDto,
 } from './match.dto';
 
-/** A lead is visible to its own jurisdiction, and to the partner when shared (DESIGN §5). */
-const VISIBLE = `(l.jurisdiction = $1 OR l.sharing = 'shared')`;
 /** `rematch-all:<uuid>:<jurisdiction|all>`: BullMQ accepts custom ids with exactly three ':' parts. */
 const REMATCH_ID = /^rematch-all:([0-9a-f-]{36}):(all|beibei|mianyang)$/;
 
@@ -47,7 +45,7 @@ export class MatchService {
     const [lead] = await this.ds.query(
       `SELECT l.id, l.match_version, s.matched_version, s.computed_at, s.algorithm_version
          FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
-        WHERE l.id = $2 AND ${VISIBLE}`,
+        WHERE l.id = $2 AND ${visibleSql('$1', 'l')}`,
       [ctx.jurisdiction, leadId],
     );
     if (!lead) throw notFound('lead');
@@ -99,7 +97,7 @@ export class MatchService {
   async list(ctx: RequestContext, q: MatchListQuery): Promise<Page<MatchItemDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const { params, p } = sqlParams([ctx.jurisdiction]);
-    const where = [VISIBLE, `m.status <> 'withdrawn'`];
+    const where = [visibleSql('$1', 'l'), `m.status <> 'withdrawn'`];
     const add = (sql: string, v: unknown) => where.push(sql.replace('?', p(v)));
     if (q.status) add(`m.status = ?`, q.status);
     if (q.kind) add(`m.kind = ?`, q.kind);
@@ -177,7 +175,7 @@ export class MatchService {
     return this.ds.transaction(async (em) => {
       const [found] = await em.query(
         `SELECT m.lead_id, m.status, l.jurisdiction FROM matches m JOIN leads l ON l.id = m.lead_id
-          WHERE m.id = $2 AND ${VISIBLE}`,
+          WHERE m.id = $2 AND ${visibleSql('$1', 'l')}`,
         [ctx.jurisdiction, matchId],
       );
       if (!found || found.status === 'withdrawn') throw notFound('match');

@@ -5,13 +5,13 @@ import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
-import { dispatchRowsSql } from '../events/events.service';
+import { EVENT_INSERT, dispatchRowsSql } from '../events/events.service';
 import { JobPayloads } from '../jobs/jobs';
 import { affectedLeadSegments } from '../matching/chain';
 import { ALGORITHM_VERSION, EnterpriseCandidate, matchLead } from '../matching/engine';
 import type { Reason } from '../matching/reasons';
 import { metricsRegistry } from '../platform/metrics';
-import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL, OUTBOX_INSERT, OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { CandidateRepository } from './candidate.repository';
 
@@ -407,13 +407,13 @@ export class MatchingService {
       if (proposedFrom.length) {
         ctes.push(`proposed AS (${proposedFrom.join(' UNION ALL ')})`);
         ctes.push(`ev AS (
-           INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+           ${EVENT_INSERT}
            SELECT 'match.proposed', 'match', p.id, p.version, l.j,
                   jsonb_build_object('leadId', p.lead_id, 'kind', p.kind)
              FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, j text) ON l.id = p.lead_id
            RETURNING id, type, detail)`);
         ctes.push(`queued AS (
-           INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}
+           ${OUTBOX_INSERT} ${dispatchRowsSql('ev')}
            RETURNING 1)`);
       }
       const [written] = await sqlRows<{ proposed: number; withdrawn: number }>(

@@ -5,6 +5,13 @@ import type { JobName, JobPayloads } from '../jobs/jobs';
 export const OUTBOX_CHANNEL = 'lc_outbox';
 
 /**
+ * The SQL pieces of set-based writers that queue jobs in a statement of their own:
+ * `${OUTBOX_INSERT} SELECT kind, dedupe_key, payload …`, then OUTBOX_WAKE_SQL (the relay listens).
+ */
+export const OUTBOX_INSERT = `INSERT INTO outbox (kind, dedupe_key, payload)`;
+export const OUTBOX_WAKE_SQL = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/**
  * Transactional outbox (DESIGN §12): a write that must cause a job records it here in the same
  * transaction. The worker's relay moves rows into BullMQ with `jobId = dedupeKey`.
  */
@@ -16,11 +23,7 @@ export class OutboxService {
     payload: JobPayloads[N],
     dedupeKey: string,
   ): Promise<void> {
-    await em.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ($1, $2, $3)`, [
-      job,
-      dedupeKey,
-      payload,
-    ]);
+    await em.query(`${OUTBOX_INSERT} VALUES ($1, $2, $3)`, [job, dedupeKey, payload]);
     await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
@@ -32,7 +35,7 @@ export class OutboxService {
   ): Promise<void> {
     if (!items.length) return;
     await em.query(
-      `INSERT INTO outbox (kind, dedupe_key, payload)
+      `${OUTBOX_INSERT}
        SELECT $1, k, p FROM unnest($2::text[], $3::jsonb[]) AS t(k, p)`,
       [job, items.map((i) => i.dedupeKey), items.map((i) => JSON.stringify(i.payload))],
     );

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
-import { sqlRows } from '../db/sql';
+import { isRetryable, sqlRows } from '../db/sql';
+import { AUDIT_INSERT, actorColumns } from '../audit/audit.service';
+import { newRecordId } from '../common/uuid';
 import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import type { EnterpriseRow } from './entity-views';
 import { EnterpriseValues, ExternalRef, checkEnterpriseItem } from './item-validation';
-import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
+import { ItemResult, refKeyOf, same } from './sync-results';
 
 const FIELDS: [keyof EnterpriseValues, string][] = [
   ['name', 'name'],
@@ -225,7 +227,7 @@ export class EnterpriseSyncService {
     if (audits.length) {
       const [actorType, actorId, actorName] = actorColumns(ctx);
       await em.query(
-        `INSERT INTO audit_entries (actor_type, actor_id, actor_name, jurisdiction, action, entity, entity_id, changes, request_id)
+        `${AUDIT_INSERT}
          SELECT $1, $2, $3, $4, a.action, 'enterprise', a.id, a.changes, $5
            FROM jsonb_to_recordset($6::jsonb) AS a(action text, id uuid, changes jsonb)`,
         [actorType, actorId, actorName, ctx.jurisdiction, ctx.requestId, JSON.stringify(audits)],
