@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context';
+import { sqlRows } from '../db/sql';
 
 /**
  * The head of an insert into the audit trail, for set-based writers that make their entries in a
@@ -55,7 +56,7 @@ export class AuditService {
     jurisdiction: string = ctx.jurisdiction,
   ): Promise<void> {
     const [actorType, actorId, actorName] = actorColumns(ctx);
-    await em.query(`${AUDIT_INSERT} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+    await sqlRows(em, `${AUDIT_INSERT} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
       actorType,
       actorId,
       actorName,

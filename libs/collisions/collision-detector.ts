@@ -234,10 +234,11 @@ export class CollisionDetector implements LeadCollisions {
     // commits, and then sees these leads (READ COMMITTED takes a new snapshot per statement).
     // The duplicates job runs after its leads committed: a concurrent push's job sees them, so
     // it needs no lock (and never holds up the pushes that take it).
-    if (scope !== 'own') await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
+    if (scope !== 'own') await sqlRows(em, `SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
     // `%` uses the partial GIN indexes leads_collision_trgm_<code>; its threshold is this setting.
     // A batch's estimated cost can pass jit_above_cost; compiling costs far more than running it.
-    await em.query(
+    await sqlRows(
+      em,
       `SELECT set_config('pg_trgm.similarity_threshold', '${NAME_SIMILARITY_THRESHOLD}', true), set_config('jit', 'off', true)`,
     );
     const { sql, targets } = detectStatement(jurisdiction, scope);
@@ -301,7 +302,7 @@ export class CollisionDetector implements LeadCollisions {
    * merged away or came back): the earliest ACTIVE lead decides. In the caller's transaction.
    */
   async refreshFirstReport(em: EntityManager, leadIds: string[]): Promise<void> {
-    if (leadIds.length) await em.query(FIRST_REPORT_SQL, [leadIds]);
+    if (leadIds.length) await sqlRows(em, FIRST_REPORT_SQL, [leadIds]);
   }
 
   /**

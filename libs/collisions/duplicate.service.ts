@@ -242,7 +242,8 @@ export class DuplicateService {
     mergedId: string,
   ): Promise<void> {
     for (const table of ['collisions', 'lead_duplicates']) {
-      await em.query(
+      await sqlRows(
+        em,
         `WITH moving AS (
            SELECT t.id, o.id AS other_id, o.created_at AS other_created
              FROM ${table} t
@@ -280,7 +281,8 @@ export class DuplicateService {
     status: Exclude<DuplicateStatus, 'open'>,
     note?: string,
   ): Promise<void> {
-    await em.query(
+    await sqlRows(
+      em,
       `UPDATE lead_duplicates SET status = $2, resolved_by = $3, resolved_at = now(), note = $4,
               version = version + 1, updated_at = now()
         WHERE id = $1`,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OUTBOX_CHANNEL, OUTBOX_INSERT, OutboxService } from '../outbox/outbox.service';
+import { sqlRows } from '../db/sql';
 
 /** Webhook event types of DESIGN §11. Stable strings: partners code against them. */
 export const DOMAIN_EVENT_TYPES = [
@@ -83,7 +84,8 @@ export class EventsService {
   constructor(private readonly outbox: OutboxService) {}
 
   async record(em: EntityManager, event: DomainEvent): Promise<string> {
-    const [row] = await em.query(
+    const [row] = await sqlRows(
+      em,
       `${EVENT_INSERT}
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
@@ -98,7 +100,8 @@ export class EventsService {
   /** Set-based form for bulk writes. */
   async recordMany(em: EntityManager, events: DomainEvent[]): Promise<void> {
     if (!events.length) return;
-    await em.query(
+    await sqlRows(
+      em,
       `WITH ev AS (
          ${EVENT_INSERT}
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])

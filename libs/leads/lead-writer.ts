@@ -295,7 +295,8 @@ export class LeadWriter {
   ): Promise<void> {
     if (!moves.length) return;
     // DESIGN §6: every transition is an activity in the lead's timeline.
-    await em.query(
+    await sqlRows(
+      em,
       `INSERT INTO activities (lead_id, type, occurred_at, summary, author_id, author_key_id, jurisdiction, from_stage, to_stage)
        SELECT s.id, 'stage_change', now(), s.summary, $1, $2, $3, s.f, s.t
          FROM jsonb_to_recordset($4::jsonb) AS s(id uuid, f text, t text, summary text)`,
@@ -551,7 +552,10 @@ export class LeadWriter {
     // grew fast): compiling them costs more CPU than running them. And the trigger that indexes
     // inserted leads' external refs stays quiet: step 1 claims the ref of every lead this
     // transaction creates, and it creates no other.
-    await em.query(`SELECT set_config('jit', 'off', true), set_config('${LEAD_REFS_CLAIMED}', 'on', true)`);
+    await sqlRows(
+      em,
+      `SELECT set_config('jit', 'off', true), set_config('${LEAD_REFS_CLAIMED}', 'on', true)`,
+    );
     const withIds = rows.map((r) => ({ ...r, newId: newRecordId() }));
     // 1. Claim the refs not yet known, in ref order. A concurrent batch claiming the same ref
     //    waits here until we commit, then sees ours: two creates of one ref cannot both happen.
@@ -597,13 +601,15 @@ export class LeadWriter {
     const plan = planLeadUpserts(ctx.jurisdiction, withIds, claimedIds, existing, via);
 
     if (plan.rejectedClaims.length) {
-      await em.query(`DELETE FROM external_ref_index WHERE entity = 'lead' AND entity_id = ANY($1::uuid[])`, [
-        plan.rejectedClaims,
-      ]);
+      await sqlRows(
+        em,
+        `DELETE FROM external_ref_index WHERE entity = 'lead' AND entity_id = ANY($1::uuid[])`,
+        [plan.rejectedClaims],
+      );
     }
     const [actorType, actorId, actorName] = actorColumns(ctx);
     if (plan.creates.length) {
-      await em.query(CREATE_SQL, [
+      await sqlRows(em, CREATE_SQL, [
         JSON.stringify(plan.creates),
         ctx.jurisdiction,
         actorType,
@@ -613,12 +619,13 @@ export class LeadWriter {
       ]);
     }
     if (plan.updates.length) {
-      await em.query(UPDATE_SQL, [
+      await sqlRows(em, UPDATE_SQL, [
         JSON.stringify(plan.updates),
         ctx.jurisdiction,
         plan.updates.map((u) => u.id),
       ]);
-      await em.query(
+      await sqlRows(
+        em,
         `${AUDIT_INSERT}
          SELECT $1, $2, $3, $4, 'update', 'lead', a.id, a.changes, $5
            FROM jsonb_to_recordset($6::jsonb) AS a(id uuid, changes jsonb)`,

@@ -42,14 +42,16 @@ export class MatchService {
   ) {}
 
   async forLead(ctx: RequestContext, leadId: string): Promise<LeadMatchesDto> {
-    const [lead] = await this.ds.query(
+    const [lead] = await sqlRows(
+      this.ds,
       `SELECT l.id, l.match_version, s.matched_version, s.computed_at, s.algorithm_version
          FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
         WHERE l.id = $2 AND ${visibleSql('$1', 'l')}`,
       [ctx.jurisdiction, leadId],
     );
     if (!lead) throw notFound('lead');
-    const rows = await this.ds.query(
+    const rows = await sqlRows(
+      this.ds,
       `SELECT m.id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
               e.name AS enterprise_name, e.jurisdiction AS enterprise_jurisdiction,
               p.name AS park_name, p.co_built
@@ -116,7 +118,8 @@ export class MatchService {
       );
     }
     params.push(limit + 1);
-    const rows = await this.ds.query(
+    const rows = await sqlRows(
+      this.ds,
       `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
               m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
               l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
@@ -173,7 +176,8 @@ export class MatchService {
   /** Managers of the lead's jurisdiction decide (DESIGN §5); the decision survives re-matching. */
   async decide(ctx: RequestContext, matchId: string, dto: MatchDecisionDto): Promise<MatchItemDto> {
     return this.ds.transaction(async (em) => {
-      const [found] = await em.query(
+      const [found] = await sqlRows(
+        em,
         `SELECT m.lead_id, m.status, l.jurisdiction FROM matches m JOIN leads l ON l.id = m.lead_id
           WHERE m.id = $2 AND ${visibleSql('$1', 'l')}`,
         [ctx.jurisdiction, matchId],
@@ -186,10 +190,10 @@ export class MatchService {
         );
       }
       // The same lock the matcher takes: a decision never interleaves with a re-match of the lead.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('lc:match:' || $1::text, 0))`, [
+      await sqlRows(em, `SELECT pg_advisory_xact_lock(hashtextextended('lc:match:' || $1::text, 0))`, [
         found.lead_id,
       ]);
-      const [m] = await em.query(`SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
+      const [m] = await sqlRows(em, `SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
         matchId,
       ]);
       if (m.status === 'withdrawn') {
@@ -217,7 +221,8 @@ export class MatchService {
           detail: { leadId: found.lead_id, decision: dto.decision },
         });
       }
-      const [row] = await em.query(
+      const [row] = await sqlRows(
+        em,
         `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
                 m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
                 l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
@@ -265,7 +270,8 @@ export class MatchService {
       throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'QUEUE_UNAVAILABLE', 'The queue is unreachable');
     }
     if (!job) {
-      const [pending] = await this.ds.query(
+      const [pending] = await sqlRows(
+        this.ds,
         `SELECT relayed_at FROM outbox WHERE dedupe_key = $1 AND kind = 'rematch-all' LIMIT 1`,
         [jobId],
       );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { JobName, JobPayloads } from '../jobs/jobs';
+import { sqlRows } from '../db/sql';
 
 export const OUTBOX_CHANNEL = 'lc_outbox';
 
@@ -23,8 +24,8 @@ export class OutboxService {
     payload: JobPayloads[N],
     dedupeKey: string,
   ): Promise<void> {
-    await em.query(`${OUTBOX_INSERT} VALUES ($1, $2, $3)`, [job, dedupeKey, payload]);
-    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    await sqlRows(em, `${OUTBOX_INSERT} VALUES ($1, $2, $3)`, [job, dedupeKey, payload]);
+    await sqlRows(em, `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
   /** Set-based form for bulk writes. */
@@ -34,11 +35,12 @@ export class OutboxService {
     items: { payload: JobPayloads[N]; dedupeKey: string }[],
   ): Promise<void> {
     if (!items.length) return;
-    await em.query(
+    await sqlRows(
+      em,
       `${OUTBOX_INSERT}
        SELECT $1, k, p FROM unnest($2::text[], $3::jsonb[]) AS t(k, p)`,
       [job, items.map((i) => i.dedupeKey), items.map((i) => JSON.stringify(i.payload))],
     );
-    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    await sqlRows(em, `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 }

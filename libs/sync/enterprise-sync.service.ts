@@ -204,7 +204,8 @@ export class EnterpriseSyncService {
       if (claimed.length !== claims.length) throw new LostRace('external ref claimed concurrently');
     }
     if (inserts.length) {
-      await em.query(
+      await sqlRows(
+        em,
         `INSERT INTO enterprises (id, name, uscc, jurisdiction, segments, needs, chain_leader, revenue_wan,
            employees, address, tags, external_refs)
          SELECT v.id, v.name, v.uscc, $2, v.segments, v.needs, v.chain_leader, v.revenue_wan, v.employees,
@@ -214,7 +215,8 @@ export class EnterpriseSyncService {
       );
     }
     if (updates.length) {
-      await em.query(
+      await sqlRows(
+        em,
         `UPDATE enterprises e SET name = v.name, uscc = v.uscc, segments = v.segments, needs = v.needs,
            chain_leader = v.chain_leader, revenue_wan = v.revenue_wan, employees = v.employees,
            address = v.address, tags = v.tags, external_refs = v.external_refs,
@@ -226,7 +228,8 @@ export class EnterpriseSyncService {
     }
     if (audits.length) {
       const [actorType, actorId, actorName] = actorColumns(ctx);
-      await em.query(
+      await sqlRows(
+        em,
         `${AUDIT_INSERT}
          SELECT $1, $2, $3, $4, a.action, 'enterprise', a.id, a.changes, $5
            FROM jsonb_to_recordset($6::jsonb) AS a(action text, id uuid, changes jsonb)`,
