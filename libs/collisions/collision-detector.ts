@@ -12,9 +12,8 @@ import {
   containingPattern,
   coresCollideSql,
 } from '../leads/investor-name';
+import { LOCKS } from '../jobs/jobs';
 
-/** Serialises the check-and-insert of collisions, so two cities creating at once still collide. */
-const COLLISION_LOCK = 727100;
 const MAX_CANDIDATES = 20;
 
 interface FoundPair {
@@ -234,7 +233,7 @@ export class CollisionDetector implements LeadCollisions {
     // commits, and then sees these leads (READ COMMITTED takes a new snapshot per statement).
     // The duplicates job runs after its leads committed: a concurrent push's job sees them, so
     // it needs no lock (and never holds up the pushes that take it).
-    if (scope !== 'own') await sqlRows(em, `SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
+    if (scope !== 'own') await sqlRows(em, `SELECT pg_advisory_xact_lock($1)`, [LOCKS.collisions]);
     // `%` uses the partial GIN indexes leads_collision_trgm_<code>; its threshold is this setting.
     // A batch's estimated cost can pass jit_above_cost; compiling costs far more than running it.
     await sqlRows(

@@ -57,16 +57,6 @@ export function actorUserId(ctx: RequestContext): string | null {
   return ctx.actor.type === 'user' ? ctx.actor.id : null;
 }
 
-export function systemContext(jurisdiction: Jurisdiction, name = 'system'): RequestContext {
-  return {
-    requestId: `system-${Date.now()}`,
-    actor: { type: 'system', id: null, name },
-    jurisdiction,
-    partner: partnerOf(jurisdiction),
-    locale: 'zh-CN',
-  };
-}
-
 export type ContextRequest = FastifyRequest & { ctx?: RequestContext };
 
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {

@@ -7,6 +7,7 @@ import { hashPassword } from '../identity/secrets';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
+import { LOCKS } from '../jobs/jobs';
 
 /**
  * `npm run seed:demo` (DESIGN §13): demo users, a few hundred enterprises and leads.
@@ -89,7 +90,7 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
 
   return ds.transaction(async (em) => {
     // Two seeds at once would both see "nothing there"; serialise them.
-    await em.query(`SELECT pg_advisory_xact_lock(727003)`);
+    await em.query(`SELECT pg_advisory_xact_lock(${LOCKS.demoSeed})`);
     const users = await seedUsers(em, missing, hash);
     log(`users: ${users.created} created, ${users.existing} already there`);
 

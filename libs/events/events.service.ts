@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OUTBOX_CHANNEL, OUTBOX_INSERT, OutboxService } from '../outbox/outbox.service';
 import { sqlRows } from '../db/sql';
+import { JOB_KEYS, JOB_KEYS_SQL } from '../jobs/jobs';
 
 /** Webhook event types of DESIGN §11. Stable strings: partners code against them. */
 export const DOMAIN_EVENT_TYPES = [
@@ -67,9 +68,9 @@ export const EVENT_INSERT = `INSERT INTO domain_events (type, entity, entity_id,
  * someone; the matches one statement proposes for a lead need one notice, so one job per lead.
  */
 export const dispatchRowsSql = (events: string) =>
-  `SELECT 'dispatch-event', 'dispatch-event:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}
+  `SELECT 'dispatch-event', ${JOB_KEYS_SQL.dispatchEvent(`${events}.id`)}, jsonb_build_object('eventId', ${events}.id) FROM ${events}
    UNION ALL
-   SELECT 'notify-event', 'notify-event:' || n.id, jsonb_build_object('eventId', n.id)
+   SELECT 'notify-event', ${JOB_KEYS_SQL.notifyEvent('n.id')}, jsonb_build_object('eventId', n.id)
      FROM (SELECT DISTINCT ON (COALESCE(${events}.detail->>'leadId', ${events}.id::text)) ${events}.id
              FROM ${events} WHERE ${notifiedSql(events)}
             ORDER BY COALESCE(${events}.detail->>'leadId', ${events}.id::text), ${events}.id) n`;
@@ -91,9 +92,9 @@ export class EventsService {
       [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
     );
     if ((DOMAIN_EVENT_TYPES as readonly string[]).includes(event.type))
-      await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, `dispatch-event:${row.id}`);
+      await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, JOB_KEYS.dispatchEvent(row.id));
     if (notifies(event))
-      await this.outbox.enqueue(em, 'notify-event', { eventId: row.id }, `notify-event:${row.id}`);
+      await this.outbox.enqueue(em, 'notify-event', { eventId: row.id }, JOB_KEYS.notifyEvent(row.id));
     return row.id;
   }
 

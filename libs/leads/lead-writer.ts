@@ -8,6 +8,7 @@ import { RequestContext, actorUserId } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { newRecordId } from '../common/uuid';
 import { isRetryable, sqlParams, sqlRows } from '../db/sql';
+import { JOB_KEYS } from '../jobs/jobs';
 import { DomainEvent, EVENT_INSERT, EventsService, dispatchRowsSql } from '../events/events.service';
 import { OUTBOX_INSERT, OUTBOX_WAKE_SQL, OutboxService } from '../outbox/outbox.service';
 import {
@@ -657,7 +658,7 @@ export class LeadWriter {
         em,
         'detect-duplicates',
         { jurisdiction: ctx.jurisdiction, leadIds: plan.collisionSubjects.map((c) => c.id) },
-        `detect-duplicates:${newRecordId()}`,
+        JOB_KEYS.detectDuplicates(newRecordId()),
       );
     }
     // Their events went with the updates' (planned in request order).

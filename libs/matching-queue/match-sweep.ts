@@ -8,6 +8,7 @@ import { bullJobId } from '../jobs/jobs';
 import { ALGORITHM_VERSION } from '../matching/engine';
 import { OUTBOX_CHANNEL, OUTBOX_INSERT } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
+import { JOB_KEYS } from '../jobs/jobs';
 
 /** Leads the sweep looks at in one run (a backlog larger than this is taken over several runs). */
 const SWEEP_BATCH = 2_000;
@@ -40,7 +41,8 @@ export interface SweepOutcome {
  */
 export function algorithmRematchJobId(version: string): string {
   const h = createHash('sha256').update(`algorithm:${version}`).digest('hex');
-  return `rematch-all:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}:all`;
+  const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return JOB_KEYS.rematchAll(uuid, 'all');
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   RematchRequestDto,
   RematchStatusDto,
 } from './match.dto';
+import { JOB_KEYS, LOCKS } from '../jobs/jobs';
 
 /** `rematch-all:<uuid>:<jurisdiction|all>`: BullMQ accepts custom ids with exactly three ':' parts. */
 const REMATCH_ID = /^rematch-all:([0-9a-f-]{36}):(all|beibei|mianyang)$/;
@@ -190,9 +191,7 @@ export class MatchService {
         );
       }
       // The same lock the matcher takes: a decision never interleaves with a re-match of the lead.
-      await sqlRows(em, `SELECT pg_advisory_xact_lock(hashtextextended('lc:match:' || $1::text, 0))`, [
-        found.lead_id,
-      ]);
+      await sqlRows(em, `SELECT pg_advisory_xact_lock(${LOCKS.match('$1')})`, [found.lead_id]);
       const [m] = await sqlRows(em, `SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
         matchId,
       ]);
@@ -243,7 +242,7 @@ export class MatchService {
   async requestRematch(ctx: RequestContext, dto: RematchRequestDto): Promise<{ jobId: string }> {
     const scope = this.operators.rematchScope(ctx.actor, ctx.jurisdiction, dto.jurisdiction);
     const run = randomUUID();
-    const jobId = `rematch-all:${run}:${scope ?? 'all'}`;
+    const jobId = JOB_KEYS.rematchAll(run, scope ?? 'all');
     await this.ds.transaction(async (em) => {
       await this.outbox.enqueue(
         em,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { JobPayloads } from '../jobs/jobs';
+import { JobPayloads, JOB_KEYS, LOCKS } from '../jobs/jobs';
 import { affectedLeadSegments } from '../matching/chain';
 import { EnterpriseCandidate, matchLead } from '../matching/engine';
 import { metricsRegistry } from '../platform/metrics';
@@ -73,9 +73,6 @@ interface LeadRow {
   planned_investment_wan: string;
 }
 
-/** Advisory lock key of a lead's matches; decisions take the same lock (no lost updates). */
-export const MATCH_LOCK_SQL = `hashtextextended('lc:match:' || $1::text, 0)`;
-
 /**
  * The match store and the job handlers' logic (DESIGN §10, §12). Every write path is idempotent:
  * a job run twice leaves the same rows, because it re-reads the lead, diffs against what is
@@ -139,7 +136,7 @@ export class MatchingService {
       // (read in the locking statement, a waiting job could store matches of superseded inputs).
       await sqlRows(
         em,
-        `SELECT count(pg_advisory_xact_lock(hashtextextended('lc:match:' || s.id::text, 0)))
+        `SELECT count(pg_advisory_xact_lock(${LOCKS.match('s.id')}))
            FROM (SELECT t.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n) AS s`,
         [ids],
       );
@@ -303,7 +300,7 @@ export class MatchingService {
             // Distinct per base-data version: a completed job for the same match version is kept by
             // BullMQ for a day and would swallow a reused id. BullMQ refuses custom ids with other
             // than exactly three ':'-separated parts, hence '-' after the version.
-            dedupeKey: `match-lead:${l.id}:m${l.version}-${payload.entity}-${payload.id}-v${payload.version}`,
+            dedupeKey: JOB_KEYS.matchLeadAfter(l.id, l.version, payload.entity, payload.id, payload.version),
           })),
         ),
       );

@@ -10,6 +10,7 @@ import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import type { EnterpriseRow } from './entity-views';
 import { EnterpriseValues, ExternalRef, checkEnterpriseItem } from './item-validation';
 import { ItemResult, refKeyOf, same } from './sync-results';
+import { JOB_KEYS } from '../jobs/jobs';
 
 const FIELDS: [keyof EnterpriseValues, string][] = [
   ['name', 'name'],
@@ -243,7 +244,7 @@ export class EnterpriseSyncService {
         'rematch-affected',
         [...versions].map(([id, version]) => ({
           payload: { entity: 'enterprise' as const, id, version },
-          dedupeKey: `rematch-affected:enterprise:${id}:v${version}`,
+          dedupeKey: JOB_KEYS.rematchAffected('enterprise', id, version),
         })),
       );
     }
