@@ -11,7 +11,7 @@ import { EventsService } from '../events/events.service';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
 import { LeadWriter } from '../leads/lead-writer';
 import type { LeadContact, LeadRow } from '../leads/lead-view';
-import { withdrawLeadMatches } from '../matching-queue/match-withdrawal';
+import { withdrawLeadMatches } from '../match-store/match-withdrawal';
 import { CollisionDetector } from './collision-detector';
 import { DuplicateListQuery, DuplicateStatus, DuplicateViewDto } from './duplicate.dto';
 

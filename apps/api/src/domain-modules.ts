@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { CollisionsModule } from '../../../libs/collisions/collisions.module';
 import { EnterprisesModule } from '../../../libs/enterprises/enterprises.module';
 import { LeadsModule } from '../../../libs/leads/leads.module';
-import { MatchingModule } from '../../../libs/matching-queue/matching.module';
+import { MatchingModule } from '../../../libs/match-store/matching.module';
 import { NotificationsModule } from '../../../libs/notifications/notifications.module';
 import { ParksModule } from '../../../libs/parks/parks.module';
 import { ReportsModule } from '../../../libs/reports/reports.module';
