@@ -3,7 +3,7 @@ import { join, sep } from 'path';
 import { pinyin } from 'pinyin-pro';
 
 /**
- * `npm run gen:regions`: writes libs/collisions/region-names.json, the region names that investor
+ * `npm run gen:regions`: writes libs/leads/region-names.json, the region names that investor
  * name cores drop (DESIGN §7), from the national administrative-division list of the
  * `china-area-data` package (National Bureau of Statistics codes; provinces, prefecture-level
  * cities and counties) and their pinyin (`pinyin-pro`) for English names. Both packages are
@@ -114,7 +114,7 @@ export function buildRegionNames(): RegionNames {
 
 /** The repository root, from scripts/ or from the compiled dist/scripts/. */
 const ROOT = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..', '..') : join(__dirname, '..');
-export const REGION_NAMES_FILE = join(ROOT, 'libs', 'collisions', 'region-names.json');
+export const REGION_NAMES_FILE = join(ROOT, 'libs', 'leads', 'region-names.json');
 
 export function regionNamesJson(): string {
   return `${JSON.stringify(buildRegionNames(), null, 1)}\n`;

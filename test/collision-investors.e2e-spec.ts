@@ -1,13 +1,6 @@
-import { MatchingService } from '../libs/matching-queue/matching.service';
+import { MatchingService } from '../libs/match-store/matching.service';
 import { TestApp, startApp } from './support/app';
-import { TestUser, makeUser, uniq } from './support/factories';
-import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
-
-function randomUscc(): string {
-  let body = '9150010';
-  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
-  return withUsccCheck(body);
-}
+import { TestUser, makeUser, uniq, randomUscc, makeLead } from './support/factories';
 
 /**
  * DESIGN §7: the first report is per investor (the earliest active lead of any city), and two
@@ -32,14 +25,8 @@ describe('collisions per investor and same-city duplicates (DESIGN §7)', () => 
   });
   afterAll(() => t.close());
 
-  const create = async (user: TestUser, name: string, over: Record<string, unknown> = {}) =>
-    (
-      await t.http
-        .post('/api/v1/leads')
-        .set(user.auth)
-        .send({ title: `项目${uniq()}`, investor: { name }, segments: ['nev.battery-pack'], ...over })
-        .expect(201)
-    ).body;
+  const create = (user: TestUser, name: string, over: Record<string, unknown> = {}) =>
+    makeLead(t.http, user, { investor: { name }, ...over });
   const stage = (user: TestUser, id: string, to: string) =>
     t.http.post(`/api/v1/leads/${id}/stage`).set(user.auth).send({ stage: to }).expect(200);
   const firstReports = async (leadIds: string[]) =>

@@ -1,12 +1,5 @@
 import { TestApp, startApp } from './support/app';
-import { TestUser, makeUser, uniq } from './support/factories';
-import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
-
-function randomUscc(): string {
-  let body = '9151070';
-  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
-  return withUsccCheck(body);
-}
+import { TestUser, makeUser, uniq, randomUscc, makeLead } from './support/factories';
 
 /** 撞单 (DESIGN §7): detection on create and investor change, visibility, and each resolution. */
 describe('collisions (DESIGN §7)', () => {
@@ -29,21 +22,14 @@ describe('collisions (DESIGN §7)', () => {
     user: TestUser,
     investor: Record<string, unknown>,
     over: Record<string, unknown> = {},
-  ) => {
-    const res = await t.http
-      .post('/api/v1/leads')
-      .set(user.auth)
-      .send({ title: `项目${uniq()}`, investor, segments: ['nev.battery-pack'], ...over })
-      .expect(201);
-    return res.body;
-  };
+  ) => makeLead(t.http, user, { investor, ...over });
   const collisionsOf = async (manager: TestUser, leadId: string) => {
     const res = await t.http.get('/api/v1/collisions').query({ limit: 200 }).set(manager.auth).expect(200);
     return res.body.items.filter((c: { mine: { leadId: string } }) => c.mine.leadId === leadId);
   };
 
   it('detects the same USCC under another name; the older lead’s city reported first', async () => {
-    const uscc = randomUscc();
+    const uscc = randomUscc('9151070');
     const older = await create(mOfficer, { name: `甲公司${uniq()}`, uscc });
     expect(older.collisions).toEqual([]);
     const newer = await create(bOfficer, { name: `完全不同的名字${uniq()}`, uscc });
@@ -144,7 +130,7 @@ describe('collisions (DESIGN §7)', () => {
   });
 
   it('finds exactly one collision when both cities create at the same time', async () => {
-    const uscc = randomUscc();
+    const uscc = randomUscc('9151070');
     const [a, b] = await Promise.all([
       create(mOfficer, { name: `同时${uniq()}`, uscc }),
       create(bOfficer, { name: `同时${uniq()}`, uscc }),
@@ -153,7 +139,7 @@ describe('collisions (DESIGN §7)', () => {
   });
 
   it('shows managers of both cities that a collision exists, hiding a private other lead’s details', async () => {
-    const uscc = randomUscc();
+    const uscc = randomUscc('9151070');
     const m = await create(mOfficer, { name: `私密${uniq()}`, uscc }, { stage: 'visited' });
     const b = await create(bOfficer, { name: `北碚${uniq()}`, uscc }, { sharing: 'shared' });
     const fromB = (await collisionsOf(bManager, b.id))[0];
@@ -183,7 +169,7 @@ describe('collisions (DESIGN §7)', () => {
   });
 
   it('shows the code name, not the title, of a confidential shared other lead', async () => {
-    const uscc = randomUscc();
+    const uscc = randomUscc('9151070');
     const m = await create(
       mOfficer,
       { name: `保密${uniq()}`, uscc },
@@ -196,7 +182,7 @@ describe('collisions (DESIGN §7)', () => {
 
   describe('resolution', () => {
     const pair = async () => {
-      const uscc = randomUscc();
+      const uscc = randomUscc('9151070');
       const m = await create(mOfficer, { name: `解决${uniq()}`, uscc });
       const b = await create(bOfficer, { name: `解决${uniq()}`, uscc });
       return { m, b, collisionId: b.collisions[0].id as string };
@@ -365,7 +351,7 @@ describe('collisions (DESIGN §7)', () => {
     });
 
     it('shows an officer the collisions on the leads they own, and no others', async () => {
-      const uscc = randomUscc();
+      const uscc = randomUscc('9151070');
       const other = await makeUser(t.ds, t.http, 'beibei', 'officer');
       await create(mOfficer, { name: `乙公司${uniq()}`, uscc });
       const mine = await create(bOfficer, { name: `乙公司${uniq()}`, uscc });

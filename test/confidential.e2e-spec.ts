@@ -1,5 +1,5 @@
 import { DOMAIN_EVENT_TYPES } from '../libs/events/events.service';
-import { MatchingService } from '../libs/matching-queue/matching.service';
+import { MatchingService } from '../libs/match-store/matching.service';
 import { WebhookDispatcher } from '../libs/webhooks/webhook-dispatcher';
 import { TestApp, startApp } from './support/app';
 import { TestKey, TestUser, makeApiKey, makeUser, uniq } from './support/factories';

@@ -1,5 +1,5 @@
 import { INVESTOR_PAIRS } from '../libs/collisions/investor-pairs';
-import { coresCollide, coresCollideSql, normaliseInvestorName } from '../libs/collisions/investor-name';
+import { coresCollide, coresCollideSql, normaliseInvestorName } from '../libs/leads/investor-name';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser } from './support/factories';
 

@@ -1,12 +1,5 @@
 import { TestApp, startApp } from './support/app';
-import { TestUser, makeApiKey, makeUser, uniq } from './support/factories';
-import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
-
-function randomUscc(): string {
-  let body = '9150010';
-  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
-  return withUsccCheck(body);
-}
+import { TestUser, makeApiKey, makeUser, uniq, randomUscc } from './support/factories';
 
 type Caller = { name: string; auth: Record<string, string> };
 

@@ -1,5 +1,13 @@
 import { TestApp, startApp } from './support/app';
-import { LeadRow, leadView, leadViewJsonSql } from '../libs/leads/lead-view';
+import {
+  canSee,
+  leadView,
+  leadViewJsonSql,
+  visibleSql,
+  visibleTitle,
+  visibleTitleSql,
+} from '../libs/leads/lead-policy';
+import type { LeadRow } from '../libs/leads/lead-view';
 
 /**
  * GET /leads and GET /leads/:id render the lead in Postgres (leadViewJsonSql); everything else
@@ -22,6 +30,9 @@ describe('lead view rendered in SQL = leadView()', () => {
       { jurisdiction: 'mianyang', sharing: 'shared', confidential: true, code: '代号乙' },
       { jurisdiction: 'mianyang', sharing: 'private', confidential: true, code: '代号丙' },
       { jurisdiction: 'mianyang', sharing: 'shared', confidential: false, code: null },
+      // Confidential without a code name (older rows): the placeholder, in SQL as in TypeScript.
+      { jurisdiction: 'mianyang', sharing: 'shared', confidential: true, code: null },
+      { jurisdiction: 'beibei', sharing: 'shared', confidential: true, code: '' },
     ];
     const ids: string[] = [];
     for (const [i, k] of kinds.entries()) {
@@ -81,18 +92,22 @@ describe('lead view rendered in SQL = leadView()', () => {
     ]);
     let compared = 0;
     for (const viewer of ['beibei', 'mianyang'] as const) {
-      const rendered: { id: string; view: string }[] = await t.ds.query(
-        `SELECT id, ${leadViewJsonSql('$2')} AS view FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`,
+      const rendered: { id: string; view: string; visible: boolean; title: string }[] = await t.ds.query(
+        `SELECT id, ${leadViewJsonSql('$2')} AS view, ${visibleSql('$2')} AS visible,
+                ${visibleTitleSql('$2')} AS title
+           FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`,
         [ids, viewer],
       );
       for (const [i, row] of rows.entries()) {
+        expect(rendered[i].visible).toBe(canSee(row, viewer));
+        expect(rendered[i].title).toBe(visibleTitle(row, viewer));
         const expected = leadView(row, viewer);
         if (!expected) continue; // invisible: the callers' WHERE clause keeps it out
         expect(JSON.parse(rendered[i].view)).toEqual(expected);
         compared++;
       }
     }
-    expect(compared).toBe(10);
+    expect(compared).toBe(14);
   });
 
   it('GET /leads/:id and GET /leads answer the rendered JSON with its ETag', async () => {

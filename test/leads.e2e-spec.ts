@@ -1,13 +1,5 @@
 import { TestApp, startApp } from './support/app';
-import { TestUser, makeApiKey, makeUser, uniq } from './support/factories';
-import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
-
-/** A valid random USCC (GB 32100-2015). */
-function randomUscc(): string {
-  let body = '9151070';
-  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
-  return withUsccCheck(body);
-}
+import { TestUser, makeApiKey, makeUser, uniq, randomUscc } from './support/factories';
 
 describe('leads', () => {
   let t: TestApp;
@@ -36,7 +28,7 @@ describe('leads', () => {
 
   describe('create and read', () => {
     it('creates in the caller’s jurisdiction, owned by the caller, with derived industries', async () => {
-      const uscc = randomUscc();
+      const uscc = randomUscc('9151070');
       const res = await t.http
         .post('/api/v1/leads')
         .set(officer.auth)

@@ -1,6 +1,6 @@
 import { ALGORITHM_VERSION } from '../libs/matching/engine';
 import { seedDemo } from '../libs/demo/demo-seed';
-import { algorithmRematchJobId } from '../libs/matching-queue/match-sweep';
+import { algorithmRematchJobId } from '../libs/match-store/match-sweep';
 import { startApp, TestApp } from './support/app';
 import { makeUser, TestUser, uniq } from './support/factories';
 import {

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dropDatabase } from '../libs/db/database';
 import { prepareDatabase } from '../libs/db/prepare';
-import { MatchingService, jsonbText, reasonsMd5 } from '../libs/matching-queue/matching.service';
+import { jsonbText, reasonsMd5 } from '../libs/match-store/match-store-plan';
+import { MatchingService } from '../libs/match-store/matching.service';
 import { TestApp, startApp } from './support/app';
 import { makeApiKey, makeUser, uniq } from './support/factories';
 

@@ -1,4 +1,4 @@
-import { MatchingService } from '../libs/matching-queue/matching.service';
+import { MatchingService } from '../libs/match-store/matching.service';
 import { TestApp, startApp } from './support/app';
 import { TEST_PASSWORD, TestUser, makeUser, uniq } from './support/factories';
 

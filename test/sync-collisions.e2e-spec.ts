@@ -1,17 +1,10 @@
 import { CollisionDetector } from '../libs/collisions/collision-detector';
 import { COLLISION_HANDLER_PROVIDER } from '../libs/collisions/collision-handlers';
 import type { JobHandlers } from '../libs/jobs/jobs';
-import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
 import { TestApp, startApp } from './support/app';
-import { TestKey, TestUser, makeApiKey, makeUser, uniq } from './support/factories';
+import { TestKey, TestUser, makeApiKey, makeUser, uniq, randomUscc, makeLead } from './support/factories';
 
 jest.setTimeout(120_000);
-
-function randomUscc(): string {
-  let body = '9150010';
-  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
-  return withUsccCheck(body);
-}
 
 /**
  * 撞单 for bulk-synced leads (DESIGN §7, §11): PUT /sync/leads opens collisions exactly like
@@ -33,14 +26,8 @@ describe('collisions of bulk-synced leads', () => {
 
   /** A distinctive investor name (no trigram overlap with other tests' names). */
   const company = () => `锦程${uniq('')}华耀新材料科技`;
-  const postLead = async (investor: Record<string, unknown>) =>
-    (
-      await t.http
-        .post('/api/v1/leads')
-        .set(mOfficer.auth)
-        .send({ title: `绵阳项目${uniq()}`, investor, segments: ['nev.battery-pack'] })
-        .expect(201)
-    ).body;
+  const postLead = (investor: Record<string, unknown>) =>
+    makeLead(t.http, mOfficer, { title: `绵阳项目${uniq()}`, investor });
   const item = (id: string, investor: Record<string, unknown>) => ({
     externalRef: { system: SYS, id },
     title: `北碚项目 ${id}`,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { LEAD_REFS_CLAIMED } from '../libs/sync/lead-sync.service';
+import { LEAD_REFS_CLAIMED } from '../libs/leads/lead-writer';
 import { withUsccCheck } from '../libs/uscc/uscc';
 import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';

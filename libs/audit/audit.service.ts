@@ -1,6 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context';
+import { sqlRows } from '../db/sql';
+
+/**
+ * The head of an insert into the audit trail, for set-based writers that make their entries in a
+ * statement of their own: `${AUDIT_INSERT} SELECT …` with the columns in this order. Its values
+ * for the actor: actorColumns(ctx).
+ */
+export const AUDIT_INSERT = `INSERT INTO audit_entries
+  (actor_type, actor_id, actor_name, jurisdiction, action, entity, entity_id, changes, request_id)`;
+
+/** The actor columns of an audit entry: type, id, name. */
+export function actorColumns(ctx: RequestContext): [string, string | null, string] {
+  const a = ctx.actor;
+  return [a.type, a.id, a.type === 'user' ? a.username : a.name];
+}
+
+/** Audit changes as stored: `{field: {before, after}}`. */
+export function changesJson(changes: FieldChanges): Record<string, { before: unknown; after: unknown }> {
+  const json: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [k, [before, after]] of Object.entries(changes)) json[k] = { before, after };
+  return json;
+}
 
 export type FieldChanges = Record<string, [before: unknown, after: unknown]>;
 
@@ -33,18 +55,17 @@ export class AuditService {
     changes: FieldChanges,
     jurisdiction: string = ctx.jurisdiction,
   ): Promise<void> {
-    const actorName =
-      ctx.actor.type === 'user'
-        ? ctx.actor.username
-        : ctx.actor.type === 'api_key'
-          ? ctx.actor.name
-          : ctx.actor.name;
-    const json: Record<string, { before: unknown; after: unknown }> = {};
-    for (const [k, [before, after]] of Object.entries(changes)) json[k] = { before, after };
-    await em.query(
-      `INSERT INTO audit_entries (actor_type, actor_id, actor_name, jurisdiction, action, entity, entity_id, changes, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [ctx.actor.type, ctx.actor.id, actorName, jurisdiction, action, entity, entityId, json, ctx.requestId],
-    );
+    const [actorType, actorId, actorName] = actorColumns(ctx);
+    await sqlRows(em, `${AUDIT_INSERT} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+      actorType,
+      actorId,
+      actorName,
+      jurisdiction,
+      action,
+      entity,
+      entityId,
+      changesJson(changes),
+      ctx.requestId,
+    ]);
   }
 }

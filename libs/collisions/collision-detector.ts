@@ -4,25 +4,17 @@ import { JURISDICTIONS, Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import type { LeadRow } from '../leads/lead-view';
+import { LeadCollision, LeadCollisions } from '../leads/lead-writer';
 import {
   NAME_SIMILARITY_THRESHOLD,
   containedCoreKeySql,
   containedCoreKeys,
   containingPattern,
   coresCollideSql,
-} from './investor-name';
+} from '../leads/investor-name';
+import { LOCKS } from '../jobs/jobs';
 
-/** Serialises the check-and-insert of collisions, so two cities creating at once still collide. */
-const COLLISION_LOCK = 727100;
 const MAX_CANDIDATES = 20;
-
-export interface LeadCollision {
-  id: string;
-  otherJurisdiction: Jurisdiction;
-  basis: 'uscc' | 'name';
-  similarity: number;
-  firstReportedBy: Jurisdiction;
-}
 
 interface FoundPair {
   kind: 'collision' | 'duplicate';
@@ -193,8 +185,10 @@ function detectStatement(
  * each new pair within the jurisdiction. Runs inside the writer's transaction, AFTER the leads
  * were written; never fails the write.
  */
+export type { LeadCollision };
+
 @Injectable()
-export class CollisionDetector {
+export class CollisionDetector implements LeadCollisions {
   constructor(private readonly events: EventsService) {}
 
   /** One lead (POST /leads, PATCH of the investor). */
@@ -239,10 +233,11 @@ export class CollisionDetector {
     // commits, and then sees these leads (READ COMMITTED takes a new snapshot per statement).
     // The duplicates job runs after its leads committed: a concurrent push's job sees them, so
     // it needs no lock (and never holds up the pushes that take it).
-    if (scope !== 'own') await em.query(`SELECT pg_advisory_xact_lock($1)`, [COLLISION_LOCK]);
+    if (scope !== 'own') await sqlRows(em, `SELECT pg_advisory_xact_lock($1)`, [LOCKS.collisions]);
     // `%` uses the partial GIN indexes leads_collision_trgm_<code>; its threshold is this setting.
     // A batch's estimated cost can pass jit_above_cost; compiling costs far more than running it.
-    await em.query(
+    await sqlRows(
+      em,
       `SELECT set_config('pg_trgm.similarity_threshold', '${NAME_SIMILARITY_THRESHOLD}', true), set_config('jit', 'off', true)`,
     );
     const { sql, targets } = detectStatement(jurisdiction, scope);
@@ -306,7 +301,7 @@ export class CollisionDetector {
    * merged away or came back): the earliest ACTIVE lead decides. In the caller's transaction.
    */
   async refreshFirstReport(em: EntityManager, leadIds: string[]): Promise<void> {
-    if (leadIds.length) await em.query(FIRST_REPORT_SQL, [leadIds]);
+    if (leadIds.length) await sqlRows(em, FIRST_REPORT_SQL, [leadIds]);
   }
 
   /**

@@ -11,12 +11,12 @@ import { RequestContext, actorUserId, roleOf } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlRows } from '../db/sql';
-import { EventsService } from '../events/events.service';
 import { checkTransition } from '../leads/lead-stage';
 import type { LeadStage } from '../leads/lead-stage';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
+import { LeadWriter } from '../leads/lead-writer';
 import type { LeadRow } from '../leads/lead-view';
-import { visibleTitle } from '../leads/lead-view';
+import { canSee, visibleTitle } from '../leads/lead-policy';
 import { CollisionDetector } from './collision-detector';
 import { CollisionStatus, CollisionViewDto, Resolution } from './collision.dto';
 
@@ -64,7 +64,7 @@ interface CollisionItemRow {
  * id and title only when it is shared (its code name when confidential).
  */
 export function collisionView(r: CollisionItemRow, viewer: Jurisdiction): CollisionViewDto {
-  const otherShared = r.other_sharing === 'shared';
+  const otherVisible = canSee({ jurisdiction: r.other_jurisdiction, sharing: r.other_sharing }, viewer);
   return {
     id: r.id,
     basis: r.basis,
@@ -81,7 +81,7 @@ export function collisionView(r: CollisionItemRow, viewer: Jurisdiction): Collis
     other: {
       jurisdiction: r.other_jurisdiction,
       stage: r.other_stage,
-      ...(otherShared
+      ...(otherVisible
         ? {
             leadId: r.other_id,
             title: visibleTitle(
@@ -142,8 +142,8 @@ export class CollisionService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly leads: LeadRepository,
+    private readonly writer: LeadWriter,
     private readonly audit: AuditService,
-    private readonly events: EventsService,
     private readonly detector: CollisionDetector,
     private readonly agreements: AgreementService,
     private readonly registry: AgreementRegistry,
@@ -305,26 +305,7 @@ export class CollisionService implements OnModuleInit {
         [mine, other],
         [other, mine],
       ]) {
-        const after = await this.leads.shareAndLink(em, lead.id, partner.id);
-        await this.audit.record(
-          em,
-          ctx,
-          'collision_joint',
-          'lead',
-          lead.id,
-          {
-            sharing: [lead.sharing, after.sharing],
-            linkedLeadIds: [lead.linked_lead_ids, after.linked_lead_ids],
-          },
-          lead.jurisdiction,
-        );
-        await this.events.record(em, {
-          type: 'lead.updated',
-          entity: 'lead',
-          entityId: lead.id,
-          entityVersion: after.version,
-          jurisdiction: lead.jurisdiction,
-        });
+        await this.writer.shareAndLink(em, ctx, lead, partner.id);
       }
     }
     await this.setStatus(em, ctx, c.id, resolution, actorUserId(ctx), agreement.note ?? undefined, null);
@@ -361,30 +342,10 @@ export class CollisionService implements OnModuleInit {
     lead: LeadRow,
     note?: string,
   ): Promise<void> {
-    const fromStage = lead.stage;
-    const after = await this.leads.setStage(em, lead.id, 'lost', null);
-    await this.leads.insertActivity(em, {
-      leadId: lead.id,
-      type: 'stage_change',
-      occurredAt: null,
+    await this.writer.changeStage(em, ctx, lead, {
+      to: 'lost',
+      resumeStage: null,
       summary: note ? `撞单让出 / yielded in a collision: ${note}` : '撞单让出 / yielded in a collision',
-      authorId: actorUserId(ctx),
-      authorKeyId: null,
-      jurisdiction: ctx.jurisdiction,
-      fromStage,
-      toStage: 'lost',
     });
-    await this.audit.record(em, ctx, 'stage_change', 'lead', lead.id, { stage: [fromStage, 'lost'] });
-    await this.events.record(em, {
-      type: 'lead.stage_changed',
-      entity: 'lead',
-      entityId: lead.id,
-      entityVersion: after.version,
-      jurisdiction: ctx.jurisdiction,
-      detail: { fromStage, toStage: 'lost' },
-    });
-    await this.detector.afterStageChanges(em, ctx.jurisdiction, [
-      { lead: after, from: fromStage, to: 'lost' },
-    ]);
   }
 }

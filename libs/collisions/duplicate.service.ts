@@ -9,8 +9,9 @@ import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
+import { LeadWriter } from '../leads/lead-writer';
 import type { LeadContact, LeadRow } from '../leads/lead-view';
-import { withdrawLeadMatches } from '../matching-queue/match-withdrawal';
+import { withdrawLeadMatches } from '../match-store/match-withdrawal';
 import { CollisionDetector } from './collision-detector';
 import { DuplicateListQuery, DuplicateStatus, DuplicateViewDto } from './duplicate.dto';
 
@@ -96,6 +97,7 @@ export class DuplicateService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly leads: LeadRepository,
+    private readonly writer: LeadWriter,
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly detector: CollisionDetector,
@@ -156,19 +158,19 @@ export class DuplicateService {
           { leadId: keep.id },
         );
 
-      const moved = await this.leads.moveActivities(em, gone.id, keep.id);
+      // The newer lead first gives up its timeline and refs, then the older one takes them (the
+      // ref index follows).
+      const { after: goneAfter, moved } = await this.writer.mergeAway(em, gone, keep.id);
       const contacts = union(keep.contacts ?? [], gone.contacts ?? [], contactKey);
       const refs = union(keep.external_refs ?? [], gone.external_refs ?? [], refKey);
 
-      // The newer lead first gives up its refs, then the older one takes them (the ref index follows).
-      const goneAfter = await this.leads.mergeAway(em, gone.id);
       const keepAfter =
         contacts.length !== (keep.contacts ?? []).length || refs.length !== (keep.external_refs ?? []).length
-          ? (await this.leads.updateIfVersion(em, keep.id, keep.version, { contacts, externalRefs: refs }))!
+          ? (await this.writer.updateRow(em, keep.id, keep.version, { contacts, externalRefs: refs }))!
           : keep;
 
       const summary = (s: string) => (note ? `${s}: ${note}` : s);
-      await this.leads.insertActivity(em, {
+      await this.writer.addActivity(em, {
         leadId: gone.id,
         type: 'stage_change',
         occurredAt: null,
@@ -179,7 +181,7 @@ export class DuplicateService {
         fromStage: gone.stage,
         toStage: 'lost',
       });
-      await this.leads.insertActivity(em, {
+      await this.writer.addActivity(em, {
         leadId: keep.id,
         type: 'note',
         occurredAt: null,
@@ -240,7 +242,8 @@ export class DuplicateService {
     mergedId: string,
   ): Promise<void> {
     for (const table of ['collisions', 'lead_duplicates']) {
-      await em.query(
+      await sqlRows(
+        em,
         `WITH moving AS (
            SELECT t.id, o.id AS other_id, o.created_at AS other_created
              FROM ${table} t
@@ -278,7 +281,8 @@ export class DuplicateService {
     status: Exclude<DuplicateStatus, 'open'>,
     note?: string,
   ): Promise<void> {
-    await em.query(
+    await sqlRows(
+      em,
       `UPDATE lead_duplicates SET status = $2, resolved_by = $3, resolved_at = now(), note = $4,
               version = version + 1, updated_at = now()
         WHERE id = $1`,

@@ -5,7 +5,7 @@ import {
   coresCollide,
   isGenericCore,
   normaliseInvestorName,
-} from './investor-name';
+} from '../leads/investor-name';
 import { INVESTOR_PAIRS } from './investor-pairs';
 
 describe('normaliseInvestorName: the core of DESIGN §7', () => {

@@ -54,15 +54,6 @@ export function actorUserId(ctx: RequestContext): string | null {
   return ctx.actor.type === 'user' ? ctx.actor.id : null;
 }
 
-export function systemContext(jurisdiction: Jurisdiction, name = 'system'): RequestContext {
-  return {
-    requestId: `system-${Date.now()}`,
-    actor: { type: 'system', id: null, name },
-    jurisdiction,
-    partner: partnerOf(jurisdiction),
-    locale: 'zh-CN',
-  };
-}
 
 export function localeOf(acceptLanguage: string | undefined): 'zh-CN' | 'en' {
   return acceptLanguage && /^\s*en\b/i.test(acceptLanguage) ? 'en' : 'zh-CN';

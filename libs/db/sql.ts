@@ -54,3 +54,11 @@ export async function sqlOne<T = Record<string, any>>(
   const rows = await sqlRows<T>(db, text, params);
   return rows[0];
 }
+
+/** Postgres errors worth retrying the whole batch for (lock order between concurrent batches). */
+export function isRetryable(e: unknown): boolean {
+  const code =
+    (e as { code?: string; driverError?: { code?: string } })?.code ??
+    (e as { driverError?: { code?: string } })?.driverError?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -1,4 +1,4 @@
-import { normaliseInvestorName } from '../collisions/investor-name';
+import { normaliseInvestorName } from '../leads/investor-name';
 import { checkFactDate, factErrors, fundsTotal } from '../leads/lead-milestones';
 import { REFERENCE_DATA, TaxonomyGraph, referenceTaxonomy } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';

@@ -1,4 +1,4 @@
-import { normaliseInvestorName } from '../collisions/investor-name';
+import { normaliseInvestorName } from '../leads/investor-name';
 import type { Jurisdiction } from '../common/request-context';
 import { REFERENCE_DATA, TaxonomyGraph, referenceTaxonomy } from '../taxonomy/taxonomy';
 import { withUsccCheck } from '../uscc/uscc';

@@ -1,10 +1,13 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction, Role } from '../common/request-context';
 import { sqlRows } from '../db/sql';
+import type { LeadColumn } from '../leads/lead-columns';
+import { insertLeadRows } from '../leads/lead-writer';
 import { hashPassword } from '../identity/secrets';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
+import { LOCKS } from '../jobs/jobs';
 
 /**
  * `npm run seed:demo` (DESIGN §13): demo users, a few hundred enterprises and leads.
@@ -87,7 +90,7 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
 
   return ds.transaction(async (em) => {
     // Two seeds at once would both see "nothing there"; serialise them.
-    await em.query(`SELECT pg_advisory_xact_lock(727003)`);
+    await em.query(`SELECT pg_advisory_xact_lock(${LOCKS.demoSeed})`);
     const users = await seedUsers(em, missing, hash);
     log(`users: ${users.created} created, ${users.existing} already there`);
 
@@ -177,6 +180,43 @@ async function seedEnterprises(em: EntityManager, seed: number, count: number): 
   return { created: inserted.length, existing: count - inserted.length };
 }
 
+/** The columns of a demo lead row (seedLeads), as the generator fills them. */
+const DEMO_LEAD_COLUMNS: LeadColumn[] = [
+  'id',
+  'title',
+  'investor_name',
+  'investor_norm',
+  'investor_uscc',
+  'investor_enterprise_id',
+  'investor_country',
+  'summary',
+  'segments',
+  'industries',
+  'planned_investment_wan',
+  'land_need_mu',
+  'expected_jobs',
+  'stage',
+  'resume_stage',
+  'jurisdiction',
+  'owner_id',
+  'sharing',
+  'confidential',
+  'code_name',
+  'source',
+  'next_action_at',
+  'contacts',
+  'external_refs',
+  'created_at',
+  'updated_at',
+  'partner_summary',
+  'signed_at',
+  'contract_amount_wan',
+  'project_uscc',
+  'started_at',
+  'operating_at',
+  'funds_in_place',
+];
+
 async function seedLeads(
   em: EntityManager,
   leads: DemoLead[],
@@ -236,27 +276,8 @@ async function seedLeads(
       operating_at: l.operatingAt,
       funds_in_place: l.fundsInPlace,
     }));
-  const inserted = await sqlRows<{ id: string }>(
-    em,
-    `INSERT INTO leads (id, title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
-                        investor_country, summary, segments, industries, planned_investment_wan, land_need_mu,
-                        expected_jobs, stage, resume_stage, jurisdiction, owner_id, sharing, confidential,
-                        code_name, source, next_action_at, contacts, external_refs, created_at, updated_at,
-                        partner_summary, signed_at, contract_amount_wan, project_uscc, started_at, operating_at,
-                        funds_in_place)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, title text, investor_name text,
-          investor_norm text, investor_uscc text, investor_enterprise_id uuid, investor_country text,
-          summary text, segments text[], industries text[], planned_investment_wan numeric,
-          land_need_mu numeric, expected_jobs int, stage text, resume_stage text, jurisdiction text,
-          owner_id uuid, sharing text, confidential boolean, code_name text, source text,
-          next_action_at timestamptz, contacts jsonb, external_refs jsonb, created_at timestamptz,
-          updated_at timestamptz, partner_summary text, signed_at date, contract_amount_wan numeric,
-          project_uscc text, started_at date, operating_at date, funds_in_place jsonb)
-     ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
-    [JSON.stringify(rows)],
-  );
-  const createdIds = new Set(inserted.map((r) => r.id));
+  const inserted = await insertLeadRows(em, DEMO_LEAD_COLUMNS, rows);
+  const createdIds = new Set(inserted);
   return { counts: { created: createdIds.size, existing: leads.length - createdIds.size }, createdIds };
 }
 

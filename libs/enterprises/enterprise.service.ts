@@ -18,6 +18,7 @@ import {
   UpdateEnterpriseDto,
 } from './enterprise.dto';
 import { EnterpriseFilter, EnterpriseKey, EnterpriseRepository } from './enterprise.repository';
+import { JOB_KEYS } from '../jobs/jobs';
 
 const USCC_INDEX = 'enterprises_uscc_key';
 
@@ -210,7 +211,7 @@ export class EnterpriseService {
       em,
       'rematch-affected',
       { entity: 'enterprise', id: e.id, version: e.version },
-      `rematch-affected:enterprise:${e.id}:v${e.version}`,
+      JOB_KEYS.rematchAffected('enterprise', e.id, e.version),
     );
   }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL, OUTBOX_INSERT, OutboxService } from '../outbox/outbox.service';
+import { sqlRows } from '../db/sql';
+import { JOB_KEYS, JOB_KEYS_SQL } from '../jobs/jobs';
 
 /** Webhook event types of DESIGN §11. Stable strings: partners code against them. */
 export const DOMAIN_EVENT_TYPES = [
@@ -53,16 +55,22 @@ export const notifies = (e: Pick<DomainEvent, 'type' | 'detail'>): boolean =>
   (NOTIFIED_TYPES as readonly string[]).includes(e.type) || !!e.detail?.assignedTo;
 
 /**
+ * The head of an insert of domain events, for set-based writers: `${EVENT_INSERT} SELECT …` with
+ * the columns in this order, `RETURNING id, type, detail` for dispatchRowsSql.
+ */
+export const EVENT_INSERT = `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)`;
+
+/**
  * The outbox rows of new events, as SQL over `events` (a relation with the new events' `id`,
- * `type` and `detail`): `INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}`.
+ * `type` and `detail`): `${OUTBOX_INSERT} ${dispatchRowsSql('ev')}`.
  * The one definition of those rows, for every writer that inserts events in a statement of its
  * own: a `dispatch-event` (webhooks) for each, and a `notify-event` for those that may concern
  * someone; the matches one statement proposes for a lead need one notice, so one job per lead.
  */
 export const dispatchRowsSql = (events: string) =>
-  `SELECT 'dispatch-event', 'dispatch-event:' || ${events}.id, jsonb_build_object('eventId', ${events}.id) FROM ${events}
+  `SELECT 'dispatch-event', ${JOB_KEYS_SQL.dispatchEvent(`${events}.id`)}, jsonb_build_object('eventId', ${events}.id) FROM ${events}
    UNION ALL
-   SELECT 'notify-event', 'notify-event:' || n.id, jsonb_build_object('eventId', n.id)
+   SELECT 'notify-event', ${JOB_KEYS_SQL.notifyEvent('n.id')}, jsonb_build_object('eventId', n.id)
      FROM (SELECT DISTINCT ON (COALESCE(${events}.detail->>'leadId', ${events}.id::text)) ${events}.id
              FROM ${events} WHERE ${notifiedSql(events)}
             ORDER BY COALESCE(${events}.detail->>'leadId', ${events}.id::text), ${events}.id) n`;
@@ -77,27 +85,29 @@ export class EventsService {
   constructor(private readonly outbox: OutboxService) {}
 
   async record(em: EntityManager, event: DomainEvent): Promise<string> {
-    const [row] = await em.query(
-      `INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+    const [row] = await sqlRows(
+      em,
+      `${EVENT_INSERT}
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [event.type, event.entity, event.entityId, event.entityVersion, event.jurisdiction, event.detail ?? {}],
     );
     if ((DOMAIN_EVENT_TYPES as readonly string[]).includes(event.type))
-      await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, `dispatch-event:${row.id}`);
+      await this.outbox.enqueue(em, 'dispatch-event', { eventId: row.id }, JOB_KEYS.dispatchEvent(row.id));
     if (notifies(event))
-      await this.outbox.enqueue(em, 'notify-event', { eventId: row.id }, `notify-event:${row.id}`);
+      await this.outbox.enqueue(em, 'notify-event', { eventId: row.id }, JOB_KEYS.notifyEvent(row.id));
     return row.id;
   }
 
   /** Set-based form for bulk writes. */
   async recordMany(em: EntityManager, events: DomainEvent[]): Promise<void> {
     if (!events.length) return;
-    await em.query(
+    await sqlRows(
+      em,
       `WITH ev AS (
-         INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+         ${EVENT_INSERT}
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[])
          RETURNING id, type, detail),
-       queued AS (INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')})
+       queued AS (${OUTBOX_INSERT} ${dispatchRowsSql('ev')})
        SELECT pg_notify($7, '')`,
       [
         events.map((e) => e.type),

@@ -40,6 +40,47 @@ export interface JobPayloads {
 }
 export type JobName = keyof JobPayloads;
 
+/**
+ * Outbox dedupe keys, which become BullMQ job ids: a second enqueue with the same key is the same
+ * job. Stable strings (jobs in flight carry them). BullMQ accepts custom ids with at most three
+ * ':'-separated parts.
+ */
+export const JOB_KEYS = {
+  dispatchEvent: (eventId: string) => `dispatch-event:${eventId}`,
+  notifyEvent: (eventId: string) => `notify-event:${eventId}`,
+  /** One per bulk push (`batch` a fresh id): each push's duplicates are looked for once. */
+  detectDuplicates: (batch: string) => `detect-duplicates:${batch}`,
+  rematchAffected: (entity: 'enterprise' | 'park', id: string, version: number) =>
+    `rematch-affected:${entity}:${id}:v${version}`,
+  /** A lead's match job queued by a base-data change (`entity`, `id`, `version`: the change). */
+  matchLeadAfter: (leadId: string, matchVersion: number, entity: string, id: string, version: number) =>
+    `match-lead:${leadId}:m${matchVersion}-${entity}-${id}-v${version}`,
+  /** `run` a UUID; `scope` a jurisdiction or `all`. */
+  rematchAll: (run: string, scope: string) => `rematch-all:${run}:${scope}`,
+  deliverNotification: (deliveryId: string) => `deliver-notification:${deliveryId}`,
+} as const;
+
+/** The same keys in SQL, for set-based writers (`id` a SQL expression). */
+export const JOB_KEYS_SQL = {
+  dispatchEvent: (id: string) => `'dispatch-event:' || ${id}`,
+  notifyEvent: (id: string) => `'notify-event:' || ${id}`,
+} as const;
+
+/**
+ * Transaction-scoped advisory locks (`pg_advisory_xact_lock`): who serialises with whom.
+ * Numbers are fixed keys; `match` is a SQL expression of a lead id (a parameter or column).
+ */
+export const LOCKS = {
+  /** Reference data loading (taxonomy seed). */
+  referenceSeed: 727002,
+  /** The demo seed. */
+  demoSeed: 727003,
+  /** The check-and-insert of collisions: two cities creating at once still collide (DESIGN §7). */
+  collisions: 727100,
+  /** A lead's matches: match jobs, decisions and withdrawals (no lost updates). */
+  match: (leadId: string) => `hashtextextended('lc:match:' || ${leadId}::text, 0)`,
+} as const;
+
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'match-lead': QUEUES.matching,
   'match-sweep': QUEUES.matching,

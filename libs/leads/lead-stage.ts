@@ -28,6 +28,11 @@ export type LeadStage = (typeof LEAD_STAGES)[number];
 /** Stages a lead may be created in. */
 export const INITIAL_STAGES: readonly LeadStage[] = PIPELINE_STAGES;
 
+/** Whether a new lead may start in `stage`: any pipeline stage (DESIGN §6), not on hold or lost. */
+export function isInitialStage(stage: string): boolean {
+  return (INITIAL_STAGES as readonly string[]).includes(stage);
+}
+
 export interface TransitionOptions {
   /** The stage an `on_hold` lead left (leads.resume_stage). */
   resumeStage?: string | null;

@@ -1,5 +1,5 @@
 import type { Jurisdiction } from '../common/request-context';
-import { FundsEntry, fundsTotal } from './lead-milestones';
+import type { FundsEntry } from './lead-milestones';
 import type { LeadStage } from './lead-stage';
 
 /** A row of `leads` as Postgres returns it (snake_case; numerics may arrive as strings). */
@@ -97,159 +97,23 @@ export interface LeadView {
   updatedAt: string;
 }
 
-const iso = (v: Date | string | null): string | null =>
-  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString();
-const num = (v: string | number | null): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** Whether `viewer` may see the lead at all (DESIGN §5): private leads stay in their jurisdiction. */
-export function canSeeLead(row: Pick<LeadRow, 'jurisdiction' | 'sharing'>, viewer: Jurisdiction): boolean {
-  return row.jurisdiction === viewer || row.sharing === 'shared';
-}
-
-/** Whether `viewer` sees the lead masked: a confidential lead of the other city (DESIGN §5). */
-export function isMasked(row: Pick<LeadRow, 'jurisdiction' | 'confidential'>, viewer: Jurisdiction): boolean {
-  return row.jurisdiction !== viewer && row.confidential;
-}
-
-/** The lead's title as `viewer` may see it: the code name on a masked lead (titles name investors). */
-export function visibleTitle(
-  row: Pick<LeadRow, 'jurisdiction' | 'confidential' | 'code_name' | 'title'>,
-  viewer: Jurisdiction,
-): string {
-  return isMasked(row, viewer) ? (row.code_name ?? '') : row.title;
-}
-
-/**
- * Whether an activity's text and author are withheld from `viewer` (DESIGN §5): on a masked lead,
- * the owner city's activities show only their type, date and city; the partner's own stay whole.
- */
-export function isActivityRedacted(
-  lead: Pick<LeadRow, 'jurisdiction' | 'confidential'>,
-  activityJurisdiction: string,
-  viewer: Jurisdiction,
-): boolean {
-  return isMasked(lead, viewer) && activityJurisdiction === lead.jurisdiction;
-}
-
-/**
- * The lead as `viewer` may see it, or null when it is invisible (DESIGN §5):
- * - private: only the owning jurisdiction;
- * - shared: the partner reads it, but never `contacts` (personal data);
- * - confidential + shared: the partner sees `codeName` in place of the investor's name and the
- *   title (titles usually name the investor), no USCC, enterprise link or project company USCC,
- *   `partnerSummary` in place of `summary`, and the funds in place without their notes.
- * The changes feed, webhooks, collisions and matches use this same function (or its SQL form
- * below, or visibleTitle), so every channel hides the same fields.
- */
-export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
-  if (!canSeeLead(row, viewer)) return null;
-  const own = row.jurisdiction === viewer;
-  const masked = isMasked(row, viewer);
-  const codeName = row.code_name ?? '';
-  const funds = row.funds_in_place ?? [];
-  return {
-    id: row.id,
-    title: visibleTitle(row, viewer),
-    investor: {
-      name: masked ? codeName : row.investor_name,
-      uscc: masked ? null : row.investor_uscc,
-      enterpriseId: masked ? null : row.investor_enterprise_id,
-      country: row.investor_country,
-    },
-    summary: masked ? (row.partner_summary ?? '') : row.summary,
-    segments: row.segments,
-    industries: row.industries,
-    plannedInvestmentWan: num(row.planned_investment_wan) ?? 0,
-    landNeedMu: num(row.land_need_mu),
-    expectedJobs: row.expected_jobs,
-    stage: row.stage as LeadStage,
-    resumeStage: (row.resume_stage as LeadStage | null) ?? null,
-    jurisdiction: row.jurisdiction as Jurisdiction,
-    ownerId: row.owner_id,
-    sharing: row.sharing as LeadSharing,
-    confidential: row.confidential,
-    codeName: row.code_name,
-    source: row.source as LeadSource,
-    nextActionAt: iso(row.next_action_at),
-    contacts: own ? (row.contacts ?? []) : [],
-    externalRefs: row.external_refs ?? [],
-    linkedLeadIds: row.linked_lead_ids ?? [],
-    partnerSummary: row.partner_summary ?? null,
-    signedAt: row.signed_at ?? null,
-    contractAmountWan: num(row.contract_amount_wan),
-    projectUscc: masked ? null : (row.project_uscc ?? null),
-    startedAt: row.started_at ?? null,
-    operatingAt: row.operating_at ?? null,
-    fundsInPlace: masked ? funds.map(({ at, amountWan }) => ({ at, amountWan })) : funds,
-    fundsInPlaceWan: fundsTotal(funds),
-    version: row.version,
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
-  };
+export interface ActivityRow {
+  id: string;
+  lead_id: string;
+  type: string;
+  occurred_at: Date;
+  summary: string;
+  author_id: string | null;
+  author_key_id: string | null;
+  jurisdiction: string;
+  from_stage: string | null;
+  to_stage: string | null;
+  created_at: Date;
+  _key?: string;
 }
 
 /** A timestamptz as `Date.prototype.toISOString()` writes it (UTC, milliseconds, `Z`). */
 export const isoSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * leadView() rendered by Postgres: the JSON text of the lead as `viewer` (a SQL parameter such as
- * `$2`) may see it, for the read hot paths (GET /leads, GET /leads/:id), where building and
- * re-serialising objects in Node cost more than the query. Same masking as leadView() — the
- * visibility test itself stays in the WHERE clause of the caller. test/lead-view-sql.e2e-spec.ts
- * checks that both agree on every kind of row and viewer.
- */
-export function leadViewJsonSql(viewer: string, t = 'leads'): string {
-  const own = `(${t}.jurisdiction = ${viewer}::text)`;
-  const masked = maskedSql(viewer, t);
-  const unlessMasked = (expr: string, masking = 'NULL') =>
-    `CASE WHEN ${masked} THEN ${masking} ELSE ${expr} END`;
-  const codeName = `COALESCE(${t}.code_name, '')`;
-  return `json_build_object(
-    'id', ${t}.id,
-    'title', ${unlessMasked(`${t}.title`, codeName)},
-    'investor', json_build_object(
-      'name', ${unlessMasked(`${t}.investor_name`, codeName)},
-      'uscc', ${unlessMasked(`${t}.investor_uscc`)},
-      'enterpriseId', ${unlessMasked(`${t}.investor_enterprise_id`)},
-      'country', ${t}.investor_country),
-    'summary', ${unlessMasked(`${t}.summary`, `COALESCE(${t}.partner_summary, '')`)},
-    'segments', ${t}.segments,
-    'industries', ${t}.industries,
-    'plannedInvestmentWan', COALESCE(${t}.planned_investment_wan, 0),
-    'landNeedMu', ${t}.land_need_mu,
-    'expectedJobs', ${t}.expected_jobs,
-    'stage', ${t}.stage,
-    'resumeStage', ${t}.resume_stage,
-    'jurisdiction', ${t}.jurisdiction,
-    'ownerId', ${t}.owner_id,
-    'sharing', ${t}.sharing,
-    'confidential', ${t}.confidential,
-    'codeName', ${t}.code_name,
-    'source', ${t}.source,
-    'nextActionAt', ${isoSql(`${t}.next_action_at`)},
-    'contacts', CASE WHEN ${own} THEN COALESCE(${t}.contacts, '[]'::jsonb) ELSE '[]'::jsonb END,
-    'externalRefs', COALESCE(${t}.external_refs, '[]'::jsonb),
-    'linkedLeadIds', COALESCE(${t}.linked_lead_ids, '{}'::uuid[]),
-    'partnerSummary', ${t}.partner_summary,
-    'signedAt', ${t}.signed_at,
-    'contractAmountWan', ${t}.contract_amount_wan,
-    'projectUscc', ${unlessMasked(`${t}.project_uscc`)},
-    'startedAt', ${t}.started_at,
-    'operatingAt', ${t}.operating_at,
-    'fundsInPlace', ${unlessMasked(
-      `${t}.funds_in_place`,
-      `(SELECT COALESCE(jsonb_agg(e.value - 'note' ORDER BY e.n), '[]') FROM jsonb_array_elements(${t}.funds_in_place) WITH ORDINALITY AS e(value, n))`,
-    )},
-    'fundsInPlaceWan', ${fundsTotalSql(t)},
-    'version', ${t}.version,
-    'createdAt', ${isoSql(`${t}.created_at`)},
-    'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;
-}
-
-/** isMasked() in SQL: the row `t` is a confidential lead of another jurisdiction than `viewer`. */
-export function maskedSql(viewer: string, t = 'leads'): string {
-  return `(${t}.jurisdiction <> ${viewer}::text AND ${t}.confidential)`;
-}
 
 /** fundsTotal() in SQL: the sum of a lead's funds in place (万元, numeric), 0 without entries. */
 export function fundsTotalSql(t = 'leads'): string {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
 import { sqlOne, sqlParams, sqlRows } from '../db/sql';
-import { leadViewJsonSql, type LeadRow } from './lead-view';
+import { leadViewJsonSql, visibilityBranches, visibleSql } from './lead-policy';
+import type { ActivityRow, LeadRow } from './lead-view';
 
 type Db = EntityManager | DataSource;
 
@@ -39,98 +40,6 @@ export interface LeadListRow {
 
 export type LeadListKey = { mode: 'id'; id: string } | { mode: 'updated'; ts: string; id: string };
 
-export interface LeadInsert {
-  title: string;
-  investorName: string;
-  investorNorm: string;
-  investorUscc: string | null;
-  investorEnterpriseId: string | null;
-  investorCountry: string | null;
-  summary: string;
-  segments: string[];
-  industries: string[];
-  plannedInvestmentWan: number;
-  landNeedMu: number | null;
-  expectedJobs: number | null;
-  stage: string;
-  jurisdiction: Jurisdiction;
-  ownerId: string | null;
-  sharing: string;
-  confidential: boolean;
-  codeName: string | null;
-  source: string;
-  nextActionAt: string | null;
-  contacts: unknown[];
-  externalRefs: unknown[];
-  partnerSummary: string | null;
-  signedAt: string | null;
-  contractAmountWan: number | null;
-  projectUscc: string | null;
-  startedAt: string | null;
-  operatingAt: string | null;
-  fundsInPlace: unknown[];
-}
-
-/** Lead columns that PATCH may set, API name → column. */
-export const LEAD_COLUMNS = {
-  title: 'title',
-  investorName: 'investor_name',
-  investorNorm: 'investor_norm',
-  investorUscc: 'investor_uscc',
-  investorEnterpriseId: 'investor_enterprise_id',
-  investorCountry: 'investor_country',
-  summary: 'summary',
-  segments: 'segments',
-  industries: 'industries',
-  plannedInvestmentWan: 'planned_investment_wan',
-  landNeedMu: 'land_need_mu',
-  expectedJobs: 'expected_jobs',
-  ownerId: 'owner_id',
-  sharing: 'sharing',
-  confidential: 'confidential',
-  codeName: 'code_name',
-  source: 'source',
-  nextActionAt: 'next_action_at',
-  contacts: 'contacts',
-  externalRefs: 'external_refs',
-  partnerSummary: 'partner_summary',
-  signedAt: 'signed_at',
-  contractAmountWan: 'contract_amount_wan',
-  projectUscc: 'project_uscc',
-  startedAt: 'started_at',
-  operatingAt: 'operating_at',
-  fundsInPlace: 'funds_in_place',
-} as const;
-export type LeadColumnKey = keyof typeof LEAD_COLUMNS;
-const JSON_COLUMNS = new Set(['contacts', 'external_refs', 'funds_in_place']);
-
-export interface ActivityRow {
-  id: string;
-  lead_id: string;
-  type: string;
-  occurred_at: Date;
-  summary: string;
-  author_id: string | null;
-  author_key_id: string | null;
-  jurisdiction: string;
-  from_stage: string | null;
-  to_stage: string | null;
-  created_at: Date;
-  _key?: string;
-}
-
-export interface ActivityInsert {
-  leadId: string;
-  type: string;
-  occurredAt: string | null;
-  summary: string;
-  authorId: string | null;
-  authorKeyId: string | null;
-  jurisdiction: Jurisdiction;
-  fromStage?: string | null;
-  toStage?: string | null;
-}
-
 /** Leads a text search walks in id order before choosing between walking on and the text index. */
 export const SEARCH_PROBE = 2000;
 /** Matches within the probe that make a term common enough to keep walking (≈ 0.3% of leads). */
@@ -155,36 +64,20 @@ function walkable(f: LeadFilters, after: LeadListKey | null): boolean {
   );
 }
 
-/**
- * What `viewer` may list (DESIGN §5), as one condition list per jurisdiction: its own leads and
- * the partner's shared ones, narrowed by the jurisdiction and sharing filters.
- */
-function visibilityBranches(f: LeadFilters, p: (v: unknown) => string): string[][] {
-  const branches: string[][] = [];
-  if (f.jurisdiction !== f.partner) {
-    const own = [`jurisdiction = ${p(f.viewer)}`];
-    if (f.sharing) own.push(`sharing = ${p(f.sharing)}`);
-    branches.push(own);
-  }
-  if (f.jurisdiction !== f.viewer && f.sharing !== 'private') {
-    const partner = [`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`];
-    // The partner must not find a confidential lead by the investor name it cannot see (DESIGN §5).
-    if (f.q) partner.push('NOT confidential');
-    branches.push(partner);
-  }
-  return branches;
-}
+const visibilityOf = (f: LeadFilters) => ({
+  viewer: f.viewer,
+  partner: f.partner,
+  jurisdiction: f.jurisdiction,
+  sharing: f.sharing,
+  searching: !!f.q,
+});
 
 /** Hand-written SQL for the lead hot paths (STYLE: repositories own data access). */
 @Injectable()
 export class LeadRepository {
   /** One round trip: the lead if `viewer` may see it (DESIGN §5), else undefined. */
   findVisible(db: Db, id: string, viewer: Jurisdiction): Promise<LeadRow | undefined> {
-    return sqlOne<LeadRow>(
-      db,
-      `SELECT * FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
-      [id, viewer],
-    );
+    return sqlOne<LeadRow>(db, `SELECT * FROM leads WHERE id = $1 AND ${visibleSql('$2')}`, [id, viewer]);
   }
 
   /** findVisible, rendered: the lead's view JSON as `viewer` sees it (leadViewJsonSql) and its version. */
@@ -192,7 +85,7 @@ export class LeadRepository {
     return sqlOne<RenderedLead>(
       db,
       `SELECT version, ${leadViewJsonSql('$2')} AS view
-         FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
+         FROM leads WHERE id = $1 AND ${visibleSql('$2')}`,
       [id, viewer],
     );
   }
@@ -202,143 +95,6 @@ export class LeadRepository {
     return sqlOne<LeadRow>(em, `SELECT * FROM leads WHERE id = $1 FOR UPDATE`, [id]);
   }
 
-  async insert(em: EntityManager, v: LeadInsert): Promise<LeadRow> {
-    const rows = await sqlRows<LeadRow>(
-      em,
-      `INSERT INTO leads (title, investor_name, investor_norm, investor_uscc, investor_enterprise_id,
-         investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
-         stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at, contacts,
-         external_refs, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at, operating_at,
-         funds_in_place)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$22::jsonb,
-               $23,$24,$25,$26,$27,$28,$29::jsonb)
-       RETURNING *`,
-      [
-        v.title,
-        v.investorName,
-        v.investorNorm,
-        v.investorUscc,
-        v.investorEnterpriseId,
-        v.investorCountry,
-        v.summary,
-        v.segments,
-        v.industries,
-        v.plannedInvestmentWan,
-        v.landNeedMu,
-        v.expectedJobs,
-        v.stage,
-        v.jurisdiction,
-        v.ownerId,
-        v.sharing,
-        v.confidential,
-        v.codeName,
-        v.source,
-        v.nextActionAt,
-        JSON.stringify(v.contacts),
-        JSON.stringify(v.externalRefs),
-        v.partnerSummary,
-        v.signedAt,
-        v.contractAmountWan,
-        v.projectUscc,
-        v.startedAt,
-        v.operatingAt,
-        JSON.stringify(v.fundsInPlace),
-      ],
-    );
-    return rows[0];
-  }
-
-  /**
-   * Optimistic update (DESIGN §11, concurrency): the version check is in the UPDATE itself, so of
-   * two writers holding the same version exactly one matches a row. Bumps the version (feeds the change log).
-   * Returns undefined when the version no longer matches.
-   */
-  async updateIfVersion(
-    em: EntityManager,
-    id: string,
-    expectedVersion: number,
-    changes: Partial<Record<LeadColumnKey, unknown>>,
-  ): Promise<LeadRow | undefined> {
-    const params: unknown[] = [id, expectedVersion];
-    const sets: string[] = [];
-    for (const [key, value] of Object.entries(changes)) {
-      const col = LEAD_COLUMNS[key as LeadColumnKey];
-      params.push(JSON_COLUMNS.has(col) ? JSON.stringify(value) : value);
-      sets.push(`${col} = $${params.length}${JSON_COLUMNS.has(col) ? '::jsonb' : ''}`);
-    }
-    const rows = await sqlRows<LeadRow>(
-      em,
-      `UPDATE leads SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
-        WHERE id = $1 AND version = $2 RETURNING *`,
-      params,
-    );
-    return rows[0];
-  }
-
-  /**
-   * Moves the stage (the caller checked the transition on a locked row), with the milestone facts
-   * the move brings (DESIGN §6), in one version.
-   */
-  async setStage(
-    em: EntityManager,
-    id: string,
-    stage: string,
-    resumeStage: string | null,
-    facts: Partial<Record<LeadColumnKey, unknown>> = {},
-  ): Promise<LeadRow> {
-    const { params, p } = sqlParams([id]);
-    const sets = [`stage = ${p(stage)}`, `resume_stage = ${p(resumeStage)}`];
-    for (const [key, value] of Object.entries(facts)) {
-      const col = LEAD_COLUMNS[key as LeadColumnKey];
-      sets.push(`${col} = ${JSON_COLUMNS.has(col) ? `${p(JSON.stringify(value))}::jsonb` : p(value)}`);
-    }
-    const rows = await sqlRows<LeadRow>(
-      em,
-      `UPDATE leads SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
-      params,
-    );
-    return rows[0];
-  }
-
-  /** Shares a lead and links it to another one (collision resolved `joint`). */
-  async shareAndLink(em: EntityManager, id: string, otherId: string): Promise<LeadRow> {
-    const rows = await sqlRows<LeadRow>(
-      em,
-      `UPDATE leads SET sharing = 'shared',
-              linked_lead_ids = CASE WHEN $2 = ANY(linked_lead_ids) THEN linked_lead_ids
-                                     ELSE array_append(linked_lead_ids, $2::uuid) END,
-              version = version + 1, updated_at = now()
-        WHERE id = $1 RETURNING *`,
-      [id, otherId],
-    );
-    return rows[0];
-  }
-
-  /**
-   * A lead merged into its duplicate (DESIGN §7): it leaves the pipeline (`lost`) and hands its
-   * external refs over (the caller gives them to the kept lead afterwards, so the ref index
-   * moves with them).
-   */
-  async mergeAway(em: EntityManager, id: string): Promise<LeadRow> {
-    const rows = await sqlRows<LeadRow>(
-      em,
-      `UPDATE leads SET stage = 'lost', resume_stage = NULL, external_refs = '[]'::jsonb,
-              version = version + 1, updated_at = now()
-        WHERE id = $1 RETURNING *`,
-      [id],
-    );
-    return rows[0];
-  }
-
-  /** Moves a lead's whole timeline to another lead (a merge); returns how many entries moved. */
-  async moveActivities(em: EntityManager, fromLeadId: string, toLeadId: string): Promise<number> {
-    const rows = await sqlRows(em, `UPDATE activities SET lead_id = $2 WHERE lead_id = $1 RETURNING id`, [
-      fromLeadId,
-      toLeadId,
-    ]);
-    return rows.length;
-  }
-
   async currentVersion(db: Db, id: string): Promise<number | undefined> {
     const row = await sqlOne<{ version: number }>(db, `SELECT version FROM leads WHERE id = $1`, [id]);
     return row?.version;
@@ -346,10 +102,9 @@ export class LeadRepository {
 
   /**
    * Keyset page of visible leads, ordered by id, or by (updated_at, id) for `updatedSince`.
-   * Visibility (`jurisdiction = me OR sharing = 'shared'`) is written as one branch per
-   * jurisdiction — own rows, and the partner's shared rows — each an ordered scan of a
-   * (jurisdiction, [stage,] id) index that stops after `limit + 1` rows; a Merge Append joins them.
-   * An OR across jurisdictions would instead walk the primary key filtering most rows out.
+   * Visibility is one branch per jurisdiction (lead-policy visibilityBranches), each an ordered
+   * scan of a (jurisdiction, [stage,] id) index that stops after `limit + 1` rows; a Merge Append
+   * joins them.
    */
   async list(db: Db, f: LeadFilters, after: LeadListKey | null, limit: number): Promise<LeadListRow[]> {
     if (walkable(f, after)) return this.searchWalk(db, f, after?.mode === 'id' ? after.id : null, limit);
@@ -371,7 +126,7 @@ export class LeadRepository {
     afterId: string | null,
     limit: number,
   ): Promise<LeadListRow[]> {
-    if (!visibilityBranches(f, () => '').length) return [];
+    if (!visibilityBranches(visibilityOf(f), () => '').length) return [];
     const want = limit + 1;
     const rows: LeadListRow[] = [];
     let from = afterId;
@@ -414,7 +169,7 @@ export class LeadRepository {
     const q = f.q!;
     const caseless = q.toLowerCase() === q.toUpperCase();
     const match = `(title || ' ' || investor_name) ${caseless ? 'LIKE' : 'ILIKE'} ${p(likePattern(q))}`;
-    const visible = visibilityBranches(f, p)
+    const visible = visibilityBranches(visibilityOf(f), p)
       .map((b) => `(${b.join(' AND ')})`)
       .join(' OR ');
     const walked = `SELECT id, (${visible}) AND ${match} AS hit FROM leads
@@ -469,7 +224,7 @@ export class LeadRepository {
     if (after?.mode === 'updated')
       common.push(`(updated_at, id) > (${p(after.ts)}::timestamptz, ${p(after.id)}::uuid)`);
 
-    const branches = visibilityBranches(f, p);
+    const branches = visibilityBranches(visibilityOf(f), p);
     // A text search is a bitmap scan of the trigram index either way: one scan, not one per branch.
     if (f.q && branches.length === 2)
       branches.splice(0, 2, [`((${branches[0].join(' AND ')}) OR (${branches[1].join(' AND ')}))`]);
@@ -488,27 +243,6 @@ export class LeadRepository {
                    FROM (${visible}) leads
                   ORDER BY ${order} LIMIT ${lim}`;
     return sqlRows(db, sql, params);
-  }
-
-  async insertActivity(em: EntityManager, a: ActivityInsert): Promise<ActivityRow> {
-    const rows = await sqlRows<ActivityRow>(
-      em,
-      `INSERT INTO activities (lead_id, type, occurred_at, summary, author_id, author_key_id, jurisdiction,
-         from_stage, to_stage)
-       VALUES ($1, $2, COALESCE($3::timestamptz, now()), $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [
-        a.leadId,
-        a.type,
-        a.occurredAt,
-        a.summary,
-        a.authorId,
-        a.authorKeyId,
-        a.jurisdiction,
-        a.fromStage ?? null,
-        a.toStage ?? null,
-      ],
-    );
-    return rows[0];
   }
 
   /** The timeline, newest first; keyset on (occurred_at DESC, id) matches activities_lead_idx. */

@@ -1,15 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { AuditService, diffFields } from '../audit/audit.service';
+import { DataSource } from 'typeorm';
+import { diffFields } from '../audit/audit.service';
 import { parseIfMatch, preconditionFailed } from '../common/concurrency';
 import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
 import { JsonText, Page, decodeCursor, encodeCursor, renderedPage, toPage } from '../common/pagination';
 import { RequestContext, actorUserId, isManager, roleOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
-import { CollisionDetector, LeadCollision } from '../collisions/collision-detector';
-import { normaliseInvestorName } from '../collisions/investor-name';
-import { EventsService } from '../events/events.service';
+import { normaliseInvestorName } from './investor-name';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import {
   FundsEntry,
@@ -32,17 +30,17 @@ import {
   MilestoneFactsDto,
   UpdateLeadDto,
 } from './lead.dto';
-import { ActivityRow, LeadColumnKey, LeadFilters, LeadListKey, LeadRepository } from './lead.repository';
-import { LeadRow, LeadView, isActivityRedacted, leadView } from './lead-view';
+import type { LeadColumnKey } from './lead-columns';
+import { LeadFilters, LeadListKey, LeadRepository } from './lead.repository';
+import { LeadCollision, LeadWriter } from './lead-writer';
+import { activityView, canChange, canSee, leadView, ownerView } from './lead-policy';
+import type { LeadRow, LeadView } from './lead-view';
 
 export type CreatedLead = LeadView & { collisions: LeadCollision[] };
 
-/** Fields whose change means the investor may now collide with another lead (DESIGN §7). */
-const INVESTOR_INPUTS: LeadColumnKey[] = ['investorName', 'investorUscc'];
-
 /** The record an audit entry compares (the owner's full view, without bookkeeping fields). */
 function auditRecord(row: LeadRow): Record<string, unknown> {
-  const { version: _v, createdAt: _c, updatedAt: _u, ...rest } = leadView(row, row.jurisdiction as never)!;
+  const { version: _v, createdAt: _c, updatedAt: _u, ...rest } = ownerView(row);
   return rest;
 }
 
@@ -75,27 +73,6 @@ function factsOfDto(dto: MilestoneFactsDto): Partial<MilestoneFacts> {
 }
 
 /**
- * An activity as the caller sees it: `redacted` ones (the owner city's activities on a
- * confidential lead, read by the partner: DESIGN §5) keep only their type, date and city.
- */
-export function activityView(a: ActivityRow, redacted = false): ActivityViewDto {
-  return {
-    id: a.id,
-    leadId: a.lead_id,
-    type: a.type,
-    occurredAt: new Date(a.occurred_at).toISOString(),
-    summary: redacted ? '' : a.summary,
-    redacted,
-    authorId: redacted ? null : a.author_id,
-    authorKeyId: redacted ? null : a.author_key_id,
-    jurisdiction: a.jurisdiction as never,
-    fromStage: a.from_stage as LeadStage | null,
-    toStage: a.to_stage as LeadStage | null,
-    createdAt: new Date(a.created_at).toISOString(),
-  };
-}
-
-/**
  * Leads: the rules of DESIGN §4–7 (visibility, who changes what, stages, collisions). Every
  * write records its audit entry, domain event and outbox jobs in its own transaction.
  */
@@ -105,9 +82,7 @@ export class LeadService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: LeadRepository,
     private readonly taxonomy: TaxonomyService,
-    private readonly audit: AuditService,
-    private readonly events: EventsService,
-    private readonly collisions: CollisionDetector,
+    private readonly writer: LeadWriter,
   ) {}
 
   /** The lead as the caller sees it, rendered as JSON text (leadViewJsonSql), and its version. */
@@ -207,38 +182,38 @@ export class LeadService {
     assertFacts(stage, null, facts, funds);
 
     return this.ds.transaction(async (em) => {
-      const row = await this.repo.insert(em, {
-        title: dto.title,
-        investorName: dto.investor.name,
-        investorNorm: normaliseInvestorName(dto.investor.name),
-        investorUscc: dto.investor.uscc ?? null,
-        investorEnterpriseId: enterpriseId,
-        investorCountry: dto.investor.country ?? null,
-        summary: dto.summary ?? '',
-        segments,
-        industries,
-        plannedInvestmentWan: dto.plannedInvestmentWan ?? 0,
-        landNeedMu: dto.landNeedMu ?? null,
-        expectedJobs: dto.expectedJobs ?? null,
-        stage,
-        jurisdiction: ctx.jurisdiction,
-        ownerId,
-        sharing: dto.sharing ?? 'private',
-        confidential,
-        codeName,
-        source: dto.source ?? 'other',
-        nextActionAt: dto.nextActionAt ?? null,
-        contacts: dto.contacts ?? [],
-        externalRefs: dto.externalRefs ?? [],
-        partnerSummary: dto.partnerSummary ?? null,
-        ...facts,
-        fundsInPlace: funds,
-      });
-      await this.audit.record(em, ctx, 'create', 'lead', row.id, diffFields({}, auditRecord(row)));
-      // Assigned to someone else at creation: they are told (DESIGN §18).
-      const assigned = row.owner_id && row.owner_id !== actorUserId(ctx) ? row.owner_id : null;
-      await this.afterWrite(em, row, 'lead.created', assigned);
-      const collisions = await this.collisions.detect(em, row);
+      const { row, collisions } = await this.writer.create(
+        em,
+        ctx,
+        {
+          title: dto.title,
+          investorName: dto.investor.name,
+          investorNorm: normaliseInvestorName(dto.investor.name),
+          investorUscc: dto.investor.uscc ?? null,
+          investorEnterpriseId: enterpriseId,
+          investorCountry: dto.investor.country ?? null,
+          summary: dto.summary ?? '',
+          segments,
+          industries,
+          plannedInvestmentWan: dto.plannedInvestmentWan ?? 0,
+          landNeedMu: dto.landNeedMu ?? null,
+          expectedJobs: dto.expectedJobs ?? null,
+          stage,
+          jurisdiction: ctx.jurisdiction,
+          ownerId,
+          sharing: dto.sharing ?? 'private',
+          confidential,
+          codeName,
+          source: dto.source ?? 'other',
+          nextActionAt: dto.nextActionAt ?? null,
+          contacts: dto.contacts ?? [],
+          externalRefs: dto.externalRefs ?? [],
+          partnerSummary: dto.partnerSummary ?? null,
+          ...facts,
+          fundsInPlace: funds,
+        },
+        (created) => diffFields({}, auditRecord(created)),
+      );
       return { ...leadView(row, ctx.jurisdiction)!, collisions };
     });
   }
@@ -259,20 +234,10 @@ export class LeadService {
     if (!Object.keys(changes).length) return leadView(before, ctx.jurisdiction)!;
 
     return this.ds.transaction(async (em) => {
-      const after = await this.repo.updateIfVersion(em, id, expected, changes);
-      if (!after) throw preconditionFailed((await this.repo.currentVersion(em, id)) ?? expected);
-      await this.audit.record(
-        em,
-        ctx,
-        'update',
-        'lead',
-        id,
-        diffFields(auditRecord(before), auditRecord(after)),
+      const after = await this.writer.update(em, ctx, before, expected, changes, (a) =>
+        diffFields(auditRecord(before), auditRecord(a)),
       );
-      const changed = Object.keys(changes) as LeadColumnKey[];
-      const assigned = changed.includes('ownerId') && after.owner_id ? after.owner_id : null;
-      await this.afterWrite(em, after, 'lead.updated', assigned);
-      if (changed.some((k) => INVESTOR_INPUTS.includes(k))) await this.collisions.detect(em, after);
+      if (!after) throw preconditionFailed((await this.repo.currentVersion(em, id)) ?? expected);
       return leadView(after, ctx.jurisdiction)!;
     });
   }
@@ -287,8 +252,7 @@ export class LeadService {
     const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
     return this.ds.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, id);
-      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
-        throw notFound('lead');
+      if (!before || !canSee(before, ctx.jurisdiction)) throw notFound('lead');
       this.assertCanChange(ctx, before);
       if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
       const from = before.stage as LeadStage;
@@ -313,34 +277,13 @@ export class LeadService {
       const changedFacts = Object.fromEntries(
         Object.entries(brought).filter(([k, v]) => current[k] !== v),
       ) as Partial<Record<LeadColumnKey, unknown>>;
-      const after = await this.repo.setStage(em, id, to, resumeStageAfter(from, to), changedFacts);
-      await this.repo.insertActivity(em, {
-        leadId: id,
-        type: 'stage_change',
-        occurredAt: null,
+      const after = await this.writer.changeStage(em, ctx, before, {
+        to,
+        resumeStage: resumeStageAfter(from, to),
         summary: dto.note?.trim() || `${from} → ${to}`,
-        authorId: actorUserId(ctx),
-        authorKeyId: ctx.actor.type === 'api_key' ? ctx.actor.id : null,
-        jurisdiction: ctx.jurisdiction,
-        fromStage: from,
-        toStage: to,
+        facts: changedFacts,
+        factChanges: Object.fromEntries(Object.entries(changedFacts).map(([k, v]) => [k, [current[k], v]])),
       });
-      await this.audit.record(em, ctx, 'stage_change', 'lead', id, {
-        stage: [from, to],
-        ...(before.resume_stage !== after.resume_stage
-          ? { resumeStage: [before.resume_stage, after.resume_stage] }
-          : {}),
-        ...Object.fromEntries(Object.entries(changedFacts).map(([k, v]) => [k, [current[k], v]])),
-      });
-      await this.events.record(em, {
-        type: 'lead.stage_changed',
-        entity: 'lead',
-        entityId: id,
-        entityVersion: after.version,
-        jurisdiction: after.jurisdiction,
-        detail: { fromStage: from, toStage: to },
-      });
-      await this.collisions.afterStageChanges(em, ctx.jurisdiction, [{ lead: after, from, to }]);
       return leadView(after, ctx.jurisdiction)!;
     });
   }
@@ -366,7 +309,7 @@ export class LeadService {
       rows,
       limit,
       (a) => [a._key, a.id],
-      (a) => activityView(a, isActivityRedacted(lead, a.jurisdiction, ctx.jurisdiction)),
+      (a) => activityView(a, lead, ctx.jurisdiction),
     );
   }
 
@@ -385,8 +328,7 @@ export class LeadService {
     const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
     return this.ds.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, id);
-      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
-        throw notFound('lead');
+      if (!before || !canSee(before, ctx.jurisdiction)) throw notFound('lead');
       this.assertCanChange(ctx, before);
       if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
       const funds: FundsEntry[] = [...normaliseFunds(before.funds_in_place ?? []), ...normaliseFunds([dto])];
@@ -396,11 +338,16 @@ export class LeadService {
         factsOfRow(before),
         funds,
       );
-      const after = (await this.repo.updateIfVersion(em, id, before.version, { fundsInPlace: funds }))!;
-      await this.audit.record(em, ctx, 'update', 'lead', id, {
-        fundsInPlace: [before.funds_in_place ?? [], funds],
-      });
-      await this.afterWrite(em, after, 'lead.updated');
+      const after = (await this.writer.update(
+        em,
+        ctx,
+        before,
+        before.version,
+        { fundsInPlace: funds },
+        () => ({
+          fundsInPlace: [before.funds_in_place ?? [], funds],
+        }),
+      ))!;
       return leadView(after, ctx.jurisdiction)!;
     });
   }
@@ -410,43 +357,26 @@ export class LeadService {
     const lead = await this.repo.findVisible(this.ds, requireUuidPath(id, 'lead'), ctx.jurisdiction);
     if (!lead) throw notFound('lead');
     return this.ds.transaction(async (em) => {
-      const a = await this.repo.insertActivity(em, {
-        leadId: lead.id,
+      const a = await this.writer.addFollowUp(em, ctx, lead, {
         type: dto.type,
         occurredAt: dto.occurredAt ?? null,
         summary: dto.summary,
-        authorId: actorUserId(ctx),
-        authorKeyId: ctx.actor.type === 'api_key' ? ctx.actor.id : null,
-        jurisdiction: ctx.jurisdiction,
       });
-      await this.audit.record(em, ctx, 'create', 'activity', a.id, {
-        leadId: [null, lead.id],
-        type: [null, a.type],
-        occurredAt: [null, new Date(a.occurred_at).toISOString()],
-        summary: [null, a.summary],
-      });
-      // Internal (never a webhook): the lead's owner hears of the partner city's follow-up (§18).
-      await this.events.record(em, {
-        type: 'activity.created',
-        entity: 'lead',
-        entityId: lead.id,
-        entityVersion: lead.version,
-        jurisdiction: lead.jurisdiction,
-        detail: { activityId: a.id, authorJurisdiction: ctx.jurisdiction },
-      });
-      return activityView(a); // the author's own: never redacted for them
+      return activityView(a, lead, ctx.jurisdiction); // the author's own city: never redacted
     });
   }
 
-  /** DESIGN §5: the partner reads a shared lead but never changes it; officers change their own. */
+  /** 403 unless the caller may change the lead (lead-policy canChange). */
   private assertCanChange(ctx: RequestContext, lead: LeadRow): void {
-    if (lead.jurisdiction !== ctx.jurisdiction)
-      throw forbidden(
-        'LEAD_READ_ONLY',
-        'A shared lead of the partner city is read-only (add activities instead)',
-      );
-    if (roleOf(ctx) === 'officer' && lead.owner_id !== actorUserId(ctx))
-      throw forbidden('NOT_LEAD_OWNER', 'Officers change the leads they own; ask a manager');
+    const denial = canChange(lead, {
+      jurisdiction: ctx.jurisdiction,
+      role: roleOf(ctx),
+      userId: actorUserId(ctx),
+    });
+    if (denial === 'LEAD_READ_ONLY')
+      throw forbidden(denial, 'A shared lead of the partner city is read-only (add activities instead)');
+    if (denial === 'NOT_LEAD_OWNER')
+      throw forbidden(denial, 'Officers change the leads they own; ask a manager');
   }
 
   /** The column changes a PATCH asks for, validated against the merged record; no-ops dropped. */
@@ -574,26 +504,6 @@ export class LeadService {
   private async checkEnterprise(id: string): Promise<void> {
     if (!(await this.repo.enterpriseExists(this.ds, id.toLowerCase())))
       throw fieldError('investor.enterpriseId', 'no such enterprise');
-  }
-
-  /**
-   * The domain event of a write. Its match job needs nothing here: the database queues one, in
-   * this transaction, whenever the lead's matching inputs change (leads.match_version, DESIGN §10).
-   */
-  private async afterWrite(
-    em: EntityManager,
-    row: LeadRow,
-    type: 'lead.created' | 'lead.updated',
-    assignedTo: string | null = null,
-  ): Promise<void> {
-    await this.events.record(em, {
-      type,
-      entity: 'lead',
-      entityId: row.id,
-      entityVersion: row.version,
-      jurisdiction: row.jurisdiction,
-      ...(assignedTo ? { detail: { assignedTo } } : {}),
-    });
   }
 }
 

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CollisionsModule } from '../collisions/collisions.module';
 import { EventsModule } from '../events/events.module';
 import { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
+import { LeadWriter } from './lead-writer';
 
 @Module({
-  imports: [EventsModule, CollisionsModule],
-  providers: [LeadService, LeadRepository],
-  exports: [LeadService, LeadRepository],
+  imports: [EventsModule],
+  providers: [LeadService, LeadRepository, LeadWriter],
+  exports: [LeadService, LeadRepository, LeadWriter],
 })
 export class LeadsModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { OUTBOX_INSERT } from '../outbox/outbox.service';
 import { sqlRows } from '../db/sql';
 import { NOTIFICATION_RULES, EventRow } from './notification-rules';
 import { renderNotification } from './notification-types';
@@ -167,7 +168,7 @@ export class NotificationJobs implements OnModuleDestroy {
          SELECT id FROM notification_deliveries
           WHERE status = 'pending' AND created_at < now() - interval '1 hour' LIMIT 1000),
        queued AS (
-         INSERT INTO outbox (kind, dedupe_key, payload)
+         ${OUTBOX_INSERT}
          SELECT 'deliver-notification', 'deliver-notification:' || id || ':' || to_char(${DAY_SQL}, 'YYYYMMDD'),
                 jsonb_build_object('deliveryId', id)
            FROM stalled RETURNING 1)

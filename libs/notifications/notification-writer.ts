@@ -9,6 +9,7 @@ import {
   NotificationType,
   renderNotification,
 } from './notification-types';
+import { JOB_KEYS } from '../jobs/jobs';
 
 /** The channel a user's stream listens on (payload: the user id). */
 export const NOTIFICATION_CHANNEL = 'lc_notifications';
@@ -125,7 +126,7 @@ export class NotificationWriter {
       em,
       'deliver-notification',
       { deliveryId: row.id },
-      `deliver-notification:${row.id}`,
+      JOB_KEYS.deliverNotification(row.id),
     );
     return row.id;
   }

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { JobName, JobPayloads } from '../jobs/jobs';
+import { sqlRows } from '../db/sql';
 
 export const OUTBOX_CHANNEL = 'lc_outbox';
+
+/**
+ * The SQL pieces of set-based writers that queue jobs in a statement of their own:
+ * `${OUTBOX_INSERT} SELECT kind, dedupe_key, payload …`, then OUTBOX_WAKE_SQL (the relay listens).
+ */
+export const OUTBOX_INSERT = `INSERT INTO outbox (kind, dedupe_key, payload)`;
+export const OUTBOX_WAKE_SQL = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 /**
  * Transactional outbox (DESIGN §12): a write that must cause a job records it here in the same
@@ -16,12 +24,8 @@ export class OutboxService {
     payload: JobPayloads[N],
     dedupeKey: string,
   ): Promise<void> {
-    await em.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ($1, $2, $3)`, [
-      job,
-      dedupeKey,
-      payload,
-    ]);
-    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    await sqlRows(em, `${OUTBOX_INSERT} VALUES ($1, $2, $3)`, [job, dedupeKey, payload]);
+    await sqlRows(em, `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
   /** Set-based form for bulk writes. */
@@ -31,11 +35,12 @@ export class OutboxService {
     items: { payload: JobPayloads[N]; dedupeKey: string }[],
   ): Promise<void> {
     if (!items.length) return;
-    await em.query(
-      `INSERT INTO outbox (kind, dedupe_key, payload)
+    await sqlRows(
+      em,
+      `${OUTBOX_INSERT}
        SELECT $1, k, p FROM unnest($2::text[], $3::jsonb[]) AS t(k, p)`,
       [job, items.map((i) => i.dedupeKey), items.map((i) => JSON.stringify(i.payload))],
     );
-    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    await sqlRows(em, `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 }

@@ -36,6 +36,7 @@ const agreementRequired = (id: string | null) =>
       : `A park becomes co-built only by agreement of both cities: create it for your city, then propose co-building with POST /api/v1/parks/{id}/jurisdiction-proposals`,
   );
 import { ParkFilter, ParkKey, ParkRepository } from './park.repository';
+import { JOB_KEYS } from '../jobs/jobs';
 
 /**
  * Parks and carriers of the shared base data (DESIGN §4–5, §9): everyone reads them; a park is
@@ -213,7 +214,7 @@ export class ParkService implements OnModuleInit {
       em,
       'rematch-affected',
       { entity: 'park', id: park.id, version: park.version },
-      `rematch-affected:park:${park.id}:v${park.version}`,
+      JOB_KEYS.rematchAffected('park', park.id, park.version),
     );
   }
 }

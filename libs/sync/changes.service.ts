@@ -6,7 +6,7 @@ import { JsonText, decodeCursor, encodeCursor } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { feedLag } from '../platform/metrics';
-import { leadViewJsonSql } from '../leads/lead-view';
+import { leadViewJsonSql, visibleSql } from '../leads/lead-policy';
 import { Rendered, renderCurrent, refKey } from './entity-loader';
 import { FEED_ENTITIES, FeedEntity } from './entity-views';
 
@@ -141,7 +141,7 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
           LIMIT $4)
        SELECT p.seq::text AS seq, p.xid::text AS xid, p.entity, p.entity_id, p.op, p.version, p.jurisdictions,
               l.id IS NOT NULL AS lead_found,
-              CASE WHEN l.jurisdiction = $5::text OR l.sharing = 'shared' THEN ${leadViewJsonSql('$5', 'l')} END AS lead_json
+              CASE WHEN ${visibleSql('$5', 'l')} THEN ${leadViewJsonSql('$5', 'l')} END AS lead_json
          FROM page p
          LEFT JOIN LATERAL (
            SELECT * FROM leads l WHERE p.entity = 'lead' AND l.id = p.entity_id OFFSET 0) l ON true

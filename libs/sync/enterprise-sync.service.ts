@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
-import { sqlRows } from '../db/sql';
+import { isRetryable, sqlRows } from '../db/sql';
+import { AUDIT_INSERT, actorColumns } from '../audit/audit.service';
+import { newRecordId } from '../common/uuid';
 import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import type { EnterpriseRow } from './entity-views';
 import { EnterpriseValues, ExternalRef, checkEnterpriseItem } from './item-validation';
-import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
+import { ItemResult, refKeyOf, same } from './sync-results';
+import { JOB_KEYS } from '../jobs/jobs';
 
 const FIELDS: [keyof EnterpriseValues, string][] = [
   ['name', 'name'],
@@ -202,7 +205,8 @@ export class EnterpriseSyncService {
       if (claimed.length !== claims.length) throw new LostRace('external ref claimed concurrently');
     }
     if (inserts.length) {
-      await em.query(
+      await sqlRows(
+        em,
         `INSERT INTO enterprises (id, name, uscc, jurisdiction, segments, needs, chain_leader, revenue_wan,
            employees, address, tags, external_refs)
          SELECT v.id, v.name, v.uscc, $2, v.segments, v.needs, v.chain_leader, v.revenue_wan, v.employees,
@@ -212,7 +216,8 @@ export class EnterpriseSyncService {
       );
     }
     if (updates.length) {
-      await em.query(
+      await sqlRows(
+        em,
         `UPDATE enterprises e SET name = v.name, uscc = v.uscc, segments = v.segments, needs = v.needs,
            chain_leader = v.chain_leader, revenue_wan = v.revenue_wan, employees = v.employees,
            address = v.address, tags = v.tags, external_refs = v.external_refs,
@@ -224,8 +229,9 @@ export class EnterpriseSyncService {
     }
     if (audits.length) {
       const [actorType, actorId, actorName] = actorColumns(ctx);
-      await em.query(
-        `INSERT INTO audit_entries (actor_type, actor_id, actor_name, jurisdiction, action, entity, entity_id, changes, request_id)
+      await sqlRows(
+        em,
+        `${AUDIT_INSERT}
          SELECT $1, $2, $3, $4, a.action, 'enterprise', a.id, a.changes, $5
            FROM jsonb_to_recordset($6::jsonb) AS a(action text, id uuid, changes jsonb)`,
         [actorType, actorId, actorName, ctx.jurisdiction, ctx.requestId, JSON.stringify(audits)],
@@ -238,7 +244,7 @@ export class EnterpriseSyncService {
         'rematch-affected',
         [...versions].map(([id, version]) => ({
           payload: { entity: 'enterprise' as const, id, version },
-          dedupeKey: `rematch-affected:enterprise:${id}:v${version}`,
+          dedupeKey: JOB_KEYS.rematchAffected('enterprise', id, version),
         })),
       );
     }

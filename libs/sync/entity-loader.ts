@@ -1,7 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
-import { LeadRow, leadView } from '../leads/lead-view';
+import { leadView } from '../leads/lead-policy';
+import type { LeadRow } from '../leads/lead-view';
 import {
   AgreementRow,
   CollisionRow,

@@ -1,6 +1,7 @@
 import type { Jurisdiction } from '../common/request-context';
 import { EnterpriseRow as BaseEnterpriseRow, Enterprise, toEnterprise } from '../enterprises/enterprise';
-import { LeadRow, LeadView, canSeeLead, leadView } from '../leads/lead-view';
+import { canSee, leadView } from '../leads/lead-policy';
+import type { LeadRow, LeadView } from '../leads/lead-view';
 import { linkStrength } from '../matching/reasons';
 import { ParkRow, toPark } from '../parks/park';
 import { AgreementRow, agreementView } from '../agreements/agreement.service';
@@ -57,7 +58,7 @@ export function matchView(
   lead: Pick<LeadRow, 'jurisdiction' | 'sharing'> | undefined,
   viewer: Jurisdiction,
 ) {
-  if (!lead || !canSeeLead(lead, viewer)) return null;
+  if (!lead || !canSee(lead, viewer)) return null;
   const own = lead.jurisdiction === viewer;
   return {
     id: r.id,

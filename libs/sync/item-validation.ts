@@ -1,8 +1,9 @@
 import { decimalPlaces } from '../common/decimal';
 import type { FieldError } from '../common/errors';
-import { normaliseInvestorName } from '../collisions/investor-name';
-import { FundsEntry, checkAmount, checkFactDate, readFunds } from '../leads/lead-milestones';
-import { INITIAL_STAGES, isLeadStage } from '../leads/lead-stage';
+import { normaliseInvestorName } from '../leads/investor-name';
+import { checkAmount, checkFactDate, readFunds } from '../leads/lead-milestones';
+import type { LeadValues } from '../leads/lead-upsert-plan';
+import { isLeadStage } from '../leads/lead-stage';
 import { MAX_DATE_TIME_LENGTH } from '../leads/lead.dto';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';
@@ -17,35 +18,6 @@ import { isValidUscc } from '../uscc/uscc';
 export interface ExternalRef {
   system: string;
   id: string;
-}
-
-export interface LeadValues {
-  title: string;
-  investor_name: string;
-  investor_norm: string;
-  investor_uscc: string | null;
-  investor_enterprise_id: string | null;
-  investor_country: string | null;
-  summary: string;
-  segments: string[];
-  industries: string[];
-  planned_investment_wan: number;
-  land_need_mu: number | null;
-  expected_jobs: number | null;
-  stage: string;
-  sharing: string;
-  confidential: boolean;
-  code_name: string | null;
-  source: string;
-  next_action_at: string | null;
-  contacts: { name: string; title?: string; phone?: string; email?: string }[];
-  partner_summary: string | null;
-  signed_at: string | null;
-  contract_amount_wan: number | null;
-  project_uscc: string | null;
-  started_at: string | null;
-  operating_at: string | null;
-  funds_in_place: FundsEntry[];
 }
 
 export interface EnterpriseValues {
@@ -347,11 +319,6 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
       funds_in_place: funds.funds,
     },
   };
-}
-
-/** A lead created by sync may start at any pipeline stage (DESIGN §6), not on hold or lost. */
-export function isInitialStage(stage: string): boolean {
-  return (INITIAL_STAGES as readonly string[]).includes(stage);
 }
 
 const ENTERPRISE_FIELDS = [

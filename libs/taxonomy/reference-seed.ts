@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { REFERENCE_DATA, ReferenceData, ReferencePark } from './taxonomy';
+import { LOCKS } from '../jobs/jobs';
 
 const checksum = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
@@ -20,7 +21,7 @@ export async function loadReferenceData(
 ): Promise<SeedResult> {
   const whole = checksum(data);
   return ds.transaction(async (em) => {
-    await em.query('SELECT pg_advisory_xact_lock(727002)');
+    await em.query(`SELECT pg_advisory_xact_lock(${LOCKS.referenceSeed})`);
     const [current] = await em.query(`SELECT checksum FROM reference_seed WHERE key = 'reference'`);
     if (current?.checksum === whole) return { applied: false, parksChanged: 0 };
 

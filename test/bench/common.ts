@@ -5,7 +5,7 @@ import { createServer } from 'net';
 import { Client } from 'pg';
 import { dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
-import { leadViewJsonSql } from '../../libs/leads/lead-view';
+import { leadViewJsonSql } from '../../libs/leads/lead-policy';
 
 // autocannon ships no type declarations.
 const autocannon: (

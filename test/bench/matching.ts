@@ -29,8 +29,9 @@ import { loadConfig } from '../../libs/config/config';
 import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
 import { EnterpriseCandidate, matchLead } from '../../libs/matching/engine';
-import { CandidateRepository } from '../../libs/matching-queue/candidate.repository';
-import { MatchingService, REMATCH_BATCH } from '../../libs/matching-queue/matching.service';
+import { CandidateRepository } from '../../libs/match-store/candidate.repository';
+import { MatchStoreRepository } from '../../libs/match-store/match-store.repository';
+import { MatchingService, REMATCH_BATCH } from '../../libs/match-store/matching.service';
 import { OutboxService } from '../../libs/outbox/outbox.service';
 import { TaxonomyService } from '../../libs/taxonomy/taxonomy.service';
 import { generateDataset } from '../data/generator';
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
   const taxonomy = new TaxonomyService(ds);
   const candidates = new CandidateRepository(ds);
   const outbox = new OutboxService();
-  const matching = new MatchingService(ds, candidates, taxonomy, outbox, config);
+  const matching = new MatchingService(ds, candidates, new MatchStoreRepository(), taxonomy, outbox, config);
   const graph = await taxonomy.graph();
 
   const sample: { id: string; version: number }[] = await ds.query(

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import type { AppConfig, QueueBackend } from '../../libs/config/config';
 import { QUEUES } from '../../libs/jobs/jobs';
 import { QueueFactory } from '../../libs/platform/queues';
-import type { MatchingService } from '../../libs/matching-queue/matching.service';
+import type { MatchingService } from '../../libs/match-store/matching.service';
 
 /**
  * The full re-match through the job queue on each backend (QUEUE_BACKEND): one `match-lead` job per

@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'stream/promises';
 import { Readable } from 'stream';
 import { join } from 'path';
-import { normaliseInvestorName } from '../../libs/collisions/investor-name';
+import { normaliseInvestorName } from '../../libs/leads/investor-name';
 import { dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
 import { generateApiKey } from '../../libs/identity/secrets';

@@ -4,7 +4,7 @@
  */
 import { Page } from 'playwright-core';
 
-import { MatchingService } from '../../libs/matching-queue/matching.service';
+import { MatchingService } from '../../libs/match-store/matching.service';
 import { GENERATOR_PASSWORD } from '../data/generator';
 import { TestUser, makeUser, uniq } from '../support/factories';
 import { BrowserHarness, login, newContext, pickSegments, shot, startBrowserHarness } from './browser';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { hashPassword } from '../../libs/identity/secrets';
 import type { Jurisdiction, Role, Scope } from '../../libs/common/request-context';
 import { generateApiKey } from '../../libs/identity/secrets';
+import { USCC_CHARSET, withUsccCheck } from '../../libs/uscc/uscc';
 
 export const TEST_PASSWORD = 'test-password-123';
 let passwordHash: Promise<string> | null = null;
@@ -61,4 +62,51 @@ export async function makeApiKey(
     [uniq('key-'), jurisdiction, scopes, hash, prefix],
   );
   return { id: row.id, key, auth: { Authorization: `Bearer ${key}` } };
+}
+
+/** A valid random USCC (GB 32100-2015) starting with `prefix` (a registration authority and region). */
+export function randomUscc(prefix = '9150010'): string {
+  let body = prefix;
+  while (body.length < 17) body += USCC_CHARSET[Math.floor(Math.random() * USCC_CHARSET.length)];
+  return withUsccCheck(body);
+}
+
+// Response bodies as supertest gives them: the suites read their fields freely.
+type Body = Record<string, any>;
+
+/**
+ * A lead created through the API by `user` (a unique title and investor unless given); `over`
+ * replaces any field of the request. Fails the test unless it answers 201.
+ */
+export async function makeLead(
+  http: TestAgent,
+  user: { auth: Record<string, string> },
+  over: Record<string, unknown> = {},
+): Promise<Body & { id: string; version: number; title: string }> {
+  const res = await http
+    .post('/api/v1/leads')
+    .set(user.auth)
+    .send({
+      title: `项目${uniq()}`,
+      investor: { name: `测试投资${uniq()}有限公司` },
+      segments: ['nev.battery-pack'],
+      ...over,
+    });
+  if (res.status !== 201) throw new Error(`lead not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** An enterprise created through the API by `user`; `over` replaces any field of the request. */
+export async function makeEnterprise(
+  http: TestAgent,
+  user: { auth: Record<string, string> },
+  over: Record<string, unknown> = {},
+): Promise<Body & { id: string; version: number; name: string }> {
+  const res = await http
+    .post('/api/v1/enterprises')
+    .set(user.auth)
+    .send({ name: `测试企业${uniq()}`, segments: ['ngit.sensors'], ...over });
+  if (res.status !== 201)
+    throw new Error(`enterprise not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }

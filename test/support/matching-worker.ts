@@ -9,7 +9,7 @@ import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { loadConfig } from '../../libs/config/config';
 import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
 import { prepareDatabase } from '../../libs/db/prepare';
-import { MatchSweep } from '../../libs/matching-queue/match-sweep';
+import { MatchSweep } from '../../libs/match-store/match-sweep';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../libs/platform/queues';
 import { uniq } from './factories';
 

@@ -96,9 +96,6 @@ describe('layout', () => {
         if (to && to !== from) edges.set(from, (edges.get(from) ?? new Set()).add(to));
       }
     }
-    // Leads and collisions still write each other's tables (issue 13, "one lead write path").
-    const pending = new Set(['libs/agreements', 'libs/collisions', 'libs/leads', 'libs/matching-queue']);
-    const cycles = folderCycles(edges).filter((c) => c.some((folder) => !pending.has(folder)));
-    expect(cycles).toEqual([]);
+    expect(folderCycles(edges)).toEqual([]);
   });
 });

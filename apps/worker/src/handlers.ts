@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { COLLISION_HANDLER_PROVIDER } from '../../../libs/collisions/collision-handlers';
 import type { JobHandlers } from '../../../libs/jobs/jobs';
-import { MATCHING_HANDLER_PROVIDER } from '../../../libs/matching-queue/matching-handlers';
+import { MATCHING_HANDLER_PROVIDER } from '../../../libs/match-store/matching-handlers';
 import { NOTIFICATION_HANDLER_PROVIDER } from '../../../libs/notifications/notification-handlers';
 import { WEBHOOK_HANDLER_PROVIDER } from '../../../libs/webhooks/webhooks-worker.module';
 

@@ -95,7 +95,11 @@ export class BullBoardRegistrar implements OnModuleInit {
     if (claims.role !== 'admin') return fail(403, 'ROLE_REQUIRED', 'The queue board is for admins');
     const acts = req.method !== 'GET' && req.method !== 'HEAD';
     if (acts && !this.operators.isOperator({ type: 'user', role: claims.role, username: claims.usr }))
-      return fail(403, 'OPERATOR_REQUIRED', 'Acting on the shared queues is for platform operators (OPERATORS)');
+      return fail(
+        403,
+        'OPERATOR_REQUIRED',
+        'Acting on the shared queues is for platform operators (OPERATORS)',
+      );
     if (fromQuery) {
       const maxAge = Math.max(0, Math.floor(((claims as { exp?: number }).exp ?? 0) - Date.now() / 1000));
       void reply.header(

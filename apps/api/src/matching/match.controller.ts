@@ -23,8 +23,8 @@ import {
   RematchAcceptedDto,
   RematchRequestDto,
   RematchStatusDto,
-} from '../../../../libs/matching-queue/match.dto';
-import { MatchService } from '../../../../libs/matching-queue/match.service';
+} from '../../../../libs/match-store/match.dto';
+import { MatchService } from '../../../../libs/match-store/match.service';
 
 @ApiTags('matching')
 @ApiBearerAuth()

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MatchingModule } from '../../../../libs/matching-queue/matching.module';
+import { MatchingModule } from '../../../../libs/match-store/matching.module';
 import { BullBoardRegistrar } from './bull-board';
 import { MatchController } from './match.controller';
 

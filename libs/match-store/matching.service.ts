@@ -1,19 +1,25 @@
-import { hash } from 'crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { sqlRows } from '../db/sql';
-import { dispatchRowsSql } from '../events/events.service';
-import { JobPayloads } from '../jobs/jobs';
+import { JobPayloads, JOB_KEYS, LOCKS } from '../jobs/jobs';
 import { affectedLeadSegments } from '../matching/chain';
-import { ALGORITHM_VERSION, EnterpriseCandidate, matchLead } from '../matching/engine';
-import type { Reason } from '../matching/reasons';
+import { EnterpriseCandidate, matchLead } from '../matching/engine';
 import { metricsRegistry } from '../platform/metrics';
-import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
+import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { CandidateRepository } from './candidate.repository';
+import { MatchStoreRepository } from './match-store.repository';
+import {
+  MatchInsert,
+  MatchUpdate,
+  ProducedMatch,
+  StoredMatch,
+  planMatchStore,
+  rejectedTargets,
+} from './match-store-plan';
+import { sqlRows } from '../db/sql';
 
 export const matchDuration = new Histogram({
   name: 'liancheng_match_duration_seconds',
@@ -67,50 +73,6 @@ interface LeadRow {
   planned_investment_wan: string;
 }
 
-interface ExistingMatch {
-  id: string;
-  lead_id: string;
-  kind: 'partner' | 'park';
-  target: string;
-  relation: string | null;
-  score: number;
-  rank: number;
-  /** md5 of the stored reasons' jsonb text (the reasons themselves are not read back). */
-  reasons_md5: string;
-  status: 'proposed' | 'accepted' | 'rejected' | 'withdrawn';
-  version: number;
-  algorithm_version: string;
-}
-
-interface Produced {
-  kind: 'partner' | 'park';
-  target: string;
-  relation: string | null;
-  score: number;
-  rank: number;
-  reasons: Reason[];
-}
-
-interface UpdateRow {
-  id: string;
-  score: number;
-  rank: number;
-  /** null: keep the stored reasons (a withdrawal). */
-  reasons: Reason[] | null;
-  relation: string | null;
-  status: string;
-  leadVersion: number;
-  version: number;
-  /** withdrawn → proposed again: announce it like a new proposal. */
-  reproposed: boolean;
-  jurisdiction: string;
-  leadId: string;
-  kind: string;
-}
-
-/** Advisory lock key of a lead's matches; decisions take the same lock (no lost updates). */
-export const MATCH_LOCK_SQL = `hashtextextended('lc:match:' || $1::text, 0)`;
-
 /**
  * The match store and the job handlers' logic (DESIGN §10, §12). Every write path is idempotent:
  * a job run twice leaves the same rows, because it re-reads the lead, diffs against what is
@@ -123,6 +85,7 @@ export class MatchingService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly candidates: CandidateRepository,
+    private readonly store: MatchStoreRepository,
     private readonly taxonomy: TaxonomyService,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -171,12 +134,14 @@ export class MatchingService {
       // The leads are read by the NEXT statement, whose snapshot follows the locks: a job that
       // waited for another one sees the inputs and the state that one saw or newer, never older
       // (read in the locking statement, a waiting job could store matches of superseded inputs).
-      await em.query(
-        `SELECT count(pg_advisory_xact_lock(hashtextextended('lc:match:' || s.id::text, 0)))
+      await sqlRows(
+        em,
+        `SELECT count(pg_advisory_xact_lock(${LOCKS.match('s.id')}))
            FROM (SELECT t.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n) AS s`,
         [ids],
       );
-      const leadRows: LeadRow[] = await em.query(
+      const leadRows = await sqlRows<LeadRow>(
+        em,
         `SELECT l.id, l.version, l.match_version, COALESCE(s.matched_version, 0) AS matched_version,
                 l.jurisdiction, l.segments, l.land_need_mu, l.stage, l.planned_investment_wan
            FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
@@ -198,7 +163,8 @@ export class MatchingService {
       }
       if (frozen.length) {
         outcome.skippedLost = frozen.length;
-        await em.query(
+        await sqlRows(
+          em,
           `UPDATE lead_match_state s SET matched_version = l.match_version
              FROM leads l WHERE l.id = s.lead_id AND s.lead_id = ANY($1::uuid[])`,
           [frozen],
@@ -207,19 +173,10 @@ export class MatchingService {
       if (!leads.length) return;
       const leadIds = leads.map((l) => l.id);
 
-      const existing: ExistingMatch[] = await em.query(
-        `SELECT id, lead_id, kind, COALESCE(enterprise_id, park_id) AS target, relation, score, rank,
-                md5(reasons::text) AS reasons_md5, status, version, algorithm_version
-           FROM matches WHERE lead_id = ANY($1::uuid[])`,
-        [leadIds],
-      );
-      const byLead = new Map<string, ExistingMatch[]>();
-      for (const m of existing) (byLead.get(m.lead_id) ?? byLead.set(m.lead_id, []).get(m.lead_id)!).push(m);
+      const byLead = await this.store.storedOf(em, leadIds);
 
-      const rejectedOf = (leadId: string, kind: string) =>
-        (byLead.get(leadId) ?? [])
-          .filter((m) => m.kind === kind && m.status === 'rejected')
-          .map((m) => m.target);
+      const rejectedOf = (leadId: string, kind: StoredMatch['kind']) =>
+        rejectedTargets(byLead.get(leadId) ?? [], kind);
       // Bound each lead's candidates from the index entries, then read only the survivors' rows.
       const bounded = await this.candidates.bounded(
         em,
@@ -236,8 +193,8 @@ export class MatchingService {
       );
       const rows = await this.candidates.enterprises(em, [...new Set([...bounded.values()].flat())]);
 
-      const inserts: (Produced & { leadId: string; leadVersion: number; jurisdiction: string })[] = [];
-      const updates: UpdateRow[] = [];
+      const inserts: MatchInsert[] = [];
+      const updates: MatchUpdate[] = [];
       for (const lead of leads) {
         const mine = byLead.get(lead.id) ?? [];
         const excludedPartners = rejectedOf(lead.id, 'partner');
@@ -259,7 +216,7 @@ export class MatchingService {
           clusterCounts,
           exclude: { enterpriseIds: excludedPartners, parkIds: rejectedOf(lead.id, 'park') },
         });
-        const produced: Produced[] = [
+        const produced: ProducedMatch[] = [
           ...result.partners.map((p) => ({
             kind: 'partner' as const,
             target: p.enterpriseId,
@@ -277,154 +234,12 @@ export class MatchingService {
             reasons: p.reasons,
           })),
         ];
-        const stored = new Map(mine.map((m) => [`${m.kind}|${m.target}`, m]));
-        const producedKeys = new Set<string>();
-        for (const p of produced) {
-          const key = `${p.kind}|${p.target}`;
-          producedKeys.add(key);
-          const m = stored.get(key);
-          if (!m) {
-            inserts.push({
-              ...p,
-              leadId: lead.id,
-              leadVersion: lead.version,
-              jurisdiction: lead.jurisdiction,
-            });
-            continue;
-          }
-          if (m.status === 'rejected') continue; // never resurrected (excluded above anyway)
-          const status = m.status === 'accepted' ? 'accepted' : 'proposed';
-          if (status === m.status && !differs(m, p)) continue;
-          updates.push({
-            id: m.id,
-            score: p.score,
-            rank: p.rank,
-            reasons: p.reasons,
-            relation: p.relation,
-            status,
-            leadVersion: lead.version,
-            version: m.version,
-            reproposed: m.status === 'withdrawn',
-            jurisdiction: lead.jurisdiction,
-            leadId: lead.id,
-            kind: m.kind,
-          });
-        }
-        // Proposals no longer produced are withdrawn; accepted ones are never dropped (DESIGN §10).
-        for (const m of mine) {
-          if (m.status !== 'proposed' || producedKeys.has(`${m.kind}|${m.target}`)) continue;
-          updates.push({
-            id: m.id,
-            score: m.score,
-            rank: m.rank,
-            reasons: null,
-            relation: m.relation,
-            status: 'withdrawn',
-            leadVersion: lead.version,
-            version: m.version,
-            reproposed: false,
-            jurisdiction: lead.jurisdiction,
-            leadId: lead.id,
-            kind: m.kind,
-          });
-        }
+        const plan = planMatchStore(lead, mine, produced);
+        inserts.push(...plan.inserts);
+        updates.push(...plan.updates);
       }
 
-      // Every write in ONE statement (a single round trip, which is most of what a single lead's
-      // match costs): new matches, changed ones, the leads' matched versions, and a
-      // `match.proposed` domain event with its outbox row for each new or re-proposed match,
-      // shaped exactly as EventsService.recordMany writes them (DESIGN §11–12: events only for
-      // committed changes, in the same transaction). Rows travel as one JSON document each.
-      // Only the parts this batch needs: a re-match that changes nothing writes the state alone
-      // (no empty INSERT/UPDATE on matches firing their statement triggers).
-      const params: unknown[] = [];
-      const param = (value: unknown) => `$${params.push(value)}`;
-      const version = param(ALGORITHM_VERSION);
-      const state = param(
-        JSON.stringify(
-          leads.map((l) => ({ id: l.id, v: l.version, mv: l.match_version, j: l.jurisdiction })),
-        ),
-      );
-      const ctes: string[] = [];
-      const proposedFrom: string[] = [];
-      if (inserts.length) {
-        const rows = inserts.map((i) => ({
-          lead_id: i.leadId,
-          kind: i.kind,
-          target: i.target,
-          relation: i.relation,
-          score: i.score,
-          rank: i.rank,
-          reasons: i.reasons,
-          lead_version: i.leadVersion,
-        }));
-        ctes.push(`ins AS (
-           INSERT INTO matches (lead_id, kind, enterprise_id, park_id, relation, score, rank, reasons,
-                                status, algorithm_version, lead_version)
-           SELECT t.lead_id, t.kind,
-                  CASE WHEN t.kind = 'partner' THEN t.target END,
-                  CASE WHEN t.kind = 'park' THEN t.target END,
-                  t.relation, t.score, t.rank, t.reasons, 'proposed', ${version}, t.lead_version
-             FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::jsonb)
-                  AS t(lead_id uuid, kind text, target uuid, relation text, score float8, rank int,
-                       reasons jsonb, lead_version int)
-           ON CONFLICT DO NOTHING
-           RETURNING id, lead_id, kind, version)`);
-        proposedFrom.push(`SELECT id, lead_id, kind, version FROM ins`);
-      }
-      if (updates.length) {
-        const rows = updates.map((u) => ({
-          id: u.id,
-          score: u.score,
-          rank: u.rank,
-          reasons: u.reasons,
-          relation: u.relation,
-          status: u.status,
-          lead_version: u.leadVersion,
-          version: u.version,
-          reproposed: u.reproposed,
-        }));
-        ctes.push(`upd AS (
-           UPDATE matches m
-              SET score = t.score, rank = t.rank, reasons = COALESCE(t.reasons, m.reasons),
-                  relation = t.relation, status = t.status, lead_version = t.lead_version,
-                  algorithm_version = ${version}, computed_at = now(), version = m.version + 1
-             FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::jsonb)
-                  AS t(id uuid, score float8, rank int, reasons jsonb, relation text, status text,
-                       lead_version int, version int, reproposed boolean)
-            WHERE m.id = t.id AND m.version = t.version
-           RETURNING m.id, m.lead_id, m.kind, m.version, m.status, t.reproposed)`);
-        proposedFrom.push(`SELECT id, lead_id, kind, version FROM upd WHERE reproposed`);
-      }
-      // A lead without a state row (written before its trigger existed, or lost) gets one that
-      // claims nothing queued beyond what was computed.
-      ctes.push(`state AS (
-           INSERT INTO lead_match_state (lead_id, matched_version, queued_version, algorithm_version, computed_at)
-           SELECT t.id, t.mv, t.mv, ${version}, now() FROM jsonb_to_recordset(${state}::jsonb) AS t(id uuid, mv int)
-           ON CONFLICT (lead_id) DO UPDATE
-             SET matched_version = EXCLUDED.matched_version, algorithm_version = EXCLUDED.algorithm_version,
-                 computed_at = EXCLUDED.computed_at)`);
-      if (proposedFrom.length) {
-        ctes.push(`proposed AS (${proposedFrom.join(' UNION ALL ')})`);
-        ctes.push(`ev AS (
-           INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
-           SELECT 'match.proposed', 'match', p.id, p.version, l.j,
-                  jsonb_build_object('leadId', p.lead_id, 'kind', p.kind)
-             FROM proposed p JOIN jsonb_to_recordset(${state}::jsonb) AS l(id uuid, j text) ON l.id = p.lead_id
-           RETURNING id, type, detail)`);
-        ctes.push(`queued AS (
-           INSERT INTO outbox (kind, dedupe_key, payload) ${dispatchRowsSql('ev')}
-           RETURNING 1)`);
-      }
-      const [written] = await sqlRows<{ proposed: number; withdrawn: number }>(
-        em,
-        `WITH ${ctes.join(',\n')}
-         SELECT ${proposedFrom.length ? '(SELECT count(*) FROM proposed)' : '0'}::int AS proposed,
-                ${updates.length ? "(SELECT count(*) FROM upd WHERE status = 'withdrawn')" : '0'}::int AS withdrawn,
-                -- wakes the relay at commit, as OutboxService.enqueueMany does
-                ${proposedFrom.length ? `(SELECT pg_notify(${param(OUTBOX_CHANNEL)}, '') FROM (SELECT 1 FROM queued LIMIT 1) AS q)` : 'NULL'} AS notified`,
-        params,
-      );
+      const written = await this.store.write(em, leads, inserts, updates);
       outcome.proposed += written.proposed;
       outcome.withdrawn += written.withdrawn;
       outcome.matched = leads.length;
@@ -443,13 +258,13 @@ export class MatchingService {
     const graph = await this.taxonomy.graph();
     let segments: string[] = [];
     if (payload.entity === 'enterprise') {
-      const [e] = await this.ds.query(`SELECT segments, needs, version FROM enterprises WHERE id = $1`, [
+      const [e] = await sqlRows(this.ds, `SELECT segments, needs, version FROM enterprises WHERE id = $1`, [
         payload.id,
       ]);
       if (e && e.version > payload.version) return { leads: 0, stale: true }; // a later job covers it
       if (e) segments = affectedLeadSegments(graph, e.segments, e.needs);
     } else {
-      const [p] = await this.ds.query(`SELECT target_segments, version FROM parks WHERE id = $1`, [
+      const [p] = await sqlRows(this.ds, `SELECT target_segments, version FROM parks WHERE id = $1`, [
         payload.id,
       ]);
       if (p && p.version > payload.version) return { leads: 0, stale: true };
@@ -465,7 +280,8 @@ export class MatchingService {
     const column = payload.entity === 'enterprise' ? 'enterprise_id' : 'park_id';
     // The job carries the lead's current match version: matches stored for it predate this change
     // of base data, so the job must not skip them (it skips only matches of a newer version).
-    const leads: { id: string; version: number }[] = await this.ds.query(
+    const leads = await sqlRows<{ id: string; version: number }>(
+      this.ds,
       `SELECT id, match_version AS version FROM leads
         WHERE stage <> 'lost'
           AND (segments && $1::text[]
@@ -484,7 +300,7 @@ export class MatchingService {
             // Distinct per base-data version: a completed job for the same match version is kept by
             // BullMQ for a day and would swallow a reused id. BullMQ refuses custom ids with other
             // than exactly three ':'-separated parts, hence '-' after the version.
-            dedupeKey: `match-lead:${l.id}:m${l.version}-${payload.entity}-${payload.id}-v${payload.version}`,
+            dedupeKey: JOB_KEYS.matchLeadAfter(l.id, l.version, payload.entity, payload.id, payload.version),
           })),
         ),
       );
@@ -503,7 +319,7 @@ export class MatchingService {
     this.candidates.invalidate('enterprise');
     this.candidates.invalidate('park');
     const filter = `stage <> 'lost' AND ($1::text IS NULL OR jurisdiction = $1)`;
-    const [{ total }] = await this.ds.query(`SELECT count(*)::int AS total FROM leads WHERE ${filter}`, [
+    const [{ total }] = await sqlRows(this.ds, `SELECT count(*)::int AS total FROM leads WHERE ${filter}`, [
       payload.jurisdiction,
     ]);
     await progress({ done: 0, total });
@@ -517,7 +333,8 @@ export class MatchingService {
     const nextBatch = (): Promise<string[]> => {
       const batch = reading.then(async () => {
         if (failed) return [];
-        const page: { id: string }[] = await this.ds.query(
+        const page = await sqlRows<{ id: string }>(
+          this.ds,
           `SELECT id FROM leads WHERE ${filter} AND id > $2 ORDER BY id LIMIT $3`,
           [payload.jurisdiction, after, REMATCH_BATCH],
         );
@@ -550,63 +367,4 @@ export class MatchingService {
     this.logger.log(`re-matched ${done} leads`);
     return { done, total: Math.max(total, done) };
   }
-}
-
-function differs(m: ExistingMatch, p: Produced): boolean {
-  return (
-    m.score !== p.score ||
-    m.rank !== p.rank ||
-    (m.relation ?? null) !== (p.relation ?? null) ||
-    m.algorithm_version !== ALGORITHM_VERSION ||
-    m.reasons_md5 !== reasonsMd5(p.reasons)
-  );
-}
-
-/**
- * md5 of `reasons` as Postgres prints the jsonb (`md5(reasons::text)`): comparing digests spares
- * reading back and parsing every stored reason on each re-match. jsonb text puts ", " and ": "
- * between items and orders object keys by length, then bytes; strings escape like JSON.stringify.
- */
-export function reasonsMd5(reasons: readonly Reason[]): string {
-  let text = '[';
-  for (let i = 0; i < reasons.length; i++) {
-    if (i) text += ', ';
-    text += reasonJsonb(reasons[i]);
-  }
-  return hash('md5', text + ']', 'hex');
-}
-
-/** Frozen reasons are shared by many matches (ReasonWriter): their jsonb text is worked out once. */
-const reasonTexts = new WeakMap<Reason, string>();
-function reasonJsonb(r: Reason): string {
-  let text = reasonTexts.get(r);
-  if (text !== undefined) return text;
-  // The shape every reason has (keys "code", "text", "textEn" in jsonb's order); others generically.
-  text =
-    Object.keys(r).length === 3 &&
-    typeof r.code === 'string' &&
-    typeof r.text === 'string' &&
-    typeof r.textEn === 'string'
-      ? `{"code": ${JSON.stringify(r.code)}, "text": ${JSON.stringify(r.text)}, "textEn": ${JSON.stringify(r.textEn)}}`
-      : jsonbText(r);
-  if (Object.isFrozen(r)) reasonTexts.set(r, text);
-  return text;
-}
-
-/** The text Postgres gives for `value::jsonb::text` (strings, booleans, null, arrays, objects, integers). */
-export function jsonbText(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new Error('jsonbText: only integers print alike');
-    return String(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  entries.sort(([a], [b]) => {
-    const la = Buffer.byteLength(a);
-    const lb = Buffer.byteLength(b);
-    return la !== lb ? la - lb : Buffer.compare(Buffer.from(a), Buffer.from(b));
-  });
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonbText(v)}`).join(', ')}}`;
 }

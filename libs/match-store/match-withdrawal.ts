@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sqlRows } from '../db/sql';
-import { MATCH_LOCK_SQL } from './matching.service';
+import { LOCKS } from '../jobs/jobs';
 
 /**
  * Withdraws every proposed or accepted match of a lead that left the pipeline for good (merged
@@ -9,7 +9,7 @@ import { MATCH_LOCK_SQL } from './matching.service';
  * their decision. Returns the ids withdrawn.
  */
 export async function withdrawLeadMatches(em: EntityManager, leadId: string): Promise<string[]> {
-  await em.query(`SELECT pg_advisory_xact_lock(${MATCH_LOCK_SQL})`, [leadId]);
+  await sqlRows(em, `SELECT pg_advisory_xact_lock(${LOCKS.match('$1')})`, [leadId]);
   const rows = await sqlRows<{ id: string }>(
     em,
     `UPDATE matches SET status = 'withdrawn', version = version + 1

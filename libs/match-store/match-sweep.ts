@@ -6,8 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqlRows } from '../db/sql';
 import { bullJobId } from '../jobs/jobs';
 import { ALGORITHM_VERSION } from '../matching/engine';
-import { OUTBOX_CHANNEL } from '../outbox/outbox.service';
+import { OUTBOX_CHANNEL, OUTBOX_INSERT } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
+import { JOB_KEYS } from '../jobs/jobs';
 
 /** Leads the sweep looks at in one run (a backlog larger than this is taken over several runs). */
 const SWEEP_BATCH = 2_000;
@@ -40,7 +41,8 @@ export interface SweepOutcome {
  */
 export function algorithmRematchJobId(version: string): string {
   const h = createHash('sha256').update(`algorithm:${version}`).digest('hex');
-  return `rematch-all:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}:all`;
+  const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return JOB_KEYS.rematchAll(uuid, 'all');
 }
 
 /**
@@ -149,7 +151,7 @@ export class MatchSweep {
             AND s.algorithm_version IS DISTINCT FROM $1
           LIMIT 1),
        queued AS (
-         INSERT INTO outbox (kind, dedupe_key, payload)
+         ${OUTBOX_INSERT}
          SELECT 'rematch-all', $2, '{"requestedBy": null, "jurisdiction": null}'::jsonb
           WHERE EXISTS (SELECT 1 FROM outdated) AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = $2)
          RETURNING 1)
@@ -198,7 +200,7 @@ export class MatchSweep {
          ON CONFLICT (lead_id) DO NOTHING
          RETURNING lead_id, queued_version, queued_key),
        queued AS (
-         INSERT INTO outbox (kind, dedupe_key, payload)
+         ${OUTBOX_INSERT}
          SELECT 'match-lead', q.queued_key, jsonb_build_object('leadId', q.lead_id, 'version', q.queued_version)
            FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) q
          RETURNING 1)

@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/paginat
 import { Jurisdiction, RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
-import { visibleTitle } from '../leads/lead-view';
+import { visibleSql, visibleTitle } from '../leads/lead-policy';
 import { Reason, linkStrength, localizeReason } from '../matching/reasons';
 import { PlatformOperators } from '../identity/operators';
 import { OutboxService } from '../outbox/outbox.service';
@@ -21,9 +21,8 @@ import {
   RematchRequestDto,
   RematchStatusDto,
 } from './match.dto';
+import { JOB_KEYS, LOCKS } from '../jobs/jobs';
 
-/** A lead is visible to its own jurisdiction, and to the partner when shared (DESIGN §5). */
-const VISIBLE = `(l.jurisdiction = $1 OR l.sharing = 'shared')`;
 /** `rematch-all:<uuid>:<jurisdiction|all>`: BullMQ accepts custom ids with exactly three ':' parts. */
 const REMATCH_ID = /^rematch-all:([0-9a-f-]{36}):(all|beibei|mianyang)$/;
 
@@ -44,14 +43,16 @@ export class MatchService {
   ) {}
 
   async forLead(ctx: RequestContext, leadId: string): Promise<LeadMatchesDto> {
-    const [lead] = await this.ds.query(
+    const [lead] = await sqlRows(
+      this.ds,
       `SELECT l.id, l.match_version, s.matched_version, s.computed_at, s.algorithm_version
          FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
-        WHERE l.id = $2 AND ${VISIBLE}`,
+        WHERE l.id = $2 AND ${visibleSql('$1', 'l')}`,
       [ctx.jurisdiction, leadId],
     );
     if (!lead) throw notFound('lead');
-    const rows = await this.ds.query(
+    const rows = await sqlRows(
+      this.ds,
       `SELECT m.id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
               e.name AS enterprise_name, e.jurisdiction AS enterprise_jurisdiction,
               p.name AS park_name, p.co_built
@@ -99,7 +100,7 @@ export class MatchService {
   async list(ctx: RequestContext, q: MatchListQuery): Promise<Page<MatchItemDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const { params, p } = sqlParams([ctx.jurisdiction]);
-    const where = [VISIBLE, `m.status <> 'withdrawn'`];
+    const where = [visibleSql('$1', 'l'), `m.status <> 'withdrawn'`];
     const add = (sql: string, v: unknown) => where.push(sql.replace('?', p(v)));
     if (q.status) add(`m.status = ?`, q.status);
     if (q.kind) add(`m.kind = ?`, q.kind);
@@ -118,7 +119,8 @@ export class MatchService {
       );
     }
     params.push(limit + 1);
-    const rows = await this.ds.query(
+    const rows = await sqlRows(
+      this.ds,
       `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
               m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
               l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
@@ -175,9 +177,10 @@ export class MatchService {
   /** Managers of the lead's jurisdiction decide (DESIGN §5); the decision survives re-matching. */
   async decide(ctx: RequestContext, matchId: string, dto: MatchDecisionDto): Promise<MatchItemDto> {
     return this.ds.transaction(async (em) => {
-      const [found] = await em.query(
+      const [found] = await sqlRows(
+        em,
         `SELECT m.lead_id, m.status, l.jurisdiction FROM matches m JOIN leads l ON l.id = m.lead_id
-          WHERE m.id = $2 AND ${VISIBLE}`,
+          WHERE m.id = $2 AND ${visibleSql('$1', 'l')}`,
         [ctx.jurisdiction, matchId],
       );
       if (!found || found.status === 'withdrawn') throw notFound('match');
@@ -188,10 +191,8 @@ export class MatchService {
         );
       }
       // The same lock the matcher takes: a decision never interleaves with a re-match of the lead.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('lc:match:' || $1::text, 0))`, [
-        found.lead_id,
-      ]);
-      const [m] = await em.query(`SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
+      await sqlRows(em, `SELECT pg_advisory_xact_lock(${LOCKS.match('$1')})`, [found.lead_id]);
+      const [m] = await sqlRows(em, `SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
         matchId,
       ]);
       if (m.status === 'withdrawn') {
@@ -219,7 +220,8 @@ export class MatchService {
           detail: { leadId: found.lead_id, decision: dto.decision },
         });
       }
-      const [row] = await em.query(
+      const [row] = await sqlRows(
+        em,
         `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
                 m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
                 l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
@@ -240,7 +242,7 @@ export class MatchService {
   async requestRematch(ctx: RequestContext, dto: RematchRequestDto): Promise<{ jobId: string }> {
     const scope = this.operators.rematchScope(ctx.actor, ctx.jurisdiction, dto.jurisdiction);
     const run = randomUUID();
-    const jobId = `rematch-all:${run}:${scope ?? 'all'}`;
+    const jobId = JOB_KEYS.rematchAll(run, scope ?? 'all');
     await this.ds.transaction(async (em) => {
       await this.outbox.enqueue(
         em,
@@ -267,7 +269,8 @@ export class MatchService {
       throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'QUEUE_UNAVAILABLE', 'The queue is unreachable');
     }
     if (!job) {
-      const [pending] = await this.ds.query(
+      const [pending] = await sqlRows(
+        this.ds,
         `SELECT relayed_at FROM outbox WHERE dedupe_key = $1 AND kind = 'rematch-all' LIMIT 1`,
         [jobId],
       );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { CandidateRepository } from './candidate.repository';
+import { MatchStoreRepository } from './match-store.repository';
 import { MatchingService } from './matching.service';
 
 /**
@@ -8,7 +9,7 @@ import { MatchingService } from './matching.service';
  * worker (job handlers) and by the API's MatchingModule. Needs the global Outbox/Events modules.
  */
 @Module({
-  providers: [TaxonomyService, CandidateRepository, MatchingService],
+  providers: [TaxonomyService, CandidateRepository, MatchStoreRepository, MatchingService],
   exports: [CandidateRepository, MatchingService],
 })
 export class MatchingCoreModule {}
