@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { InboxApiModule } from './inbox/inbox-api.module';
+import { MatchDecisionsModule } from './matching/match-decisions.module';
 import { CollisionsModule } from '../../../libs/collisions/collisions.module';
 import { EnterprisesModule } from '../../../libs/enterprises/enterprises.module';
 import { LeadsModule } from '../../../libs/leads/leads.module';
@@ -23,4 +25,6 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   WebhooksModule,
   MatchingModule,
   NotificationsModule,
+  MatchDecisionsModule,
+  InboxApiModule,
 ];
