@@ -127,7 +127,6 @@ export default function MatchReviewPage() {
         setBusy(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [busy, note, message, enumLabel, locale],
   );
 
