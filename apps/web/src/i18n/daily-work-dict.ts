@@ -43,5 +43,15 @@ export const DAILY_WORK_DICT = {
   ownCityAll: ['{city}：全部线索', '{city}: all leads'],
   yiYuan: ['亿元', '100M CNY'],
   wanYuan: ['万元', '10k CNY'],
+  bnYuan: ['十亿元', 'bn CNY'],
+  mYuan: ['百万元', 'M CNY'],
+  cityLeads: ['线索（个）', 'Leads'],
+  cityPlanned: ['计划投资', 'Planned investment'],
+  citySigned: ['签约额（签约 {n} 个）', 'Contract amount ({n} signed)'],
+  cityFunds: ['到位资金', 'Funds in place'],
+  moneyByIndustry: [
+    '各产业计划投资、签约额与到位资金',
+    'Planned investment, contracts and funds by industry',
+  ],
   byCity: ['分城市', 'By city'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -17,9 +17,11 @@ describe('report periods', () => {
     expect(periodOf('all', autumn)).toEqual({});
   });
 
-  it('shows amounts from 10 000 万元 in 亿元', () => {
+  it('shows amounts from 10 000 万元 in 亿元 (billions in English), smaller ones in 万元 (millions)', () => {
     expect(moneyParts(9999)).toEqual({ value: '9,999', unit: 'wan' });
     expect(moneyParts(123456)).toEqual({ value: '12.35', unit: 'yi' });
+    expect(moneyParts(123456, 'en')).toEqual({ value: '1.23', unit: 'bn' });
+    expect(moneyParts(5000, 'en')).toEqual({ value: '50', unit: 'm' });
     expect(moneyParts(null)).toBeNull();
   });
 });

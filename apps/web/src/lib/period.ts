@@ -34,11 +34,30 @@ export function periodOf(kind: PeriodKind, now: Date = new Date()): Period {
   return {};
 }
 
-/** 万元 as the dashboard shows them: 亿元 from 10 000 万元 on (1 亿 = 10 000 万). */
-export function moneyParts(wan: number | null | undefined): { value: string; unit: 'yi' | 'wan' } | null {
+/** The unit an amount is shown in: 亿元 / 万元 in Chinese, billion / million yuan in English. */
+export type MoneyUnit = 'yi' | 'wan' | 'bn' | 'm';
+
+/** How many 万元 one of `unit` is. */
+export const WAN_PER: Record<MoneyUnit, number> = { yi: 10000, wan: 1, bn: 100000, m: 100 };
+
+/** The unit for amounts up to `wan`: large ones (from 1 亿 = 10 000 万元 on) in 亿元, or billions in English. */
+export function moneyUnit(wan: number, locale: 'zh' | 'en'): MoneyUnit {
+  const large = Math.abs(wan) >= 10000;
+  return locale === 'zh' ? (large ? 'yi' : 'wan') : large ? 'bn' : 'm';
+}
+
+/** An amount in 万元 as the dashboard shows it: its number in the unit `moneyUnit` picks. */
+export function moneyParts(
+  wan: number | null | undefined,
+  locale: 'zh' | 'en' = 'zh',
+): { value: string; unit: MoneyUnit } | null {
   if (wan === null || wan === undefined || Number.isNaN(Number(wan))) return null;
   const v = Number(wan);
-  if (Math.abs(v) >= 10000)
-    return { value: (v / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 2 }), unit: 'yi' };
-  return { value: v.toLocaleString('zh-CN', { maximumFractionDigits: 2 }), unit: 'wan' };
+  const unit = moneyUnit(v, locale);
+  return {
+    value: (v / WAN_PER[unit]).toLocaleString(locale === 'zh' ? 'zh-CN' : 'en-US', {
+      maximumFractionDigits: 2,
+    }),
+    unit,
+  };
 }

@@ -7,7 +7,7 @@ import { Chart } from '../components/Chart';
 import { CityTag, ErrorAlert, Loading, useSession } from '../components/common';
 import { useI18n } from '../i18n/context';
 import { downloadCsv, toCsv } from '../lib/csv';
-import { moneyParts, periodOf, type PeriodKind } from '../lib/period';
+import { moneyParts, moneyUnit, periodOf, WAN_PER, type MoneyUnit, type PeriodKind } from '../lib/period';
 import { FORWARD_STAGES, STAGES } from '../lib/stages';
 import { useTaxonomy } from '../taxonomy';
 
@@ -54,8 +54,10 @@ interface CityFigures {
  * leads it shares only (DESIGN §5).
  */
 export default function DashboardPage() {
-  const { t, stage, enumLabel } = useI18n();
+  const { t, stage, enumLabel, locale } = useI18n();
   const { industryName } = useTaxonomy();
+  const unitLabel = (u: MoneyUnit) =>
+    t(({ yi: 'yiYuan', wan: 'wanYuan', bn: 'bnYuan', m: 'mYuan' } as const)[u]);
   const user = useSession()!;
   const [kind, setKind] = useState<PeriodKind>('halfYear');
   const [custom, setCustom] = useState<[Dayjs, Dayjs] | null>(null);
@@ -133,8 +135,8 @@ export default function DashboardPage() {
     const sum = (ind: string, k: 'plannedInvestmentWan' | 'contractAmountWan' | 'fundsInPlaceWan') =>
       rows.filter((r) => r.industry === ind).reduce((a, r) => a + Number(r[k] ?? 0), 0);
     const max = Math.max(0, ...industries.map((i) => sum(i, 'plannedInvestmentWan')));
-    const yi = max >= 10000;
-    const scale = (v: number) => (yi ? Math.round(v / 100) / 100 : v);
+    const unit = moneyUnit(max, locale);
+    const scale = (v: number) => Math.round((v / WAN_PER[unit]) * 100) / 100;
     const series = (
       [
         ['plannedInvestmentTotal', 'plannedInvestmentWan'],
@@ -151,10 +153,10 @@ export default function DashboardPage() {
       legend: { top: 0 },
       grid: { left: 70, right: 20, top: 40, bottom: 70 },
       xAxis: { type: 'category', data: industries.map(industryName), axisLabel: { interval: 0, rotate: 15 } },
-      yAxis: { type: 'value', name: yi ? t('yiYuan') : t('wanYuan') },
+      yAxis: { type: 'value', name: unitLabel(unit) },
       series,
     };
-  }, [byIndustry, industryName, t]);
+  }, [byIndustry, industryName, t, locale]);
 
   const cities: CityFigures[] = useMemo(() => {
     const deals = (summary?.deals as { byJurisdiction?: CityFigures[] } | undefined)?.byJurisdiction ?? [];
@@ -197,14 +199,15 @@ export default function DashboardPage() {
   };
 
   const money = (title: string, wan: number | undefined, testId?: string) => {
-    const parts = moneyParts(wan);
+    const parts = moneyParts(wan, locale);
     return (
-      <Statistic
-        title={title}
-        value={parts?.value ?? '—'}
-        suffix={parts ? (parts.unit === 'yi' ? t('yiYuan') : t('wanYuan')) : undefined}
-        data-testid={testId}
-      />
+      <div data-testid={testId}>
+        <Statistic
+          title={title}
+          value={parts?.value ?? '—'}
+          suffix={parts ? unitLabel(parts.unit) : undefined}
+        />
+      </div>
     );
   };
   const count = (title: string, value: number | undefined) => (
@@ -299,16 +302,16 @@ export default function DashboardPage() {
                 >
                   <Row gutter={8}>
                     <Col xs={12} sm={6}>
-                      {count(t('count'), c.leads)}
+                      {count(t('cityLeads'), c.leads)}
                     </Col>
                     <Col xs={12} sm={6}>
-                      {money(t('plannedInvestment'), c.plannedInvestmentWan)}
+                      {money(t('cityPlanned'), c.plannedInvestmentWan)}
                     </Col>
                     <Col xs={12} sm={6}>
-                      {money(`${t('contractAmountTotal')} · ${c.signedLeads}`, c.contractAmountWan)}
+                      {money(t('citySigned', { n: c.signedLeads }), c.contractAmountWan)}
                     </Col>
                     <Col xs={12} sm={6}>
-                      {money(t('fundsInPlaceTotal'), c.fundsInPlaceWan)}
+                      {money(t('cityFunds'), c.fundsInPlaceWan)}
                     </Col>
                   </Row>
                 </Card>
@@ -345,8 +348,8 @@ export default function DashboardPage() {
               </Card>
             </Col>
             <Col xs={24} lg={14}>
-              <Card size="small" title={t('investmentByIndustry')}>
-                <Chart ariaLabel={t('investmentByIndustry')} option={investment} />
+              <Card size="small" title={t('moneyByIndustry')}>
+                <Chart ariaLabel={t('moneyByIndustry')} option={investment} />
               </Card>
             </Col>
           </Row>
