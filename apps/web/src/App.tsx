@@ -114,6 +114,7 @@ function Shell() {
             fontWeight: 600,
             fontSize: 18,
             whiteSpace: 'nowrap',
+            overflow: 'hidden',
           }}
         >
           <TeamOutlined /> {locale === 'zh' ? '链城' : 'Liancheng'}

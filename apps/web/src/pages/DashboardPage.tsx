@@ -1,4 +1,4 @@
-import { Button, Card, Col, DatePicker, Row, Segmented, Space, Statistic, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Row, Segmented, Statistic, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { reports, type Period } from '../api/endpoints';
@@ -245,15 +245,17 @@ export default function DashboardPage() {
         </Button>
       </div>
       <Card size="small" style={{ marginBottom: 16 }}>
-        <Space wrap>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
           <Typography.Text strong>{t('period')}</Typography.Text>
-          <Segmented<PeriodKind>
-            aria-label={t('period')}
-            data-testid="period"
-            value={kind}
-            onChange={setKind}
-            options={PERIODS.map((k) => ({ value: k, label: t(PERIOD_LABEL[k]) }))}
-          />
+          <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
+            <Segmented<PeriodKind>
+              aria-label={t('period')}
+              data-testid="period"
+              value={kind}
+              onChange={setKind}
+              options={PERIODS.map((k) => ({ value: k, label: t(PERIOD_LABEL[k]) }))}
+            />
+          </div>
           {kind === 'custom' && (
             <DatePicker.RangePicker
               aria-label={t('periodCustom')}
@@ -264,7 +266,7 @@ export default function DashboardPage() {
           <Typography.Text type="secondary" data-testid="period-range">
             {period.from || period.to ? `${period.from ?? '…'} ~ ${period.to ?? '…'}` : t('periodAll')}
           </Typography.Text>
-        </Space>
+        </div>
         <div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t('periodNote')}
