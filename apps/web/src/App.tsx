@@ -117,7 +117,7 @@ function Shell() {
             overflow: 'hidden',
           }}
         >
-          <TeamOutlined /> {locale === 'zh' ? '链城' : 'Liancheng'}
+          <TeamOutlined /> <span className="lc-brand-text">{locale === 'zh' ? '链城' : 'Liancheng'}</span>
         </div>
         <nav aria-label={t('appName')}>
           <Menu
