@@ -89,7 +89,7 @@ describe('daily work (browser)', () => {
 
   /** The page does not scroll sideways: nothing wider than the window. */
   const noSidewaysScroll = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
   async function phone(user: TestUser): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await newContext(h);
@@ -221,12 +221,10 @@ describe('daily work (browser)', () => {
     await page.keyboard.type(one.title);
     await page.keyboard.press('Enter');
     await table.locator('tbody tr', { hasText: one.title }).nth(2).waitFor();
+    // Only lead one's rows are left once the filter applies.
     await page.waitForFunction(
-      (title) =>
-        [...document.querySelectorAll('[data-testid=match-table] tbody tr.ant-table-row')].every((tr) =>
-          tr.textContent?.includes(title),
-        ),
-      one.title,
+      `[...document.querySelectorAll('[data-testid=match-table] tbody tr.ant-table-row')].every((tr) =>
+         tr.textContent.includes(${JSON.stringify(one.title)}))`,
     );
     await table.locator('thead .ant-checkbox-input').check();
     expect(await page.locator('[data-testid=selected-count]').textContent()).toBe('已选 3 项');
