@@ -190,10 +190,20 @@ export class MatchService {
     return this.ds.transaction(async (em) => {
       const items: MatchItemDto[] = [];
       const refused: { field: string; message: string; code: string }[] = [];
-      // Locks in a stable order so two bulk decisions over the same leads never deadlock.
-      const ordered = dto.ids
-        .map((id, i) => ({ id: id.toLowerCase(), i }))
-        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      // Takes the leads' locks in one order (lead, then match) so two bulk decisions over the same
+      // leads never deadlock.
+      const ids = dto.ids.map((id) => id.toLowerCase());
+      const leadOf = new Map<string, string>(
+        (
+          await sqlRows<{ id: string; lead_id: string }>(
+            em,
+            `SELECT id, lead_id FROM matches WHERE id = ANY ($1::uuid[])`,
+            [ids],
+          )
+        ).map((r) => [r.id, r.lead_id]),
+      );
+      const key = (id: string) => `${leadOf.get(id) ?? ''}:${id}`;
+      const ordered = ids.map((id, i) => ({ id, i })).sort((a, b) => (key(a.id) < key(b.id) ? -1 : 1));
       for (const { id, i } of ordered) {
         try {
           items[i] = await this.decideIn(em, ctx, id, dto);
