@@ -83,7 +83,8 @@ export default function MatchReviewPage() {
       });
       return page;
     },
-    [filters],
+    // The reasons come in the reader's language: a language switch reads the queue again.
+    [filters, locale],
   );
   const { items, setItems, cursor, error, load } = useCursorList(fetchPage);
 
