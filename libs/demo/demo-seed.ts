@@ -38,6 +38,8 @@ export const DEMO_USERS: readonly DemoUserSpec[] = [
   { username: 'mianyang.officer', displayName: '绵阳招商专员', jurisdiction: 'mianyang', role: 'officer' },
   { username: 'mianyang.manager', displayName: '绵阳招商负责人', jurisdiction: 'mianyang', role: 'manager' },
   { username: 'admin', displayName: '系统管理员', jurisdiction: 'beibei', role: 'admin' },
+  // Each city manages its own API keys and users (DESIGN §11): Mianyang has its own admin.
+  { username: 'mianyang.admin', displayName: '绵阳系统管理员', jurisdiction: 'mianyang', role: 'admin' },
 ];
 
 export interface SeedDemoOptions {

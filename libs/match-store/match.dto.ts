@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { JURISDICTIONS } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
@@ -86,6 +99,17 @@ export class MatchListQuery extends PageQuery {
   @Min(0)
   @Max(1)
   minScore?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  maxScore?: number;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, description: 'only the matches of this lead' })
+  @IsOptional()
+  @IsUUID('all', { message: 'leadId must be a UUID' })
+  leadId?: string;
 }
 
 export class MatchItemDto {
@@ -121,6 +145,30 @@ export class MatchDecisionDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
+}
+
+/** The most matches one bulk decision takes (a page of the review queue is 50). */
+export const BULK_DECISION_MAX = 200;
+
+export class BulkMatchDecisionDto extends MatchDecisionDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: BULK_DECISION_MAX,
+    description: 'the matches to decide, all or none',
+  })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'ids names at least one match' })
+  @ArrayMaxSize(BULK_DECISION_MAX, { message: `ids names at most ${BULK_DECISION_MAX} matches` })
+  @ArrayUnique({ message: 'ids names a match twice' })
+  @IsUUID('all', { each: true, message: 'ids must be UUIDs' })
+  ids: string[];
+}
+
+export class BulkMatchDecisionResultDto {
+  @ApiProperty({ type: [MatchItemDto], maxItems: BULK_DECISION_MAX, description: 'each match as decided' })
+  items: MatchItemDto[];
 }
 
 export class RematchRequestDto {

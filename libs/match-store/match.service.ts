@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, forbidden, notFound } from '../common/errors';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination';
@@ -14,6 +14,8 @@ import { PlatformOperators } from '../identity/operators';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUE_REGISTRY, QueueRegistry } from '../platform/queues';
 import {
+  BulkMatchDecisionDto,
+  BulkMatchDecisionResultDto,
   LeadMatchesDto,
   MatchDecisionDto,
   MatchItemDto,
@@ -107,6 +109,8 @@ export class MatchService {
     if (q.industry) add(`l.industries @> ARRAY[?]::text[]`, q.industry);
     if (q.jurisdiction) add(`l.jurisdiction = ?`, q.jurisdiction);
     if (q.minScore !== undefined) add(`m.score >= ?`, q.minScore);
+    if (q.maxScore !== undefined) add(`m.score <= ?`, q.maxScore);
+    if (q.leadId) add(`m.lead_id = ?::uuid`, q.leadId.toLowerCase());
     const cursor = decodeCursor(q.cursor, 2);
     if (cursor) {
       const [score, id] = cursor;
@@ -176,63 +180,114 @@ export class MatchService {
 
   /** Managers of the lead's jurisdiction decide (DESIGN §5); the decision survives re-matching. */
   async decide(ctx: RequestContext, matchId: string, dto: MatchDecisionDto): Promise<MatchItemDto> {
+    return this.ds.transaction((em) => this.decideIn(em, ctx, matchId, dto));
+  }
+
+  /**
+   * Decides several matches at once, all or none: when any of them cannot be decided (not found,
+   * another city's, withdrawn) nothing changes and the 422 names each refused id in `details`
+   * (`ids[<index>]`).
+   */
+  async decideMany(ctx: RequestContext, dto: BulkMatchDecisionDto): Promise<BulkMatchDecisionResultDto> {
     return this.ds.transaction(async (em) => {
-      const [found] = await sqlRows(
-        em,
-        `SELECT m.lead_id, m.status, l.jurisdiction FROM matches m JOIN leads l ON l.id = m.lead_id
-          WHERE m.id = $2 AND ${visibleSql('$1', 'l')}`,
-        [ctx.jurisdiction, matchId],
+      const items: MatchItemDto[] = [];
+      const refused: { field: string; message: string; code: string }[] = [];
+      // Takes the leads' locks in one order (lead, then match) so two bulk decisions over the same
+      // leads never deadlock.
+      const ids = dto.ids.map((id) => id.toLowerCase());
+      const leadOf = new Map<string, string>(
+        (
+          await sqlRows<{ id: string; lead_id: string }>(
+            em,
+            `SELECT id, lead_id FROM matches WHERE id = ANY ($1::uuid[])`,
+            [ids],
+          )
+        ).map((r) => [r.id, r.lead_id]),
       );
-      if (!found || found.status === 'withdrawn') throw notFound('match');
-      if (found.jurisdiction !== ctx.jurisdiction || !isManager(ctx)) {
-        throw forbidden(
-          'MATCH_DECISION_FORBIDDEN',
-          'Only managers of the lead’s jurisdiction decide its matches',
+      const key = (id: string) => `${leadOf.get(id) ?? ''}:${id}`;
+      const ordered = ids.map((id, i) => ({ id, i })).sort((a, b) => (key(a.id) < key(b.id) ? -1 : 1));
+      for (const { id, i } of ordered) {
+        try {
+          items[i] = await this.decideIn(em, ctx, id, dto);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          refused.push({ field: `ids[${i}]`, message: `${id}: ${e.message}`, code: e.code });
+        }
+      }
+      if (refused.length) {
+        refused.sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true }));
+        throw new AppError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          'MATCH_DECISIONS_REFUSED',
+          `${refused.length} of ${dto.ids.length} matches cannot be decided; none was`,
+          refused,
         );
       }
-      // The same lock the matcher takes: a decision never interleaves with a re-match of the lead.
-      await sqlRows(em, `SELECT pg_advisory_xact_lock(${LOCKS.match('$1')})`, [found.lead_id]);
-      const [m] = await sqlRows(em, `SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
-        matchId,
-      ]);
-      if (m.status === 'withdrawn') {
-        throw new AppError(HttpStatus.CONFLICT, 'MATCH_WITHDRAWN', 'The match is no longer proposed');
-      }
-      const note = dto.note ?? null;
-      if (m.status !== dto.decision || (m.decision_note ?? null) !== note) {
-        const [updated] = await sqlRows(
-          em,
-          `UPDATE matches SET status = $2, decision_note = $3, decided_by = $4, decided_at = now(),
+      return { items };
+    });
+  }
+
+  private async decideIn(
+    em: EntityManager,
+    ctx: RequestContext,
+    matchId: string,
+    dto: MatchDecisionDto,
+  ): Promise<MatchItemDto> {
+    const [found] = await sqlRows(
+      em,
+      `SELECT m.lead_id, m.status, l.jurisdiction FROM matches m JOIN leads l ON l.id = m.lead_id
+          WHERE m.id = $2 AND ${visibleSql('$1', 'l')}`,
+      [ctx.jurisdiction, matchId],
+    );
+    if (!found || found.status === 'withdrawn') throw notFound('match');
+    if (found.jurisdiction !== ctx.jurisdiction || !isManager(ctx)) {
+      throw forbidden(
+        'MATCH_DECISION_FORBIDDEN',
+        'Only managers of the lead’s jurisdiction decide its matches',
+      );
+    }
+    // The same lock the matcher takes: a decision never interleaves with a re-match of the lead.
+    await sqlRows(em, `SELECT pg_advisory_xact_lock(${LOCKS.match('$1')})`, [found.lead_id]);
+    const [m] = await sqlRows(em, `SELECT id, status, decision_note, version FROM matches WHERE id = $1`, [
+      matchId,
+    ]);
+    if (m.status === 'withdrawn') {
+      throw new AppError(HttpStatus.CONFLICT, 'MATCH_WITHDRAWN', 'The match is no longer proposed');
+    }
+    const note = dto.note ?? null;
+    if (m.status !== dto.decision || (m.decision_note ?? null) !== note) {
+      const [updated] = await sqlRows(
+        em,
+        `UPDATE matches SET status = $2, decision_note = $3, decided_by = $4, decided_at = now(),
                   version = version + 1
             WHERE id = $1 RETURNING version`,
-          [matchId, dto.decision, note, actorUserId(ctx)],
-        );
-        await this.audit.record(em, ctx, 'match.decide', 'match', matchId, {
-          status: [m.status, dto.decision],
-          ...(note !== (m.decision_note ?? null) ? { decisionNote: [m.decision_note ?? null, note] } : {}),
-        });
-        await this.events.record(em, {
-          type: 'match.decided',
-          entity: 'match',
-          entityId: matchId,
-          entityVersion: updated.version,
-          jurisdiction: found.jurisdiction,
-          detail: { leadId: found.lead_id, decision: dto.decision },
-        });
-      }
-      const [row] = await sqlRows(
-        em,
-        `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
+        [matchId, dto.decision, note, actorUserId(ctx)],
+      );
+      await this.audit.record(em, ctx, 'match.decide', 'match', matchId, {
+        status: [m.status, dto.decision],
+        ...(note !== (m.decision_note ?? null) ? { decisionNote: [m.decision_note ?? null, note] } : {}),
+      });
+      await this.events.record(em, {
+        type: 'match.decided',
+        entity: 'match',
+        entityId: matchId,
+        entityVersion: updated.version,
+        jurisdiction: found.jurisdiction,
+        detail: { leadId: found.lead_id, decision: dto.decision },
+      });
+    }
+    const [row] = await sqlRows(
+      em,
+      `SELECT m.id, m.lead_id, m.kind, m.enterprise_id, m.park_id, m.relation, m.score, m.reasons, m.status,
                 m.decided_by, m.decision_note, m.algorithm_version, m.computed_at, m.version,
                 l.title, l.code_name, l.confidential, l.jurisdiction AS lead_jurisdiction,
                 COALESCE(e.name, p.name) AS target_name
            FROM matches m JOIN leads l ON l.id = m.lead_id
            LEFT JOIN enterprises e ON e.id = m.enterprise_id LEFT JOIN parks p ON p.id = m.park_id
           WHERE m.id = $1`,
-        [matchId],
-      );
-      return this.item(ctx, row);
-    });
+      [matchId],
+    );
+    return this.item(ctx, row);
   }
 
   /**

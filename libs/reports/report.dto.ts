@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
 } from 'class-validator';
 import { JURISDICTIONS } from '../common/request-context';
@@ -29,7 +30,32 @@ const CommaList = () =>
     return parts.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
   });
 
-export class PipelineQuery {
+/** A report period: calendar days in China Standard Time, both included. */
+export class PeriodQuery {
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    example: '2026-07-01',
+    description: 'first day of the period (YYYY-MM-DD, China Standard Time, included)',
+    maxLength: 10,
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a day YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    example: '2026-12-31',
+    description: 'last day of the period (YYYY-MM-DD, China Standard Time, included)',
+    maxLength: 10,
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a day YYYY-MM-DD' })
+  to?: string;
+}
+
+export class PipelineQuery extends PeriodQuery {
   @ApiPropertyOptional({
     type: String,
     example: 'jurisdiction,industry,stage',
@@ -107,7 +133,7 @@ export class PipelineReportDto {
   note?: string;
 }
 
-export class SummaryQuery {
+export class SummaryQuery extends PeriodQuery {
   @ApiPropertyOptional({
     format: 'uuid',
     maxLength: 36,

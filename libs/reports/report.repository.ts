@@ -14,7 +14,22 @@ export interface PipelineFilter {
   industry?: string;
   stage?: string;
   ownerId?: string;
+  /** Leads first reported on these days (China Standard Time, both included). */
+  from?: string;
+  to?: string;
 }
+
+/** Calendar days in China Standard Time, both included. */
+export interface Period {
+  from?: string;
+  to?: string;
+}
+
+/** `col` (timestamptz) falls on or after day `$n` / before the day after `$n`, in China Standard Time. */
+const fromSql = (col: string, param: string) =>
+  `${col} >= (${param}::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+const toSql = (col: string, param: string) =>
+  `${col} < ((${param}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 
 export interface PipelineRow {
   jurisdiction?: Jurisdiction;
@@ -68,6 +83,8 @@ export class ReportRepository {
     if (f.jurisdiction) where.push(`l.jurisdiction = ${p(f.jurisdiction)}`);
     if (f.stage) where.push(`l.stage = ${p(f.stage)}`);
     if (f.ownerId) where.push(`l.owner_id = ${p(f.ownerId)}::uuid`);
+    if (f.from) where.push(fromSql('l.created_at', p(f.from)));
+    if (f.to) where.push(toSql('l.created_at', p(f.to)));
     const industryParam = f.industry ? p(f.industry) : null;
     if (industryParam) where.push(`l.industries @> ARRAY[${industryParam}]::text[]`);
     const byIndustry = groupBy.includes('industry');
@@ -110,18 +127,27 @@ export class ReportRepository {
   /**
    * Signed deals (DESIGN §6: 签约 with its contract amount, 到位资金) per jurisdiction, over the
    * leads `viewer` may see: its own and the partner's shared ones. A lead lost after signing no
-   * longer counts.
+   * longer counts. With a period: the leads signed on its days, and the funds that arrived on its
+   * days (of any signed lead).
    */
-  async deals(viewer: string, ownerId?: string): Promise<DealRow[]> {
+  async deals(viewer: string, ownerId?: string, period: Period = {}): Promise<DealRow[]> {
+    const from = period.from ?? null;
+    const to = period.to ?? null;
+    const inPeriod = (day: string) =>
+      `($3::date IS NULL OR ${day} >= $3::date) AND ($4::date IS NULL OR ${day} <= $4::date)`;
     const rows = await sqlRows<{ jurisdiction: Jurisdiction; n: number; contract: string; funds: string }>(
       this.ds,
-      `SELECT l.jurisdiction, count(*)::int AS n, coalesce(sum(l.contract_amount_wan), 0)::text AS contract,
-              coalesce(sum(${fundsTotalSql('l')}), 0)::text AS funds
+      `SELECT l.jurisdiction,
+              count(*) FILTER (WHERE ${inPeriod('l.signed_at')})::int AS n,
+              coalesce(sum(l.contract_amount_wan) FILTER (WHERE ${inPeriod('l.signed_at')}), 0)::text AS contract,
+              coalesce(sum(CASE WHEN $3::date IS NULL AND $4::date IS NULL THEN ${fundsTotalSql('l')} ELSE (
+                SELECT coalesce(sum((e->>'amountWan')::numeric), 0) FROM jsonb_array_elements(l.funds_in_place) e
+                 WHERE ${inPeriod("(e->>'at')::date")}) END), 0)::text AS funds
          FROM leads l
         WHERE ${visibleSql('$1', 'l')} AND l.signed_at IS NOT NULL AND l.stage <> 'lost'
           AND ($2::uuid IS NULL OR l.owner_id = $2)
         GROUP BY l.jurisdiction ORDER BY l.jurisdiction`,
-      [viewer, ownerId ?? null],
+      [viewer, ownerId ?? null, from, to],
     );
     return rows.map((r) => ({
       jurisdiction: r.jurisdiction,

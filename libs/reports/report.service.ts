@@ -2,12 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { fieldError } from '../common/errors';
 import { RequestContext } from '../common/request-context';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { PipelineQuery, PipelineReportDto, SummaryDto, SummaryQuery } from './report.dto';
+import { PeriodQuery, PipelineQuery, PipelineReportDto, SummaryDto, SummaryQuery } from './report.dto';
 import { ReportRepository } from './report.repository';
 
 export const MULTI_INDUSTRY_NOTE =
   'Grouped by industry: a lead of several industries is counted once in each of its industries, ' +
   'so the groups may add up to more than the totals; totals count each lead once.';
+
+/** A period's days must exist and `from` must not come after `to` (400 naming the field). */
+function checkPeriod(q: PeriodQuery): void {
+  for (const field of ['from', 'to'] as const) {
+    const day = q[field];
+    if (day === undefined) continue;
+    const at = new Date(`${day}T00:00:00Z`);
+    if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== day)
+      throw fieldError(field, `${field} ${day} is not a calendar day`);
+  }
+  if (q.from && q.to && q.from > q.to) throw fieldError('to', `to (${q.to}) is before from (${q.from})`);
+}
 
 /** Reports for the joint meeting and the dashboard; every figure respects lead visibility (DESIGN §5). */
 @Injectable()
@@ -18,6 +30,7 @@ export class ReportService {
   ) {}
 
   async pipeline(ctx: RequestContext, q: PipelineQuery): Promise<PipelineReportDto> {
+    checkPeriod(q);
     const groupBy = q.groupBy ?? [];
     if (q.industry !== undefined && !(await this.taxonomy.graph()).industryByCode.has(q.industry)) {
       throw fieldError('industry', `unknown industry ${q.industry}`);
@@ -29,6 +42,8 @@ export class ReportService {
         industry: q.industry,
         stage: q.stage,
         ownerId: q.ownerId?.toLowerCase(),
+        from: q.from,
+        to: q.to,
       },
       groupBy,
     );
@@ -38,11 +53,12 @@ export class ReportService {
   }
 
   async summary(ctx: RequestContext, q: SummaryQuery): Promise<SummaryDto> {
+    checkPeriod(q);
     const ownerId = q.ownerId?.toLowerCase();
     const [matches, open, deals] = await Promise.all([
       this.repo.matchCounts(ctx.jurisdiction, ownerId),
       this.repo.openCollisions(ctx.jurisdiction, ownerId),
-      this.repo.deals(ctx.jurisdiction, ownerId),
+      this.repo.deals(ctx.jurisdiction, ownerId, { from: q.from, to: q.to }),
     ]);
     const sum = (k: 'signedLeads' | 'contractAmountWan' | 'fundsInPlaceWan') =>
       Math.round(deals.reduce((a, d) => a + d[k] * 100, 0)) / 100;

@@ -924,6 +924,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matches/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept or reject many matches at once, all or none
+         * @description Every id must be a match of a lead of the caller’s jurisdiction that is still proposed or decided (not withdrawn). When any is not, nothing changes: 422 MATCH_DECISIONS_REFUSED with one entry in `details` per refused id (`field`: `ids[<index>]`, its `code` and message).
+         */
+        post: operations["MatchDecisionsController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits on the caller: leads due, collisions, agreements, matches to decide
+         * @description The caller’s own leads with their next action (overdue / due today in China Standard Time) ordered by next action then last change; open collisions, pending agreements and proposed matches of the caller’s city for managers, of the caller’s own leads for officers.
+         */
+        get: operations["InboxController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agreements": {
         parameters: {
             query?: never;
@@ -2477,6 +2517,55 @@ export interface components {
             ticket: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        BulkMatchDecisionDto: {
+            /** @enum {string} */
+            decision: "accepted" | "rejected";
+            note?: string;
+            /** @description the matches to decide, all or none */
+            ids: string[];
+        };
+        BulkMatchDecisionResultDto: {
+            /** @description each match as decided */
+            items: components["schemas"]["MatchItemDto"][];
+        };
+        InboxLeadDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            investorName: string;
+            /** @enum {string} */
+            stage: "lead" | "contacted" | "visited" | "negotiating" | "signed" | "registered" | "started" | "operating" | "on_hold" | "lost";
+            /** @description 万元 */
+            plannedInvestmentWan: number;
+            /** Format: date-time */
+            nextActionAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            due: "overdue" | "today" | "later" | "none";
+        };
+        InboxLeadsDto: {
+            /** @description open leads of the caller whose next action was due before today */
+            overdue: number;
+            /** @description open leads of the caller whose next action is due today */
+            dueToday: number;
+            /** @description every lead the caller owns, lost ones aside */
+            total: number;
+            /** @description the caller’s leads (lost ones aside), by next action (none last), then last change */
+            items: components["schemas"]["InboxLeadDto"][];
+        };
+        InboxCountDto: {
+            count: number;
+        };
+        InboxDto: {
+            myLeads: components["schemas"]["InboxLeadsDto"];
+            /** @description open collisions: of the caller’s city (managers), on the caller’s leads (officers) */
+            collisions: components["schemas"]["InboxCountDto"];
+            /** @description pending agreements the caller’s city decides (managers; 0 for officers) */
+            agreements: components["schemas"]["InboxCountDto"];
+            /** @description proposed matches to decide: of the city’s leads (managers), of the caller’s leads (officers, who ask their manager) */
+            matches: components["schemas"]["InboxCountDto"];
         };
         DecideAgreementDto: {
             note?: string;
@@ -5322,6 +5411,10 @@ export interface operations {
     ReportController_pipeline: {
         parameters: {
             query?: {
+                /** @description first day of the period (YYYY-MM-DD, China Standard Time, included) */
+                from?: string;
+                /** @description last day of the period (YYYY-MM-DD, China Standard Time, included) */
+                to?: string;
                 /** @description comma-separated subset of jurisdiction, industry, stage (empty: totals only) */
                 groupBy?: string;
                 /** @description only leads owned by this jurisdiction */
@@ -5419,6 +5512,10 @@ export interface operations {
     ReportController_summary: {
         parameters: {
             query?: {
+                /** @description first day of the period (YYYY-MM-DD, China Standard Time, included) */
+                from?: string;
+                /** @description last day of the period (YYYY-MM-DD, China Standard Time, included) */
+                to?: string;
                 /** @description only matches and collisions of leads this user owns */
                 ownerId?: string;
             };
@@ -8260,6 +8357,9 @@ export interface operations {
                 /** @description The lead’s jurisdiction */
                 jurisdiction?: "beibei" | "mianyang";
                 minScore?: number;
+                maxScore?: number;
+                /** @description only the matches of this lead */
+                leadId?: string;
             };
             header?: never;
             path?: never;
@@ -9361,6 +9461,217 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MatchDecisionsController_decide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkMatchDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMatchDecisionResultDto"];
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large (1 MB; 16 MB on /sync) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body not UTF-8 JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    InboxController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Another method than this path answers; `Allow` lists them */

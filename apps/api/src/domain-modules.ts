@@ -9,6 +9,8 @@ import { ParksApiModule } from './parks/parks-api.module';
 import { ReportsApiModule } from './reports/reports-api.module';
 import { SyncApiModule } from './sync/sync-api.module';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
+import { InboxApiModule } from './inbox/inbox-api.module';
+import { MatchDecisionsModule } from './matching/match-decisions.module';
 
 /**
  * The domain modules the API serves (leads, base data, matching, sync, …). Each is the HTTP side
@@ -26,4 +28,6 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   MatchingApiModule,
   NotificationsApiModule,
   AgreementsApiModule,
+  MatchDecisionsModule,
+  InboxApiModule,
 ];

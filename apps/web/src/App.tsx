@@ -11,7 +11,7 @@ import {
   UnorderedListOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Typography } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
@@ -114,9 +114,10 @@ function Shell() {
             fontWeight: 600,
             fontSize: 18,
             whiteSpace: 'nowrap',
+            overflow: 'hidden',
           }}
         >
-          <TeamOutlined /> {locale === 'zh' ? '链城' : 'Liancheng'}
+          <TeamOutlined /> <span className="lc-brand-text">{locale === 'zh' ? '链城' : 'Liancheng'}</span>
         </div>
         <nav aria-label={t('appName')}>
           <Menu
@@ -128,23 +129,32 @@ function Shell() {
           />
         </nav>
       </Layout.Sider>
-      <Layout>
+      <Layout style={{ minWidth: 0 }}>
         <Layout.Header
+          className="lc-header"
           style={{
             background: '#fff',
             padding: '0 20px',
             display: 'flex',
             alignItems: 'center',
             justifyContent: 'space-between',
+            gap: 8,
             borderBottom: '1px solid #f0f0f0',
+            minWidth: 0,
           }}
         >
-          <Typography.Text strong>{t('appName')}</Typography.Text>
-          <Space>
+          <Typography.Text strong ellipsis className="lc-app-name" style={{ minWidth: 0 }}>
+            {t('appName')}
+          </Typography.Text>
+          <div
+            data-testid="header-user"
+            style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0, marginLeft: 'auto' }}
+          >
             <NotificationBell />
             <CityTag city={user.jurisdiction} />
-            <span>
-              {user.displayName} · {enumLabel(user.role)}
+            <span className="lc-header-user" title={`${user.displayName} · ${enumLabel(user.role)}`}>
+              {user.displayName}
+              <span className="lc-header-role"> · {enumLabel(user.role)}</span>
             </span>
             <Button
               size="small"
@@ -164,9 +174,9 @@ function Shell() {
             >
               {t('logout')}
             </Button>
-          </Space>
+          </div>
         </Layout.Header>
-        <Layout.Content style={{ padding: 20, minWidth: 0 }}>
+        <Layout.Content style={{ padding: 'clamp(8px, 3vw, 20px)', minWidth: 0 }}>
           <main>
             <TaxonomyProvider>
               <Outlet />

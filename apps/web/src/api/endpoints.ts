@@ -12,6 +12,7 @@ import type {
   CollisionHit,
   Duplicate,
   Enterprise,
+  Inbox,
   Lead,
   LeadMatches,
   MatchItem,
@@ -127,6 +128,27 @@ export const matches = {
         }),
       )
     ).data,
+  /** Accepts or rejects several matches, all or none (422 names each refused id). */
+  decideMany: async (ids: string[], decision: 'accepted' | 'rejected', note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/matches/decisions', {
+          body: (note ? { ids, decision, note } : { ids, decision }) as never,
+        }),
+      )
+    ).data as unknown as { items: MatchItem[] },
+};
+
+/** What waits on the signed-in user (the home page). */
+export const inbox = async () => (await unwrap(api.GET('/api/v1/me/inbox'))).data as unknown as Inbox;
+
+/** Action items of the user's unit; null while the API has none (404). */
+export const actionItems = async (): Promise<unknown[] | null> => {
+  const res = await (api.GET as (path: string) => Promise<{ data?: unknown; response: Response }>)(
+    '/api/v1/action-items',
+  ).catch(() => null);
+  if (!res || !res.response.ok) return null;
+  return itemsOf<unknown>(res.data);
 };
 
 export const collisions = {
@@ -230,12 +252,22 @@ export const parks = {
     ).data as unknown as Agreement,
 };
 
+/** A report period: days YYYY-MM-DD (China Standard Time), both included. */
+export interface Period {
+  from?: string;
+  to?: string;
+}
+
 export const reports = {
-  pipeline: async (groupBy: string) =>
-    (await unwrap(api.GET('/api/v1/reports/pipeline', { params: { query: { groupBy } as never } })))
-      .data as unknown as { groups: PipelineRow[] },
-  summary: async () =>
-    (await unwrap(api.GET('/api/v1/reports/summary'))).data as unknown as Record<string, unknown>,
+  pipeline: async (groupBy: string, period: Period = {}) =>
+    (await unwrap(api.GET('/api/v1/reports/pipeline', { params: { query: clean({ groupBy, ...period }) } })))
+      .data as unknown as {
+      groups: PipelineRow[];
+      totals: Omit<PipelineRow, 'jurisdiction' | 'industry' | 'stage'>;
+    },
+  summary: async (period: Period = {}) =>
+    (await unwrap(api.GET('/api/v1/reports/summary', { params: { query: clean({ ...period }) } })))
+      .data as unknown as Record<string, unknown>,
 };
 
 export const audit = async (entity: string, entityId: string) =>

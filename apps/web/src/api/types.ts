@@ -270,4 +270,24 @@ export interface PipelineRow {
   stage?: string;
   leads: number;
   plannedInvestmentWan: number;
+  contractAmountWan?: number;
+  fundsInPlaceWan?: number;
+}
+
+export type DueState = 'overdue' | 'today' | 'later' | 'none';
+export interface InboxLead {
+  id: string;
+  title: string;
+  investorName: string;
+  stage: string;
+  plannedInvestmentWan: number;
+  nextActionAt: string | null;
+  updatedAt: string;
+  due: DueState;
+}
+export interface Inbox {
+  myLeads: { overdue: number; dueToday: number; total: number; items: InboxLead[] };
+  collisions: { count: number };
+  agreements: { count: number };
+  matches: { count: number };
 }

@@ -1,4 +1,4 @@
-import { Tag, Typography } from 'antd';
+import { Tag, Tooltip, Typography } from 'antd';
 import type { EdgeStrength, Reason } from '../api/types';
 import { useI18n } from '../i18n/context';
 import { linkSentence, splitLinkReason } from '../lib/match-reasons';
@@ -21,13 +21,15 @@ export function LinkStrength({ strength, reasons }: { strength?: EdgeStrength | 
   );
 }
 
+/** Reasons as sentences in the reader's language; the stable code only as a tooltip. */
 export function ReasonList({ reasons }: { reasons: { code: string; text: string }[] }) {
   return (
     <ul style={{ margin: 0, paddingLeft: 18 }}>
       {reasons.map((r, i) => (
-        <li key={i}>
-          <Tag style={{ fontSize: 11 }}>{r.code}</Tag>
-          {r.text}
+        <li key={i} data-reason-code={r.code}>
+          <Tooltip title={r.code}>
+            <span>{r.text}</span>
+          </Tooltip>
         </li>
       ))}
     </ul>

@@ -1,7 +1,10 @@
 /** The UI's words, zh-CN first, English second. */
+import { DAILY_WORK_DICT } from './daily-work-dict';
+
 export type Locale = 'zh' | 'en';
 
 export const DICT = {
+  ...DAILY_WORK_DICT,
   appName: ['链城 · 成渝双城协同招商', 'Liancheng · joint investment promotion'],
   login: ['登录', 'Sign in'],
   logout: ['退出', 'Sign out'],

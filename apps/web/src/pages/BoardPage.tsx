@@ -1,4 +1,5 @@
-import { Alert, App, Badge, Card, Select, Space, Switch, Typography } from 'antd';
+import { SwapOutlined } from '@ant-design/icons';
+import { Alert, App, Badge, Button, Card, Dropdown, Select, Space, Switch, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../api/client';
@@ -16,8 +17,8 @@ import { useTaxonomy } from '../taxonomy';
 const PER_COLUMN = 30;
 
 /**
- * Kanban by stage; drag a card to move it (POST /leads/:id/stage, with If-Match: the version the
- * card showed). A drop on a milestone column the lead has no facts for asks for them in a dialog
+ * Kanban by stage; drag a card to move it, or pick the stage in the card's move-to menu (the
+ * keyboard's way; POST /leads/:id/stage, with If-Match: the version the card showed). A drop on a milestone column the lead has no facts for asks for them in a dialog
  * first (DESIGN §6). A refused move puts the card back and says why (409: the allowed stages;
  * 412: someone changed the lead, the board reloads).
  */
@@ -71,7 +72,12 @@ export default function BoardPage() {
     setDragOver(null);
     const lead = dragging.current;
     dragging.current = null;
-    if (!lead || !columns || lead.stage === to) return;
+    if (lead) await moveCard(lead, to);
+  };
+
+  /** A drop or a pick in a card's move-to menu: asks for a milestone's facts first, then moves. */
+  const moveCard = async (lead: Lead, to: Stage) => {
+    if (!columns || lead.stage === to) return;
     setNotice(null);
     const facts = factsToAsk(to, lead);
     if (facts.length && canMove(lead.stage, to, { resumeStage: lead.resumeStage, manager })) {
@@ -227,9 +233,36 @@ export default function BoardPage() {
                   onDragEnd={() => setDragOver(null)}
                   style={{ marginBottom: 8, cursor: canChange(l) ? 'grab' : 'default' }}
                 >
-                  <Link to={`/leads/${l.id}`} style={{ fontWeight: 500 }}>
-                    {l.title}
-                  </Link>
+                  <div style={{ display: 'flex', justifyContent: 'space-between', gap: 4 }}>
+                    <Link
+                      to={`/leads/${l.id}`}
+                      style={{ fontWeight: 500, minWidth: 0, overflowWrap: 'anywhere' }}
+                    >
+                      {l.title}
+                    </Link>
+                    {canChange(l) && (
+                      <Dropdown
+                        trigger={['click']}
+                        menu={{
+                          'aria-label': t('moveToLabel', { title: l.title }),
+                          items: STAGES.filter(
+                            (s2) =>
+                              s2 !== l.stage && canMove(l.stage, s2, { resumeStage: l.resumeStage, manager }),
+                          ).map((s2) => ({ key: s2, label: stageLabel(s2) })),
+                          onClick: ({ key }) => void moveCard(l, key as Stage),
+                        }}
+                      >
+                        <Button
+                          size="small"
+                          type="text"
+                          icon={<SwapOutlined />}
+                          aria-label={t('moveToLabel', { title: l.title })}
+                          title={t('moveTo')}
+                          data-testid="move-to"
+                        />
+                      </Dropdown>
+                    )}
+                  </div>
                   <div style={{ fontSize: 12, color: '#666' }}>{investorLabel(l)}</div>
                   <div style={{ fontSize: 12, marginTop: 4 }}>
                     <CityTag city={l.jurisdiction} /> {fmtNumber(l.plannedInvestmentWan)} {t('wan')}
