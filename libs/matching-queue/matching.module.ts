@@ -9,5 +9,6 @@ import { MatchingCoreModule } from './matching-core.module';
   imports: [MatchingCoreModule],
   controllers: [MatchController],
   providers: [MatchService, BullBoardRegistrar],
+  exports: [MatchService],
 })
 export class MatchingModule {}

@@ -7,7 +7,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import type { EnterpriseRow } from './entity-views';
 import { EnterpriseValues, ExternalRef, checkEnterpriseItem } from './item-validation';
-import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
+import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same, UpsertOptions, runBatchWrite } from './sync-results';
 
 const FIELDS: [keyof EnterpriseValues, string][] = [
   ['name', 'name'],
@@ -62,7 +62,7 @@ export class EnterpriseSyncService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async upsert(ctx: RequestContext, items: unknown[]): Promise<ItemResult[]> {
+  async upsert(ctx: RequestContext, items: unknown[], opts: UpsertOptions = {}): Promise<ItemResult[]> {
     const graph = await this.taxonomy.graph();
     const results: ItemResult[] = new Array(items.length);
     const pending: Pending[] = [];
@@ -94,7 +94,7 @@ export class EnterpriseSyncService {
     if (pending.length) {
       for (let attempt = 1; ; attempt++) {
         try {
-          const written = await this.ds.transaction((em) => this.write(em, ctx, pending));
+          const written = await runBatchWrite(this.ds, (em) => this.write(em, ctx, pending), opts);
           for (const r of written) results[r.index] = r;
           break;
         } catch (e) {

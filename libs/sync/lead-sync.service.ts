@@ -13,7 +13,7 @@ import type { LeadRow } from '../leads/lead-view';
 import { OUTBOX_CHANNEL, OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { ExternalRef, LeadValues, checkLeadItem, isInitialStage } from './item-validation';
-import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same } from './sync-results';
+import { ItemResult, actorColumns, isRetryable, newRecordId, refKeyOf, same, UpsertOptions, runBatchWrite } from './sync-results';
 
 /** Set for a transaction that has claimed the external refs of every lead it inserts. */
 export const LEAD_REFS_CLAIMED = 'liancheng.lead_refs_claimed';
@@ -179,7 +179,7 @@ export class LeadSyncService {
     private readonly collisions: CollisionDetector,
   ) {}
 
-  async upsert(ctx: RequestContext, items: unknown[]): Promise<ItemResult[]> {
+  async upsert(ctx: RequestContext, items: unknown[], opts: UpsertOptions = {}): Promise<ItemResult[]> {
     const graph = await this.taxonomy.graph();
     const results: ItemResult[] = new Array(items.length);
     const pending: Pending[] = [];
@@ -233,7 +233,7 @@ export class LeadSyncService {
     if (pending.length) {
       for (let attempt = 1; ; attempt++) {
         try {
-          const written = await this.ds.transaction((em) => this.write(em, ctx, pending));
+          const written = await runBatchWrite(this.ds, (em) => this.write(em, ctx, pending), opts);
           for (const r of written) results[r.index] = r;
           break;
         } catch (e) {

@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
 import type { LeadCollision } from '../collisions/collision-detector';
 import type { FieldError } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
@@ -46,4 +47,37 @@ export function actorColumns(ctx: RequestContext): [string, string | null, strin
 /** A JSON-safe comparison of two values as the API would render them. */
 export function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Options of a bulk upsert. `dryRun`: every statement runs, then the transaction rolls back, so the
+ * results (created / updated / unchanged / error, collisions) are exactly those a real write would
+ * give at that moment, and nothing is written (an import's preview, DESIGN §17).
+ */
+export interface UpsertOptions {
+  dryRun?: boolean;
+}
+
+class RolledBack extends Error {
+  constructor(readonly results: ItemResult[]) {
+    super('dry run: rolled back');
+  }
+}
+
+/** Runs a batch write in one transaction, committed or (dry run) rolled back. */
+export async function runBatchWrite(
+  ds: DataSource,
+  write: (em: EntityManager) => Promise<ItemResult[]>,
+  opts: UpsertOptions = {},
+): Promise<ItemResult[]> {
+  if (!opts.dryRun) return ds.transaction(write);
+  try {
+    await ds.transaction(async (em) => {
+      throw new RolledBack(await write(em));
+    });
+  } catch (e) {
+    if (e instanceof RolledBack) return e.results;
+    throw e;
+  }
+  throw new Error('unreachable');
 }

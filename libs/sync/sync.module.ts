@@ -11,6 +11,6 @@ import { SyncController } from './sync.controller';
   imports: [TaxonomyModule, CollisionsModule],
   controllers: [SyncController],
   providers: [LeadSyncService, EnterpriseSyncService, ChangesService],
-  exports: [ChangesService],
+  exports: [ChangesService, LeadSyncService, EnterpriseSyncService],
 })
 export class SyncModule {}

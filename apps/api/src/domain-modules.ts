@@ -6,6 +6,7 @@ import { MatchingModule } from '../../../libs/matching-queue/matching.module';
 import { NotificationsModule } from '../../../libs/notifications/notifications.module';
 import { ParksModule } from '../../../libs/parks/parks.module';
 import { ReportsModule } from '../../../libs/reports/reports.module';
+import { SpreadsheetsHttpModule } from './spreadsheets/spreadsheets.module';
 import { SyncModule } from '../../../libs/sync/sync.module';
 import { WebhooksModule } from '../../../libs/webhooks/webhooks.module';
 
@@ -23,4 +24,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   WebhooksModule,
   MatchingModule,
   NotificationsModule,
+  SpreadsheetsHttpModule,
 ];
