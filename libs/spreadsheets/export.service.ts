@@ -64,12 +64,12 @@ export class ExportService {
     void _l;
     const first = await this.page(ctx, entity, filters as ListQuery);
     const columns = exportColumns(entity, await this.taxonomy.graph());
-    const self = this;
+    const next = (cursor: string) => this.page(ctx, entity, filters as ListQuery, cursor);
     async function* pages(): AsyncGenerator<Row[]> {
       let p = first;
       yield p.items;
       while (p.nextCursor) {
-        p = await self.page(ctx, entity, filters as ListQuery, p.nextCursor);
+        p = await next(p.nextCursor);
         yield p.items;
       }
     }

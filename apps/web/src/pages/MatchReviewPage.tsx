@@ -1,3 +1,4 @@
+import { ExportButton } from '../components/ExportButton';
 import { App, Button, Card, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -101,6 +102,7 @@ export default function MatchReviewPage() {
             value={filters.minScore}
             onChange={(v) => setFilters((f) => ({ ...f, minScore: v ?? undefined }))}
           />
+          <ExportButton list="matches" filters={{ status: 'proposed', ...filters }} />
           <Input
             ref={(el) => {
               noteRef.current = el?.input ?? null;
