@@ -154,7 +154,7 @@ export async function writeExport(
     await wb.commit();
     return n;
   }
-  const csv = stringify({ bom: true, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  const csv = stringify({ bom: true, record_delimiter: 'windows', cast: { boolean: (b) => (b ? 'true' : 'false') } });
   csv.pipe(out);
   const push = async (row: unknown[]) => {
     if (!csv.write(row)) await once(csv, 'drain');
