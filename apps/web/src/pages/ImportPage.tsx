@@ -203,7 +203,7 @@ export default function ImportPage() {
               rowKey={(e) => `${e.row}-${e.column}-${e.message}`}
               dataSource={view.errors}
               pagination={{ pageSize: 10, showSizeChanger: false }}
-              scroll={{ x: true }}
+              scroll={{ x: 560 }}
               columns={[
                 { title: t('importRow'), dataIndex: 'row', width: 70 },
                 { title: t('importColumn'), dataIndex: 'column', width: 160 },
