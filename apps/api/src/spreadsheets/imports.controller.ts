@@ -66,7 +66,7 @@ export class ImportsController {
       required: ['file'],
       properties: {
         entity: { type: 'string', enum: ['lead', 'enterprise'] },
-        file: { type: 'string', format: 'binary' },
+        file: { type: 'string', format: 'binary', maxLength: 16 * 1024 * 1024, description: '.xlsx or .csv, at most 16 MB' },
       },
     },
   })

@@ -9739,7 +9739,10 @@ export interface operations {
                 "multipart/form-data": {
                     /** @enum {string} */
                     entity?: "lead" | "enterprise";
-                    /** Format: binary */
+                    /**
+                     * Format: binary
+                     * @description .xlsx or .csv, at most 16 MB
+                     */
                     file: string;
                 };
             };
