@@ -62,3 +62,36 @@ export function isRetryable(e: unknown): boolean {
     (e as { driverError?: { code?: string } })?.driverError?.code;
   return code === '40P01' || code === '40001';
 }
+
+/**
+ * Options of a bulk write. `dryRun`: every statement runs, then the transaction rolls back, so the
+ * results (created / updated / unchanged / error, collisions) are exactly those a real write would
+ * give at that moment, and nothing is written (an import's preview, DESIGN §17).
+ */
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+class RolledBack<T> extends Error {
+  constructor(readonly result: T) {
+    super('dry run: rolled back');
+  }
+}
+
+/** Runs `work` in one transaction, committed or (dry run) rolled back; returns its result either way. */
+export async function transactionOrDryRun<T>(
+  ds: DataSource,
+  work: (em: EntityManager) => Promise<T>,
+  opts: WriteOptions = {},
+): Promise<T> {
+  if (!opts.dryRun) return ds.transaction(work);
+  try {
+    await ds.transaction(async (em) => {
+      throw new RolledBack(await work(em));
+    });
+  } catch (e) {
+    if (e instanceof RolledBack) return e.result as T;
+    throw e;
+  }
+  throw new Error('unreachable: a dry run always rolls back');
+}

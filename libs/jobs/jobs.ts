@@ -37,6 +37,10 @@ export interface JobPayloads {
   'notify-daily': Record<string, never>;
   /** Send one e-mail or WeCom message (retried with back-off; sent once). */
   'deliver-notification': { deliveryId: string };
+  /** Read an uploaded spreadsheet and store its preview (DESIGN §17; libs/spreadsheets). */
+  'import-preview': { importId: string };
+  /** Write the valid rows of a previewed import, one transaction per batch. */
+  'import-commit': { importId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -92,6 +96,8 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'notify-event': QUEUES.webhooks,
   'notify-daily': QUEUES.matching,
   'deliver-notification': QUEUES.webhooks,
+  'import-preview': QUEUES.maintenance,
+  'import-commit': QUEUES.maintenance,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];
@@ -159,6 +165,9 @@ export function validatePayload<N extends JobName>(name: N, data: unknown): JobP
         return isUuid(d.deliveryId);
       case 'notify-event':
         return isUuid(d.eventId);
+      case 'import-preview':
+      case 'import-commit':
+        return isUuid(d.importId);
       case 'detect-duplicates':
         return (
           typeof d.jurisdiction === 'string' &&

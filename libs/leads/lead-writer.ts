@@ -7,7 +7,7 @@ import type { FieldError } from '../common/errors';
 import { RequestContext, actorUserId } from '../common/request-context';
 import type { Jurisdiction } from '../common/request-context';
 import { newRecordId } from '../common/uuid';
-import { isRetryable, sqlParams, sqlRows } from '../db/sql';
+import { WriteOptions, isRetryable, sqlParams, sqlRows, transactionOrDryRun } from '../db/sql';
 import { JOB_KEYS } from '../jobs/jobs';
 import { DomainEvent, EVENT_INSERT, EventsService, dispatchRowsSql } from '../events/events.service';
 import { OUTBOX_INSERT, OUTBOX_WAKE_SQL, OutboxService } from '../outbox/outbox.service';
@@ -498,13 +498,16 @@ export class LeadWriter {
     ctx: RequestContext,
     rows: LeadUpsertRow[],
     via = 'partner sync',
+    opts: WriteOptions = {},
   ): Promise<LeadWriteResult[]> {
     const results: LeadWriteResult[] = [];
     const pending = await this.withKnownEnterprises(rows, results);
     if (pending.length) {
       for (let attempt = 1; ; attempt++) {
         try {
-          results.push(...(await this.ds.transaction((em) => this.writeMany(em, ctx, pending, via))));
+          results.push(
+            ...(await transactionOrDryRun(this.ds, (em) => this.writeMany(em, ctx, pending, via), opts)),
+          );
           break;
         } catch (e) {
           if (attempt >= 4 || !isRetryable(e)) throw e;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
-import { isRetryable, sqlRows } from '../db/sql';
+import { WriteOptions, isRetryable, sqlRows, transactionOrDryRun } from '../db/sql';
 import { AUDIT_INSERT, actorColumns } from '../audit/audit.service';
 import { newRecordId } from '../common/uuid';
 import { OutboxService } from '../outbox/outbox.service';
@@ -65,7 +65,7 @@ export class EnterpriseSyncService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async upsert(ctx: RequestContext, items: unknown[]): Promise<ItemResult[]> {
+  async upsert(ctx: RequestContext, items: unknown[], opts: WriteOptions = {}): Promise<ItemResult[]> {
     const graph = await this.taxonomy.graph();
     const results: ItemResult[] = new Array(items.length);
     const pending: Pending[] = [];
@@ -97,7 +97,7 @@ export class EnterpriseSyncService {
     if (pending.length) {
       for (let attempt = 1; ; attempt++) {
         try {
-          const written = await this.ds.transaction((em) => this.write(em, ctx, pending));
+          const written = await transactionOrDryRun(this.ds, (em) => this.write(em, ctx, pending), opts);
           for (const r of written) results[r.index] = r;
           break;
         } catch (e) {

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../common/request-context';
 import { LeadUpsertRow, LeadWriter } from '../leads/lead-writer';
+import type { WriteOptions } from '../db/sql';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import { checkLeadItem } from './item-validation';
 import { ItemResult, refKeyOf } from './sync-results';
+
+/** A bulk write's options, and the channel named in stage-move timeline entries (default: partner sync). */
+export interface LeadSyncOptions extends WriteOptions {
+  via?: string;
+}
 
 /**
  * Bulk upsert of leads by external reference (DESIGN §11): every item validated here, then one
@@ -16,7 +22,7 @@ export class LeadSyncService {
     private readonly writer: LeadWriter,
   ) {}
 
-  async upsert(ctx: RequestContext, items: unknown[]): Promise<ItemResult[]> {
+  async upsert(ctx: RequestContext, items: unknown[], opts: LeadSyncOptions = {}): Promise<ItemResult[]> {
     const graph = await this.taxonomy.graph();
     const results: ItemResult[] = new Array(items.length);
     const rows: LeadUpsertRow[] = [];
@@ -40,7 +46,7 @@ export class LeadSyncService {
       seen.add(key);
       rows.push({ index, ref: c.externalRef!, values: c.values });
     });
-    if (rows.length) for (const r of await this.writer.upsertMany(ctx, rows)) results[r.index] = r;
+    if (rows.length) for (const r of await this.writer.upsertMany(ctx, rows, opts.via, opts)) results[r.index] = r;
     return results;
   }
 }

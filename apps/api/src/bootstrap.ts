@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,6 +18,7 @@ import { RequestRateLimit, hasCredentials } from './http/request-rate-limit';
 import { AppModule } from './app.module';
 import {
   BODY_LIMIT,
+  BULK_BODY_LIMIT,
   registerBodyLimits,
   registerJsonParser,
   registerMethodNotAllowed,
@@ -70,6 +72,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   registerBodyLimits(fastify);
   registerMethodNotAllowed(fastify);
   await app.register(fastifyCookie as never);
+  // Spreadsheet uploads (DESIGN §17): one file, within the bulk body limit; read by the route.
+  await app.register(fastifyMultipart as never, {
+    limits: { files: 1, fields: 4, fieldSize: 1024, parts: 6, fileSize: BULK_BODY_LIMIT },
+  });
   // DESIGN §11: over plain HTTP on an intranet address the UI must load, so HSTS and
   // upgrade-insecure-requests (which rewrites every script URL to https) are on only when users
   // reach the server over HTTPS (PUBLIC_URL=https://…).

@@ -11,6 +11,7 @@ import { SyncApiModule } from './sync/sync-api.module';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 import { InboxApiModule } from './inbox/inbox-api.module';
 import { MatchDecisionsModule } from './matching/match-decisions.module';
+import { SpreadsheetsHttpModule } from './spreadsheets/spreadsheets.module';
 
 /**
  * The domain modules the API serves (leads, base data, matching, sync, …). Each is the HTTP side
@@ -30,4 +31,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   AgreementsApiModule,
   MatchDecisionsModule,
   InboxApiModule,
+  SpreadsheetsHttpModule,
 ];

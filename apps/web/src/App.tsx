@@ -9,6 +9,7 @@ import {
   SettingOutlined,
   TeamOutlined,
   UnorderedListOutlined,
+  UploadOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Typography } from 'antd';
@@ -49,6 +50,7 @@ const PAGES = {
   dashboard: () => import('./pages/DashboardPage'),
   admin: () => import('./pages/AdminPage'),
   notifications: () => import('./pages/NotificationSettingsPage'),
+  import: () => import('./pages/ImportPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -94,6 +96,7 @@ function Shell() {
     { key: '/matches', icon: <NodeIndexOutlined />, label: 'matchReview', show: manager },
     { key: '/collisions', icon: <WarningOutlined />, label: 'collisions', show: manager },
     { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
+    { key: '/import', icon: <UploadOutlined />, label: 'import', show: manager },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
     { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },
     { key: '/admin', icon: <SettingOutlined />, label: 'admin', show: user.role === 'admin' },
@@ -211,6 +214,7 @@ const router = createBrowserRouter([
       { path: 'dashboard', element: page(PAGES.dashboard) },
       { path: 'admin', element: page(PAGES.admin) },
       { path: 'notifications/settings', element: page(PAGES.notifications) },
+      { path: 'import', element: page(PAGES.import) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -3,6 +3,7 @@ import { COLLISION_HANDLER_PROVIDER } from '../../../libs/collisions/collision-h
 import type { JobHandlers } from '../../../libs/jobs/jobs';
 import { MATCHING_HANDLER_PROVIDER } from '../../../libs/match-store/matching-handlers';
 import { NOTIFICATION_HANDLER_PROVIDER } from '../../../libs/notifications/notification-handlers';
+import { IMPORT_HANDLER_PROVIDER } from '../../../libs/spreadsheets/import-handlers';
 import { WEBHOOK_HANDLER_PROVIDER } from '../../../libs/webhooks/webhooks-worker.module';
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
@@ -16,6 +17,7 @@ export const HANDLER_CONTRIBUTIONS: Provider[] = [
   WEBHOOK_HANDLER_PROVIDER,
   COLLISION_HANDLER_PROVIDER,
   NOTIFICATION_HANDLER_PROVIDER,
+  IMPORT_HANDLER_PROVIDER,
 ];
 
 export const WORKER_HANDLER_PROVIDERS: Provider[] = [

@@ -16,6 +16,7 @@ import { MatchSweep } from '../../../libs/match-store/match-sweep';
 import { MatchingCoreModule } from '../../../libs/match-store/matching-core.module';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { WebhooksWorkerModule } from '../../../libs/webhooks/webhooks-worker.module';
+import { SPREADSHEET_WORKER_PROVIDERS } from '../../../libs/spreadsheets/import-handlers';
 import { NotificationsWorkerModule } from '../../../libs/notifications/notifications-worker.module';
 
 /** The worker: same libs as the API, no HTTP server (DESIGN §13). */
@@ -55,6 +56,7 @@ export class WorkerModule implements OnApplicationShutdown {
         OutboxRelay,
         JobRunner,
         CollisionDetector,
+        ...SPREADSHEET_WORKER_PROVIDERS,
         ...WORKER_HANDLER_PROVIDERS,
       ],
     };

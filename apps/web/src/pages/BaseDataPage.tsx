@@ -21,6 +21,7 @@ import { ApiError } from '../api/client';
 import { agreements as agreementsApi, enterprises as entApi, parks as parksApi } from '../api/endpoints';
 import type { Agreement, Enterprise, Park } from '../api/types';
 import { useAgreementActions } from '../components/agreements';
+import { ExportButton } from '../components/ExportButton';
 import {
   CityTag,
   EmptyState,
@@ -141,6 +142,7 @@ function EnterprisesTab() {
           onChange={(v) => set('jurisdiction', v)}
           options={['beibei', 'mianyang'].map((c) => ({ value: c, label: enumLabel(c) }))}
         />
+        <ExportButton list="enterprises" filters={{ q: q || undefined, segment, jurisdiction }} />
       </Space>
       <ErrorAlert error={error} />
       <Table<Enterprise>
@@ -347,13 +349,16 @@ function ParksTab() {
   const shown = (items ?? []).filter((p) => !q || p.name.toLowerCase().includes(q.toLowerCase()));
   return (
     <Card size="small">
-      <Input.Search
-        aria-label={t('search')}
-        placeholder={t('name')}
-        allowClear
-        onSearch={setQ}
-        style={{ width: 240, marginBottom: 12 }}
-      />
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search
+          aria-label={t('search')}
+          placeholder={t('name')}
+          allowClear
+          onSearch={setQ}
+          style={{ width: 240 }}
+        />
+        <ExportButton list="parks" filters={{}} />
+      </Space>
       <ErrorAlert error={error} />
       <Table<Park>
         rowKey="id"

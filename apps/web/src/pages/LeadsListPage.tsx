@@ -16,6 +16,7 @@ import {
   useSession,
 } from '../components/common';
 import { useI18n } from '../i18n/context';
+import { ExportButton } from '../components/ExportButton';
 import { filtersFromSearch, filtersToQuery, filtersToSearch, type LeadFilters } from '../lib/filters';
 import { STAGES } from '../lib/stages';
 import { useTaxonomy } from '../taxonomy';
@@ -146,6 +147,7 @@ export default function LeadsListPage() {
             />
           </Form.Item>
           <Button onClick={() => setParams(new URLSearchParams())}>{t('reset')}</Button>
+          <ExportButton list="leads" filters={filtersToQuery(filters)} />
         </Form>
       </Card>
       <ErrorAlert error={error} />

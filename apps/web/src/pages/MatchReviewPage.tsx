@@ -1,3 +1,4 @@
+import { ExportButton } from '../components/ExportButton';
 import {
   Alert,
   App,
@@ -217,6 +218,7 @@ export default function MatchReviewPage() {
             value={filters.minScore}
             onChange={(v) => setFilters((f) => ({ ...f, minScore: v ?? undefined }))}
           />
+          <ExportButton list="matches" filters={{ status: 'proposed', ...filters }} />
           <InputNumber
             aria-label={t('maxScore')}
             placeholder={t('maxScore')}
