@@ -246,6 +246,7 @@ describe('daily work (browser)', () => {
     await refused.waitFor();
     expect(await refused.textContent()).toContain('1 项无法处理');
     expect(await refused.textContent()).toContain(two.title);
+    expect(await refused.textContent()).toContain('该匹配已不存在');
     const [kept] = await h.t.ds.query(`SELECT status FROM matches WHERE id = $1`, [twos[0]]);
     expect(kept.status).toBe('proposed');
     await shot(page, 'dw-05-match-review-refused');

@@ -20,6 +20,12 @@ export const DAILY_WORK_DICT = {
   bulkDone: ['已处理 {n} 项匹配', '{n} matches decided'],
   bulkRefused: ['{n} 项无法处理，全部未变更', '{n} cannot be decided; nothing changed'],
   maxScore: ['最高分', 'Max score'],
+  refusedNotFound: [
+    '该匹配已不存在（可能已被重新匹配撤回）',
+    'this match no longer exists (a re-match withdrew it)',
+  ],
+  refusedWithdrawn: ['该匹配已撤回', 'this match was withdrawn'],
+  refusedForbidden: ['只有线索所属城市的负责人可以审核', 'only managers of the lead’s city decide it'],
   groupByLead: ['按线索分组', 'Group by lead'],
   filterLead: ['线索', 'Lead'],
   matchesOfLead: ['{n} 项匹配', '{n} matches'],

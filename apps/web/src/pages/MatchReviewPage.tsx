@@ -21,6 +21,7 @@ import type { MatchItem } from '../api/types';
 import { CityTag, EmptyState, ErrorAlert, useCursorList } from '../components/common';
 import { MatchReasons } from '../components/MatchReasons';
 import { useI18n } from '../i18n/context';
+import type { DictKey } from '../i18n/dict';
 import { describeError } from '../lib/errors';
 import { useTaxonomy } from '../taxonomy';
 
@@ -37,14 +38,23 @@ type Row = MatchItem & { children?: MatchItem[]; group?: true };
 
 const GROUP = 'lead:';
 
+/** Why the server refused one match of a bulk decision, by its code. */
+const REFUSED: Record<string, DictKey> = {
+  MATCH_NOT_FOUND: 'refusedNotFound',
+  MATCH_WITHDRAWN: 'refusedWithdrawn',
+  MATCH_DECISION_FORBIDDEN: 'refusedForbidden',
+};
+
 /** Refused ids of a bulk decision (422 details `ids[<index>]`) with the reason of each. */
-function refusedOf(e: unknown, ids: string[]): Map<string, string> {
+function refusedOf(e: unknown, ids: string[], t: (k: DictKey) => string): Map<string, string> {
   const out = new Map<string, string>();
   if (!(e instanceof ApiError) || e.status !== 422) return out;
-  const details = (e.body as { details?: { field: string; message: string }[] } | undefined)?.details ?? [];
+  const details =
+    (e.body as { details?: { field: string; message: string; code?: string }[] } | undefined)?.details ?? [];
   for (const d of details) {
     const m = /^ids\[(\d+)\]$/.exec(d.field);
-    if (m && ids[Number(m[1])]) out.set(ids[Number(m[1])], d.message.replace(/^[0-9a-f-]{36}:\s*/, ''));
+    const why = d.code && REFUSED[d.code] ? t(REFUSED[d.code]) : d.message.replace(/^[0-9a-f-]{36}:\s*/, '');
+    if (m && ids[Number(m[1])]) out.set(ids[Number(m[1])], why);
   }
   return out;
 }
@@ -143,7 +153,7 @@ export default function MatchReviewPage() {
       removeDecided(new Set(ids));
       setNote('');
     } catch (e) {
-      const why = refusedOf(e, ids);
+      const why = refusedOf(e, ids, t);
       if (why.size) setRefused(why);
       else message.error(describeError(locale, e));
     } finally {
