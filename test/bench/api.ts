@@ -317,7 +317,7 @@ async function createOrMigrate(url: string): Promise<void> {
   await prepareDatabase(url, (m) => say(`  ${m}`));
 }
 
-const FLOOR = 'floor: bare Fastify + pg, same row';
+const FLOOR = 'floor: bare Fastify + pg (same row)';
 const LIST = 'GET /leads?industry&stage&jurisdiction';
 const SEARCH = 'GET /leads?q';
 
