@@ -1,5 +1,6 @@
 import { normaliseInvestorName } from '../leads/investor-name';
 import type { Jurisdiction } from '../common/request-context';
+import { LEAD_STAGES, type LeadStage } from '../leads/lead-stage';
 import { REFERENCE_DATA, TaxonomyGraph, referenceTaxonomy } from '../taxonomy/taxonomy';
 import { withUsccCheck } from '../uscc/uscc';
 import { Rng, recordRng, recordUuid } from './random';
@@ -31,19 +32,8 @@ import {
  * memory, and the same seed always yields the same rows.
  */
 
-export const LEAD_STAGES = [
-  'lead',
-  'contacted',
-  'visited',
-  'negotiating',
-  'signed',
-  'registered',
-  'started',
-  'operating',
-  'on_hold',
-  'lost',
-] as const;
-export type LeadStage = (typeof LEAD_STAGES)[number];
+export { LEAD_STAGES };
+export type { LeadStage };
 const ACTIVE_STAGES = LEAD_STAGES.slice(0, 8);
 /** Pipelines are funnel-shaped: many early leads, few projects in operation. */
 const STAGE_WEIGHTS = [22, 18, 14, 12, 8, 5, 4, 5, 6, 6];

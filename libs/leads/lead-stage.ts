@@ -25,6 +25,23 @@ export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 export const LEAD_STAGES = [...PIPELINE_STAGES, 'on_hold', 'lost'] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
+/**
+ * How each stage is named, Chinese first then English: the web UI's labels (DESIGN §6 names the
+ * stages in Chinese; 注册落地 is the project company registered locally).
+ */
+export const LEAD_STAGE_LABELS: Readonly<Record<LeadStage, readonly [zh: string, en: string]>> = {
+  lead: ['线索', 'Lead'],
+  contacted: ['接洽', 'Contacted'],
+  visited: ['考察', 'Visited'],
+  negotiating: ['洽谈', 'Negotiating'],
+  signed: ['签约', 'Signed'],
+  registered: ['注册落地', 'Registered'],
+  started: ['开工', 'Started'],
+  operating: ['投产', 'Operating'],
+  on_hold: ['搁置', 'On hold'],
+  lost: ['流失', 'Lost'],
+};
+
 /** Stages a lead may be created in. */
 export const INITIAL_STAGES: readonly LeadStage[] = PIPELINE_STAGES;
 

@@ -13,25 +13,13 @@ import {
 } from 'class-validator';
 import { FieldErrorDto } from '../common/error-body.dto';
 import { LeadCollisionDto, MAX_DATE_TIME_LENGTH } from '../leads/lead.dto';
+import { LEAD_STAGES } from '../leads/lead-stage';
 import { FEED_ENTITIES } from './entity-views';
 import { LEAD_SOURCES } from './item-validation';
 import { MAX_SYNC_ITEMS } from './sync-results';
 
 /** A segment code as item-validation.ts checks it (one of GET /taxonomy's). */
 const SEGMENT_CODE = { type: 'string', maxLength: 64, example: 'nev.battery-pack' } as const;
-
-const STAGES = [
-  'lead',
-  'contacted',
-  'visited',
-  'negotiating',
-  'signed',
-  'registered',
-  'started',
-  'operating',
-  'on_hold',
-  'lost',
-];
 
 export class ExternalRefDto {
   @ApiProperty({ example: 'crm-beibei', maxLength: 64, description: 'The partner system' })
@@ -106,7 +94,7 @@ export class SyncLeadItemDto {
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: 10_000_000, nullable: true })
   expectedJobs?: number | null;
   @ApiPropertyOptional({
-    enum: STAGES,
+    enum: [...LEAD_STAGES],
     default: 'lead',
     description:
       'A new lead may start at any pipeline stage (e.g. already signed); an update follows DESIGN §6',

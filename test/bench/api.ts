@@ -37,7 +37,9 @@ import {
  * BENCH_ONLY=bare,health to dry-run the harness without the lead endpoints, BENCH_API_NODE_ARGS
  * extra node arguments for the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  * BENCH_EXPLAIN_ONLY=1 (with BENCH_REUSE=1) only prints the EXPLAIN plans, BENCH_DB another scratch
- * database name (liancheng_bench_…).
+ * database name (liancheng_bench_…), BENCH_ROUNDS (3) alternating rounds of the floor and
+ * GET /leads/:id (medians reported), BENCH_LIST_CONNECTIONS (1,8,32) the connection counts of the
+ * list and search runs.
  */
 
 // BENCH_DB names another scratch database (liancheng_bench_*), so two checkouts on one server
@@ -47,6 +49,10 @@ const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Connection counts the list and search are measured at: an office has tens of users. */
+const LIST_CONNECTIONS = (process.env.BENCH_LIST_CONNECTIONS ?? '1,8,32').split(',').map(Number);
+/** Rounds of the floor and GET /leads/:id, measured alternately; the medians are reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const API_MAIN = join(__dirname, '..', '..', '..', 'apps', 'api', 'src', 'main.js');
 
@@ -173,31 +179,60 @@ async function main(): Promise<void> {
 
     const results: LoadResult[] = [];
     const extra = new Map<string, { cpuPerRequest: number; load: number }>();
-    const run = async (name: string, o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, base = api) => {
-      if (!selected(name)) return;
+    const measure = async (name: string, o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, base = api) => {
       say(`measuring ${name}…`);
       const server = base === api ? servers[0] : servers[1];
       const cpuBefore = cpuMs(server.child.pid);
       const r = await runLoad({ name, url: base, connections: CONNECTIONS, durationSeconds: DURATION, ...o });
-      results.push(r);
-      extra.set(name, {
-        cpuPerRequest: (cpuMs(server.child.pid) - cpuBefore) / Math.max(1, r.requests),
-        load: load1(),
-      });
+      const cpu = { cpuPerRequest: (cpuMs(server.child.pid) - cpuBefore) / Math.max(1, r.requests), load: load1() };
       if (r.non2xx || r.errors)
         say(`  note: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCounts)}), ${r.errors} errors`);
+      return { r, cpu };
+    };
+    const run = async (name: string, o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, base = api) => {
+      if (!selected(name)) return;
+      const { r, cpu } = await measure(name, o, base);
+      results.push(r);
+      extra.set(name, cpu);
+    };
+    /**
+     * Runs several measurements alternately (so a busy moment of the shared machine hits each of
+     * them alike) and keeps, for each, the round of median req/s.
+     */
+    const interleaved = async (
+      runs: [string, Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, string][],
+    ) => {
+      const rounds = new Map<string, { r: LoadResult; cpu: { cpuPerRequest: number; load: number } }[]>();
+      for (let i = 0; i < ROUNDS; i++) {
+        for (const [name, o, base] of runs) {
+          if (!selected(name)) continue;
+          rounds.set(name, [...(rounds.get(name) ?? []), await measure(`${name} (round ${i + 1})`, o, base)]);
+        }
+      }
+      for (const [name, all] of rounds) {
+        const sorted = [...all].sort((a, b) => a.r.rps - b.r.rps);
+        const mid = sorted[Math.floor(sorted.length / 2)];
+        say(`  ${name}: req/s per round ${all.map((x) => Math.round(x.r.rps)).join(', ')}; median ${Math.round(mid.r.rps)}`);
+        results.push({ ...mid.r, name });
+        extra.set(name, mid.cpu);
+      }
     };
 
     await run('bare', { path: () => '/bare' }, bare);
     await run('health', { path: () => '/health' });
     if (leadsReady) {
-      await run('floor: bare Fastify + pg, same row', { path: (n) => `/bare-lead/${ids[n % ids.length]}` }, bare);
-      await run('GET /leads/:id', { headers: auth, path: (n) => `/api/v1/leads/${ids[n % ids.length]}` });
-      await run('GET /leads?industry&stage&jurisdiction', { headers: auth, path: (n) => listPath(n) });
-      await run('GET /leads?q', {
-        headers: auth,
-        path: (n) => `/api/v1/leads?q=${encodeURIComponent(SEARCH_TERMS[n % SEARCH_TERMS.length])}&limit=50`,
-      });
+      await interleaved([
+        [FLOOR, { path: (n) => `/bare-lead/${ids[n % ids.length]}` }, bare],
+        ['GET /leads/:id', { headers: auth, path: (n) => `/api/v1/leads/${ids[n % ids.length]}` }, api],
+      ]);
+      for (const connections of LIST_CONNECTIONS) {
+        await run(`${LIST} @${connections}`, { connections, headers: auth, path: (n) => listPath(n) });
+        await run(`${SEARCH} @${connections}`, {
+          connections,
+          headers: auth,
+          path: (n) => `/api/v1/leads?q=${encodeURIComponent(SEARCH_TERMS[n % SEARCH_TERMS.length])}&limit=50`,
+        });
+      }
       const owners = { beibei: [], mianyang: [] };
       const runId = Date.now() % 1_000_000;
       await run('POST /leads', {
@@ -282,19 +317,23 @@ async function createOrMigrate(url: string): Promise<void> {
   await prepareDatabase(url, (m) => say(`  ${m}`));
 }
 
+const FLOOR = 'floor: bare Fastify + pg (same row)';
+const LIST = 'GET /leads?industry&stage&jurisdiction';
+const SEARCH = 'GET /leads?q';
+
 const TARGETS: Record<string, string> = {
-  'GET /leads/:id': '≥ 40% of bare req/s',
-  'GET /leads?industry&stage&jurisdiction': 'p95 ≤ 25 ms',
-  'GET /leads?q': 'p95 ≤ 50 ms',
+  'GET /leads/:id': '≥ 60% of the floor',
+  [`${LIST} @1`]: 'p95 ≤ 25 ms',
+  [`${SEARCH} @1`]: 'p95 ≤ 50 ms',
 };
 
-function verdict(r: LoadResult, bareRps: number): string {
+function verdict(r: LoadResult, floorRps: number): string {
   switch (r.name) {
     case 'GET /leads/:id':
-      return r.rps >= 0.4 * bareRps ? 'met' : 'MISSED';
-    case 'GET /leads?industry&stage&jurisdiction':
+      return r.rps >= 0.6 * floorRps ? 'met' : 'MISSED';
+    case `${LIST} @1`:
       return r.p95 <= 25 ? 'met' : 'MISSED';
-    case 'GET /leads?q':
+    case `${SEARCH} @1`:
       return r.p95 <= 50 ? 'met' : 'MISSED';
     default:
       return '';
@@ -303,8 +342,12 @@ function verdict(r: LoadResult, bareRps: number): string {
 
 function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: number; load: number }>): void {
   const bareRps = results.find((r) => r.name === 'bare')?.rps ?? NaN;
+  const floorRps = results.find((r) => r.name === FLOOR)?.rps ?? NaN;
   say('');
-  say(`Results (${CONNECTIONS} connections, ${DURATION} s each, latencies in ms, req/s of 2xx responses):`);
+  say(
+    `Results (${CONNECTIONS} connections unless @n says otherwise, ${DURATION} s each, latencies in ms, ` +
+      `req/s of 2xx responses; floor and GET /leads/:id: median of ${ROUNDS} alternating rounds):`,
+  );
   printTable(
     [
       'endpoint',
@@ -332,7 +375,7 @@ function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: numbe
       extra.get(r.name)?.cpuPerRequest.toFixed(2) ?? '-',
       extra.get(r.name)?.load.toFixed(1) ?? '-',
       TARGETS[r.name] ?? '',
-      verdict(r, bareRps),
+      verdict(r, floorRps),
     ]),
   );
   say(
@@ -340,7 +383,7 @@ function report(results: LoadResult[], extra: Map<string, { cpuPerRequest: numbe
       `sensitive than latency to other processes on the machine (not immune: caches and scheduling suffer too); ` +
       `'load' is the 1-minute load average after the run.`,
   );
-  const floor = results.find((r) => r.name.startsWith('floor'));
+  const floor = results.find((r) => r.name === FLOOR);
   const get = results.find((r) => r.name === 'GET /leads/:id');
   if (floor && get) {
     say(

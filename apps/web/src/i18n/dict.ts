@@ -1,5 +1,6 @@
 /** The UI's words, zh-CN first, English second. */
 import { DAILY_WORK_DICT } from './daily-work-dict';
+import { LEAD_STAGE_LABELS } from '../../../../libs/leads/lead-stage';
 
 export type Locale = 'zh' | 'en';
 
@@ -404,18 +405,8 @@ export const DICT = {
 
 export type DictKey = keyof typeof DICT;
 
-export const STAGE_LABELS: Record<string, [string, string]> = {
-  lead: ['线索', 'Lead'],
-  contacted: ['接洽', 'Contacted'],
-  visited: ['考察', 'Visited'],
-  negotiating: ['洽谈', 'Negotiating'],
-  signed: ['签约', 'Signed'],
-  registered: ['注册落地', 'Registered'],
-  started: ['开工', 'Started'],
-  operating: ['投产', 'Operating'],
-  on_hold: ['搁置', 'On hold'],
-  lost: ['流失', 'Lost'],
-};
+/** The server's own stage names (libs/leads/lead-stage.ts), one list for both. */
+export const STAGE_LABELS: Readonly<Record<string, readonly [string, string]>> = LEAD_STAGE_LABELS;
 
 export const ENUM_LABELS: Record<string, [string, string]> = {
   beibei: ['北碚区', 'Beibei'],
@@ -468,7 +459,7 @@ export function translate(locale: Locale, key: DictKey, vars?: Record<string, st
 
 export function label(
   locale: Locale,
-  table: Record<string, [string, string]>,
+  table: Readonly<Record<string, readonly [string, string]>>,
   value: string | null | undefined,
 ) {
   if (!value) return '';

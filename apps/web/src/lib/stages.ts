@@ -1,36 +1,28 @@
-/** Lead stages and the allowed moves, mirroring DESIGN.md §6 (the server stays the judge: 409 lists its allowed moves). */
-export const FORWARD_STAGES = [
-  'lead',
-  'contacted',
-  'visited',
-  'negotiating',
-  'signed',
-  'registered',
-  'started',
-  'operating',
-] as const;
-export const STAGES = [...FORWARD_STAGES, 'on_hold', 'lost'] as const;
-export type Stage = (typeof STAGES)[number];
+/**
+ * Lead stages and the allowed moves: the server's own stage machine (libs/leads/lead-stage.ts,
+ * DESIGN §6), so the board offers exactly the moves the server accepts (it stays the judge: a 409
+ * lists its allowed moves).
+ */
+import {
+  LEAD_STAGES,
+  PIPELINE_STAGES,
+  allowedNextStages,
+  isLeadStage,
+  type LeadStage,
+} from '../../../../libs/leads/lead-stage';
 
-export function isStage(value: unknown): value is Stage {
-  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
-}
+export const FORWARD_STAGES = PIPELINE_STAGES;
+export const STAGES = LEAD_STAGES;
+export type Stage = LeadStage;
+
+export const isStage = isLeadStage;
 
 /** Next stages a user may pick for a lead now at `stage`. */
 export function allowedMoves(
   stage: Stage,
   opts: { resumeStage?: Stage | null; manager?: boolean } = {},
 ): Stage[] {
-  if (stage === 'lost') return opts.manager ? ['lead'] : [];
-  if (stage === 'on_hold') {
-    // on_hold resumes to the stage it left, and only there.
-    return opts.resumeStage && (FORWARD_STAGES as readonly string[]).includes(opts.resumeStage)
-      ? [opts.resumeStage]
-      : [];
-  }
-  const at = FORWARD_STAGES.indexOf(stage);
-  const forward = FORWARD_STAGES.slice(at + 1);
-  return [...forward, 'on_hold', 'lost'];
+  return allowedNextStages(stage, { resumeStage: opts.resumeStage, isManager: opts.manager });
 }
 
 export function canMove(
