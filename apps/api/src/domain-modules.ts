@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { CooperationApiModule } from './cooperation/cooperation-api.module';
 import { CollisionsModule } from '../../../libs/collisions/collisions.module';
 import { EnterprisesModule } from '../../../libs/enterprises/enterprises.module';
 import { LeadsModule } from '../../../libs/leads/leads.module';
@@ -23,4 +24,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   WebhooksModule,
   MatchingModule,
   NotificationsModule,
+  CooperationApiModule,
 ];
