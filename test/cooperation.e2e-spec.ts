@@ -312,7 +312,7 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     expect(documentXml).toContain('987,654.5');
     expect(documentXml).toContain('共同举办成渝地区双城经济圈产业链对接会');
     expect(documentXml).not.toContain(privateTitle);
-    const images = Object.keys(wordZip.files).filter((f) => f.startsWith('word/media/'));
+    const images = Object.keys(wordZip.files).filter((f) => f.startsWith('word/media/') && f.endsWith('.png'));
     expect(images).toHaveLength(2);
     const png = await wordZip.file(images[0])!.async('nodebuffer');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
@@ -335,7 +335,7 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     expect(strings).toContain('987,654.5');
     // Made for mianyang: its own private lead is there by name.
     expect(strings).toContain(privateTitle);
-    expect(Object.keys(excelZip.files).filter((f) => f.startsWith('xl/media/'))).toHaveLength(2);
+    expect(Object.keys(excelZip.files).filter((f) => f.startsWith('xl/media/') && f.endsWith('.png'))).toHaveLength(2);
 
     // Meetings reach partner systems in the feed.
     const feed = await t.http
