@@ -431,6 +431,26 @@ function AgreementsTab() {
         </Space>
       );
     }
+    if (a.kind === 'action_item.change') {
+      const c = a.change as { title?: string; dueAt?: string; units?: { unit: string }[]; scope?: string };
+      return (
+        <Space orientation="vertical" size={0}>
+          <span>
+            {t('kindActionItemChange')} · <Link to={`/action-plan?item=${a.subject.id}`}>{t('actionPlan')}</Link>
+          </span>
+          <span style={{ fontSize: 12 }}>
+            {[
+              c.title && `${t('itemTitle')}: ${c.title}`,
+              c.dueAt && `${t('dueAt')}: ${c.dueAt}`,
+              c.units && `${t('units')}: ${c.units.map((u) => u.unit).join('、')}`,
+              c.scope && `${t('scope')}: ${c.scope}`,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </span>
+        </Space>
+      );
+    }
     return a.kind;
   };
 
