@@ -20,7 +20,9 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { cooperation, type ActionItem, type ActionPlan } from '../api/endpoints';
+import { agreements as agreementsApi, cooperation, type ActionItem, type ActionPlan } from '../api/endpoints';
+import type { Agreement } from '../api/types';
+import { useAgreementActions } from '../components/agreements';
 import { isManager } from '../api/session';
 import { CityTag, ErrorAlert, Loading, fmtDate, useSession } from '../components/common';
 import { useI18n } from '../i18n/context';
@@ -263,7 +265,18 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
   const [proposing, setProposing] = useState(false);
   const [reportForm] = Form.useForm();
   const [changeForm] = Form.useForm();
-  const load = useCallback(() => cooperation.item(id).then(setItem).catch(setError), [id]);
+  const [pending, setPending] = useState<Agreement[]>([]);
+  const load = useCallback(async () => {
+    await cooperation.item(id).then(setItem).catch(setError);
+    const open = await agreementsApi
+      .list({ status: 'pending', kind: 'action_item.change', subjectId: id, limit: 10 })
+      .catch(() => ({ items: [] as Agreement[] }));
+    setPending(open.items);
+  }, [id]);
+  const decide = useAgreementActions(async () => {
+    await load();
+    await onChanged();
+  });
   useEffect(() => {
     void load();
   }, [load]);
@@ -289,6 +302,7 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
       await cooperation.proposeChange(id, body);
       message.success(t('proposalSent'));
       setProposing(false);
+      await load();
     } catch (e) {
       message.error(describeError(locale, e));
     }
@@ -314,6 +328,44 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
               </Button>
             )}
           </Space>
+          {pending.map((a) => {
+            const c = a.change as { title?: string; dueAt?: string; scope?: string; units?: { unit: string }[] };
+            const what = [
+              c.title && `${t('itemTitle')}: ${c.title}`,
+              c.dueAt && `${t('dueAt')}: ${item.dueAt} → ${c.dueAt}`,
+              c.units && `${t('units')}: ${c.units.map((u) => u.unit).join('、')}`,
+              c.scope && `${t('scope')}: ${c.scope}`,
+            ]
+              .filter(Boolean)
+              .join('；');
+            return (
+              <Alert
+                key={a.id}
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                data-testid="pending-change"
+                title={`${t('kindActionItemChange')}：${what}`}
+                description={a.note ?? undefined}
+                action={
+                  a.waitingOnMe && isManager(user) ? (
+                    <Space orientation="vertical">
+                      <Button size="small" type="primary" onClick={() => decide(a.id, 'accept')}>
+                        {t('agree')}
+                      </Button>
+                      <Button size="small" danger onClick={() => decide(a.id, 'decline')}>
+                        {t('decline')}
+                      </Button>
+                    </Space>
+                  ) : a.proposedBy.jurisdiction === user.jurisdiction && isManager(user) ? (
+                    <Button size="small" onClick={() => decide(a.id, 'withdraw')}>
+                      {t('withdraw')}
+                    </Button>
+                  ) : undefined
+                }
+              />
+            );
+          })}
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('coopField')}>{enumLabel(item.field)}</Descriptions.Item>
             {item.scope && <Descriptions.Item label={t('scope')}>{item.scope}</Descriptions.Item>}
