@@ -6,10 +6,11 @@ const DAY = 86_400_000;
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 /** Reads a supertest response body as raw bytes (Word and Excel files). */
-const binary = (res: NodeJS.ReadableStream & { setEncoding(e: string): void }, cb: (e: Error | null, b: Buffer) => void) => {
+const binary = (res: unknown, cb: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
 /**
@@ -301,7 +302,7 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       .query({ format: 'docx' })
       .set(bbManager.auth)
       .buffer(true)
-      .parse(binary)
+      .parse(binary as never)
       .expect(200);
     expect(docx.headers['content-type']).toContain('wordprocessingml');
     const wordZip = await JSZip.loadAsync(docx.body as Buffer);
@@ -323,7 +324,7 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       .query({ format: 'xlsx' })
       .set(myManager.auth)
       .buffer(true)
-      .parse(binary)
+      .parse(binary as never)
       .expect(200);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     const excelZip = await JSZip.loadAsync(xlsx.body as Buffer);

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction, Role } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { hashPassword } from '../identity/secrets';
+import { CooperationSeedResult, seedCooperation } from './cooperation-demo';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
@@ -57,6 +58,7 @@ export interface SeedDemoResult {
   leads: SeedCount;
   activities: number;
   matchJobs: number;
+  cooperation: CooperationSeedResult;
 }
 
 const ACTIVITY_NOTES: Record<string, (city: string) => string> = {
@@ -106,7 +108,9 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
     if (activities) log(`activities: ${activities} created`);
 
     if (created.length) log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
-    return { users, enterprises, leads, activities, matchJobs: created.length };
+    const cooperation = await seedCooperation(em, now);
+    log(`cooperation: ${cooperation.items} action items, ${cooperation.meetings} joint meetings created`);
+    return { users, enterprises, leads, activities, matchJobs: created.length, cooperation };
   });
 }
 
