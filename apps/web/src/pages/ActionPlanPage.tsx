@@ -323,7 +323,7 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
               </Button>
             )}
             {isManager(user) && (
-              <Button onClick={() => { changeForm.setFieldsValue({ title: item.title, dueAt: item.dueAt, scope: item.scope }); setProposing(true); }} data-testid="propose-change">
+              <Button onClick={() => setProposing(true)} data-testid="propose-change">
                 {t('proposeChange')}
               </Button>
             )}
@@ -435,7 +435,7 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
       </Modal>
       <Modal open={proposing} title={t('proposeChange')} onOk={submitChange} onCancel={() => setProposing(false)} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
         <Alert type="info" showIcon title={t('agreementNeededHint')} style={{ marginBottom: 12 }} />
-        <Form form={changeForm} layout="vertical">
+        <Form form={changeForm} layout="vertical" initialValues={{ title: item?.title, dueAt: item?.dueAt, scope: item?.scope }}>
           <Form.Item name="title" label={t('itemTitle')}>
             <Input maxLength={200} />
           </Form.Item>

@@ -179,18 +179,7 @@ export default function MeetingsPage() {
                     <Button
                       key="to"
                       size="small"
-                      onClick={() => {
-                        itemForm.setFieldsValue({
-                          planId: plans[0]?.id,
-                          field: 'industry_investment',
-                          cities: ['beibei', 'mianyang'],
-                          unit_beibei: DEFAULT_UNITS.beibei,
-                          unit_mianyang: DEFAULT_UNITS.mianyang,
-                          code: '',
-                          dueAt: '',
-                        });
-                        setDeciding({ meeting: m, index: d.index });
-                      }}
+                      onClick={() => setDeciding({ meeting: m, index: d.index })}
                       data-testid="to-action-item"
                     >
                       {t('toActionItem')}
@@ -234,7 +223,17 @@ export default function MeetingsPage() {
       </Modal>
       <Modal open={!!deciding} title={t('toActionItem')} onOk={toItem} onCancel={() => setDeciding(null)} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
         {deciding && <Typography.Paragraph>{deciding.meeting.decisions[deciding.index]?.text}</Typography.Paragraph>}
-        <Form form={itemForm} layout="vertical">
+        <Form
+          form={itemForm}
+          layout="vertical"
+          initialValues={{
+            planId: plans[0]?.id,
+            field: 'industry_investment',
+            cities: ['beibei', 'mianyang'],
+            unit_beibei: DEFAULT_UNITS.beibei,
+            unit_mianyang: DEFAULT_UNITS.mianyang,
+          }}
+        >
           <Form.Item name="planId" label={t('plan')} rules={[{ required: true }]}>
             <Select options={plans.map((p) => ({ value: p.id, label: p.title }))} />
           </Form.Item>
