@@ -65,7 +65,9 @@ export class Cooperation1764360000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT action_items_plan_code_key UNIQUE (plan_id, code)
       )`);
-    await q.query(`CREATE INDEX action_items_due_idx ON action_items (due_at) WHERE status NOT IN ('done','cancelled')`);
+    await q.query(
+      `CREATE INDEX action_items_due_idx ON action_items (due_at) WHERE status NOT IN ('done','cancelled')`,
+    );
     await q.query(`
       CREATE TABLE action_item_reports (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

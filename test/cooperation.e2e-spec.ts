@@ -68,7 +68,12 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
 
   it('builds a plan; each city reports on its own part; progress, status and deadline follow', async () => {
     const item = await newItem({ title: '共建新能源汽车零部件配套产业链', keyTaskYear: 2026 });
-    expect(item).toMatchObject({ status: 'not_started', progress: 0, deadline: 'on_track', keyTaskYear: 2026 });
+    expect(item).toMatchObject({
+      status: 'not_started',
+      progress: 0,
+      deadline: 'on_track',
+      keyTaskYear: 2026,
+    });
 
     // An officer of each city reports on its own part.
     await t.http
@@ -81,14 +86,24 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       .set(myOfficer.auth)
       .send({ progress: 40, text: '完成园区标准厂房选址', status: 'in_progress' })
       .expect(201);
-    expect(after.body).toMatchObject({ status: 'in_progress', progress: 50, progressBy: { beibei: 60, mianyang: 40 } });
-    expect(after.body.reports.map((r: { jurisdiction: string; text: string }) => [r.jurisdiction, r.text])).toEqual([
+    expect(after.body).toMatchObject({
+      status: 'in_progress',
+      progress: 50,
+      progressBy: { beibei: 60, mianyang: 40 },
+    });
+    expect(
+      after.body.reports.map((r: { jurisdiction: string; text: string }) => [r.jurisdiction, r.text]),
+    ).toEqual([
       ['beibei', '已对接配套企业 12 家'],
       ['mianyang', '完成园区标准厂房选址'],
     ]);
 
     // Both at 100: done.
-    await t.http.post(`/api/v1/action-items/${item.id}/reports`).set(bbOfficer.auth).send({ progress: 100, text: '北碚部分完成' }).expect(201);
+    await t.http
+      .post(`/api/v1/action-items/${item.id}/reports`)
+      .set(bbOfficer.auth)
+      .send({ progress: 100, text: '北碚部分完成' })
+      .expect(201);
     const done = await t.http
       .post(`/api/v1/action-items/${item.id}/reports`)
       .set(myManager.auth)
@@ -115,7 +130,11 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     // Overdue and at risk are computed; both cities read everything; filters work.
     const overdue = await newItem({ dueAt: day(-3) });
     const atRisk = await newItem({ dueAt: day(10) });
-    const list = await t.http.get('/api/v1/action-items').query({ planId, overdue: 'true' }).set(myOfficer.auth).expect(200);
+    const list = await t.http
+      .get('/api/v1/action-items')
+      .query({ planId, overdue: 'true' })
+      .set(myOfficer.auth)
+      .expect(200);
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([overdue.id]);
     expect(list.body.items[0].deadline).toBe('overdue');
     const risk = await t.http.get(`/api/v1/action-items/${atRisk.id}`).set(myOfficer.auth).expect(200);
@@ -140,7 +159,9 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       `SELECT action FROM audit_entries WHERE entity = 'action_item' AND entity_id = $1 ORDER BY at, id`,
       [item.id],
     );
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['create', 'report']));
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(
+      expect.arrayContaining(['create', 'report']),
+    );
     expect(audit).toHaveLength(5);
     const feed = await t.http
       .get('/api/v1/sync/changes')
@@ -177,26 +198,56 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       .set(bbManager.auth)
       .send({ dueAt: day(200), note: '受土地报批影响，申请延期' })
       .expect(202);
-    expect(proposal.body).toMatchObject({ kind: 'action_item.change', status: 'pending', decidingJurisdiction: 'mianyang' });
+    expect(proposal.body).toMatchObject({
+      kind: 'action_item.change',
+      status: 'pending',
+      decidingJurisdiction: 'mianyang',
+    });
     // Nothing has changed yet; the proposer cannot accept its own proposal.
-    expect((await t.http.get(`/api/v1/action-items/${item.id}`).set(bbManager.auth).expect(200)).body.dueAt).toBe(item.dueAt);
-    await t.http.post(`/api/v1/agreements/${proposal.body.id}/accept`).set(bbManager.auth).send({}).expect(403);
+    expect(
+      (await t.http.get(`/api/v1/action-items/${item.id}`).set(bbManager.auth).expect(200)).body.dueAt,
+    ).toBe(item.dueAt);
+    await t.http
+      .post(`/api/v1/agreements/${proposal.body.id}/accept`)
+      .set(bbManager.auth)
+      .send({})
+      .expect(403);
     // The partner sees it waiting; an officer cannot decide it.
-    const waiting = await t.http.get('/api/v1/agreements').query({ status: 'pending' }).set(myManager.auth).expect(200);
-    expect(waiting.body.items.find((a: { id: string }) => a.id === proposal.body.id)).toMatchObject({ waitingOnMe: true });
-    await t.http.post(`/api/v1/agreements/${proposal.body.id}/accept`).set(myOfficer.auth).send({}).expect(403);
+    const waiting = await t.http
+      .get('/api/v1/agreements')
+      .query({ status: 'pending' })
+      .set(myManager.auth)
+      .expect(200);
+    expect(waiting.body.items.find((a: { id: string }) => a.id === proposal.body.id)).toMatchObject({
+      waitingOnMe: true,
+    });
+    await t.http
+      .post(`/api/v1/agreements/${proposal.body.id}/accept`)
+      .set(myOfficer.auth)
+      .send({})
+      .expect(403);
 
-    await t.http.post(`/api/v1/agreements/${proposal.body.id}/accept`).set(myManager.auth).send({}).expect(200);
+    await t.http
+      .post(`/api/v1/agreements/${proposal.body.id}/accept`)
+      .set(myManager.auth)
+      .send({})
+      .expect(200);
     const now = (await t.http.get(`/api/v1/action-items/${item.id}`).set(bbOfficer.auth).expect(200)).body;
     expect(now.dueAt).toBe(day(200));
     const audit = await t.ds.query(
       `SELECT action, jurisdiction, changes FROM audit_entries WHERE entity = 'action_item' AND entity_id = $1 AND action = 'update'`,
       [item.id],
     );
-    expect(audit.find((a: { changes: Record<string, unknown> }) => 'dueAt' in a.changes)).toMatchObject({ jurisdiction: 'mianyang' });
+    expect(audit.find((a: { changes: Record<string, unknown> }) => 'dueAt' in a.changes)).toMatchObject({
+      jurisdiction: 'mianyang',
+    });
 
     // A proposal that changes nothing is refused, naming the field.
-    const same = await t.http.post(`/api/v1/action-items/${item.id}/change-proposals`).set(myManager.auth).send({ dueAt: day(200) }).expect(400);
+    const same = await t.http
+      .post(`/api/v1/action-items/${item.id}/change-proposals`)
+      .set(myManager.auth)
+      .send({ dueAt: day(200) })
+      .expect(400);
     expect(same.body.message).toContain('dueAt');
   });
 
@@ -266,7 +317,9 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       .set(bbManager.auth)
       .send({ planId, code: '7.3', field: 'promotion', units: BOTH, dueAt: day(45) })
       .expect(404);
-    const meetingNow = (await t.http.get(`/api/v1/meetings/${previous.body.id}`).set(bbOfficer.auth).expect(200)).body;
+    const meetingNow = (
+      await t.http.get(`/api/v1/meetings/${previous.body.id}`).set(bbOfficer.auth).expect(200)
+    ).body;
     expect(meetingNow.decisions[0].actionItemId).toBe(decisionItem.body.id);
 
     // The next meeting: its pack covers the time since the previous one.
@@ -281,7 +334,8 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
         host: '北碚区人民政府',
       })
       .expect(201);
-    const pack = (await t.http.get(`/api/v1/meetings/${next.body.id}/pack`).set(bbManager.auth).expect(200)).body;
+    const pack = (await t.http.get(`/api/v1/meetings/${next.body.id}/pack`).set(bbManager.auth).expect(200))
+      .body;
     expect(pack.previousMeeting.id).toBe(previous.body.id);
     expect(pack.kindName).toBe('产业协同招商领导小组联席会议');
     expect(pack.topSigned.map((s: { title: string }) => s.title)).toContain(signedTitle);
@@ -307,13 +361,21 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     expect(docx.headers['content-type']).toContain('wordprocessingml');
     const wordZip = await JSZip.loadAsync(docx.body as Buffer);
     const documentXml = await wordZip.file('word/document.xml')!.async('string');
-    for (const heading of ['第二次联席会议会议材料', '一、总体情况', '四、重大签约项目', '九、逾期的行动事项', '十一、上次会议议定事项落实情况'])
+    for (const heading of [
+      '第二次联席会议会议材料',
+      '一、总体情况',
+      '四、重大签约项目',
+      '九、逾期的行动事项',
+      '十一、上次会议议定事项落实情况',
+    ])
       expect(documentXml).toContain(heading);
     expect(documentXml).toContain(signedTitle);
     expect(documentXml).toContain('987,654.5');
     expect(documentXml).toContain('共同举办成渝地区双城经济圈产业链对接会');
     expect(documentXml).not.toContain(privateTitle);
-    const images = Object.keys(wordZip.files).filter((f) => f.startsWith('word/media/') && f.endsWith('.png'));
+    const images = Object.keys(wordZip.files).filter(
+      (f) => f.startsWith('word/media/') && f.endsWith('.png'),
+    );
     expect(images).toHaveLength(2);
     const png = await wordZip.file(images[0])!.async('nodebuffer');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
@@ -329,14 +391,17 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     const excelZip = await JSZip.loadAsync(xlsx.body as Buffer);
     const workbook = await excelZip.file('xl/workbook.xml')!.async('string');
-    for (const sheet of ['概况', '图表', '总体情况', '重大签约项目', '上次会议议定事项落实情况']) expect(workbook).toContain(`name="${sheet}"`);
+    for (const sheet of ['概况', '图表', '总体情况', '重大签约项目', '上次会议议定事项落实情况'])
+      expect(workbook).toContain(`name="${sheet}"`);
     const strings = await excelZip.file('xl/sharedStrings.xml')!.async('string');
     expect(strings).toContain('十、临期（30天内到期）的行动事项');
     expect(strings).toContain(signedTitle);
     expect(strings).toContain('987,654.5');
     // Made for mianyang: its own private lead is there by name.
     expect(strings).toContain(privateTitle);
-    expect(Object.keys(excelZip.files).filter((f) => f.startsWith('xl/media/') && f.endsWith('.png'))).toHaveLength(2);
+    expect(
+      Object.keys(excelZip.files).filter((f) => f.startsWith('xl/media/') && f.endsWith('.png')),
+    ).toHaveLength(2);
 
     // Meetings reach partner systems in the feed.
     const feed = await t.http
@@ -344,10 +409,18 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
       .query({ entities: 'meeting', limit: 1000 })
       .set(feedKey.auth)
       .expect(200);
-    expect(feed.body.changes.some((c: { id: string; entity: string }) => c.id === next.body.id && c.entity === 'meeting')).toBe(true);
+    expect(
+      feed.body.changes.some(
+        (c: { id: string; entity: string }) => c.id === next.body.id && c.entity === 'meeting',
+      ),
+    ).toBe(true);
 
     // A bad format names the field.
-    const bad = await t.http.get(`/api/v1/meetings/${next.body.id}/pack`).query({ format: 'pdf' }).set(bbManager.auth).expect(400);
+    const bad = await t.http
+      .get(`/api/v1/meetings/${next.body.id}/pack`)
+      .query({ format: 'pdf' })
+      .set(bbManager.auth)
+      .expect(400);
     expect(JSON.stringify(bad.body)).toContain('format');
   });
 });

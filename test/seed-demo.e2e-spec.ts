@@ -19,7 +19,18 @@ const demoUrl = (() => {
   return u.toString();
 })();
 
-const COUNTED = ['action_plans', 'action_items', 'action_item_reports', 'joint_meetings', 'users', 'enterprises', 'leads', 'activities', 'outbox', 'change_log'];
+const COUNTED = [
+  'action_plans',
+  'action_items',
+  'action_item_reports',
+  'joint_meetings',
+  'users',
+  'enterprises',
+  'leads',
+  'activities',
+  'outbox',
+  'change_log',
+];
 
 async function counts(ds: DataSource): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -88,7 +99,9 @@ describe('demo seed', () => {
     expect(p.overdue).toBeGreaterThanOrEqual(2);
     expect(p.done).toBeGreaterThanOrEqual(5);
     expect(p.reports).toBeGreaterThan(44);
-    const meetings = await ds.query(`SELECT kind, jsonb_array_length(decisions) AS n FROM joint_meetings ORDER BY held_at`);
+    const meetings = await ds.query(
+      `SELECT kind, jsonb_array_length(decisions) AS n FROM joint_meetings ORDER BY held_at`,
+    );
     expect(meetings).toEqual([
       { kind: 'leading_group', n: 3 },
       { kind: 'leading_group', n: 3 },

@@ -157,7 +157,8 @@ export class ActionItemService implements OnModuleInit {
     if (q.field) where.push(`field = ${p(q.field)}`);
     if (q.status) where.push(`status = ${p(q.status)}`);
     if (q.keyTaskYear) where.push(`key_task_year = ${p(q.keyTaskYear)}`);
-    if (q.jurisdiction) where.push(`units @> ${p(JSON.stringify([{ jurisdiction: q.jurisdiction }]))}::jsonb`);
+    if (q.jurisdiction)
+      where.push(`units @> ${p(JSON.stringify([{ jurisdiction: q.jurisdiction }]))}::jsonb`);
     const today = todayInShanghai();
     if (q.overdue !== undefined)
       where.push(
@@ -236,19 +237,25 @@ export class ActionItemService implements OnModuleInit {
       ],
     );
     if (!row) throw conflict('ACTION_ITEM_CODE_TAKEN', `code: the plan already has an item ${v.code}`);
-    await this.afterChange(em, ctx, 'create', row, diffFields({}, toActionItem(row) as unknown as Record<string, unknown>, [
-      'code',
-      'title',
-      'scope',
-      'field',
-      'keyTaskYear',
-      'units',
-      'dueAt',
-      'leadIds',
-      'eventIds',
-      'parkIds',
-      'meetingId',
-    ]));
+    await this.afterChange(
+      em,
+      ctx,
+      'create',
+      row,
+      diffFields({}, toActionItem(row) as unknown as Record<string, unknown>, [
+        'code',
+        'title',
+        'scope',
+        'field',
+        'keyTaskYear',
+        'units',
+        'dueAt',
+        'leadIds',
+        'eventIds',
+        'parkIds',
+        'meetingId',
+      ]),
+    );
     return toActionItem(row);
   }
 
@@ -269,7 +276,8 @@ export class ActionItemService implements OnModuleInit {
       const agreed = agreedOf(item);
       const asked = AGREED_FIELDS.filter((f) => dto[f] !== undefined);
       const wouldChange = asked.filter(
-        (f) => JSON.stringify(f === 'units' ? dto.units!.map(cleanUnit) : dto[f]) !== JSON.stringify(agreed[f]),
+        (f) =>
+          JSON.stringify(f === 'units' ? dto.units!.map(cleanUnit) : dto[f]) !== JSON.stringify(agreed[f]),
       );
       if (wouldChange.length)
         throw conflict(
@@ -354,7 +362,15 @@ export class ActionItemService implements OnModuleInit {
       await em.query(
         `INSERT INTO action_item_reports (item_id, jurisdiction, user_id, author_name, progress, status, text)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [item.id, ctx.jurisdiction, actor.id, actor.displayName || actor.username, dto.progress, dto.status ?? null, dto.text],
+        [
+          item.id,
+          ctx.jurisdiction,
+          actor.id,
+          actor.displayName || actor.username,
+          dto.progress,
+          dto.status ?? null,
+          dto.text,
+        ],
       );
       const [updated] = await sqlRows<ActionItemRow>(
         em,
@@ -365,7 +381,11 @@ export class ActionItemService implements OnModuleInit {
       );
       await this.afterChange(em, ctx, 'report', updated, {
         ...diffFields(
-          { progress: item.progress, status: item.status, [`progress.${ctx.jurisdiction}`]: item.progress_by[ctx.jurisdiction] ?? 0 },
+          {
+            progress: item.progress,
+            status: item.status,
+            [`progress.${ctx.jurisdiction}`]: item.progress_by[ctx.jurisdiction] ?? 0,
+          },
           { progress: next.progress, status: next.status, [`progress.${ctx.jurisdiction}`]: dto.progress },
         ),
         report: [null, dto.text],
@@ -384,7 +404,10 @@ export class ActionItemService implements OnModuleInit {
     return { ...toActionItem(row), reports: reports.map(toReport) };
   }
 
-  private async latestStatusBy(em: EntityManager, itemId: string): Promise<Partial<Record<string, ReportStatus>>> {
+  private async latestStatusBy(
+    em: EntityManager,
+    itemId: string,
+  ): Promise<Partial<Record<string, ReportStatus>>> {
     const rows = await sqlRows<{ jurisdiction: string; status: ReportStatus }>(
       em,
       `SELECT DISTINCT ON (jurisdiction) jurisdiction, status FROM action_item_reports
@@ -408,7 +431,9 @@ export class ActionItemService implements OnModuleInit {
     ] as const) {
       const ids = v[field];
       if (!ids.length) continue;
-      const found = await sqlRows<{ id: string }>(em, `SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+      const found = await sqlRows<{ id: string }>(em, `SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [
+        ids,
+      ]);
       const missing = ids.filter((i) => !found.some((f) => f.id === i.toLowerCase()));
       if (missing.length) throw fieldError(field, `no such ${table.slice(0, -1)}: ${missing.join(', ')}`);
     }

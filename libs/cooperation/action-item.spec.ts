@@ -32,23 +32,34 @@ describe('action items (DESIGN §15)', () => {
 
   it('a city that says delayed makes the item delayed until it says otherwise', () => {
     const start = { units: BOTH, progressBy: { beibei: 40 }, status: 'in_progress' as const };
-    expect(afterReport(start, { jurisdiction: 'mianyang', progress: 10, status: 'delayed' }).status).toBe('delayed');
+    expect(afterReport(start, { jurisdiction: 'mianyang', progress: 10, status: 'delayed' }).status).toBe(
+      'delayed',
+    );
+    expect(afterReport(start, { jurisdiction: 'beibei', progress: 50 }, { mianyang: 'delayed' }).status).toBe(
+      'delayed',
+    );
     expect(
-      afterReport(start, { jurisdiction: 'beibei', progress: 50 }, { mianyang: 'delayed' }).status,
-    ).toBe('delayed');
-    expect(
-      afterReport(start, { jurisdiction: 'mianyang', progress: 20, status: 'in_progress' }, { mianyang: 'delayed' }).status,
+      afterReport(
+        start,
+        { jurisdiction: 'mianyang', progress: 20, status: 'in_progress' },
+        { mianyang: 'delayed' },
+      ).status,
     ).toBe('in_progress');
   });
 
   it('a one-city item is done when that city reaches 100', () => {
-    const r = afterReport({ units: [BOTH[0]], progressBy: {}, status: 'in_progress' }, { jurisdiction: 'beibei', progress: 100 });
+    const r = afterReport(
+      { units: [BOTH[0]], progressBy: {}, status: 'in_progress' },
+      { jurisdiction: 'beibei', progress: 100 },
+    );
     expect(r).toMatchObject({ progress: 100, status: 'done' });
   });
 
   it('units: at least one, each named', () => {
     expect(unitErrors([])).toEqual([{ field: 'units', message: 'at least one responsible unit' }]);
-    expect(unitErrors([{ jurisdiction: 'beibei', unit: ' ' }])).toEqual([{ field: 'units[0].unit', message: 'the unit is named' }]);
+    expect(unitErrors([{ jurisdiction: 'beibei', unit: ' ' }])).toEqual([
+      { field: 'units[0].unit', message: 'the unit is named' },
+    ]);
     expect(unitErrors(BOTH)).toEqual([]);
   });
 });

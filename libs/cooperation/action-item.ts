@@ -90,13 +90,19 @@ export function unitJurisdictions(units: readonly ActionUnit[]): Jurisdiction[] 
  * 100, delayed when any city says so, otherwise in progress once anyone has started.
  */
 export function afterReport(
-  item: { units: readonly ActionUnit[]; progressBy: Partial<Record<Jurisdiction, number>>; status: ActionStatus },
+  item: {
+    units: readonly ActionUnit[];
+    progressBy: Partial<Record<Jurisdiction, number>>;
+    status: ActionStatus;
+  },
   report: { jurisdiction: Jurisdiction; progress: number; status?: ReportStatus },
   statusBy: Partial<Record<Jurisdiction, ReportStatus>> = {},
 ): { progress: number; progressBy: Partial<Record<Jurisdiction, number>>; status: ActionStatus } {
   const cities = unitJurisdictions(item.units);
   const progressBy = { ...item.progressBy, [report.jurisdiction]: report.progress };
-  const progress = Math.round(cities.reduce((s, j) => s + (progressBy[j] ?? 0), 0) / Math.max(cities.length, 1));
+  const progress = Math.round(
+    cities.reduce((s, j) => s + (progressBy[j] ?? 0), 0) / Math.max(cities.length, 1),
+  );
   const said = { ...statusBy, ...(report.status ? { [report.jurisdiction]: report.status } : {}) };
   let status: ActionStatus;
   if (cities.every((j) => (progressBy[j] ?? 0) >= 100)) status = 'done';
@@ -108,7 +114,10 @@ export function afterReport(
 }
 
 /** Problems of a units list: at least one unit, named, of a known city. */
-export function unitErrors(units: readonly ActionUnit[], field = 'units'): { field: string; message: string }[] {
+export function unitErrors(
+  units: readonly ActionUnit[],
+  field = 'units',
+): { field: string; message: string }[] {
   if (!units.length) return [{ field, message: 'at least one responsible unit' }];
   return units.flatMap((u, i) =>
     u.unit.trim() ? [] : [{ field: `${field}[${i}].unit`, message: 'the unit is named' }],

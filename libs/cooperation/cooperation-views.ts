@@ -1,5 +1,12 @@
 import type { Jurisdiction } from '../common/request-context';
-import { ActionField, ActionStatus, ActionUnit, ReportStatus, deadlineOf, todayInShanghai } from './action-item';
+import {
+  ActionField,
+  ActionStatus,
+  ActionUnit,
+  ReportStatus,
+  deadlineOf,
+  todayInShanghai,
+} from './action-item';
 import type { ActionItemDto, ActionItemReportDto, ActionPlanDto, MeetingDto } from './cooperation.dto';
 import type { MeetingDecision, MeetingKind } from './meeting';
 
@@ -65,7 +72,11 @@ export function toActionItem(r: ActionItemRow, today = todayInShanghai()): Actio
     scope: r.scope,
     field: r.field,
     keyTaskYear: r.key_task_year,
-    units: r.units.map((u) => ({ jurisdiction: u.jurisdiction, unit: u.unit, contactUserId: u.contactUserId ?? null })),
+    units: r.units.map((u) => ({
+      jurisdiction: u.jurisdiction,
+      unit: u.unit,
+      contactUserId: u.contactUserId ?? null,
+    })),
     dueAt: r.due_at,
     status: r.status,
     progress: r.progress,

@@ -116,9 +116,19 @@ export class ActionItemDto {
   @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_LINKS }) leadIds: string[];
   @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_LINKS }) eventIds: string[];
   @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_LINKS }) parkIds: string[];
-  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'the meeting whose decision it is' })
+  @ApiProperty({
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    type: String,
+    description: 'the meeting whose decision it is',
+  })
   meetingId: string | null;
-  @ApiProperty({ type: [ActionItemReportDto], maxItems: 1000, description: 'the progress timeline, oldest first (on GET /action-items/:id)' })
+  @ApiProperty({
+    type: [ActionItemReportDto],
+    maxItems: 1000,
+    description: 'the progress timeline, oldest first (on GET /action-items/:id)',
+  })
   reports?: ActionItemReportDto[];
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time', maxLength: 30 }) updatedAt: string;
@@ -177,7 +187,7 @@ export class CreateActionItemDto extends ActionItemLinksDto {
 
   @ApiProperty({ maxLength: 20, example: '3.2' })
   @Trim()
-  @Matches(/^[0-9A-Za-z.\-]{1,20}$/, { message: 'code: digits, letters, dots, e.g. 3.2' })
+  @Matches(/^[0-9A-Za-z.-]{1,20}$/, { message: 'code: digits, letters, dots, e.g. 3.2' })
   code: string;
 
   @ApiProperty({ maxLength: 200 })
@@ -340,7 +350,13 @@ export class ActionItemListQuery {
 
 export class MeetingDecisionDto {
   @ApiProperty({ maxLength: 1000 }) text: string;
-  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'the action item it became' })
+  @ApiProperty({
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    type: String,
+    description: 'the action item it became',
+  })
   actionItemId: string | null;
 }
 
@@ -390,7 +406,8 @@ abstract class MeetingBodyDto {
   @ApiPropertyOptional({
     type: [String],
     maxItems: 50,
-    description: 'the decisions’ texts; on PATCH the whole list (a decision already made an item keeps its text)',
+    description:
+      'the decisions’ texts; on PATCH the whole list (a decision already made an item keeps its text)',
   })
   @IsOptional()
   @IsArray()
@@ -458,7 +475,7 @@ export class DecisionToItemDto {
 
   @ApiProperty({ maxLength: 20 })
   @Trim()
-  @Matches(/^[0-9A-Za-z.\-]{1,20}$/, { message: 'code: digits, letters, dots, e.g. 3.2' })
+  @Matches(/^[0-9A-Za-z.-]{1,20}$/, { message: 'code: digits, letters, dots, e.g. 3.2' })
   code: string;
 
   @ApiPropertyOptional({ maxLength: 200, description: 'default: the decision’s text' })
@@ -557,7 +574,8 @@ class PackFunnelRowDto extends ByCityDto {
 
 class PackSignedDto {
   @ApiProperty({ format: 'uuid', maxLength: 36 }) leadId: string;
-  @ApiProperty({ maxLength: 200, description: 'the code name for a confidential lead of the partner' }) title: string;
+  @ApiProperty({ maxLength: 200, description: 'the code name for a confidential lead of the partner' })
+  title: string;
   @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
   @ApiProperty({ maxLength: 64 }) industryName: string;
   @ApiProperty({ format: 'date', maxLength: 10 }) signedAt: string;
@@ -583,9 +601,11 @@ class PackEventsDto {
 
 class PackActionItemsDto {
   @ApiProperty() total: number;
-  @ApiProperty({ type: [PackItemDto], maxItems: 1000, description: 'done in the period' }) done: PackItemDto[];
+  @ApiProperty({ type: [PackItemDto], maxItems: 1000, description: 'done in the period' })
+  done: PackItemDto[];
   @ApiProperty({ type: [PackItemDto], maxItems: 1000 }) overdue: PackItemDto[];
-  @ApiProperty({ type: [PackItemDto], maxItems: 1000, description: 'due within 30 days' }) atRisk: PackItemDto[];
+  @ApiProperty({ type: [PackItemDto], maxItems: 1000, description: 'due within 30 days' })
+  atRisk: PackItemDto[];
 }
 
 class PackDecisionDto {
@@ -597,8 +617,10 @@ export class MeetingPackDto {
   @ApiProperty({ type: MeetingDto }) meeting: MeetingDto;
   @ApiProperty({ maxLength: 50 }) kindName: string;
   @ApiProperty({ enum: JURISDICTIONS, description: 'the city the pack was made for' }) viewer: Jurisdiction;
-  @ApiProperty({ type: PackPeriodDto, description: 'since the previous meeting of the same kind' }) period: PackPeriodDto;
-  @ApiProperty({ type: PackPreviousMeetingDto, nullable: true }) previousMeeting: PackPreviousMeetingDto | null;
+  @ApiProperty({ type: PackPeriodDto, description: 'since the previous meeting of the same kind' })
+  period: PackPeriodDto;
+  @ApiProperty({ type: PackPreviousMeetingDto, nullable: true })
+  previousMeeting: PackPreviousMeetingDto | null;
   @ApiProperty({ type: PackTotalsDto }) totals: PackTotalsDto;
   @ApiProperty({ type: [PackIndustryRowDto], maxItems: 100 }) byIndustry: PackIndustryRowDto[];
   @ApiProperty({ type: [PackFunnelRowDto], maxItems: 20 }) funnel: PackFunnelRowDto[];

@@ -83,11 +83,17 @@ export class MeetingPackService {
     const zero = () => Object.fromEntries(JURISDICTIONS.map((j) => [j, 0])) as Record<Jurisdiction, number>;
     const newLeads = leads.filter((l) => new Date(l.created_at) > from && new Date(l.created_at) <= to);
     const signed = leads.filter((l) => l.signed_at && l.signed_at > fromDay && l.signed_at <= toDay);
-    const funds = (l: LeadRow) => round2((l.funds_in_place ?? []).reduce((s, e) => s + Number(e.amountWan), 0));
+    const funds = (l: LeadRow) =>
+      round2((l.funds_in_place ?? []).reduce((s, e) => s + Number(e.amountWan), 0));
 
     const byIndustry = new Map<
       string,
-      { newLeads: Record<Jurisdiction, number>; signed: Record<Jurisdiction, number>; amount: Record<Jurisdiction, number>; funds: Record<Jurisdiction, number> }
+      {
+        newLeads: Record<Jurisdiction, number>;
+        signed: Record<Jurisdiction, number>;
+        amount: Record<Jurisdiction, number>;
+        funds: Record<Jurisdiction, number>;
+      }
     >();
     const row = (code: string) => {
       let r = byIndustry.get(code);
@@ -103,7 +109,9 @@ export class MeetingPackService {
       r.funds[j] = round2(r.funds[j] + funds(l));
     }
     const industryRows = [...byIndustry.entries()]
-      .sort(([a], [b]) => industries.findIndex((i) => i.code === a) - industries.findIndex((i) => i.code === b))
+      .sort(
+        ([a], [b]) => industries.findIndex((i) => i.code === a) - industries.findIndex((i) => i.code === b),
+      )
       .map(([code, r]) => ({ industry: code, industryName: industryName.get(code) ?? '其他', ...r }));
 
     const funnel = PIPELINE_STAGES.map((stage) => {
@@ -155,8 +163,12 @@ export class MeetingPackService {
     const done = items.filter(
       (r) => r.status === 'done' && new Date(r.updated_at) > from && new Date(r.updated_at) <= to,
     );
-    const overdue = items.filter((r) => deadlineOf({ dueAt: r.due_at, status: r.status }, today) === 'overdue');
-    const atRisk = items.filter((r) => deadlineOf({ dueAt: r.due_at, status: r.status }, today) === 'at_risk');
+    const overdue = items.filter(
+      (r) => deadlineOf({ dueAt: r.due_at, status: r.status }, today) === 'overdue',
+    );
+    const atRisk = items.filter(
+      (r) => deadlineOf({ dueAt: r.due_at, status: r.status }, today) === 'at_risk',
+    );
     const linkedEvents = new Set(items.flatMap((r) => r.event_ids));
     const itemById = new Map(items.map((r) => [r.id, r]));
 
@@ -171,14 +183,19 @@ export class MeetingPackService {
       kindName: MEETING_KIND_NAMES[meeting.kind],
       viewer,
       period: { from: from.toISOString(), to: to.toISOString(), fromDay, toDay },
-      previousMeeting: previous ? { id: previous.id, heldAt: new Date(previous.held_at).toISOString(), title: previous.title } : null,
+      previousMeeting: previous
+        ? { id: previous.id, heldAt: new Date(previous.held_at).toISOString(), title: previous.title }
+        : null,
       totals: {
         newLeads: sum((r) => r.newLeads),
         signed: sum((r) => r.signed),
         contractAmountWan: sum((r) => r.amount),
         fundsInPlaceWan: sum((r) => r.funds),
         matchesAccepted: Object.fromEntries(
-          JURISDICTIONS.map((j) => [j, matches.filter((m) => m.jurisdiction === j).reduce((s, m) => s + m.n, 0)]),
+          JURISDICTIONS.map((j) => [
+            j,
+            matches.filter((m) => m.jurisdiction === j).reduce((s, m) => s + m.n, 0),
+          ]),
         ) as Record<Jurisdiction, number>,
         collisions: collisions.reduce((s, c) => s + c.n, 0),
       },
@@ -190,7 +207,11 @@ export class MeetingPackService {
         partner: matches.find((m) => m.jurisdiction === j && m.kind === 'partner')?.n ?? 0,
         park: matches.find((m) => m.jurisdiction === j && m.kind === 'park')?.n ?? 0,
       })),
-      collisions: collisions.map((c) => ({ status: c.status, statusName: COLLISION_STATUS_ZH[c.status] ?? c.status, count: c.n })),
+      collisions: collisions.map((c) => ({
+        status: c.status,
+        statusName: COLLISION_STATUS_ZH[c.status] ?? c.status,
+        count: c.n,
+      })),
       events: { linkedToItems: linkedEvents.size },
       actionItems: {
         total: items.length,

@@ -89,8 +89,16 @@ export function packTables(p: MeetingPack): PackTable[] {
       heading: '一、总体情况',
       header: ['指标', '北碚区', '绵阳市', '合计'],
       rows: [
-        ['新增线索（个）', ...cities.map((c) => p.totals.newLeads[c]), p.totals.newLeads.beibei + p.totals.newLeads.mianyang],
-        ['签约项目（个）', ...cities.map((c) => p.totals.signed[c]), p.totals.signed.beibei + p.totals.signed.mianyang],
+        [
+          '新增线索（个）',
+          ...cities.map((c) => p.totals.newLeads[c]),
+          p.totals.newLeads.beibei + p.totals.newLeads.mianyang,
+        ],
+        [
+          '签约项目（个）',
+          ...cities.map((c) => p.totals.signed[c]),
+          p.totals.signed.beibei + p.totals.signed.mianyang,
+        ],
         [
           '签约额（万元）',
           ...cities.map((c) => wan(p.totals.contractAmountWan[c])),
@@ -111,7 +119,17 @@ export function packTables(p: MeetingPack): PackTable[] {
     {
       heading: '二、分产业新增线索与签约情况',
       note: '含未共享线索，仅按地区汇总，不列名称。',
-      header: ['产业', '新增线索·北碚', '新增线索·绵阳', '签约·北碚', '签约·绵阳', '签约额·北碚（万元）', '签约额·绵阳（万元）', '到位资金·北碚（万元）', '到位资金·绵阳（万元）'],
+      header: [
+        '产业',
+        '新增线索·北碚',
+        '新增线索·绵阳',
+        '签约·北碚',
+        '签约·绵阳',
+        '签约额·北碚（万元）',
+        '签约额·绵阳（万元）',
+        '到位资金·北碚（万元）',
+        '到位资金·绵阳（万元）',
+      ],
       rows: p.byIndustry.map((r) => [
         r.industryName,
         r.newLeads.beibei,
@@ -133,7 +151,14 @@ export function packTables(p: MeetingPack): PackTable[] {
       heading: '四、重大签约项目',
       note: '仅列本市项目及对方已共享的项目；保密项目以代号显示。',
       header: ['项目', '地区', '产业', '签约日期', '签约额（万元）', '到位资金（万元）'],
-      rows: p.topSigned.map((t) => [t.title, CITY_ZH[t.jurisdiction], t.industryName, t.signedAt, wan(t.contractAmountWan), wan(t.fundsInPlaceWan)]),
+      rows: p.topSigned.map((t) => [
+        t.title,
+        CITY_ZH[t.jurisdiction],
+        t.industryName,
+        t.signedAt,
+        wan(t.contractAmountWan),
+        wan(t.fundsInPlaceWan),
+      ]),
     },
     {
       heading: '五、产业链匹配采纳情况',

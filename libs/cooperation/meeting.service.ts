@@ -36,7 +36,10 @@ export class MeetingService {
   ) {}
 
   async list(): Promise<{ items: MeetingDto[] }> {
-    const rows = await sqlRows<MeetingRow>(this.ds, `SELECT * FROM joint_meetings ORDER BY held_at DESC, id LIMIT 1000`);
+    const rows = await sqlRows<MeetingRow>(
+      this.ds,
+      `SELECT * FROM joint_meetings ORDER BY held_at DESC, id LIMIT 1000`,
+    );
     return { items: rows.map(toMeeting) };
   }
 
@@ -46,7 +49,10 @@ export class MeetingService {
 
   async create(ctx: RequestContext, dto: CreateMeetingDto): Promise<MeetingDto> {
     if (!isManager(ctx)) throw managersOnly();
-    const decisions: MeetingDecision[] = (dto.decisions ?? []).map((text) => ({ text: text.trim(), actionItemId: null }));
+    const decisions: MeetingDecision[] = (dto.decisions ?? []).map((text) => ({
+      text: text.trim(),
+      actionItemId: null,
+    }));
     return this.ds.transaction(async (em) => {
       const [row] = await sqlRows<MeetingRow>(
         em,
@@ -64,21 +70,32 @@ export class MeetingService {
           ctx.jurisdiction,
         ],
       );
-      await this.afterChange(em, ctx, 'create', row, diffFields({}, toMeeting(row) as unknown as Record<string, unknown>, [
-        'kind',
-        'title',
-        'heldAt',
-        'place',
-        'host',
-        'attendees',
-        'agenda',
-        'decisions',
-      ]));
+      await this.afterChange(
+        em,
+        ctx,
+        'create',
+        row,
+        diffFields({}, toMeeting(row) as unknown as Record<string, unknown>, [
+          'kind',
+          'title',
+          'heldAt',
+          'place',
+          'host',
+          'attendees',
+          'agenda',
+          'decisions',
+        ]),
+      );
       return toMeeting(row);
     });
   }
 
-  async update(ctx: RequestContext, id: string, expectedVersion: number, dto: UpdateMeetingDto): Promise<MeetingDto> {
+  async update(
+    ctx: RequestContext,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateMeetingDto,
+  ): Promise<MeetingDto> {
     if (!isManager(ctx)) throw managersOnly();
     return this.ds.transaction(async (em) => {
       const row = await this.find(em, id, true);
@@ -88,7 +105,10 @@ export class MeetingService {
       if (dto.decisions) {
         // A decision that already became an item keeps its place and text.
         const taken = row.decisions.filter((d) => d.actionItemId);
-        const kept = dto.decisions.map((text, i) => ({ text: text.trim(), actionItemId: row.decisions[i]?.text === text.trim() ? row.decisions[i].actionItemId : null }));
+        const kept = dto.decisions.map((text, i) => ({
+          text: text.trim(),
+          actionItemId: row.decisions[i]?.text === text.trim() ? row.decisions[i].actionItemId : null,
+        }));
         const lost = taken.filter((t) => !kept.some((k) => k.actionItemId === t.actionItemId));
         if (lost.length)
           throw conflict(
@@ -107,14 +127,24 @@ export class MeetingService {
         decisions,
       };
       const changes = diffFields(before as unknown as Record<string, unknown>, next, Object.keys(next));
-      if (changes.heldAt && new Date(next.heldAt).getTime() === new Date(before.heldAt).getTime()) delete changes.heldAt;
+      if (changes.heldAt && new Date(next.heldAt).getTime() === new Date(before.heldAt).getTime())
+        delete changes.heldAt;
       if (!Object.keys(changes).length) return before;
       const [updated] = await sqlRows<MeetingRow>(
         em,
         `UPDATE joint_meetings SET title = $2, held_at = $3, place = $4, host = $5, attendees = $6, agenda = $7,
                 decisions = $8::jsonb, version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [row.id, next.title, next.heldAt, next.place, next.host, next.attendees, next.agenda, JSON.stringify(next.decisions)],
+        [
+          row.id,
+          next.title,
+          next.heldAt,
+          next.place,
+          next.host,
+          next.attendees,
+          next.agenda,
+          JSON.stringify(next.decisions),
+        ],
       );
       await this.afterChange(em, ctx, 'update', updated, changes);
       return toMeeting(updated);
@@ -122,7 +152,12 @@ export class MeetingService {
   }
 
   /** Decision `index` (from 0) becomes an item of a plan, with its units and deadline. */
-  async decisionToItem(ctx: RequestContext, id: string, index: number, dto: DecisionToItemDto): Promise<ActionItemDto> {
+  async decisionToItem(
+    ctx: RequestContext,
+    id: string,
+    index: number,
+    dto: DecisionToItemDto,
+  ): Promise<ActionItemDto> {
     if (!isManager(ctx)) throw managersOnly();
     if (!Number.isInteger(index) || index < 0) throw fieldError('index', 'a decision number from 0');
     return this.ds.transaction(async (em) => {
@@ -130,9 +165,13 @@ export class MeetingService {
       const decision = meeting.decisions[index];
       if (!decision) throw notFound('decision');
       if (decision.actionItemId)
-        throw conflict('DECISION_HAS_ACTION_ITEM', `This decision already became action item ${decision.actionItemId}`, {
-          actionItemId: decision.actionItemId,
-        });
+        throw conflict(
+          'DECISION_HAS_ACTION_ITEM',
+          `This decision already became action item ${decision.actionItemId}`,
+          {
+            actionItemId: decision.actionItemId,
+          },
+        );
       const item = await this.items.insert(em, ctx, {
         planId: dto.planId,
         code: dto.code,
@@ -161,9 +200,11 @@ export class MeetingService {
   }
 
   async find(em: EntityManager, id: string, lock = false): Promise<MeetingRow> {
-    const row = await sqlOne<MeetingRow>(em, `SELECT * FROM joint_meetings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
-      requireUuidPath(id, 'meeting'),
-    ]);
+    const row = await sqlOne<MeetingRow>(
+      em,
+      `SELECT * FROM joint_meetings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [requireUuidPath(id, 'meeting')],
+    );
     if (!row) throw notFound('meeting');
     return row;
   }

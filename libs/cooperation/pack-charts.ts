@@ -25,14 +25,29 @@ export const CHART_WIDTH = 900;
 export const CHART_HEIGHT = 420;
 
 function toPng(option: echarts.EChartsCoreOption): Buffer {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+  });
   try {
-    chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: 'sans-serif' }, ...option });
+    chart.setOption({
+      animation: false,
+      backgroundColor: '#ffffff',
+      textStyle: { fontFamily: 'sans-serif' },
+      ...option,
+    });
     const svg = chart.renderToSVGString();
     const font = chartFontFile();
     return new Resvg(svg, {
       font: font
-        ? { loadSystemFonts: false, fontFiles: [font], defaultFontFamily: 'sans-serif', sansSerifFamily: fontFamilyOf(font) }
+        ? {
+            loadSystemFonts: false,
+            fontFiles: [font],
+            defaultFontFamily: 'sans-serif',
+            sansSerifFamily: fontFamilyOf(font),
+          }
         : { loadSystemFonts: true },
       fitTo: { mode: 'width', value: CHART_WIDTH * 2 },
     })
@@ -62,8 +77,18 @@ export function funnelChart(p: MeetingPack): Buffer {
     xAxis: { type: 'category', data: p.funnel.map((f) => f.stageName) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { name: '北碚区', type: 'bar', data: p.funnel.map((f) => f.beibei), label: { show: true, position: 'top' } },
-      { name: '绵阳市', type: 'bar', data: p.funnel.map((f) => f.mianyang), label: { show: true, position: 'top' } },
+      {
+        name: '北碚区',
+        type: 'bar',
+        data: p.funnel.map((f) => f.beibei),
+        label: { show: true, position: 'top' },
+      },
+      {
+        name: '绵阳市',
+        type: 'bar',
+        data: p.funnel.map((f) => f.mianyang),
+        label: { show: true, position: 'top' },
+      },
     ],
   });
 }
@@ -78,8 +103,18 @@ export function contractAmountChart(p: MeetingPack): Buffer {
     xAxis: { type: 'category', data: p.byIndustry.map((r) => r.industryName), axisLabel: { interval: 0 } },
     yAxis: { type: 'value' },
     series: [
-      { name: '北碚区', type: 'bar', data: p.byIndustry.map((r) => r.amount.beibei), label: { show: true, position: 'top' } },
-      { name: '绵阳市', type: 'bar', data: p.byIndustry.map((r) => r.amount.mianyang), label: { show: true, position: 'top' } },
+      {
+        name: '北碚区',
+        type: 'bar',
+        data: p.byIndustry.map((r) => r.amount.beibei),
+        label: { show: true, position: 'top' },
+      },
+      {
+        name: '绵阳市',
+        type: 'bar',
+        data: p.byIndustry.map((r) => r.amount.mianyang),
+        label: { show: true, position: 'top' },
+      },
     ],
   });
 }

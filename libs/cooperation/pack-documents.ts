@@ -25,7 +25,9 @@ export function packTitle(p: MeetingPack): string {
 }
 
 function periodLine(p: MeetingPack): string {
-  const since = p.previousMeeting ? `上次会议（${chineseDay(p.period.fromDay)}）以来` : `${chineseDay(p.period.fromDay)}以来`;
+  const since = p.previousMeeting
+    ? `上次会议（${chineseDay(p.period.fromDay)}）以来`
+    : `${chineseDay(p.period.fromDay)}以来`;
   return `统计期间：${since}至${chineseDay(p.period.toDay)}；本材料由${CITY_ZH[p.viewer]}生成，对方数据以共享范围为限。`;
 }
 
@@ -42,7 +44,7 @@ function docxTable(t: PackTable): Table {
         }),
       ],
     });
-  const rows = t.rows.length ? t.rows : [[ '（无）', ...t.header.slice(1).map(() => '') ]];
+  const rows = t.rows.length ? t.rows : [['（无）', ...t.header.slice(1).map(() => '')]];
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [
@@ -70,9 +72,13 @@ export async function packDocx(p: MeetingPack): Promise<Buffer> {
   const text = (s: string, opts: { bold?: boolean } = {}) =>
     new Paragraph({ children: [new TextRun({ text: s, font: FONT, size: 24, ...opts })] });
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: packTitle(p), font: FONT })] }),
+    new Paragraph({
+      heading: HeadingLevel.TITLE,
+      alignment: AlignmentType.CENTER,
+      children: [new TextRun({ text: packTitle(p), font: FONT })],
+    }),
     text(`会议：${p.kindName}`),
-    text(`时间：${chineseDay(m.heldAt.slice(0, 10))}　地点：${m.place}　主持单位：${m.host}`),
+    text(`时间：${chineseDay(m.heldAt.slice(0, 10))}\u3000地点：${m.place}\u3000主持单位：${m.host}`),
     text(periodLine(p)),
   ];
   if (m.agenda.length) {
@@ -80,7 +86,12 @@ export async function packDocx(p: MeetingPack): Promise<Buffer> {
     m.agenda.forEach((a, i) => children.push(text(`${i + 1}. ${a}`)));
   }
   for (const t of tables) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: t.heading, font: FONT })] }));
+    children.push(
+      new Paragraph({
+        heading: HeadingLevel.HEADING_1,
+        children: [new TextRun({ text: t.heading, font: FONT })],
+      }),
+    );
     if (t.note) children.push(text(t.note));
     children.push(docxTable(t));
     if (t.heading.startsWith('二、')) children.push(image(contractAmountChart(p), '分产业签约额'));
@@ -102,17 +113,31 @@ export async function packXlsx(p: MeetingPack): Promise<Buffer> {
   const cover = wb.addWorksheet('概况');
   cover.addRow([packTitle(p)]).font = { bold: true, size: 14 };
   cover.addRow([`会议：${p.kindName}`]);
-  cover.addRow([`时间：${chineseDay(p.meeting.heldAt.slice(0, 10))}　地点：${p.meeting.place}　主持单位：${p.meeting.host}`]);
+  cover.addRow([
+    `时间：${chineseDay(p.meeting.heldAt.slice(0, 10))}\u3000地点：${p.meeting.place}\u3000主持单位：${p.meeting.host}`,
+  ]);
   cover.addRow([periodLine(p)]);
   cover.getColumn(1).width = 100;
   const charts = wb.addWorksheet('图表');
   const funnel = wb.addImage({ buffer: funnelChart(p) as unknown as ExcelJS.Buffer, extension: 'png' });
-  const amount = wb.addImage({ buffer: contractAmountChart(p) as unknown as ExcelJS.Buffer, extension: 'png' });
-  charts.addImage(funnel, { tl: { col: 0, row: 0 }, ext: { width: CHART_WIDTH * 0.8, height: CHART_HEIGHT * 0.8 } });
-  charts.addImage(amount, { tl: { col: 0, row: 20 }, ext: { width: CHART_WIDTH * 0.8, height: CHART_HEIGHT * 0.8 } });
+  const amount = wb.addImage({
+    buffer: contractAmountChart(p) as unknown as ExcelJS.Buffer,
+    extension: 'png',
+  });
+  charts.addImage(funnel, {
+    tl: { col: 0, row: 0 },
+    ext: { width: CHART_WIDTH * 0.8, height: CHART_HEIGHT * 0.8 },
+  });
+  charts.addImage(amount, {
+    tl: { col: 0, row: 20 },
+    ext: { width: CHART_WIDTH * 0.8, height: CHART_HEIGHT * 0.8 },
+  });
   for (const t of packTables(p)) {
     // Sheet names: at most 31 characters, no brackets; the heading without its number.
-    const name = t.heading.replace(/^[一二三四五六七八九十]+、/, '').replace(/[（）()[\]:*?/\\]/g, '').slice(0, 31);
+    const name = t.heading
+      .replace(/^[一二三四五六七八九十]+、/, '')
+      .replace(/[（）()[\]:*?/\\]/g, '')
+      .slice(0, 31);
     const ws = wb.addWorksheet(name);
     ws.addRow([t.heading]).font = { bold: true, size: 13 };
     if (t.note) ws.addRow([t.note]);

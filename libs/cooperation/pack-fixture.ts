@@ -30,8 +30,17 @@ export function samplePack(): MeetingPack {
     },
     kindName: '产业协同招商领导小组联席会议',
     viewer: 'beibei',
-    period: { from: '2025-12-18T02:00:00.000Z', to: '2026-06-18T02:00:00.000Z', fromDay: '2025-12-18', toDay: '2026-06-18' },
-    previousMeeting: { id: '22222222-2222-4222-8222-222222222222', heldAt: '2025-12-18T02:00:00.000Z', title: '2025年下半年联席会议' },
+    period: {
+      from: '2025-12-18T02:00:00.000Z',
+      to: '2026-06-18T02:00:00.000Z',
+      fromDay: '2025-12-18',
+      toDay: '2026-06-18',
+    },
+    previousMeeting: {
+      id: '22222222-2222-4222-8222-222222222222',
+      heldAt: '2025-12-18T02:00:00.000Z',
+      title: '2025年下半年联席会议',
+    },
     totals: {
       newLeads: { beibei: 12, mianyang: 9 },
       signed: { beibei: 3, mianyang: 2 },
@@ -86,6 +95,8 @@ export function samplePack(): MeetingPack {
       overdue: [item('2.3', '共建园区标准厂房二期', '滞后', 45)],
       atRisk: [item('3.1', '共享招商项目信息平台', '推进中', 70)],
     },
-    previousDecisions: [{ text: '研究设立联合招商基金', item: item('5.2', '研究设立联合招商基金', '推进中', 30) }],
+    previousDecisions: [
+      { text: '研究设立联合招商基金', item: item('5.2', '研究设立联合招商基金', '推进中', 30) },
+    ],
   };
 }

@@ -114,18 +114,34 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
     em,
     `INSERT INTO action_plans (id, title, period_from, period_to, created_by_jurisdiction)
      VALUES ($1, $2, $3, $4, 'beibei') ON CONFLICT DO NOTHING RETURNING id`,
-    [planId, `绵阳市人民政府 北碚区人民政府推动成渝地区双城经济圈建设合作三年行动计划（${clock.year - 1}—${clock.year + 2}年）`, periodFrom, periodTo],
+    [
+      planId,
+      `绵阳市人民政府 北碚区人民政府推动成渝地区双城经济圈建设合作三年行动计划（${clock.year - 1}—${clock.year + 2}年）`,
+      periodFrom,
+      periodTo,
+    ],
   );
 
   // Two past meetings of the leading group (half-yearly), their decisions; some became items.
-  const meetings: { id: string; title: string; heldAt: string; host: string; place: string; decisions: string[] }[] = [
+  const meetings: {
+    id: string;
+    title: string;
+    heldAt: string;
+    host: string;
+    place: string;
+    decisions: string[];
+  }[] = [
     {
       id: demoUuid('meeting-1'),
       title: '产业协同招商领导小组第一次联席会议',
       heldAt: new Date(now - 330 * 86_400_000).toISOString(),
       host: '北碚区人民政府',
       place: '北碚区行政中心',
-      decisions: ['共同编制重点产业链招商图谱和目标企业清单', '建立撞单协调和首报首谈工作规则', '研究设立联合招商引导基金'],
+      decisions: [
+        '共同编制重点产业链招商图谱和目标企业清单',
+        '建立撞单协调和首报首谈工作规则',
+        '研究设立联合招商引导基金',
+      ],
     },
     {
       id: demoUuid('meeting-2'),
@@ -133,7 +149,11 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
       heldAt: new Date(now - 150 * 86_400_000).toISOString(),
       host: '绵阳市人民政府',
       place: '绵阳市科技城会展中心',
-      decisions: ['加快合作园区标准厂房一期建设，年内竣工', '下半年联合举办新能源汽车产业链对接会', '共建链城招商协同信息平台并上线运行'],
+      decisions: [
+        '加快合作园区标准厂房一期建设，年内竣工',
+        '下半年联合举办新能源汽车产业链对接会',
+        '共建链城招商协同信息平台并上线运行',
+      ],
     },
   ];
   const itemFromDecision: Record<string, [string, number]> = {
@@ -158,7 +178,13 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
         m.heldAt,
         m.place,
         m.host,
-        ['北碚区副区长（领导小组组长）', '绵阳市副市长（领导小组组长）', '北碚区招商投资促进局局长', '绵阳市经济合作局局长', '两地发展改革、经济信息、科技部门负责人'],
+        [
+          '北碚区副区长（领导小组组长）',
+          '绵阳市副市长（领导小组组长）',
+          '北碚区招商投资促进局局长',
+          '绵阳市经济合作局局长',
+          '两地发展改革、经济信息、科技部门负责人',
+        ],
         ['通报半年来产业协同招商工作情况', '审议行动计划责任清单推进情况', '研究下一阶段重点工作'],
         JSON.stringify(decisions),
         m.host.startsWith('北碚') ? 'beibei' : 'mianyang',
@@ -178,15 +204,25 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
     const n = Number(code.replace('.', ''));
     // Past deadlines: most done, some overdue (every fifth); the rest progressing with time.
     const past = dueAt < today;
-    const elapsed = Math.max(0, Math.min(1, (now - Date.parse(periodFrom)) / (Date.parse(dueAt) - Date.parse(periodFrom))));
+    const elapsed = Math.max(
+      0,
+      Math.min(1, (now - Date.parse(periodFrom)) / (Date.parse(dueAt) - Date.parse(periodFrom))),
+    );
     const overdue = past && n % 5 === 3;
-    const target: Record<Jurisdiction, number> = past && !overdue
-      ? { beibei: 100, mianyang: 100 }
-      : {
-          beibei: Math.min(95, Math.round((elapsed * 80 + (n % 4) * 5) / 5) * 5),
-          mianyang: Math.min(95, Math.round((elapsed * 70 + (n % 3) * 5) / 5) * 5),
-        };
-    const reports: { jurisdiction: Jurisdiction; progress: number; text: string; status?: 'in_progress' | 'done' | 'delayed'; at: number }[] = [];
+    const target: Record<Jurisdiction, number> =
+      past && !overdue
+        ? { beibei: 100, mianyang: 100 }
+        : {
+            beibei: Math.min(95, Math.round((elapsed * 80 + (n % 4) * 5) / 5) * 5),
+            mianyang: Math.min(95, Math.round((elapsed * 70 + (n % 3) * 5) / 5) * 5),
+          };
+    const reports: {
+      jurisdiction: Jurisdiction;
+      progress: number;
+      text: string;
+      status?: 'in_progress' | 'done' | 'delayed';
+      at: number;
+    }[] = [];
     for (const j of ['beibei', 'mianyang'] as const) {
       if (target[j] <= 0) continue;
       const unit = units.find((u) => u.jurisdiction === j)!.unit;
@@ -194,7 +230,13 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
       const start = Math.min(now - 20 * 86_400_000, Date.parse(periodFrom) + 60 * 86_400_000);
       const end = Math.min(now - 3 * 86_400_000, Date.parse(dueAt));
       if (half > 0 && half < target[j])
-        reports.push({ jurisdiction: j, progress: half, text: `${unit}已制定工作方案，明确责任人和时间节点。`, status: 'in_progress', at: start + (end - start) / 3 });
+        reports.push({
+          jurisdiction: j,
+          progress: half,
+          text: `${unit}已制定工作方案，明确责任人和时间节点。`,
+          status: 'in_progress',
+          at: start + (end - start) / 3,
+        });
       const delayed = overdue && j === (n % 2 ? 'beibei' : 'mianyang');
       reports.push({
         jurisdiction: j,
@@ -210,7 +252,12 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
       });
     }
     reports.sort((a, b) => a.at - b.at);
-    let state: { units: ActionUnit[]; progressBy: Partial<Record<Jurisdiction, number>>; status: ActionStatus; progress: number } = {
+    let state: {
+      units: ActionUnit[];
+      progressBy: Partial<Record<Jurisdiction, number>>;
+      status: ActionStatus;
+      progress: number;
+    } = {
       units,
       progressBy: {},
       status: 'not_started',
@@ -250,7 +297,15 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
       await em.query(
         `INSERT INTO action_item_reports (item_id, jurisdiction, author_name, progress, status, text, reported_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, r.jurisdiction, r.jurisdiction === 'beibei' ? '北碚招商负责人' : '绵阳招商负责人', r.progress, r.status ?? null, r.text, new Date(r.at)],
+        [
+          id,
+          r.jurisdiction,
+          r.jurisdiction === 'beibei' ? '北碚招商负责人' : '绵阳招商负责人',
+          r.progress,
+          r.status ?? null,
+          r.text,
+          new Date(r.at),
+        ],
       );
   }
   return { plans: plans.length, items: createdItems, meetings: createdMeetings };

@@ -95,7 +95,9 @@ export class NotificationJobs implements OnModuleDestroy {
       );
       // A person named by two units of the item hears of it once.
       const seen = new Set<string>();
-      const unique = notices.filter((n) => !seen.has(`${n.userId}:${n.dedupeKey}`) && !!seen.add(`${n.userId}:${n.dedupeKey}`));
+      const unique = notices.filter(
+        (n) => !seen.has(`${n.userId}:${n.dedupeKey}`) && !!seen.add(`${n.userId}:${n.dedupeKey}`),
+      );
       return (await this.writer.write(em, unique)).length;
     });
   }

@@ -48,7 +48,15 @@ describe('cooperation pages (browser)', () => {
     const page = await signedIn(bbOfficer);
     await page.goto(`/action-plan?plan=${planId}`);
     await page.getByTestId('field-industry_investment').waitFor();
-    for (const f of ['产业协同招商', '园区共建', '平台共享', '科教创新', '重大战略协同', '生态环境', '宣传推介'])
+    for (const f of [
+      '产业协同招商',
+      '园区共建',
+      '平台共享',
+      '科教创新',
+      '重大战略协同',
+      '生态环境',
+      '宣传推介',
+    ])
       await page.locator('.ant-card-head-title', { hasText: f }).first().waitFor();
     expect(await page.locator('.lc-row-overdue').count()).toBeGreaterThan(0);
     await shot(page, '60-action-plan');
@@ -77,7 +85,8 @@ describe('cooperation pages (browser)', () => {
 
   it('a deadline change needs the partner: beibei proposes, mianyang accepts in its own browser', async () => {
     const itemId = demoUuid('item-6.5');
-    const before = (await h.t.http.get(`/api/v1/action-items/${itemId}`).set(bbManager.auth).expect(200)).body;
+    const before = (await h.t.http.get(`/api/v1/action-items/${itemId}`).set(bbManager.auth).expect(200))
+      .body;
     const next = `${Number(before.dueAt.slice(0, 4)) + 1}${before.dueAt.slice(4)}`;
 
     const bb = await signedIn(bbManager);
@@ -91,7 +100,9 @@ describe('cooperation pages (browser)', () => {
     await bb.getByTestId('pending-change').waitFor();
     await shot(bb, '64-change-pending');
     // Nothing changed yet.
-    expect((await h.t.http.get(`/api/v1/action-items/${itemId}`).set(bbManager.auth).expect(200)).body.dueAt).toBe(before.dueAt);
+    expect(
+      (await h.t.http.get(`/api/v1/action-items/${itemId}`).set(bbManager.auth).expect(200)).body.dueAt,
+    ).toBe(before.dueAt);
 
     const my = await signedIn(myManager);
     await my.goto(`/action-plan?plan=${planId}&item=${itemId}`);
@@ -102,7 +113,9 @@ describe('cooperation pages (browser)', () => {
     await pending.waitFor({ state: 'detached' });
     await my.getByTestId('item-drawer').getByText(next).waitFor();
     await shot(my, '65-change-accepted');
-    expect((await h.t.http.get(`/api/v1/action-items/${itemId}`).set(bbManager.auth).expect(200)).body.dueAt).toBe(next);
+    expect(
+      (await h.t.http.get(`/api/v1/action-items/${itemId}`).set(bbManager.auth).expect(200)).body.dueAt,
+    ).toBe(next);
   });
 
   it('联席会议: a decision becomes an action item; the pack as a page, Word and Excel', async () => {
@@ -115,7 +128,9 @@ describe('cooperation pages (browser)', () => {
     await decision.getByTestId('to-action-item').click();
     const modal = page.locator('.ant-modal', { hasText: '转为行动事项' });
     await modal.locator('#code').fill('3.6');
-    await modal.locator('input[type=date]').fill(new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
+    await modal
+      .locator('input[type=date]')
+      .fill(new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
     await shot(page, '67-decision-to-item');
     await modal.locator('.ant-modal-footer .ant-btn-primary').click();
     await decision.getByText('已转为行动事项').waitFor();
@@ -133,7 +148,9 @@ describe('cooperation pages (browser)', () => {
       ['download-xlsx', 'xlsx'],
     ] as const) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
-      expect(download.suggestedFilename()).toMatch(new RegExp(`第二次联席会议会议材料-\\d{4}-\\d{2}-\\d{2}\\.${ext}$`));
+      expect(download.suggestedFilename()).toMatch(
+        new RegExp(`第二次联席会议会议材料-\\d{4}-\\d{2}-\\d{2}\\.${ext}$`),
+      );
       const file = readFileSync((await download.path())!);
       expect(file.subarray(0, 2).toString()).toBe('PK');
     }

@@ -71,8 +71,8 @@ export function preloadPage(path: string): void {
         : first === 'meetings' && path.endsWith('/pack')
           ? 'meetingPack'
           : (first as keyof typeof PAGES) in PAGES
-          ? (first as keyof typeof PAGES)
-          : undefined;
+            ? (first as keyof typeof PAGES)
+            : undefined;
   if (key) void PAGES[key]().catch(() => undefined);
 }
 

@@ -15,7 +15,12 @@ import { parseIfMatch } from '../../../../libs/common/concurrency';
 import { Idempotent } from '../../../../libs/common/idempotency';
 import { ApiErrors } from '../../../../libs/common/openapi';
 import { Ctx, RequestContext } from '../../../../libs/common/request-context';
-import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../../../../libs/enterprises/base-data.http';
+import {
+  ETAG_HEADER,
+  ID_PARAM,
+  IF_MATCH_SCHEMA,
+  withEtag,
+} from '../../../../libs/enterprises/base-data.http';
 import { Access } from '../../../../libs/identity/access.decorator';
 import { ActionItemService } from '../../../../libs/cooperation/action-item.service';
 import {
@@ -110,7 +115,12 @@ export class ActionPlanController {
       '(use POST /action-items/{id}/change-proposals).',
   })
   @ApiParam(ID_PARAM)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"', schema: IF_MATCH_SCHEMA })
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'The ETag you read, e.g. "3"',
+    schema: IF_MATCH_SCHEMA,
+  })
   @ApiOkResponse({ type: ActionItemDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 404, 409, 412, 428, 429)
   async update(
@@ -156,7 +166,11 @@ export class ActionPlanController {
   @ApiParam(ID_PARAM)
   @ApiCreatedResponse({ type: ActionItemDto })
   @ApiErrors(400, 401, 404, 409, 429)
-  report(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: CreateReportDto): Promise<ActionItemDto> {
+  report(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() dto: CreateReportDto,
+  ): Promise<ActionItemDto> {
     return this.items.report(ctx, id, dto);
   }
 }

@@ -15,7 +15,12 @@ import { fieldError } from '../../../../libs/common/errors';
 import { Idempotent } from '../../../../libs/common/idempotency';
 import { ApiErrors } from '../../../../libs/common/openapi';
 import { Ctx, RequestContext } from '../../../../libs/common/request-context';
-import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../../../../libs/enterprises/base-data.http';
+import {
+  ETAG_HEADER,
+  ID_PARAM,
+  IF_MATCH_SCHEMA,
+  withEtag,
+} from '../../../../libs/enterprises/base-data.http';
 import { Access } from '../../../../libs/identity/access.decorator';
 import {
   ActionItemDto,
@@ -86,7 +91,12 @@ export class MeetingController {
   @Access({ roles: MANAGERS })
   @ApiOperation({ summary: 'Change a meeting’s record (If-Match required)' })
   @ApiParam(ID_PARAM)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"', schema: IF_MATCH_SCHEMA })
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'The ETag you read, e.g. "3"',
+    schema: IF_MATCH_SCHEMA,
+  })
   @ApiOkResponse({ type: MeetingDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 404, 409, 412, 428, 429)
   async update(
@@ -104,7 +114,8 @@ export class MeetingController {
   @Access({ roles: MANAGERS })
   @ApiOperation({
     summary: 'Turn a decision of the meeting into an action item',
-    description: 'Decision `index` counts from 0; the item gets the units and deadline given. 409 when it already became one.',
+    description:
+      'Decision `index` counts from 0; the item gets the units and deadline given. 409 when it already became one.',
   })
   @ApiParam(ID_PARAM)
   @ApiParam({ name: 'index', schema: { type: 'integer', minimum: 0, maximum: 49, format: 'int32' } })
@@ -113,7 +124,10 @@ export class MeetingController {
   decisionToItem(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,
-    @Param('index', new ParseIntPipe({ exceptionFactory: () => fieldError('index', 'a decision number from 0') }))
+    @Param(
+      'index',
+      new ParseIntPipe({ exceptionFactory: () => fieldError('index', 'a decision number from 0') }),
+    )
     index: number,
     @Body() dto: DecisionToItemDto,
   ): Promise<ActionItemDto> {
@@ -143,7 +157,10 @@ export class MeetingController {
     if (!q.format || q.format === 'json') return pack;
     const name = `${packTitle(pack)}-${pack.period.toDay}.${q.format}`;
     res.header('Content-Type', q.format === 'docx' ? DOCX : XLSX);
-    res.header('Content-Disposition', `attachment; filename="meeting-pack.${q.format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    res.header(
+      'Content-Disposition',
+      `attachment; filename="meeting-pack.${q.format}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
     return q.format === 'docx' ? packDocx(pack) : packXlsx(pack);
   }
 }

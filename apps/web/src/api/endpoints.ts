@@ -330,29 +330,41 @@ export const cooperation = {
   items: async (query: Query) =>
     (await unwrap(api.GET('/api/v1/action-items', { params: { query: clean(query) } }))).data.items,
   item: async (id: string) => {
-    const { data, response } = await unwrap(api.GET('/api/v1/action-items/{id}', { params: { path: { id } } }));
+    const { data, response } = await unwrap(
+      api.GET('/api/v1/action-items/{id}', { params: { path: { id } } }),
+    );
     return { ...data, version: versionOf(response, data.version) ?? data.version };
   },
   report: async (id: string, body: { progress: number; text: string; status?: string }) =>
     (
       await unwrap(
-        api.POST('/api/v1/action-items/{id}/reports', { params: { path: { id } }, body: clean(body) as never }),
+        api.POST('/api/v1/action-items/{id}/reports', {
+          params: { path: { id } },
+          body: clean(body) as never,
+        }),
       )
     ).data,
   patch: async (id: string, version: number, body: Record<string, unknown>) =>
     (
       await unwrap(
-        api.PATCH('/api/v1/action-items/{id}', { params: { path: { id }, header: ifMatch(version) }, body: body as never }),
+        api.PATCH('/api/v1/action-items/{id}', {
+          params: { path: { id }, header: ifMatch(version) },
+          body: body as never,
+        }),
       )
     ).data,
   proposeChange: async (id: string, body: Record<string, unknown>) =>
     (
       await unwrap(
-        api.POST('/api/v1/action-items/{id}/change-proposals', { params: { path: { id } }, body: body as never }),
+        api.POST('/api/v1/action-items/{id}/change-proposals', {
+          params: { path: { id } },
+          body: body as never,
+        }),
       )
     ).data as unknown as Agreement,
   meetings: async () => (await unwrap(api.GET('/api/v1/meetings'))).data.items,
-  meeting: async (id: string) => (await unwrap(api.GET('/api/v1/meetings/{id}', { params: { path: { id } } }))).data,
+  meeting: async (id: string) =>
+    (await unwrap(api.GET('/api/v1/meetings/{id}', { params: { path: { id } } }))).data,
   createMeeting: async (body: Record<string, unknown>) =>
     (await unwrap(api.POST('/api/v1/meetings', { body: body as never }))).data,
   decisionToItem: async (id: string, index: number, body: Record<string, unknown>) =>
@@ -365,7 +377,8 @@ export const cooperation = {
       )
     ).data,
   pack: async (id: string) =>
-    (await unwrap(api.GET('/api/v1/meetings/{id}/pack', { params: { path: { id }, query: {} } }))).data as unknown as MeetingPack,
+    (await unwrap(api.GET('/api/v1/meetings/{id}/pack', { params: { path: { id }, query: {} } })))
+      .data as unknown as MeetingPack,
   /** Downloads the pack as a Word or Excel file (the browser saves it). */
   download: async (id: string, format: 'docx' | 'xlsx', fallbackName: string) => {
     const res = await authFetch(new Request(`/api/v1/meetings/${id}/pack?format=${format}`));

@@ -157,15 +157,30 @@ export default function ActionPlanPage() {
           onChange={(v) => setParam('status', v)}
         />
         <Space size={4}>
-          <Switch size="small" checked={mine} onChange={(v) => setParam('mine', v ? '1' : undefined)} aria-label={t('myCityItems')} />
+          <Switch
+            size="small"
+            checked={mine}
+            onChange={(v) => setParam('mine', v ? '1' : undefined)}
+            aria-label={t('myCityItems')}
+          />
           {t('myCityItems')}
         </Space>
         <Space size={4}>
-          <Switch size="small" checked={overdue} onChange={(v) => setParam('overdue', v ? '1' : undefined)} aria-label={t('onlyOverdue')} />
+          <Switch
+            size="small"
+            checked={overdue}
+            onChange={(v) => setParam('overdue', v ? '1' : undefined)}
+            aria-label={t('onlyOverdue')}
+          />
           {t('onlyOverdue')}
         </Space>
         <Space size={4}>
-          <Switch size="small" checked={keyTasks} onChange={(v) => setParam('key', v ? '1' : undefined)} aria-label={t('onlyKeyTasks')} />
+          <Switch
+            size="small"
+            checked={keyTasks}
+            onChange={(v) => setParam('key', v ? '1' : undefined)}
+            aria-label={t('onlyKeyTasks')}
+          />
           {t('onlyKeyTasks')} {year}
         </Space>
       </Space>
@@ -200,7 +215,11 @@ export default function ActionPlanPage() {
                   render: (_, i) => (
                     <Space size={4} wrap>
                       <a onClick={() => setParam('item', i.id)}>{i.title}</a>
-                      {i.keyTaskYear && <Tag color="gold">{t('keyTasks')} {i.keyTaskYear}</Tag>}
+                      {i.keyTaskYear && (
+                        <Tag color="gold">
+                          {t('keyTasks')} {i.keyTaskYear}
+                        </Tag>
+                      )}
                     </Space>
                   ),
                 },
@@ -223,7 +242,9 @@ export default function ActionPlanPage() {
                   width: 130,
                   render: (_, i) => (
                     <Space size={2} wrap>
-                      <span style={{ color: i.deadline === 'overdue' ? '#cf1322' : undefined }}>{i.dueAt}</span>
+                      <span style={{ color: i.deadline === 'overdue' ? '#cf1322' : undefined }}>
+                        {i.dueAt}
+                      </span>
                       <DeadlineTag item={i} />
                     </Space>
                   ),
@@ -240,7 +261,9 @@ export default function ActionPlanPage() {
                     <Progress
                       percent={i.progress}
                       size="small"
-                      status={i.deadline === 'overdue' ? 'exception' : i.status === 'done' ? 'success' : 'normal'}
+                      status={
+                        i.deadline === 'overdue' ? 'exception' : i.status === 'done' ? 'success' : 'normal'
+                      }
                     />
                   ),
                 },
@@ -255,7 +278,15 @@ export default function ActionPlanPage() {
   );
 }
 
-function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => Promise<void> }) {
+function ItemDrawer({
+  id,
+  onClose,
+  onChanged,
+}: {
+  id: string;
+  onClose: () => void;
+  onChanged: () => Promise<void>;
+}) {
   const { t, enumLabel, locale } = useI18n();
   const user = useSession()!;
   const { message } = App.useApp();
@@ -297,7 +328,12 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
   };
   const submitChange = async () => {
     const v = await changeForm.validateFields();
-    const body = Object.fromEntries(Object.entries(v).filter(([k, val]) => val !== undefined && val !== '' && (k === 'note' || val !== (item as Record<string, unknown>)[k])));
+    const body = Object.fromEntries(
+      Object.entries(v).filter(
+        ([k, val]) =>
+          val !== undefined && val !== '' && (k === 'note' || val !== (item as Record<string, unknown>)[k]),
+      ),
+    );
     try {
       await cooperation.proposeChange(id, body);
       message.success(t('proposalSent'));
@@ -309,7 +345,13 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
   };
 
   return (
-    <Drawer open onClose={onClose} size={560} title={item ? `${item.code} ${item.title}` : t('loading')} data-testid="item-drawer">
+    <Drawer
+      open
+      onClose={onClose}
+      size={560}
+      title={item ? `${item.code} ${item.title}` : t('loading')}
+      data-testid="item-drawer"
+    >
       {error ? (
         <ErrorAlert error={error} />
       ) : !item ? (
@@ -329,7 +371,12 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
             )}
           </Space>
           {pending.map((a) => {
-            const c = a.change as { title?: string; dueAt?: string; scope?: string; units?: { unit: string }[] };
+            const c = a.change as {
+              title?: string;
+              dueAt?: string;
+              scope?: string;
+              units?: { unit: string }[];
+            };
             const what = [
               c.title && `${t('itemTitle')}: ${c.title}`,
               c.dueAt && `${t('dueAt')}: ${item.dueAt} → ${c.dueAt}`,
@@ -384,7 +431,9 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
             <Descriptions.Item label={t('progress')}>
               <Progress percent={item.progress} size="small" />
             </Descriptions.Item>
-            {item.meetingId && <Descriptions.Item label={t('fromMeeting')}>{t('jointMeetings')}</Descriptions.Item>}
+            {item.meetingId && (
+              <Descriptions.Item label={t('fromMeeting')}>{t('jointMeetings')}</Descriptions.Item>
+            )}
             {item.leadIds.length > 0 && (
               <Descriptions.Item label={t('linkedLeads')}>
                 {item.leadIds.map((l) => (
@@ -394,8 +443,12 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
                 ))}
               </Descriptions.Item>
             )}
-            {item.parkIds.length > 0 && <Descriptions.Item label={t('linkedParks')}>{item.parkIds.length}</Descriptions.Item>}
-            {item.eventIds.length > 0 && <Descriptions.Item label={t('linkedEvents')}>{item.eventIds.length}</Descriptions.Item>}
+            {item.parkIds.length > 0 && (
+              <Descriptions.Item label={t('linkedParks')}>{item.parkIds.length}</Descriptions.Item>
+            )}
+            {item.eventIds.length > 0 && (
+              <Descriptions.Item label={t('linkedEvents')}>{item.eventIds.length}</Descriptions.Item>
+            )}
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('progressTimeline')}
@@ -420,22 +473,49 @@ function ItemDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
           )}
         </>
       )}
-      <Modal open={reporting} title={t('reportProgress')} onOk={submitReport} onCancel={() => setReporting(false)} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
-        <Form form={reportForm} layout="vertical" initialValues={{ progress: item?.progressBy[user.jurisdiction] ?? 0 }}>
+      <Modal
+        open={reporting}
+        title={t('reportProgress')}
+        onOk={submitReport}
+        onCancel={() => setReporting(false)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
+        <Form
+          form={reportForm}
+          layout="vertical"
+          initialValues={{ progress: item?.progressBy[user.jurisdiction] ?? 0 }}
+        >
           <Form.Item name="progress" label={t('myProgress')} rules={[{ required: true }]}>
             <InputNumber min={0} max={100} style={{ width: 120 }} />
           </Form.Item>
           <Form.Item name="status" label={t('reportStatus')}>
-            <Select allowClear options={['in_progress', 'done', 'delayed'].map((s) => ({ value: s, label: enumLabel(s) }))} />
+            <Select
+              allowClear
+              options={['in_progress', 'done', 'delayed'].map((s) => ({ value: s, label: enumLabel(s) }))}
+            />
           </Form.Item>
           <Form.Item name="text" label={t('reportText')} rules={[{ required: true, whitespace: true }]}>
             <Input.TextArea rows={4} maxLength={2000} />
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={proposing} title={t('proposeChange')} onOk={submitChange} onCancel={() => setProposing(false)} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
+      <Modal
+        open={proposing}
+        title={t('proposeChange')}
+        onOk={submitChange}
+        onCancel={() => setProposing(false)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
         <Alert type="info" showIcon title={t('agreementNeededHint')} style={{ marginBottom: 12 }} />
-        <Form form={changeForm} layout="vertical" initialValues={{ title: item?.title, dueAt: item?.dueAt, scope: item?.scope }}>
+        <Form
+          form={changeForm}
+          layout="vertical"
+          initialValues={{ title: item?.title, dueAt: item?.dueAt, scope: item?.scope }}
+        >
           <Form.Item name="title" label={t('itemTitle')}>
             <Input maxLength={200} />
           </Form.Item>

@@ -25,7 +25,15 @@ import {
 } from '../api/endpoints';
 import type { Agreement, Collision, Duplicate } from '../api/types';
 import { useAgreementActions } from '../components/agreements';
-import { CityTag, EmptyState, ErrorAlert, fmtDate, StageTag, useCursorList, useSession } from '../components/common';
+import {
+  CityTag,
+  EmptyState,
+  ErrorAlert,
+  fmtDate,
+  StageTag,
+  useCursorList,
+  useSession,
+} from '../components/common';
 import { useI18n } from '../i18n/context';
 import type { DictKey } from '../i18n/dict';
 import { describeError } from '../lib/errors';
@@ -436,7 +444,8 @@ function AgreementsTab() {
       return (
         <Space orientation="vertical" size={0}>
           <span>
-            {t('kindActionItemChange')} · <Link to={`/action-plan?item=${a.subject.id}`}>{t('actionPlan')}</Link>
+            {t('kindActionItemChange')} ·{' '}
+            <Link to={`/action-plan?item=${a.subject.id}`}>{t('actionPlan')}</Link>
           </span>
           <span style={{ fontSize: 12 }}>
             {[

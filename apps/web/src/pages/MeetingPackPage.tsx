@@ -85,7 +85,11 @@ export default function MeetingPackPage() {
           <Button icon={<FileWordOutlined />} onClick={() => download(m, 'docx')} data-testid="download-docx">
             {t('downloadDocx')}
           </Button>
-          <Button icon={<FileExcelOutlined />} onClick={() => download(m, 'xlsx')} data-testid="download-xlsx">
+          <Button
+            icon={<FileExcelOutlined />}
+            onClick={() => download(m, 'xlsx')}
+            data-testid="download-xlsx"
+          >
             {t('downloadXlsx')}
           </Button>
           <Link to="/meetings">{t('back')}</Link>
@@ -94,7 +98,10 @@ export default function MeetingPackPage() {
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
         {pack.kindName} · {m.place} · {m.host}
         <br />
-        统计期间：{pack.previousMeeting ? `上次会议（${pack.period.fromDay}）以来` : `${pack.period.fromDay} 以来`}至 {pack.period.toDay}；对方数据以共享范围为限。
+        统计期间：
+        {pack.previousMeeting
+          ? `上次会议（${pack.period.fromDay}）以来`
+          : `${pack.period.fromDay} 以来`}至 {pack.period.toDay}；对方数据以共享范围为限。
       </Typography.Paragraph>
       {section(
         '一、总体情况',
@@ -140,7 +147,10 @@ export default function MeetingPackPage() {
               { title: '签约·绵阳', render: (_, r) => r.signed.mianyang },
               { title: '签约额·北碚（万元）', render: (_, r) => fmtNumber(r.amount.beibei, 2) },
               { title: '签约额·绵阳（万元）', render: (_, r) => fmtNumber(r.amount.mianyang, 2) },
-              { title: '到位资金（万元）', render: (_, r) => fmtNumber(r.funds.beibei + r.funds.mianyang, 2) },
+              {
+                title: '到位资金（万元）',
+                render: (_, r) => fmtNumber(r.funds.beibei + r.funds.mianyang, 2),
+              },
             ]}
           />
         </>,
@@ -210,7 +220,10 @@ export default function MeetingPackPage() {
       {section('七、联合推介活动', <span>与行动事项关联的活动：{pack.events.linkedToItems} 场</span>)}
       {section('八、已完成的行动事项', <ItemTable items={pack.actionItems.done} testId="pack-done" />)}
       {section('九、逾期的行动事项', <ItemTable items={pack.actionItems.overdue} testId="pack-overdue" />)}
-      {section('十、临期（30天内到期）的行动事项', <ItemTable items={pack.actionItems.atRisk} testId="pack-at-risk" />)}
+      {section(
+        '十、临期（30天内到期）的行动事项',
+        <ItemTable items={pack.actionItems.atRisk} testId="pack-at-risk" />,
+      )}
       {section(
         '十一、上次会议议定事项落实情况',
         <Table
@@ -221,7 +234,10 @@ export default function MeetingPackPage() {
           dataSource={pack.previousDecisions}
           columns={[
             { title: '议定事项', dataIndex: 'text' },
-            { title: '行动事项', render: (_, d) => (d.item ? `${d.item.code} ${d.item.title}` : '未形成行动事项') },
+            {
+              title: '行动事项',
+              render: (_, d) => (d.item ? `${d.item.code} ${d.item.title}` : '未形成行动事项'),
+            },
             { title: '状态', render: (_, d) => d.item?.statusName ?? '' },
             { title: '进度', render: (_, d) => (d.item ? `${d.item.progress}%` : '') },
           ]}

@@ -65,7 +65,10 @@ export default function MeetingsPage() {
   }, []);
   useEffect(() => {
     void load();
-    cooperation.plans().then(setPlans).catch(() => undefined);
+    cooperation
+      .plans()
+      .then(setPlans)
+      .catch(() => undefined);
   }, [load]);
 
   const createMeeting = async () => {
@@ -142,7 +145,12 @@ export default function MeetingsPage() {
           }
         >
           <Space wrap style={{ marginBottom: 8 }}>
-            <Button type="primary" icon={<FileTextOutlined />} onClick={() => navigate(`/meetings/${m.id}/pack`)} data-testid="make-pack">
+            <Button
+              type="primary"
+              icon={<FileTextOutlined />}
+              onClick={() => navigate(`/meetings/${m.id}/pack`)}
+              data-testid="make-pack"
+            >
               {t('makePack')}
             </Button>
             <Button icon={<FileWordOutlined />} onClick={() => download(m, 'docx')}>
@@ -193,7 +201,15 @@ export default function MeetingsPage() {
           />
         </Card>
       ))}
-      <Modal open={creating} title={t('newMeeting')} onOk={createMeeting} onCancel={() => setCreating(false)} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
+      <Modal
+        open={creating}
+        title={t('newMeeting')}
+        onOk={createMeeting}
+        onCancel={() => setCreating(false)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
         <Form form={meetingForm} layout="vertical" initialValues={{ kind: 'leading_group' }}>
           <Form.Item name="kind" label={t('meetingKind')} rules={[{ required: true }]}>
             <Select options={KINDS.map((k) => ({ value: k, label: enumLabel(k) }))} />
@@ -221,8 +237,18 @@ export default function MeetingsPage() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={!!deciding} title={t('toActionItem')} onOk={toItem} onCancel={() => setDeciding(null)} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
-        {deciding && <Typography.Paragraph>{deciding.meeting.decisions[deciding.index]?.text}</Typography.Paragraph>}
+      <Modal
+        open={!!deciding}
+        title={t('toActionItem')}
+        onOk={toItem}
+        onCancel={() => setDeciding(null)}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
+        {deciding && (
+          <Typography.Paragraph>{deciding.meeting.decisions[deciding.index]?.text}</Typography.Paragraph>
+        )}
         <Form
           form={itemForm}
           layout="vertical"
@@ -238,18 +264,30 @@ export default function MeetingsPage() {
             <Select options={plans.map((p) => ({ value: p.id, label: p.title }))} />
           </Form.Item>
           <Space wrap>
-            <Form.Item name="code" label={t('itemCode')} rules={[{ required: true, pattern: /^[0-9A-Za-z.-]{1,20}$/ }]}>
+            <Form.Item
+              name="code"
+              label={t('itemCode')}
+              rules={[{ required: true, pattern: /^[0-9A-Za-z.-]{1,20}$/ }]}
+            >
               <Input style={{ width: 100 }} placeholder="3.2" />
             </Form.Item>
             <Form.Item name="field" label={t('coopField')} rules={[{ required: true }]}>
-              <Select style={{ width: 170 }} options={FIELDS.map((f) => ({ value: f, label: enumLabel(f) }))} />
+              <Select
+                style={{ width: 170 }}
+                options={FIELDS.map((f) => ({ value: f, label: enumLabel(f) }))}
+              />
             </Form.Item>
             <Form.Item name="dueAt" label={t('dueAt')} rules={[{ required: true }]}>
               <Input type="date" />
             </Form.Item>
           </Space>
           <Form.Item name="cities" label={t('units')} rules={[{ required: true, type: 'array', min: 1 }]}>
-            <Checkbox.Group options={[{ value: 'beibei', label: enumLabel('beibei') }, { value: 'mianyang', label: enumLabel('mianyang') }]} />
+            <Checkbox.Group
+              options={[
+                { value: 'beibei', label: enumLabel('beibei') },
+                { value: 'mianyang', label: enumLabel('mianyang') },
+              ]}
+            />
           </Form.Item>
           <Form.Item name="unit_beibei" label={`${enumLabel('beibei')} · ${t('unitName')}`}>
             <Input maxLength={100} />
