@@ -63,10 +63,12 @@ describe('cooperation pages (browser)', () => {
 
     // Overdue only: every row is red.
     await page.getByRole('switch', { name: '只看逾期' }).click();
-    await page.waitForFunction(
-      `document.querySelectorAll('.ant-table-row').length > 0 &&
-       document.querySelectorAll('.ant-table-row').length === document.querySelectorAll('.lc-row-overdue').length`,
-    );
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } })
+        .document;
+      const rows = doc.querySelectorAll('.ant-table-row').length;
+      return rows > 0 && rows === doc.querySelectorAll('.lc-row-overdue').length;
+    });
     await shot(page, '61-action-plan-overdue');
 
     // The first overdue item: its timeline, and a report of my unit.
@@ -124,7 +126,7 @@ describe('cooperation pages (browser)', () => {
     const second = page.getByTestId('meeting-card').filter({ hasText: '产业协同招商领导小组第二次联席会议' });
     await second.waitFor();
     await shot(page, '66-meetings');
-    const decision = second.locator('.ant-list-item', { hasText: '下半年联合举办新能源汽车产业链对接会' });
+    const decision = second.locator('.lc-decision', { hasText: '下半年联合举办新能源汽车产业链对接会' });
     await decision.getByTestId('to-action-item').click();
     const modal = page.locator('.ant-modal', { hasText: '转为行动事项' });
     await modal.locator('#code').fill('3.6');

@@ -413,7 +413,12 @@ function ItemDrawer({
               />
             );
           })}
-          <Descriptions column={1} size="small" bordered>
+          <Descriptions
+            column={1}
+            size="small"
+            bordered
+            styles={{ label: { width: 96, whiteSpace: 'nowrap' } }}
+          >
             <Descriptions.Item label={t('coopField')}>{enumLabel(item.field)}</Descriptions.Item>
             {item.scope && <Descriptions.Item label={t('scope')}>{item.scope}</Descriptions.Item>}
             <Descriptions.Item label={t('units')}>
@@ -456,7 +461,7 @@ function ItemDrawer({
           {item.reports?.length ? (
             <Timeline
               items={[...item.reports].reverse().map((r) => ({
-                color: r.jurisdiction === 'beibei' ? 'volcano' : 'blue',
+                color: r.jurisdiction === 'beibei' ? '#fa541c' : '#1677ff',
                 content: (
                   <div>
                     <div style={{ fontSize: 12, color: '#888' }}>

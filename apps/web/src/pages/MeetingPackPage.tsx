@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { cooperation, type MeetingPack } from '../api/endpoints';
 import { Chart } from '../components/Chart';
-import { ErrorAlert, Loading, fmtNumber } from '../components/common';
+import { EmptyState, ErrorAlert, Loading, fmtNumber } from '../components/common';
 import { useI18n } from '../i18n/context';
 import { usePackDownload } from './MeetingsPage';
 
@@ -57,24 +57,27 @@ export default function MeetingPackPage() {
       {body}
     </Card>
   );
-  const cityBars = (categories: string[], bb: number[], my: number[], ariaLabel: string) => (
-    <Chart
-      ariaLabel={ariaLabel}
-      style={{ height: 300 }}
-      option={{
-        color: COLORS,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['北碚区', '绵阳市'], bottom: 0 },
-        grid: { left: 60, right: 16, top: 16, bottom: 48 },
-        xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
-        yAxis: { type: 'value' },
-        series: [
-          { name: '北碚区', type: 'bar', data: bb },
-          { name: '绵阳市', type: 'bar', data: my },
-        ],
-      }}
-    />
-  );
+  const cityBars = (categories: string[], bb: number[], my: number[], ariaLabel: string) =>
+    !categories.length || [...bb, ...my].every((v) => !v) ? (
+      <EmptyState />
+    ) : (
+      <Chart
+        ariaLabel={ariaLabel}
+        style={{ height: 300 }}
+        option={{
+          color: COLORS,
+          tooltip: { trigger: 'axis' },
+          legend: { data: ['北碚区', '绵阳市'], bottom: 0 },
+          grid: { left: 60, right: 16, top: 16, bottom: 48 },
+          xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
+          yAxis: { type: 'value' },
+          series: [
+            { name: '北碚区', type: 'bar', data: bb },
+            { name: '绵阳市', type: 'bar', data: my },
+          ],
+        }}
+      />
+    );
   return (
     <div data-testid="meeting-pack">
       <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>

@@ -1,5 +1,5 @@
 import { FileExcelOutlined, FileTextOutlined, FileWordOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Checkbox, Form, Input, List, Modal, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { cooperation, type ActionPlan, type Meeting } from '../api/endpoints';
@@ -173,32 +173,40 @@ export default function MeetingsPage() {
             </Typography.Paragraph>
           )}
           <Typography.Text strong>{t('decisions')}</Typography.Text>
-          <List
-            size="small"
-            dataSource={m.decisions.map((d, index) => ({ ...d, index }))}
-            renderItem={(d) => (
-              <List.Item
-                actions={[
-                  d.actionItemId ? (
-                    <Link key="item" to={`/action-plan?item=${d.actionItemId}`}>
-                      <Tag color="green">{t('becameItem', { code: '' }).trim()}</Tag>
-                    </Link>
-                  ) : manager ? (
-                    <Button
-                      key="to"
-                      size="small"
-                      onClick={() => setDeciding({ meeting: m, index: d.index })}
-                      data-testid="to-action-item"
-                    >
-                      {t('toActionItem')}
-                    </Button>
-                  ) : null,
-                ]}
+          <div>
+            {m.decisions.map((d, index) => (
+              <div
+                key={index}
+                className="lc-decision"
+                style={{
+                  display: 'flex',
+                  gap: 8,
+                  alignItems: 'center',
+                  justifyContent: 'space-between',
+                  flexWrap: 'wrap',
+                  padding: '6px 0',
+                  borderBottom: '1px solid #f0f0f0',
+                }}
               >
-                {d.index + 1}. {d.text}
-              </List.Item>
-            )}
-          />
+                <span style={{ flex: '1 1 240px' }}>
+                  {index + 1}. {d.text}
+                </span>
+                {d.actionItemId ? (
+                  <Link to={`/action-plan?item=${d.actionItemId}`}>
+                    <Tag color="green">{t('becameItem', { code: '' }).trim()}</Tag>
+                  </Link>
+                ) : manager ? (
+                  <Button
+                    size="small"
+                    onClick={() => setDeciding({ meeting: m, index })}
+                    data-testid="to-action-item"
+                  >
+                    {t('toActionItem')}
+                  </Button>
+                ) : null}
+              </div>
+            ))}
+          </div>
         </Card>
       ))}
       <Modal
