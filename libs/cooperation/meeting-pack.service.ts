@@ -160,9 +160,16 @@ export class MeetingPackService {
       statusName: ACTION_STATUS_NAMES[r.status],
       progress: r.progress,
     });
-    const done = items.filter(
-      (r) => r.status === 'done' && new Date(r.updated_at) > from && new Date(r.updated_at) <= to,
+    // Done in the period: the day of the report that completed it (its last one).
+    const lastReports = await sqlRows<{ item_id: string; at: Date }>(
+      this.ds,
+      `SELECT item_id, max(reported_at) AS at FROM action_item_reports GROUP BY item_id`,
     );
+    const doneAt = new Map(lastReports.map((r) => [r.item_id, new Date(r.at)]));
+    const done = items.filter((r) => {
+      const at = doneAt.get(r.id) ?? new Date(r.updated_at);
+      return r.status === 'done' && at > from && at <= to;
+    });
     const overdue = items.filter(
       (r) => deadlineOf({ dueAt: r.due_at, status: r.status }, today) === 'overdue',
     );
