@@ -17,6 +17,7 @@ import { IdempotentReplayHeaders1764310200000 } from './1764310200000-idempotent
 import { RateLimitCounters1764320000000 } from './1764320000000-rate-limit-counters';
 import { ChainEdgeStrength1764330000000 } from './1764330000000-chain-edge-strength';
 import { RematchNewAlgorithm1764331000000 } from './1764331000000-rematch-new-algorithm';
+import { Cooperation1764360000000 } from './1764360000000-cooperation';
 import { SpreadsheetImports1764380000000 } from './1764380000000-spreadsheet-imports';
 import { Notifications1764390000000 } from './1764390000000-notifications';
 
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   RateLimitCounters1764320000000,
   ChainEdgeStrength1764330000000,
   RematchNewAlgorithm1764331000000,
+  Cooperation1764360000000,
   SpreadsheetImports1764380000000,
   Notifications1764390000000,
 ];

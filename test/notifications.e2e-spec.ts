@@ -291,4 +291,51 @@ describe('notifications (DESIGN §18)', () => {
     expect(reminders[0].title).toBe('下次跟进到期');
     await onStream('next_action_due', due.id);
   });
+  it('the daily reminder tells each unit of its action items due within 7 days or overdue, once a day', async () => {
+    const day = (d: number) => new Date(Date.now() + d * 24 * 3600_000).toISOString().slice(0, 10);
+    const plan = await t.http
+      .post('/api/v1/action-plans')
+      .set(bManager.auth)
+      .send({ title: `提醒测试计划${uniq()}`, periodFrom: day(-30), periodTo: day(300) })
+      .expect(201);
+    const item = async (code: string, dueAt: string) =>
+      (
+        await t.http
+          .post('/api/v1/action-items')
+          .set(bManager.auth)
+          .send({
+            planId: plan.body.id,
+            code,
+            title: `联合招商事项${code}`,
+            field: 'industry_investment',
+            units: [
+              { jurisdiction: 'beibei', unit: '北碚区招商投资促进局', contactUserId: bOfficer.id },
+              { jurisdiction: 'mianyang', unit: '绵阳市投资促进局' },
+            ],
+            dueAt,
+          })
+          .expect(201)
+      ).body as { id: string };
+    const soon = await item('1.1', day(3));
+    const overdue = await item('1.2', day(-2));
+    const later = await item('1.3', day(30));
+    const q = worker.queues.queueFor('notify-daily');
+    for (const run of [1, 2]) {
+      const job = await q.add('notify-daily', {}, { jobId: `daily-action-items-${run}` });
+      await waitFor('daily job', async () => (await job.getState()) === 'completed', 30_000);
+    }
+    const forItem = (items: Item[], id: string) =>
+      items.filter((n) => n.type === 'action_item_due' && n.link === `/action-plan?item=${id}`);
+    // The beibei unit's contact person; the mianyang unit has none, so its managers.
+    for (const user of [bOfficer, mManager]) {
+      const mine = await list(user);
+      expect(forItem(mine, soon.id)).toHaveLength(1);
+      expect(forItem(mine, overdue.id)).toHaveLength(1);
+      expect(forItem(mine, later.id)).toHaveLength(0);
+    }
+    const [late] = forItem(await list(bOfficer), overdue.id);
+    expect(late.title).toBe('工作事项已逾期');
+    expect(late.body).toContain('1.2 联合招商事项1.2');
+    expect(forItem(await list(mOfficer), soon.id)).toHaveLength(0);
+  });
 });

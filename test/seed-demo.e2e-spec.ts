@@ -19,7 +19,18 @@ const demoUrl = (() => {
   return u.toString();
 })();
 
-const COUNTED = ['users', 'enterprises', 'leads', 'activities', 'outbox', 'change_log'];
+const COUNTED = [
+  'action_plans',
+  'action_items',
+  'action_item_reports',
+  'joint_meetings',
+  'users',
+  'enterprises',
+  'leads',
+  'activities',
+  'outbox',
+  'change_log',
+];
 
 async function counts(ds: DataSource): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -69,7 +80,32 @@ describe('demo seed', () => {
     expect(second.leads.created).toBe(0);
     expect(second.activities).toBe(0);
     expect(second.matchJobs).toBe(0);
+    expect(second.cooperation).toEqual({ plans: 0, items: 0, meetings: 0 });
     expect(afterSecond).toEqual(afterFirst);
+  });
+
+  it('seeds the three-year action plan: 44 items in the agreement’s fields, ten key tasks, some overdue; two meetings', async () => {
+    expect(first.cooperation).toEqual({ plans: 1, items: 44, meetings: 2 });
+    const year = new Date().getUTCFullYear();
+    const [p] = await ds.query(`
+      SELECT count(*)::int AS items, count(DISTINCT field)::int AS fields,
+             count(*) FILTER (WHERE key_task_year = ${year})::int AS key_tasks,
+             count(*) FILTER (WHERE due_at < (now() AT TIME ZONE 'Asia/Shanghai')::date AND status NOT IN ('done','cancelled'))::int AS overdue,
+             count(*) FILTER (WHERE status = 'done')::int AS done,
+             count(*) FILTER (WHERE meeting_id IS NOT NULL)::int AS from_meetings,
+             (SELECT count(*)::int FROM action_item_reports) AS reports
+        FROM action_items`);
+    expect(p).toMatchObject({ items: 44, fields: 8, key_tasks: 10, from_meetings: 4 });
+    expect(p.overdue).toBeGreaterThanOrEqual(2);
+    expect(p.done).toBeGreaterThanOrEqual(5);
+    expect(p.reports).toBeGreaterThan(44);
+    const meetings = await ds.query(
+      `SELECT kind, jsonb_array_length(decisions) AS n FROM joint_meetings ORDER BY held_at`,
+    );
+    expect(meetings).toEqual([
+      { kind: 'leading_group', n: 3 },
+      { kind: 'leading_group', n: 3 },
+    ]);
   });
 
   it('spreads enterprises over both cities, all five industries and all three chain stages', async () => {

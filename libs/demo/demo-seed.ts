@@ -4,6 +4,7 @@ import { sqlRows } from '../db/sql';
 import type { LeadColumn } from '../leads/lead-columns';
 import { insertLeadRows } from '../leads/lead-writer';
 import { hashPassword } from '../identity/secrets';
+import { CooperationSeedResult, seedCooperation } from './cooperation-demo';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
@@ -62,6 +63,7 @@ export interface SeedDemoResult {
   leads: SeedCount;
   activities: number;
   matchJobs: number;
+  cooperation: CooperationSeedResult;
 }
 
 const ACTIVITY_NOTES: Record<string, (city: string) => string> = {
@@ -111,7 +113,9 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
     if (activities) log(`activities: ${activities} created`);
 
     if (created.length) log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
-    return { users, enterprises, leads, activities, matchJobs: created.length };
+    const cooperation = await seedCooperation(em, now);
+    log(`cooperation: ${cooperation.items} action items, ${cooperation.meetings} joint meetings created`);
+    return { users, enterprises, leads, activities, matchJobs: created.length, cooperation };
   });
 }
 

@@ -15,6 +15,9 @@ export const DOMAIN_EVENT_TYPES = [
   // Agreements between the cities (DESIGN §14): proposed, then accepted, declined or withdrawn.
   'agreement.proposed',
   'agreement.decided',
+  // The cooperation mechanism (DESIGN §15): an action item or a joint meeting changed.
+  'action_item.changed',
+  'meeting.changed',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
@@ -27,7 +30,7 @@ export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 
 export interface DomainEvent {
   type: DomainEventType | InternalEventType;
-  entity: 'lead' | 'match' | 'collision' | 'agreement';
+  entity: 'lead' | 'match' | 'collision' | 'agreement' | 'action_item' | 'meeting';
   entityId: string;
   /** The entity's version this event describes. */
   entityVersion: number;

@@ -44,11 +44,63 @@ export class NotificationJobs implements OnModuleDestroy {
     });
   }
 
-  async daily(): Promise<{ reminded: number; digests: number; requeued: number }> {
+  async daily(): Promise<{ reminded: number; actionItems: number; digests: number; requeued: number }> {
     const reminded = await this.remindDueNextActions();
+    const actionItems = await this.remindActionItems();
     const digests = await this.queueDigests();
     const requeued = await this.requeueStalled();
-    return { reminded, digests, requeued };
+    return { reminded, actionItems, digests, requeued };
+  }
+
+  /**
+   * Action items of the plan (DESIGN §15) due within 7 days or overdue and not done, told to each
+   * responsible unit: its contact person, else the managers of the unit's city. Keyed by item and
+   * day: one reminder a day per person and item however often the job runs.
+   */
+  private async remindActionItems(): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      const rows = await sqlRows<{
+        id: string;
+        code: string;
+        title: string;
+        due: string;
+        day: string;
+        overdue: boolean;
+        jurisdiction: string;
+        recipients: string[];
+      }>(
+        em,
+        `SELECT i.id, i.code, i.title, to_char(i.due_at, 'YYYY-MM-DD') AS due,
+                to_char(${DAY_SQL}, 'YYYY-MM-DD') AS day, i.due_at < ${DAY_SQL} AS overdue, u.jurisdiction,
+                CASE WHEN c.id IS NOT NULL THEN ARRAY[c.id]
+                     ELSE ARRAY(SELECT m.id FROM users m
+                                 WHERE m.jurisdiction = u.jurisdiction AND m.role = 'manager' AND m.active
+                                 ORDER BY m.id) END AS recipients
+           FROM action_items i
+           CROSS JOIN LATERAL (SELECT DISTINCT ON (x->>'jurisdiction', x->>'contactUserId')
+                                      x->>'jurisdiction' AS jurisdiction, x->>'contactUserId' AS contact
+                                 FROM jsonb_array_elements(i.units) x) u
+           LEFT JOIN users c ON c.id::text = u.contact AND c.active AND c.jurisdiction = u.jurisdiction
+          WHERE i.status NOT IN ('done', 'cancelled') AND i.due_at <= ${DAY_SQL} + 7
+          ORDER BY i.due_at, i.id`,
+      );
+      const notices: Notice[] = rows.flatMap((r) =>
+        r.recipients.map((userId) => ({
+          userId,
+          jurisdiction: r.jurisdiction,
+          type: 'action_item_due' as const,
+          params: { itemTitle: `${r.code} ${r.title}`, due: r.due, overdue: r.overdue },
+          link: `/action-plan?item=${r.id}`,
+          dedupeKey: `action_item_due:${r.id}:${r.day}`,
+        })),
+      );
+      // A person named by two units of the item hears of it once.
+      const seen = new Set<string>();
+      const unique = notices.filter(
+        (n) => !seen.has(`${n.userId}:${n.dedupeKey}`) && !!seen.add(`${n.userId}:${n.dedupeKey}`),
+      );
+      return (await this.writer.write(em, unique)).length;
+    });
   }
 
   /** Leads whose next action is today or past (active ones), told to their owner, else managers. */

@@ -163,7 +163,7 @@ export const NOTIFICATION_RULES: Record<string, NotificationRule> = {
       jurisdiction: a.deciding_jurisdiction,
       type: 'agreement_waiting' as const,
       params: { kind: a.kind, proposedBy: a.proposed_by_jurisdiction },
-      link: park ? '/base' : '/collisions',
+      link: park ? '/base' : a.kind.startsWith('action_item.') ? '/action-plan' : '/collisions',
       dedupeKey: `agreement_waiting:${ev.entity_id}`,
     }));
   },

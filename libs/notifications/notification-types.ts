@@ -29,6 +29,9 @@ export interface NotificationParams {
   kind?: string;
   due?: string;
   proposedBy?: string;
+  /** An action item: its code and title. */
+  itemTitle?: string;
+  overdue?: boolean;
 }
 
 const city = (code: string | undefined, lang: 'zh' | 'en') =>
@@ -40,6 +43,7 @@ const DECISION: Record<string, { zh: string; en: string }> = {
 const AGREEMENT_KIND: Record<string, { zh: string; en: string }> = {
   'collision.resolve': { zh: '撞单处理', en: 'collision resolution' },
   'park.jurisdictions': { zh: '共建园区', en: 'co-built park' },
+  'action_item.change': { zh: '行动事项调整', en: 'action item change' },
 };
 
 export interface RenderedNotification {
@@ -101,8 +105,18 @@ export function renderNotification(
         : { title: '下次跟进到期', body: `线索《${lead}》的下次跟进日期（${p.due ?? ''}）已到。` };
     case 'action_item_due':
       return en
-        ? { title: 'Action item due', body: `An action item of your unit is due ${p.due ?? ''}.` }
-        : { title: '工作事项到期', body: `本单位有工作事项将于 ${p.due ?? ''} 到期或已逾期。` };
+        ? {
+            title: p.overdue ? 'Action item overdue' : 'Action item due',
+            body: p.itemTitle
+              ? `"${p.itemTitle}" of your unit ${p.overdue ? 'was' : 'is'} due ${p.due ?? ''}.`
+              : `An action item of your unit is due ${p.due ?? ''}.`,
+          }
+        : {
+            title: p.overdue ? '工作事项已逾期' : '工作事项到期',
+            body: p.itemTitle
+              ? `本单位承担的「${p.itemTitle}」${p.overdue ? '已于' : '将于'} ${p.due ?? ''} ${p.overdue ? '到期，尚未完成' : '到期'}。`
+              : `本单位有工作事项将于 ${p.due ?? ''} 到期或已逾期。`,
+          };
     case 'agreement_waiting': {
       const kind = AGREEMENT_KIND[p.kind ?? '']?.[l] ?? p.kind ?? '';
       return en

@@ -3,6 +3,7 @@ import type { Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { leadView } from '../leads/lead-policy';
 import type { LeadRow } from '../leads/lead-view';
+import { ActionItemRow, MeetingRow, toActionItem, toMeeting } from '../cooperation/cooperation-views';
 import {
   AgreementRow,
   CollisionRow,
@@ -48,17 +49,21 @@ export async function renderCurrent(
     match: new Set(),
     collision: new Set(),
     agreement: new Set(),
+    action_item: new Set(),
+    meeting: new Set(),
   };
   for (const r of refs) ids[r.entity].add(r.id);
   const load = async <T>(table: string, set: Set<string>): Promise<T[]> =>
     set.size ? sqlRows<T>(db, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [[...set]]) : [];
 
-  const [matches, collisions, enterprises, parks, agreements] = await Promise.all([
+  const [matches, collisions, enterprises, parks, agreements, actionItems, meetings] = await Promise.all([
     load<MatchRow>('matches', ids.match),
     load<CollisionRow>('collisions', ids.collision),
     load<EnterpriseRow>('enterprises', ids.enterprise),
     load<ParkRow>('parks', ids.park),
     load<AgreementRow>('agreements', ids.agreement),
+    load<ActionItemRow>('action_items', ids.action_item),
+    load<MeetingRow>('joint_meetings', ids.meeting),
   ]);
   // Leads are needed for themselves, for the matches' visibility and for the collisions' sides.
   for (const m of matches) ids.lead.add(m.lead_id);
@@ -69,6 +74,8 @@ export async function renderCurrent(
   const enterpriseById = new Map(enterprises.map((e) => [e.id, e]));
   const parkById = new Map(parks.map((p) => [p.id, p]));
   const agreementById = new Map(agreements.map((a) => [a.id, a]));
+  const actionItemById = new Map(actionItems.map((a) => [a.id, a]));
+  const meetingById = new Map(meetings.map((m) => [m.id, m]));
 
   const out = new Map<string, Rendered>();
   const ownTombstone = (r: EntityRef): Rendered =>
@@ -113,6 +120,17 @@ export async function renderCurrent(
         const row = agreementById.get(r.id);
         const view = row ? agreementView(row, viewer) : null;
         out.set(key, row ? { visible: !!view, data: view } : ownTombstone(r));
+        break;
+      }
+      // Both cities read the whole cooperation mechanism (DESIGN §15).
+      case 'action_item': {
+        const row = actionItemById.get(r.id);
+        out.set(key, { visible: true, data: row ? toActionItem(row) : null });
+        break;
+      }
+      case 'meeting': {
+        const row = meetingById.get(r.id);
+        out.set(key, { visible: true, data: row ? toMeeting(row) : null });
         break;
       }
       case 'park': {

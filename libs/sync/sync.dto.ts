@@ -223,7 +223,7 @@ export class ChangesQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(/^[a-z,\s]*$/, {
+  @Matches(/^[a-z_,\s]*$/, {
     message: `entities must be a comma-separated list of ${FEED_ENTITIES.join(', ')}`,
   })
   entities?: string;

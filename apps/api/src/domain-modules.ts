@@ -12,6 +12,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 import { InboxApiModule } from './inbox/inbox-api.module';
 import { MatchDecisionsModule } from './matching/match-decisions.module';
 import { SpreadsheetsHttpModule } from './spreadsheets/spreadsheets.module';
+import { CooperationApiModule } from './cooperation/cooperation-api.module';
 
 /**
  * The domain modules the API serves (leads, base data, matching, sync, …). Each is the HTTP side
@@ -32,4 +33,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   MatchDecisionsModule,
   InboxApiModule,
   SpreadsheetsHttpModule,
+  CooperationApiModule,
 ];

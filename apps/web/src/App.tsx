@@ -6,7 +6,9 @@ import {
   HomeOutlined,
   NodeIndexOutlined,
   PlusCircleOutlined,
+  ScheduleOutlined,
   SettingOutlined,
+  SolutionOutlined,
   TeamOutlined,
   UnorderedListOutlined,
   UploadOutlined,
@@ -51,6 +53,9 @@ const PAGES = {
   admin: () => import('./pages/AdminPage'),
   notifications: () => import('./pages/NotificationSettingsPage'),
   import: () => import('./pages/ImportPage'),
+  'action-plan': () => import('./pages/ActionPlanPage'),
+  meetings: () => import('./pages/MeetingsPage'),
+  meetingPack: () => import('./pages/MeetingPackPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -65,9 +70,11 @@ export function preloadPage(path: string): void {
           : path.split('/').length > 2
             ? 'lead'
             : 'leads'
-        : (first as keyof typeof PAGES) in PAGES
-          ? (first as keyof typeof PAGES)
-          : undefined;
+        : first === 'meetings' && path.endsWith('/pack')
+          ? 'meetingPack'
+          : (first as keyof typeof PAGES) in PAGES
+            ? (first as keyof typeof PAGES)
+            : undefined;
   if (key) void PAGES[key]().catch(() => undefined);
 }
 
@@ -99,6 +106,8 @@ function Shell() {
     { key: '/import', icon: <UploadOutlined />, label: 'import', show: manager },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
     { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },
+    { key: '/action-plan', icon: <ScheduleOutlined />, label: 'actionPlan', show: true },
+    { key: '/meetings', icon: <SolutionOutlined />, label: 'jointMeetings', show: true },
     { key: '/admin', icon: <SettingOutlined />, label: 'admin', show: user.role === 'admin' },
   ];
   const selected =
@@ -212,6 +221,9 @@ const router = createBrowserRouter([
       { path: 'base', element: page(PAGES.base) },
       { path: 'chain', element: page(PAGES.chain) },
       { path: 'dashboard', element: page(PAGES.dashboard) },
+      { path: 'action-plan', element: page(PAGES['action-plan']) },
+      { path: 'meetings', element: page(PAGES.meetings) },
+      { path: 'meetings/:id/pack', element: page(PAGES.meetingPack) },
       { path: 'admin', element: page(PAGES.admin) },
       { path: 'notifications/settings', element: page(PAGES.notifications) },
       { path: 'import', element: page(PAGES.import) },

@@ -2,7 +2,8 @@
  * Every call the UI makes, through the client typed from the OpenAPI document (schema.d.ts).
  * A changed path or parameter breaks `npm run typecheck`, not the user.
  */
-import { api, unwrap } from './client';
+import { ApiError, api, authFetch, unwrap } from './client';
+import type { components } from './schema';
 import type { SessionUser } from './session';
 import type {
   Activity,
@@ -347,4 +348,84 @@ export const notifications = {
   savePreferences: async (body: { email?: string | null; modes?: Record<string, NotificationMode> }) =>
     (await unwrap(api.PUT('/api/v1/notifications/preferences', { body: body as never })))
       .data as unknown as NotificationPreferences,
+};
+
+/** The cooperation mechanism (DESIGN §15): action plan, responsibility list, joint meetings. */
+export type ActionPlan = components['schemas']['ActionPlanDto'];
+export type ActionItem = components['schemas']['ActionItemDto'];
+export type ActionUnit = components['schemas']['ActionUnitDto'];
+export type Meeting = components['schemas']['MeetingDto'];
+export type MeetingPack = components['schemas']['MeetingPackDto'];
+
+export const cooperation = {
+  plans: async () => (await unwrap(api.GET('/api/v1/action-plans'))).data.items,
+  items: async (query: Query) =>
+    (await unwrap(api.GET('/api/v1/action-items', { params: { query: clean(query) } }))).data.items,
+  item: async (id: string) => {
+    const { data, response } = await unwrap(
+      api.GET('/api/v1/action-items/{id}', { params: { path: { id } } }),
+    );
+    return { ...data, version: versionOf(response, data.version) ?? data.version };
+  },
+  report: async (id: string, body: { progress: number; text: string; status?: string }) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/action-items/{id}/reports', {
+          params: { path: { id } },
+          body: clean(body) as never,
+        }),
+      )
+    ).data,
+  patch: async (id: string, version: number, body: Record<string, unknown>) =>
+    (
+      await unwrap(
+        api.PATCH('/api/v1/action-items/{id}', {
+          params: { path: { id }, header: ifMatch(version) },
+          body: body as never,
+        }),
+      )
+    ).data,
+  proposeChange: async (id: string, body: Record<string, unknown>) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/action-items/{id}/change-proposals', {
+          params: { path: { id } },
+          body: body as never,
+        }),
+      )
+    ).data as unknown as Agreement,
+  meetings: async () => (await unwrap(api.GET('/api/v1/meetings'))).data.items,
+  meeting: async (id: string) =>
+    (await unwrap(api.GET('/api/v1/meetings/{id}', { params: { path: { id } } }))).data,
+  createMeeting: async (body: Record<string, unknown>) =>
+    (await unwrap(api.POST('/api/v1/meetings', { body: body as never }))).data,
+  decisionToItem: async (id: string, index: number, body: Record<string, unknown>) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/meetings/{id}/decisions/{index}/action-item', {
+          params: { path: { id, index } },
+          body: body as never,
+        }),
+      )
+    ).data,
+  pack: async (id: string) =>
+    (await unwrap(api.GET('/api/v1/meetings/{id}/pack', { params: { path: { id }, query: {} } })))
+      .data as unknown as MeetingPack,
+  /** Downloads the pack as a Word or Excel file (the browser saves it). */
+  download: async (id: string, format: 'docx' | 'xlsx', fallbackName: string) => {
+    const res = await authFetch(new Request(`/api/v1/meetings/${id}/pack?format=${format}`));
+    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['body']);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const m = disposition.match(/filename\*=UTF-8''([^;]+)/);
+    const name = m ? decodeURIComponent(m[1]) : `${fallbackName}.${format}`;
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return name;
+  },
 };

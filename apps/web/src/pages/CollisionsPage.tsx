@@ -25,7 +25,15 @@ import {
 } from '../api/endpoints';
 import type { Agreement, Collision, Duplicate } from '../api/types';
 import { useAgreementActions } from '../components/agreements';
-import { CityTag, EmptyState, ErrorAlert, fmtDate, StageTag, useCursorList, useSession } from '../components/common';
+import {
+  CityTag,
+  EmptyState,
+  ErrorAlert,
+  fmtDate,
+  StageTag,
+  useCursorList,
+  useSession,
+} from '../components/common';
 import { useI18n } from '../i18n/context';
 import type { DictKey } from '../i18n/dict';
 import { describeError } from '../lib/errors';
@@ -427,6 +435,27 @@ function AgreementsTab() {
             {js.map((j) => (
               <CityTag key={j} city={j} />
             ))}
+          </span>
+        </Space>
+      );
+    }
+    if (a.kind === 'action_item.change') {
+      const c = a.change as { title?: string; dueAt?: string; units?: { unit: string }[]; scope?: string };
+      return (
+        <Space orientation="vertical" size={0}>
+          <span>
+            {t('kindActionItemChange')} ·{' '}
+            <Link to={`/action-plan?item=${a.subject.id}`}>{t('actionPlan')}</Link>
+          </span>
+          <span style={{ fontSize: 12 }}>
+            {[
+              c.title && `${t('itemTitle')}: ${c.title}`,
+              c.dueAt && `${t('dueAt')}: ${c.dueAt}`,
+              c.units && `${t('units')}: ${c.units.map((u) => u.unit).join('、')}`,
+              c.scope && `${t('scope')}: ${c.scope}`,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </span>
         </Space>
       );
