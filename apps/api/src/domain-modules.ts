@@ -5,6 +5,7 @@ import { LeadsModule } from '../../../libs/leads/leads.module';
 import { MatchingModule } from '../../../libs/matching-queue/matching.module';
 import { NotificationsModule } from '../../../libs/notifications/notifications.module';
 import { ParksModule } from '../../../libs/parks/parks.module';
+import { PromotionEventsHttpModule } from './promotion-events/promotion-events.module';
 import { ReportsModule } from '../../../libs/reports/reports.module';
 import { SyncModule } from '../../../libs/sync/sync.module';
 import { WebhooksModule } from '../../../libs/webhooks/webhooks.module';
@@ -23,4 +24,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   WebhooksModule,
   MatchingModule,
   NotificationsModule,
+  PromotionEventsHttpModule,
 ];
