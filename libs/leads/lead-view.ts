@@ -37,6 +37,8 @@ export interface LeadRow {
   started_at: string | null;
   operating_at: string | null;
   funds_in_place: FundsEntry[];
+  /** The promotion event the lead was raised at (DESIGN §16). */
+  event_id?: string | null;
   match_version: number;
   version: number;
   created_at: Date | string;
@@ -92,6 +94,8 @@ export interface LeadView {
   fundsInPlace: FundsEntry[];
   /** The sum of `fundsInPlace` (万元). */
   fundsInPlaceWan: number;
+  /** The promotion event the lead was raised at (DESIGN §16). */
+  eventId: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -182,6 +186,7 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
     operatingAt: row.operating_at ?? null,
     fundsInPlace: masked ? funds.map(({ at, amountWan }) => ({ at, amountWan })) : funds,
     fundsInPlaceWan: fundsTotal(funds),
+    eventId: row.event_id ?? null,
     version: row.version,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -241,6 +246,7 @@ export function leadViewJsonSql(viewer: string, t = 'leads'): string {
       `(SELECT COALESCE(jsonb_agg(e.value - 'note' ORDER BY e.n), '[]') FROM jsonb_array_elements(${t}.funds_in_place) WITH ORDINALITY AS e(value, n))`,
     )},
     'fundsInPlaceWan', ${fundsTotalSql(t)},
+    'eventId', ${t}.event_id,
     'version', ${t}.version,
     'createdAt', ${isoSql(`${t}.created_at`)},
     'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;

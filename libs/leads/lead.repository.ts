@@ -69,6 +69,7 @@ export interface LeadInsert {
   startedAt: string | null;
   operatingAt: string | null;
   fundsInPlace: unknown[];
+  eventId?: string | null;
 }
 
 /** Lead columns that PATCH may set, API name → column. */
@@ -100,6 +101,7 @@ export const LEAD_COLUMNS = {
   startedAt: 'started_at',
   operatingAt: 'operating_at',
   fundsInPlace: 'funds_in_place',
+  eventId: 'event_id',
 } as const;
 export type LeadColumnKey = keyof typeof LEAD_COLUMNS;
 const JSON_COLUMNS = new Set(['contacts', 'external_refs', 'funds_in_place']);
@@ -209,9 +211,9 @@ export class LeadRepository {
          investor_country, summary, segments, industries, planned_investment_wan, land_need_mu, expected_jobs,
          stage, jurisdiction, owner_id, sharing, confidential, code_name, source, next_action_at, contacts,
          external_refs, partner_summary, signed_at, contract_amount_wan, project_uscc, started_at, operating_at,
-         funds_in_place)
+         funds_in_place, event_id)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$22::jsonb,
-               $23,$24,$25,$26,$27,$28,$29::jsonb)
+               $23,$24,$25,$26,$27,$28,$29::jsonb,$30)
        RETURNING *`,
       [
         v.title,
@@ -243,6 +245,7 @@ export class LeadRepository {
         v.startedAt,
         v.operatingAt,
         JSON.stringify(v.fundsInPlace),
+        v.eventId ?? null,
       ],
     );
     return rows[0];

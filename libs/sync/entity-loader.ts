@@ -6,12 +6,14 @@ import {
   AgreementRow,
   CollisionRow,
   EnterpriseRow,
+  EventRow,
   FeedEntity,
   MatchRow,
   ParkRow,
   agreementView,
   collisionView,
   enterpriseView,
+  eventView,
   matchView,
   parkView,
 } from './entity-views';
@@ -47,17 +49,19 @@ export async function renderCurrent(
     match: new Set(),
     collision: new Set(),
     agreement: new Set(),
+    event: new Set(),
   };
   for (const r of refs) ids[r.entity].add(r.id);
   const load = async <T>(table: string, set: Set<string>): Promise<T[]> =>
     set.size ? sqlRows<T>(db, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [[...set]]) : [];
 
-  const [matches, collisions, enterprises, parks, agreements] = await Promise.all([
+  const [matches, collisions, enterprises, parks, agreements, events] = await Promise.all([
     load<MatchRow>('matches', ids.match),
     load<CollisionRow>('collisions', ids.collision),
     load<EnterpriseRow>('enterprises', ids.enterprise),
     load<ParkRow>('parks', ids.park),
     load<AgreementRow>('agreements', ids.agreement),
+    load<EventRow>('promotion_events', ids.event),
   ]);
   // Leads are needed for themselves, for the matches' visibility and for the collisions' sides.
   for (const m of matches) ids.lead.add(m.lead_id);
@@ -68,6 +72,7 @@ export async function renderCurrent(
   const enterpriseById = new Map(enterprises.map((e) => [e.id, e]));
   const parkById = new Map(parks.map((p) => [p.id, p]));
   const agreementById = new Map(agreements.map((a) => [a.id, a]));
+  const eventById = new Map(events.map((e) => [e.id, e]));
 
   const out = new Map<string, Rendered>();
   const ownTombstone = (r: EntityRef): Rendered =>
@@ -112,6 +117,11 @@ export async function renderCurrent(
         const row = agreementById.get(r.id);
         const view = row ? agreementView(row, viewer) : null;
         out.set(key, row ? { visible: !!view, data: view } : ownTombstone(r));
+        break;
+      }
+      case 'event': {
+        const row = eventById.get(r.id);
+        out.set(key, { visible: true, data: row ? eventView(row) : null });
         break;
       }
       case 'park': {

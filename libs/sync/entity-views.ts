@@ -4,13 +4,14 @@ import { LeadRow, LeadView, canSeeLead, leadView } from '../leads/lead-view';
 import { linkStrength } from '../matching/reasons';
 import { ParkRow, toPark } from '../parks/park';
 import { AgreementRow, agreementView } from '../agreements/agreement.service';
+import { EventRow, toEvent } from '../promotion-events/promotion-event';
 
 /**
  * What a caller of one jurisdiction may see of each feed entity (DESIGN §5), as plain functions
  * over database rows. The changes feed and the webhooks render through these, so both channels
  * hide exactly the same things. Leads go through `leadView`, the one lead visibility rule.
  */
-export const FEED_ENTITIES = ['lead', 'enterprise', 'park', 'match', 'collision', 'agreement'] as const;
+export const FEED_ENTITIES = ['lead', 'enterprise', 'park', 'match', 'collision', 'agreement', 'event'] as const;
 export type FeedEntity = (typeof FEED_ENTITIES)[number];
 
 const iso = (v: Date | string | null | undefined): string | null =>
@@ -134,8 +135,13 @@ export function collisionView(r: CollisionRow, leads: Map<string, LeadRow>, view
 export { agreementView };
 export type { AgreementRow };
 
+/** Promotion events (DESIGN §16): both cities read every event, in the shape of `GET /events/:id`. */
+export const eventView = toEvent;
+export type { EventRow };
+
 export type EntityView =
   | LeadView
+  | ReturnType<typeof eventView>
   | NonNullable<ReturnType<typeof agreementView>>
   | EnterpriseView
   | ReturnType<typeof parkView>
