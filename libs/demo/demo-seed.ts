@@ -3,6 +3,7 @@ import type { Jurisdiction, Role } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { hashPassword } from '../identity/secrets';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
+import { seedEvents } from './demo-events';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
 
@@ -104,6 +105,9 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
     const created = leadRows.filter((l) => createdIds.has(l.id));
     const activities = await seedActivities(em, seed, created, now);
     if (activities) log(`activities: ${activities} created`);
+
+    const events = await seedEvents(em, seed, now);
+    if (events) log(`promotion events: ${events} created`);
 
     if (created.length) log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
     return { users, enterprises, leads, activities, matchJobs: created.length };

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AppstoreOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   DatabaseOutlined,
   HomeOutlined,
   NodeIndexOutlined,
@@ -49,6 +50,8 @@ const PAGES = {
   dashboard: () => import('./pages/DashboardPage'),
   admin: () => import('./pages/AdminPage'),
   notifications: () => import('./pages/NotificationSettingsPage'),
+  events: () => import('./pages/EventsPage'),
+  event: () => import('./pages/EventDetailPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -95,6 +98,7 @@ function Shell() {
     { key: '/collisions', icon: <WarningOutlined />, label: 'collisions', show: manager },
     { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
+    { key: '/events', icon: <CalendarOutlined />, label: 'eventsMenu', show: true },
     { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },
     { key: '/admin', icon: <SettingOutlined />, label: 'admin', show: user.role === 'admin' },
   ];
@@ -199,6 +203,8 @@ const router = createBrowserRouter([
       { path: 'base', element: page(PAGES.base) },
       { path: 'chain', element: page(PAGES.chain) },
       { path: 'dashboard', element: page(PAGES.dashboard) },
+      { path: 'events', element: page(PAGES.events) },
+      { path: 'events/:id', element: page(PAGES.event) },
       { path: 'admin', element: page(PAGES.admin) },
       { path: 'notifications/settings', element: page(PAGES.notifications) },
       { path: '*', element: <NotFound /> },

@@ -1,3 +1,4 @@
+import { EventOutcomesCard } from '../components/EventOutcomesCard';
 import { Button, Card, Col, Row, Statistic, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { reports } from '../api/endpoints';
@@ -151,6 +152,7 @@ export default function DashboardPage() {
         {stat(t('contractAmount'), pick(summary, 'deals.contractAmountWan'))}
         {stat(t('fundsTotal'), pick(summary, 'deals.fundsInPlaceWan'))}
       </Row>
+      <EventOutcomesCard />
       <Row gutter={16}>
         <Col xs={24} lg={10}>
           <Card size="small" title={t('funnel')}>
