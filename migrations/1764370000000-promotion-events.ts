@@ -60,7 +60,9 @@ export class PromotionEvents1764370000000 implements MigrationInterface {
         token_hash text NOT NULL UNIQUE,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`ALTER TABLE leads ADD COLUMN event_id uuid REFERENCES promotion_events(id) ON DELETE SET NULL`);
+    await q.query(
+      `ALTER TABLE leads ADD COLUMN event_id uuid REFERENCES promotion_events(id) ON DELETE SET NULL`,
+    );
     await q.query(`CREATE INDEX leads_event_idx ON leads (event_id) WHERE event_id IS NOT NULL`);
   }
 

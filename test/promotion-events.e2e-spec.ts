@@ -46,7 +46,12 @@ describe('promotion events (DESIGN §16)', () => {
   describe('events and visibility', () => {
     it('creates, reads from both cities, lists by date; only a host changes it', async () => {
       const e = await create(bbOfficer, { title: uniq('推介会'), kind: 'promotion' });
-      expect(e).toMatchObject({ kind: 'promotion', hosts: ['beibei'], version: 1, pendingCohostAgreementId: null });
+      expect(e).toMatchObject({
+        kind: 'promotion',
+        hosts: ['beibei'],
+        version: 1,
+        pendingCohostAgreementId: null,
+      });
       for (const who of [bbManager, myOfficer, myKey]) {
         const got = await t.http.get(`/api/v1/events/${e.id}`).set(who.auth).expect(200);
         expect(got.headers.etag).toBe('"1"');
@@ -101,9 +106,10 @@ describe('promotion events (DESIGN §16)', () => {
         .set(bbManager.auth)
         .expect(200);
       expect(audit.body.items.map((a: { action: string }) => a.action).sort()).toEqual(['create', 'update']);
-      const feed = await t.ds.query(`SELECT op, version FROM change_log WHERE entity = 'event' AND entity_id = $1`, [
-        e.id,
-      ]);
+      const feed = await t.ds.query(
+        `SELECT op, version FROM change_log WHERE entity = 'event' AND entity_id = $1`,
+        [e.id],
+      );
       expect(feed).toHaveLength(2);
     });
 
@@ -120,7 +126,11 @@ describe('promotion events (DESIGN §16)', () => {
         .send(event({ endsAt: '2026-12-09T00:00:00Z' }))
         .expect(400);
       expect(order.body.details[0].field).toBe('endsAt');
-      const kind = await t.http.post('/api/v1/events').set(bbOfficer.auth).send(event({ kind: 'party' })).expect(400);
+      const kind = await t.http
+        .post('/api/v1/events')
+        .set(bbOfficer.auth)
+        .send(event({ kind: 'party' }))
+        .expect(400);
       expect(JSON.stringify(kind.body.details)).toContain('kind');
       const other = await t.http
         .post('/api/v1/events')
@@ -150,7 +160,11 @@ describe('promotion events (DESIGN §16)', () => {
       await t.http.post(`/api/v1/agreements/${agreement.id}/accept`).set(myOfficer.auth).send({}).expect(403);
       await t.http.post(`/api/v1/agreements/${agreement.id}/accept`).set(myManager.auth).send({}).expect(200);
       const joint = await t.http.get(`/api/v1/events/${e.id}`).set(myOfficer.auth).expect(200);
-      expect(joint.body).toMatchObject({ hosts: ['beibei', 'mianyang'], pendingCohostAgreementId: null, version: 2 });
+      expect(joint.body).toMatchObject({
+        hosts: ['beibei', 'mianyang'],
+        pendingCohostAgreementId: null,
+        version: 2,
+      });
       // Now either city changes it.
       await t.http
         .patch(`/api/v1/events/${e.id}`)
@@ -167,12 +181,24 @@ describe('promotion events (DESIGN §16)', () => {
         .set(myOfficer.auth)
         .send({ note: '请北碚共同主办' })
         .expect(202);
-      expect(proposal.body).toMatchObject({ kind: 'event.cohost', decidingJurisdiction: 'beibei', status: 'pending' });
+      expect(proposal.body).toMatchObject({
+        kind: 'event.cohost',
+        decidingJurisdiction: 'beibei',
+        status: 'pending',
+      });
       await t.http.post(`/api/v1/events/${e.id}/cohost-proposals`).set(myOfficer.auth).send({}).expect(409);
       // The partner city cannot propose for an event it does not host.
       const other = await create(bbOfficer);
-      await t.http.post(`/api/v1/events/${other.id}/cohost-proposals`).set(myManager.auth).send({}).expect(403);
-      await t.http.post(`/api/v1/agreements/${proposal.body.id}/decline`).set(bbManager.auth).send({}).expect(200);
+      await t.http
+        .post(`/api/v1/events/${other.id}/cohost-proposals`)
+        .set(myManager.auth)
+        .send({})
+        .expect(403);
+      await t.http
+        .post(`/api/v1/agreements/${proposal.body.id}/decline`)
+        .set(bbManager.auth)
+        .send({})
+        .expect(200);
       const after = await t.http.get(`/api/v1/events/${e.id}`).set(bbOfficer.auth).expect(200);
       expect(after.body).toMatchObject({ hosts: ['mianyang'], pendingCohostAgreementId: null, version: 1 });
     });
@@ -206,7 +232,13 @@ describe('promotion events (DESIGN §16)', () => {
         .query({ limit: 100 })
         .set(myOfficer.auth)
         .expect(200);
-      type S = { enterpriseId: string; chainLeader: boolean; relation: string; strength: string; reasons: { code: string; text: string }[] };
+      type S = {
+        enterpriseId: string;
+        chainLeader: boolean;
+        relation: string;
+        strength: string;
+        reasons: { code: string; text: string }[];
+      };
       const items = res.body.items as S[];
       const ids = items.map((s) => s.enterpriseId);
       for (const x of [cathode, cathodeLeader, pack, graphene, needs]) expect(ids).toContain(x.id);
@@ -236,14 +268,19 @@ describe('promotion events (DESIGN §16)', () => {
         .put(`/api/v1/events/${e.id}/invitees`)
         .set(bbOfficer.auth)
         .set('If-Match', '"1"')
-        .send({ invitees: [{ enterpriseId: cathodeLeader.id }, { name: '某高校研究院', status: 'registered' }] })
+        .send({
+          invitees: [{ enterpriseId: cathodeLeader.id }, { name: '某高校研究院', status: 'registered' }],
+        })
         .expect(200);
       expect(put.body.invitees).toEqual([
         { enterpriseId: cathodeLeader.id, name: cathodeLeader.name, status: 'invited' },
         { enterpriseId: null, name: '某高校研究院', status: 'registered' },
       ]);
       expect(put.headers.etag).toBe('"2"');
-      const again = await t.http.get(`/api/v1/events/${e.id}/suggested-invitees`).set(bbOfficer.auth).expect(200);
+      const again = await t.http
+        .get(`/api/v1/events/${e.id}/suggested-invitees`)
+        .set(bbOfficer.auth)
+        .expect(200);
       expect(again.body.items.map((s: S) => s.enterpriseId)).not.toContain(cathodeLeader.id);
       // Check-in on the day: attended. A stale If-Match is refused.
       await t.http
@@ -265,7 +302,10 @@ describe('promotion events (DESIGN §16)', () => {
         .expect(200);
       expect(checkIn.body.invitees[0].status).toBe('attended');
       const list = await t.http.get(`/api/v1/events/${e.id}/invitees`).set(myOfficer.auth).expect(200);
-      expect(list.body).toMatchObject({ version: 3, items: [{ status: 'attended' }, { status: 'registered' }] });
+      expect(list.body).toMatchObject({
+        version: 3,
+        items: [{ status: 'attended' }, { status: 'registered' }],
+      });
       // Bad lists: unknown enterprise, twice the same, neither id nor name.
       const bad = await t.http
         .put(`/api/v1/events/${e.id}/invitees`)
@@ -362,7 +402,9 @@ describe('promotion events (DESIGN §16)', () => {
       expect(out.body.byStage.lead).toBe(1);
       // Beibei sees its own two leads by name, not mianyang's private one.
       expect(out.body.visibleLeads).toHaveLength(2);
-      expect(out.body.visibleLeads.every((l: { jurisdiction: string }) => l.jurisdiction === 'beibei')).toBe(true);
+      expect(out.body.visibleLeads.every((l: { jurisdiction: string }) => l.jurisdiction === 'beibei')).toBe(
+        true,
+      );
       const mine = await t.http.get(`/api/v1/events/${e.id}/outcomes`).set(myOfficer.auth).expect(200);
       expect(mine.body).toMatchObject({ leads: 3, signed: 2, contractAmountWan: 82000.5 });
       expect(mine.body.visibleLeads).toHaveLength(1);

@@ -134,12 +134,16 @@ export async function seedEvents(em: EntityManager, seed: number, now: number): 
         ORDER BY e.chain_leader DESC, e.id LIMIT 12`,
       [spec.focus],
     );
-    const statuses = past ? ['attended', 'attended', 'attended', 'declined'] : ['registered', 'invited', 'invited'];
-    const invitees: { enterpriseId: string | null; name: string; status: string }[] = candidates.map((c, n) => ({
-      enterpriseId: c.id,
-      name: c.name,
-      status: statuses[n % statuses.length],
-    }));
+    const statuses = past
+      ? ['attended', 'attended', 'attended', 'declined']
+      : ['registered', 'invited', 'invited'];
+    const invitees: { enterpriseId: string | null; name: string; status: string }[] = candidates.map(
+      (c, n) => ({
+        enterpriseId: c.id,
+        name: c.name,
+        status: statuses[n % statuses.length],
+      }),
+    );
     if (past) invitees.push({ enterpriseId: null, name: '西南大学产业技术研究院', status: 'attended' });
     const rows = await sqlRows<{ id: string }>(
       em,

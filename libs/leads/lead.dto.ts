@@ -629,7 +629,12 @@ export class LeadViewDto {
   })
   fundsInPlace: FundsEntryDto[];
   @ApiProperty({ description: 'the sum of fundsInPlace, 万元' }) fundsInPlaceWan: number;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the promotion event it was raised at' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'the promotion event it was raised at',
+  })
   eventId: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

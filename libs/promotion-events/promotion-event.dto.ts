@@ -44,7 +44,12 @@ const SEGMENT_CODE = /^[a-z0-9.-]{1,64}$/;
 const present = (field: string) => (o: Record<string, unknown>) => o[field] !== undefined;
 
 export class InviteeDto {
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'an enterprise of the base data' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'an enterprise of the base data',
+  })
   enterpriseId: string | null;
   @ApiProperty({ maxLength: EVENT_LIMITS.inviteeName, description: 'the enterprise’s name, or the guest’s' })
   name: string;
@@ -84,12 +89,21 @@ export class EventDto {
 }
 
 export class InviteeInputDto {
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'an enterprise (its name is used)' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'an enterprise (its name is used)',
+  })
   @IsOptional()
   @IsUUID('all')
   enterpriseId?: string | null;
 
-  @ApiPropertyOptional({ maxLength: EVENT_LIMITS.inviteeName, minLength: 1, description: 'required without enterpriseId' })
+  @ApiPropertyOptional({
+    maxLength: EVENT_LIMITS.inviteeName,
+    minLength: 1,
+    description: 'required without enterpriseId',
+  })
   @ValidateIf((o: InviteeInputDto) => !o.enterpriseId || o.name !== undefined)
   @Trim()
   @IsString()
@@ -256,13 +270,21 @@ export class CohostProposalDto {
 }
 
 export class EventListQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'date-time', maxLength: MAX_DATE_TIME_LENGTH, description: 'events ending at or after' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    maxLength: MAX_DATE_TIME_LENGTH,
+    description: 'events ending at or after',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @IsSaneDate()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', maxLength: MAX_DATE_TIME_LENGTH, description: 'events starting before' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    maxLength: MAX_DATE_TIME_LENGTH,
+    description: 'events starting before',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @IsSaneDate()
@@ -322,7 +344,11 @@ export class EventOutcomesDto {
   @ApiProperty({ format: 'uuid' }) eventId: string;
   @ApiProperty({ description: 'leads raised at the event (both cities, private ones counted too)' })
   leads: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'leads by current stage' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'leads by current stage',
+  })
   byStage: Record<string, number>;
   @ApiProperty({
     type: 'object',
@@ -336,7 +362,10 @@ export class EventOutcomesDto {
   @ApiProperty({ nullable: true, type: Number }) budgetWan: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'budgetWan / signed; null when none signed' })
   costPerSignedWan: number | null;
-  @ApiProperty({ type: [OutcomeLeadDto], description: 'the leads the caller may see, as the caller sees them' })
+  @ApiProperty({
+    type: [OutcomeLeadDto],
+    description: 'the leads the caller may see, as the caller sees them',
+  })
   visibleLeads: OutcomeLeadDto[];
 }
 

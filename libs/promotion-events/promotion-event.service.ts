@@ -9,7 +9,13 @@ import { AuditService, FieldChanges, diffFields } from '../audit/audit.service';
 import { parseIfMatch, preconditionFailed } from '../common/concurrency';
 import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination';
-import { JURISDICTIONS, Jurisdiction, RequestContext, actorUserId, partnerOf } from '../common/request-context';
+import {
+  JURISDICTIONS,
+  Jurisdiction,
+  RequestContext,
+  actorUserId,
+  partnerOf,
+} from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlParams, sqlRows } from '../db/sql';
 import { throwIfInvalid, unique, unknownSegments } from '../enterprises/base-data';
@@ -146,7 +152,6 @@ export class PromotionEventService implements OnModuleInit {
     if (!found) throw notFound('event');
     return found;
   }
-
 
   async list(_ctx: RequestContext, q: EventListQuery): Promise<Page<PromotionEvent>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -464,7 +469,9 @@ export class PromotionEventService implements OnModuleInit {
   }
 
   private async staleOrGone(em: EntityManager, id: string): Promise<AppError> {
-    const row = await sqlOne<{ version: number }>(em, `SELECT version FROM promotion_events WHERE id = $1`, [id]);
+    const row = await sqlOne<{ version: number }>(em, `SELECT version FROM promotion_events WHERE id = $1`, [
+      id,
+    ]);
     return row ? preconditionFailed(row.version) : notFound('event');
   }
 }

@@ -11,7 +11,15 @@ import { EventRow, toEvent } from '../promotion-events/promotion-event';
  * over database rows. The changes feed and the webhooks render through these, so both channels
  * hide exactly the same things. Leads go through `leadView`, the one lead visibility rule.
  */
-export const FEED_ENTITIES = ['lead', 'enterprise', 'park', 'match', 'collision', 'agreement', 'event'] as const;
+export const FEED_ENTITIES = [
+  'lead',
+  'enterprise',
+  'park',
+  'match',
+  'collision',
+  'agreement',
+  'event',
+] as const;
 export type FeedEntity = (typeof FEED_ENTITIES)[number];
 
 const iso = (v: Date | string | null | undefined): string | null =>

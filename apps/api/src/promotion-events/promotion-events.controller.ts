@@ -36,7 +36,12 @@ import { Idempotent } from '../../../../libs/common/idempotency';
 import { ApiErrors, ApiPage } from '../../../../libs/common/openapi';
 import { Page } from '../../../../libs/common/pagination';
 import { Ctx, Jurisdiction, RequestContext, localeOf } from '../../../../libs/common/request-context';
-import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../../../../libs/enterprises/base-data.http';
+import {
+  ETAG_HEADER,
+  ID_PARAM,
+  IF_MATCH_SCHEMA,
+  withEtag,
+} from '../../../../libs/enterprises/base-data.http';
 import { Access, Public } from '../../../../libs/identity/access.decorator';
 import { ApiKeyService } from '../../../../libs/identity/api-key.service';
 import { AuthService } from '../../../../libs/identity/auth.service';
@@ -58,7 +63,12 @@ import {
 } from '../../../../libs/promotion-events/promotion-event.dto';
 import { PromotionEventService } from '../../../../libs/promotion-events/promotion-event.service';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read, e.g. "3"', schema: IF_MATCH_SCHEMA };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: true,
+  description: 'The ETag you read, e.g. "3"',
+  schema: IF_MATCH_SCHEMA,
+};
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -224,7 +234,8 @@ export class PromotionEventsController {
   @Get(':id/outcomes')
   @Access({ scopes: ['base:read'] })
   @ApiOperation({
-    summary: 'What an event brought: leads, stages reached, contract amount, funds in place, cost per signed deal',
+    summary:
+      'What an event brought: leads, stages reached, contract amount, funds in place, cost per signed deal',
     description:
       'Totals count every lead raised at the event in both cities (private ones too, never by name); `visibleLeads` ' +
       'lists those the caller may see. `costPerSignedWan` = budgetWan / signed, null when none signed.',
@@ -284,7 +295,10 @@ export class EventsCalendarController {
   })
   @ApiQuery({ name: 'token', required: false, schema: { type: 'string', maxLength: 200 } })
   @ApiProduces('text/calendar')
-  @ApiOkResponse({ description: 'RFC 5545 calendar', content: { 'text/calendar': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'RFC 5545 calendar',
+    content: { 'text/calendar': { schema: { type: 'string' } } },
+  })
   @ApiErrors(400, 401, 429)
   async calendar(@Req() req: FastifyRequest): Promise<string> {
     const query = (req.query ?? {}) as Record<string, unknown>;
@@ -311,7 +325,10 @@ export class EventsCalendarController {
     if (xKey !== undefined && (typeof xKey !== 'string' || (bearer && bearer !== xKey.trim()))) throw fail();
     const credential = bearer ?? (typeof xKey === 'string' ? xKey.trim() : undefined);
     if (!credential)
-      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Missing credentials or feed token' });
+      throw new UnauthorizedException({
+        code: 'UNAUTHENTICATED',
+        message: 'Missing credentials or feed token',
+      });
     if (credential.startsWith(API_KEY_PREFIX)) {
       const key = await this.keys.authenticate(credential);
       if (!key || !key.scopes.includes('base:read')) throw fail();

@@ -20,7 +20,10 @@ export function EventOutcomesCard() {
         const now = new Date().toISOString();
         const from = new Date(Date.now() - 365 * 86_400_000).toISOString();
         const page = await eventsApi.list({ from, to: now, limit: 200 });
-        const held = page.items.filter((e) => e.endsAt <= now).slice(-RECENT).reverse();
+        const held = page.items
+          .filter((e) => e.endsAt <= now)
+          .slice(-RECENT)
+          .reverse();
         const outcomes = await Promise.all(held.map((e) => eventsApi.outcomes(e.id)));
         if (live) setRows(held.map((event, i) => ({ event, outcomes: outcomes[i] })));
       } catch {
@@ -33,7 +36,13 @@ export function EventOutcomesCard() {
   }, []);
   const sum = (f: (o: EventOutcomes) => number) => (rows ?? []).reduce((a, r) => a + f(r.outcomes), 0);
   return (
-    <Card size="small" title={t('eventsCard')} loading={rows === null} style={{ marginBottom: 16 }} data-testid="events-card">
+    <Card
+      size="small"
+      title={t('eventsCard')}
+      loading={rows === null}
+      style={{ marginBottom: 16 }}
+      data-testid="events-card"
+    >
       <Row gutter={12}>
         <Col xs={12} md={6}>
           <Statistic title={t('eventsHeld')} value={rows?.length ?? 0} />
@@ -45,7 +54,13 @@ export function EventOutcomesCard() {
           <Statistic title={t('outcomeSigned')} value={sum((o) => o.signed)} />
         </Col>
         <Col xs={12} md={6}>
-          <Statistic title={t('outcomeContract')} value={fmtNumber(sum((o) => o.contractAmountWan), 0)} />
+          <Statistic
+            title={t('outcomeContract')}
+            value={fmtNumber(
+              sum((o) => o.contractAmountWan),
+              0,
+            )}
+          />
         </Col>
       </Row>
       {!!rows?.length && (

@@ -6,7 +6,11 @@ import { useI18n } from '../i18n/context';
 import { fmtWhen } from '../lib/events';
 
 /** Picks the promotion event a lead was raised at (lead source `event`, DESIGN §16): recent first. */
-export function EventPicker(props: { value?: string | null; onChange?: (v: string | null) => void; id?: string }) {
+export function EventPicker(props: {
+  value?: string | null;
+  onChange?: (v: string | null) => void;
+  id?: string;
+}) {
   const { t } = useI18n();
   const [items, setItems] = useState<PromotionEvent[]>([]);
   useEffect(() => {

@@ -25,7 +25,8 @@ export const STATUS_COLORS: Record<InviteeStatus, string> = {
   declined: 'red',
 };
 
-export const eventKindLabel = (locale: Locale, k: string) => KIND[k as EventKind]?.[locale === 'zh' ? 0 : 1] ?? k;
+export const eventKindLabel = (locale: Locale, k: string) =>
+  KIND[k as EventKind]?.[locale === 'zh' ? 0 : 1] ?? k;
 export const inviteeStatusLabel = (locale: Locale, s: string) =>
   STATUS[s as InviteeStatus]?.[locale === 'zh' ? 0 : 1] ?? s;
 
@@ -37,7 +38,9 @@ const time = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 export function fmtWhen(e: Pick<PromotionEvent, 'startsAt' | 'endsAt'>): string {
   const s = new Date(e.startsAt);
   const f = new Date(e.endsAt);
-  return day(s) === day(f) ? `${day(s)} ${time(s)}–${time(f)}` : `${day(s)} ${time(s)} – ${day(f)} ${time(f)}`;
+  return day(s) === day(f)
+    ? `${day(s)} ${time(s)}–${time(f)}`
+    : `${day(s)} ${time(s)} – ${day(f)} ${time(f)}`;
 }
 
 /** Whether the event runs today (check-in is offered on the day). */

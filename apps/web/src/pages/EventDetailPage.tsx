@@ -22,7 +22,15 @@ import { Link, useParams } from 'react-router-dom';
 import { enterprises as enterprisesApi, events as eventsApi } from '../api/endpoints';
 import type { EventOutcomes, Invitee, InviteeSuggestion, PromotionEvent } from '../api/types';
 import { useAgreementActions } from '../components/agreements';
-import { CityTag, ErrorAlert, Loading, SegmentTags, StageTag, fmtNumber, useSession } from '../components/common';
+import {
+  CityTag,
+  ErrorAlert,
+  Loading,
+  SegmentTags,
+  StageTag,
+  fmtNumber,
+  useSession,
+} from '../components/common';
 import { useI18n } from '../i18n/context';
 import { describeError } from '../lib/errors';
 import {
@@ -80,7 +88,11 @@ export default function EventDetailPage() {
       const updated = await eventsApi.putInvitees(
         event.id,
         event.version,
-        next.map((i) => (i.enterpriseId ? { enterpriseId: i.enterpriseId, status: i.status } : { name: i.name, status: i.status })),
+        next.map((i) =>
+          i.enterpriseId
+            ? { enterpriseId: i.enterpriseId, status: i.status }
+            : { name: i.name, status: i.status },
+        ),
       );
       setEvent(updated);
       setSuggestions(await eventsApi.suggestions(event.id, 20));
@@ -92,7 +104,8 @@ export default function EventDetailPage() {
       setBusy(false);
     }
   };
-  const add = (i: Partial<Invitee>) => save([...event.invitees, { status: 'invited', ...i }], t('inviteeAdd'));
+  const add = (i: Partial<Invitee>) =>
+    save([...event.invitees, { status: 'invited', ...i }], t('inviteeAdd'));
   const setStatus = (index: number, status: Invitee['status']) =>
     save(
       event.invitees.map((x, n) => (n === index ? { ...x, status } : x)),
@@ -123,10 +136,18 @@ export default function EventDetailPage() {
           action={
             !host && manager ? (
               <Space>
-                <Button size="small" type="primary" onClick={() => decide(event.pendingCohostAgreementId!, 'accept')}>
+                <Button
+                  size="small"
+                  type="primary"
+                  onClick={() => decide(event.pendingCohostAgreementId!, 'accept')}
+                >
                   {t('agree')}
                 </Button>
-                <Button size="small" danger onClick={() => decide(event.pendingCohostAgreementId!, 'decline')}>
+                <Button
+                  size="small"
+                  danger
+                  onClick={() => decide(event.pendingCohostAgreementId!, 'decline')}
+                >
                   {t('decline')}
                 </Button>
               </Space>
@@ -189,7 +210,11 @@ export default function EventDetailPage() {
                 {
                   title: t('name'),
                   render: (_, r) =>
-                    r.enterpriseId ? <Link to={`/base?tab=enterprises&id=${r.enterpriseId}`}>{r.name}</Link> : r.name,
+                    r.enterpriseId ? (
+                      <Link to={`/base?tab=enterprises&id=${r.enterpriseId}`}>{r.name}</Link>
+                    ) : (
+                      r.name
+                    ),
                 },
                 {
                   title: t('inviteeStatus'),
@@ -203,7 +228,10 @@ export default function EventDetailPage() {
                         aria-label={`${t('inviteeStatus')} ${r.name}`}
                         style={{ width: 110 }}
                         onChange={(v) => void setStatus(r.index, v)}
-                        options={INVITEE_STATUSES.map((s) => ({ value: s, label: inviteeStatusLabel(locale, s) }))}
+                        options={INVITEE_STATUSES.map((s) => ({
+                          value: s,
+                          label: inviteeStatusLabel(locale, s),
+                        }))}
                       />
                     ) : (
                       <Tag color={STATUS_COLORS[r.status]}>{inviteeStatusLabel(locale, r.status)}</Tag>
@@ -237,7 +265,10 @@ export default function EventDetailPage() {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card title={t('suggestions')} extra={<span style={{ fontSize: 12, color: '#888' }}>{t('suggestionsHint')}</span>}>
+          <Card
+            title={t('suggestions')}
+            extra={<span style={{ fontSize: 12, color: '#888' }}>{t('suggestionsHint')}</span>}
+          >
             <List
               size="small"
               dataSource={suggestions}

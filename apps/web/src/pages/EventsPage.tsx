@@ -101,7 +101,12 @@ export default function EventsPage() {
           >
             {t('calendarFeed')}
           </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="event-new">
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setCreating(true)}
+            data-testid="event-new"
+          >
             {t('eventNew')}
           </Button>
         </Space>
@@ -114,7 +119,11 @@ export default function EventsPage() {
           onClose={() => setFeed(null)}
           style={{ marginBottom: 12 }}
           title={t('calendarFeedHint')}
-          description={<Typography.Text copyable style={{ wordBreak: 'break-all' }}>{feed}</Typography.Text>}
+          description={
+            <Typography.Text copyable style={{ wordBreak: 'break-all' }}>
+              {feed}
+            </Typography.Text>
+          }
         />
       )}
       <ErrorAlert error={error} />
@@ -132,7 +141,10 @@ export default function EventsPage() {
               return (
                 <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
                   {list.slice(0, 3).map((e) => (
-                    <li key={e.id} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                    <li
+                      key={e.id}
+                      style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
+                    >
                       <Link to={`/events/${e.id}`} title={e.title}>
                         <Badge
                           color={e.hosts.length > 1 ? 'purple' : e.hosts[0] === 'beibei' ? 'blue' : 'green'}
@@ -167,7 +179,11 @@ export default function EventsPage() {
                   </Space>
                 ),
               },
-              { title: t('eventKind'), render: (_, e) => <Tag>{eventKindLabel(locale, e.kind)}</Tag>, width: 96 },
+              {
+                title: t('eventKind'),
+                render: (_, e) => <Tag>{eventKindLabel(locale, e.kind)}</Tag>,
+                width: 96,
+              },
               { title: t('eventWhen'), render: (_, e) => fmtWhen(e), width: 200 },
               {
                 title: t('eventHosts'),
@@ -278,7 +294,12 @@ function NewEventModal(props: {
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="when" label={t('eventWhen')} rules={[{ required: true }]}>
-              <DatePicker.RangePicker id="event-when" showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+              <DatePicker.RangePicker
+                id="event-when"
+                showTime={{ format: 'HH:mm' }}
+                format="YYYY-MM-DD HH:mm"
+                style={{ width: '100%' }}
+              />
             </Form.Item>
           </Col>
           <Col xs={12} md={6}>
