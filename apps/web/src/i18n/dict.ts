@@ -364,6 +364,7 @@ export const DICT = {
   // Joint promotion events (DESIGN §16)
   eventsMenu: ['活动', 'Events'],
   eventNew: ['新建活动', 'New event'],
+  eventInfo: ['活动信息', 'Details'],
   eventTitle: ['活动名称', 'Event title'],
   eventKind: ['活动类型', 'Kind'],
   eventHosts: ['主办方', 'Hosts'],

@@ -159,7 +159,7 @@ export default function EventDetailPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Card
-            title={t('eventsMenu')}
+            title={t('eventInfo')}
             extra={
               host && event.hosts.length === 1 && !event.pendingCohostAgreementId ? (
                 <Button

@@ -10,8 +10,10 @@ import {
   Col,
   DatePicker,
   Form,
+  Grid,
   Input,
   InputNumber,
+  List,
   Modal,
   Row,
   Segmented,
@@ -22,6 +24,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { events as eventsApi } from '../api/endpoints';
@@ -43,6 +46,12 @@ export default function EventsPage() {
   const [creating, setCreating] = useState(false);
   const [feed, setFeed] = useState<string | null>(null);
   const { message } = App.useApp();
+  const screens = Grid.useBreakpoint();
+  const narrow = screens.md === false;
+  // The calendar's month and weekday names follow the UI language.
+  useEffect(() => {
+    dayjs.locale(locale === 'zh' ? 'zh-cn' : 'en');
+  }, [locale]);
 
   const load = useCallback(async () => {
     try {
@@ -130,6 +139,8 @@ export default function EventsPage() {
       {view === 'calendar' ? (
         <Card styles={{ body: { padding: 8 } }}>
           <Calendar
+            key={locale}
+            fullscreen={!narrow}
             value={month}
             onPanelChange={(d) => setMonth(d)}
             onSelect={(d, info) => {
@@ -137,6 +148,12 @@ export default function EventsPage() {
             }}
             cellRender={(d, info) => {
               if (info.type !== 'date') return info.originNode;
+              if (narrow) {
+                const n = byDay.get(d.format('YYYY-MM-DD'))?.length ?? 0;
+                return n ? (
+                  <Badge status="processing" style={{ position: 'absolute', top: 0, right: 2 }} />
+                ) : null;
+              }
               const list = byDay.get(d.format('YYYY-MM-DD')) ?? [];
               return (
                 <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
@@ -158,6 +175,12 @@ export default function EventsPage() {
               );
             }}
           />
+          {narrow && (
+            <MonthList
+              items={items.filter((e) => dayjs(e.startsAt).isSame(month, 'month'))}
+              locale={locale}
+            />
+          )}
         </Card>
       ) : (
         <Card styles={{ body: { padding: 0 } }}>
@@ -213,6 +236,26 @@ export default function EventsPage() {
         jurisdiction={user?.jurisdiction ?? 'beibei'}
       />
     </>
+  );
+}
+
+/** On a phone the calendar is small: the month's events are listed under it. */
+function MonthList(props: { items: PromotionEvent[]; locale: 'zh' | 'en' }) {
+  return (
+    <List
+      size="small"
+      dataSource={props.items}
+      renderItem={(e) => (
+        <List.Item>
+          <Space orientation="vertical" size={0}>
+            <Link to={`/events/${e.id}`}>{e.title}</Link>
+            <span style={{ fontSize: 12, color: '#888' }}>
+              {fmtWhen(e)} · {eventKindLabel(props.locale, e.kind)}
+            </span>
+          </Space>
+        </List.Item>
+      )}
+    />
   );
 }
 
