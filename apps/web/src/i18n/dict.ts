@@ -270,6 +270,7 @@ export const DICT = {
   change: ['内容', 'Change'],
   kindCollisionResolve: ['撞单处理', 'Collision resolution'],
   kindParkJurisdictions: ['园区共建', 'Park co-building'],
+  kindEventCohost: ['活动共同主办', 'Event co-hosting'],
   proposeCoBuild: ['提议共建', 'Propose co-building'],
   proposeEndCoBuild: ['提议取消共建', 'Propose ending co-building'],
   coBuildTo: ['共建后归属', 'Jurisdictions after'],

@@ -431,6 +431,12 @@ function AgreementsTab() {
         </Space>
       );
     }
+    if (a.kind === 'event.cohost')
+      return (
+        <span>
+          {t('kindEventCohost')} · <Link to={`/events/${a.subject.id}`}>{t('eventsMenu')}</Link>
+        </span>
+      );
     return a.kind;
   };
 
