@@ -142,8 +142,11 @@ describe('promotion events (browser)', () => {
     await page.goto(`/events/${past.id}`);
     const outcomes = page.getByTestId('outcomes');
     await outcomes.locator('.ant-statistic', { hasText: '签约项目' }).getByText('1').waitFor();
-    // Statistic splits a number into integer and decimal parts: match the card's whole text.
-    await outcomes.locator('.ant-statistic', { hasText: '每个签约项目成本' }).filter({ hasText: '40.00' }).waitFor();
+    // Budget 40 for one signed deal (Statistic splits numbers into parts: match the card's text).
+    await outcomes
+      .locator('.ant-statistic', { hasText: '每个签约项目成本' })
+      .filter({ hasText: /（万元）\s*40$/ })
+      .waitFor();
     await shot(page, '85-event-outcomes');
 
     await page.getByTestId('lang-switch').click();
