@@ -69,7 +69,7 @@ export default function EventDetailPage() {
     } catch (e) {
       setError(e);
     }
-  }, [id]);
+  }, [id, locale]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -265,10 +265,10 @@ export default function EventDetailPage() {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card
-            title={t('suggestions')}
-            extra={<span style={{ fontSize: 12, color: '#888' }}>{t('suggestionsHint')}</span>}
-          >
+          <Card title={t('suggestions')}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('suggestionsHint')}
+            </Typography.Text>
             <List
               size="small"
               dataSource={suggestions}
