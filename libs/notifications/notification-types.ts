@@ -40,6 +40,7 @@ const DECISION: Record<string, { zh: string; en: string }> = {
 const AGREEMENT_KIND: Record<string, { zh: string; en: string }> = {
   'collision.resolve': { zh: '撞单处理', en: 'collision resolution' },
   'park.jurisdictions': { zh: '共建园区', en: 'co-built park' },
+  'event.cohost': { zh: '共同主办活动', en: 'co-hosting an event' },
 };
 
 export interface RenderedNotification {
