@@ -6,6 +6,7 @@ import { insertLeadRows } from '../leads/lead-writer';
 import { hashPassword } from '../identity/secrets';
 import { CooperationSeedResult, seedCooperation } from './cooperation-demo';
 import { DemoLead, LEAD_STAGES, makeEnterprise, makeLead } from './demo-data';
+import { seedEvents } from './demo-events';
 import { recordRng } from './random';
 import { CITY_NAMES } from './vocabulary';
 import { LOCKS } from '../jobs/jobs';
@@ -111,6 +112,9 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
     const created = leadRows.filter((l) => createdIds.has(l.id));
     const activities = await seedActivities(em, seed, created, now);
     if (activities) log(`activities: ${activities} created`);
+
+    const events = await seedEvents(em, seed, now);
+    if (events) log(`promotion events: ${events} created`);
 
     if (created.length) log(`matching: ${created.length} match-lead jobs queued (the worker computes them)`);
     const cooperation = await seedCooperation(em, now);

@@ -34,6 +34,8 @@ export const LEAD_COLUMN_MAP = {
   startedAt: { column: 'started_at', type: 'date', audit: 'startedAt' },
   operatingAt: { column: 'operating_at', type: 'date', audit: 'operatingAt' },
   fundsInPlace: { column: 'funds_in_place', type: 'jsonb', audit: 'fundsInPlace' },
+  // Set by the lead form and PATCH only (DESIGN §16); partner sync items do not carry it.
+  eventId: { column: 'event_id', type: 'uuid', audit: null },
   createdAt: { column: 'created_at', type: 'timestamptz', audit: null },
   updatedAt: { column: 'updated_at', type: 'timestamptz', audit: null },
 } as const;
@@ -70,6 +72,7 @@ export const LEAD_PATCH_FIELDS = [
   'startedAt',
   'operatingAt',
   'fundsInPlace',
+  'eventId',
 ] as const satisfies readonly LeadField[];
 export type LeadColumnKey = (typeof LEAD_PATCH_FIELDS)[number];
 

@@ -151,6 +151,7 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
     operatingAt: row.operating_at ?? null,
     fundsInPlace: masked ? funds.map(({ at, amountWan }) => ({ at, amountWan })) : funds,
     fundsInPlaceWan: fundsTotal(funds),
+    eventId: row.event_id ?? null,
     version: row.version,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -266,6 +267,7 @@ export function leadViewJsonSql(viewer: string, t = 'leads'): string {
       `(SELECT COALESCE(jsonb_agg(e.value - 'note' ORDER BY e.n), '[]') FROM jsonb_array_elements(${t}.funds_in_place) WITH ORDINALITY AS e(value, n))`,
     )},
     'fundsInPlaceWan', ${fundsTotalSql(t)},
+    'eventId', ${t}.event_id,
     'version', ${t}.version,
     'createdAt', ${isoSql(`${t}.created_at`)},
     'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;

@@ -37,6 +37,8 @@ export interface LeadRow {
   started_at: string | null;
   operating_at: string | null;
   funds_in_place: FundsEntry[];
+  /** The promotion event the lead was raised at (DESIGN §16). */
+  event_id?: string | null;
   match_version: number;
   version: number;
   created_at: Date | string;
@@ -92,6 +94,8 @@ export interface LeadView {
   fundsInPlace: FundsEntry[];
   /** The sum of `fundsInPlace` (万元). */
   fundsInPlaceWan: number;
+  /** The promotion event the lead was raised at (DESIGN §16). */
+  eventId: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -93,6 +93,8 @@ export interface LeadInsert {
   startedAt: string | null;
   operatingAt: string | null;
   fundsInPlace: unknown[];
+  /** The promotion event the lead was raised at (DESIGN §16). */
+  eventId?: string | null;
 }
 
 export interface ActivityInsert {

@@ -399,6 +399,17 @@ class LeadFieldsDto extends MilestoneFactsDto {
   @IsIn(LEAD_SOURCES as string[])
   source?: LeadSource;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    maxLength: 36,
+    description: 'the promotion event the lead was raised at (DESIGN §16); needs source `event`',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  eventId?: string | null;
+
   @ApiPropertyOptional({ format: 'date-time', nullable: true })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -618,6 +629,13 @@ export class LeadViewDto {
   })
   fundsInPlace: FundsEntryDto[];
   @ApiProperty({ description: 'the sum of fundsInPlace, 万元' }) fundsInPlaceWan: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'the promotion event it was raised at',
+  })
+  eventId: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

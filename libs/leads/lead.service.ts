@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { eventVisible } from '../promotion-events/promotion-event.service';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { diffFields } from '../audit/audit.service';
@@ -176,6 +177,8 @@ export class LeadService {
     }
     const enterpriseId = dto.investor.enterpriseId ?? null;
     if (enterpriseId) await this.checkEnterprise(enterpriseId);
+    const eventId = dto.eventId?.toLowerCase() ?? null;
+    if (eventId) await this.checkEvent(ctx, eventId, dto.source ?? 'other');
     const stage = dto.stage ?? 'lead';
     const facts: MilestoneFacts = { ...NO_FACTS, ...factsOfDto(dto) };
     const funds = normaliseFunds(dto.fundsInPlace ?? []);
@@ -211,6 +214,7 @@ export class LeadService {
           partnerSummary: dto.partnerSummary ?? null,
           ...facts,
           fundsInPlace: funds,
+          eventId,
         },
         (created) => diffFields({}, auditRecord(created)),
       );
@@ -412,6 +416,7 @@ export class LeadService {
     put('confidential', dto.confidential);
     put('codeName', dto.codeName);
     put('source', dto.source);
+    put('eventId', dto.eventId?.toLowerCase() ?? dto.eventId);
     put('nextActionAt', dto.nextActionAt);
     put(
       'contacts',
@@ -440,6 +445,9 @@ export class LeadService {
     const enterpriseId = want.investorEnterpriseId as string | null | undefined;
     if (enterpriseId && enterpriseId !== before.investor_enterprise_id)
       await this.checkEnterprise(enterpriseId);
+    const eventId = want.eventId !== undefined ? (want.eventId as string | null) : (before.event_id ?? null);
+    if (eventId && (want.eventId !== undefined || want.source !== undefined))
+      await this.checkEvent(ctx, eventId, (want.source as string | undefined) ?? before.source);
 
     // Drop fields that do not change anything (no version bump for a no-op PATCH).
     const current = this.columnsOf(before);
@@ -482,6 +490,7 @@ export class LeadService {
       partnerSummary: r.partner_summary,
       ...factsOfRow(r),
       fundsInPlace: normaliseFunds(r.funds_in_place ?? []),
+      eventId: r.event_id ?? null,
     };
   }
 
@@ -499,6 +508,12 @@ export class LeadService {
     if (!(await this.repo.isActiveUserOf(this.ds, ownerId, ctx.jurisdiction)))
       throw fieldError('ownerId', `must be an active user of ${ctx.jurisdiction}`);
     return ownerId;
+  }
+
+  /** A lead's event (DESIGN §16): an event the caller may see, on a lead whose source is `event`. */
+  private async checkEvent(ctx: RequestContext, id: string, source: string): Promise<void> {
+    if (source !== 'event') throw fieldError('eventId', 'only a lead whose source is event names an event');
+    if (!(await eventVisible(this.ds, ctx, id))) throw fieldError('eventId', 'no such event');
   }
 
   private async checkEnterprise(id: string): Promise<void> {

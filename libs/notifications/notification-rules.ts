@@ -150,9 +150,10 @@ export const NOTIFICATION_RULES: Record<string, NotificationRule> = {
       kind: string;
       deciding_jurisdiction: string;
       proposed_by_jurisdiction: string;
+      subject_id: string;
     }>(
       em,
-      `SELECT kind, deciding_jurisdiction, proposed_by_jurisdiction FROM agreements WHERE id = $1 AND status = 'pending'`,
+      `SELECT kind, deciding_jurisdiction, proposed_by_jurisdiction, subject_id FROM agreements WHERE id = $1 AND status = 'pending'`,
       [ev.entity_id],
     );
     if (!a) return [];
@@ -163,7 +164,13 @@ export const NOTIFICATION_RULES: Record<string, NotificationRule> = {
       jurisdiction: a.deciding_jurisdiction,
       type: 'agreement_waiting' as const,
       params: { kind: a.kind, proposedBy: a.proposed_by_jurisdiction },
-      link: park ? '/base' : a.kind.startsWith('action_item.') ? '/action-plan' : '/collisions',
+      link: park
+        ? '/base'
+        : a.kind.startsWith('action_item.')
+          ? '/action-plan'
+          : a.kind.startsWith('event.')
+            ? `/events/${a.subject_id}`
+            : '/collisions',
       dedupeKey: `agreement_waiting:${ev.entity_id}`,
     }));
   },

@@ -44,6 +44,7 @@ const AGREEMENT_KIND: Record<string, { zh: string; en: string }> = {
   'collision.resolve': { zh: '撞单处理', en: 'collision resolution' },
   'park.jurisdictions': { zh: '共建园区', en: 'co-built park' },
   'action_item.change': { zh: '行动事项调整', en: 'action item change' },
+  'event.cohost': { zh: '共同主办活动', en: 'co-hosting an event' },
 };
 
 export interface RenderedNotification {

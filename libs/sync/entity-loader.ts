@@ -8,12 +8,14 @@ import {
   AgreementRow,
   CollisionRow,
   EnterpriseRow,
+  EventRow,
   FeedEntity,
   MatchRow,
   ParkRow,
   agreementView,
   collisionView,
   enterpriseView,
+  eventView,
   matchView,
   parkView,
 } from './entity-views';
@@ -51,12 +53,14 @@ export async function renderCurrent(
     agreement: new Set(),
     action_item: new Set(),
     meeting: new Set(),
+    event: new Set(),
   };
   for (const r of refs) ids[r.entity].add(r.id);
   const load = async <T>(table: string, set: Set<string>): Promise<T[]> =>
     set.size ? sqlRows<T>(db, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [[...set]]) : [];
 
-  const [matches, collisions, enterprises, parks, agreements, actionItems, meetings] = await Promise.all([
+  const [matches, collisions, enterprises, parks, agreements, actionItems, meetings, events] =
+    await Promise.all([
     load<MatchRow>('matches', ids.match),
     load<CollisionRow>('collisions', ids.collision),
     load<EnterpriseRow>('enterprises', ids.enterprise),
@@ -64,6 +68,7 @@ export async function renderCurrent(
     load<AgreementRow>('agreements', ids.agreement),
     load<ActionItemRow>('action_items', ids.action_item),
     load<MeetingRow>('joint_meetings', ids.meeting),
+    load<EventRow>('promotion_events', ids.event),
   ]);
   // Leads are needed for themselves, for the matches' visibility and for the collisions' sides.
   for (const m of matches) ids.lead.add(m.lead_id);
@@ -76,6 +81,7 @@ export async function renderCurrent(
   const agreementById = new Map(agreements.map((a) => [a.id, a]));
   const actionItemById = new Map(actionItems.map((a) => [a.id, a]));
   const meetingById = new Map(meetings.map((m) => [m.id, m]));
+  const eventById = new Map(events.map((e) => [e.id, e]));
 
   const out = new Map<string, Rendered>();
   const ownTombstone = (r: EntityRef): Rendered =>
@@ -131,6 +137,11 @@ export async function renderCurrent(
       case 'meeting': {
         const row = meetingById.get(r.id);
         out.set(key, { visible: true, data: row ? toMeeting(row) : null });
+        break;
+      }
+      case 'event': {
+        const row = eventById.get(r.id);
+        out.set(key, { visible: true, data: row ? eventView(row) : null });
         break;
       }
       case 'park': {

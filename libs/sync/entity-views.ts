@@ -5,6 +5,7 @@ import type { LeadRow, LeadView } from '../leads/lead-view';
 import { linkStrength } from '../matching/reasons';
 import { ParkRow, toPark } from '../parks/park';
 import { AgreementRow, agreementView } from '../agreements/agreement.service';
+import { EventRow, toEvent } from '../promotion-events/promotion-event';
 
 /**
  * What a caller of one jurisdiction may see of each feed entity (DESIGN §5), as plain functions
@@ -20,6 +21,7 @@ export const FEED_ENTITIES = [
   'agreement',
   'action_item',
   'meeting',
+  'event',
 ] as const;
 export type FeedEntity = (typeof FEED_ENTITIES)[number];
 
@@ -144,8 +146,13 @@ export function collisionView(r: CollisionRow, leads: Map<string, LeadRow>, view
 export { agreementView };
 export type { AgreementRow };
 
+/** Promotion events (DESIGN §16): both cities read every event, in the shape of `GET /events/:id`. */
+export const eventView = toEvent;
+export type { EventRow };
+
 export type EntityView =
   | LeadView
+  | ReturnType<typeof eventView>
   | NonNullable<ReturnType<typeof agreementView>>
   | EnterpriseView
   | ReturnType<typeof parkView>

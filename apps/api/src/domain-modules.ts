@@ -13,6 +13,7 @@ import { InboxApiModule } from './inbox/inbox-api.module';
 import { MatchDecisionsModule } from './matching/match-decisions.module';
 import { SpreadsheetsHttpModule } from './spreadsheets/spreadsheets.module';
 import { CooperationApiModule } from './cooperation/cooperation-api.module';
+import { PromotionEventsHttpModule } from './promotion-events/promotion-events.module';
 
 /**
  * The domain modules the API serves (leads, base data, matching, sync, …). Each is the HTTP side
@@ -34,4 +35,5 @@ export const DOMAIN_MODULES: Type<unknown>[] = [
   InboxApiModule,
   SpreadsheetsHttpModule,
   CooperationApiModule,
+  PromotionEventsHttpModule,
 ];

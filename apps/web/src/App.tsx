@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AppstoreOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   DatabaseOutlined,
   HomeOutlined,
   NodeIndexOutlined,
@@ -56,6 +57,8 @@ const PAGES = {
   'action-plan': () => import('./pages/ActionPlanPage'),
   meetings: () => import('./pages/MeetingsPage'),
   meetingPack: () => import('./pages/MeetingPackPage'),
+  events: () => import('./pages/EventsPage'),
+  event: () => import('./pages/EventDetailPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -105,6 +108,7 @@ function Shell() {
     { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
     { key: '/import', icon: <UploadOutlined />, label: 'import', show: manager },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
+    { key: '/events', icon: <CalendarOutlined />, label: 'eventsMenu', show: true },
     { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },
     { key: '/action-plan', icon: <ScheduleOutlined />, label: 'actionPlan', show: true },
     { key: '/meetings', icon: <SolutionOutlined />, label: 'jointMeetings', show: true },
@@ -224,6 +228,8 @@ const router = createBrowserRouter([
       { path: 'action-plan', element: page(PAGES['action-plan']) },
       { path: 'meetings', element: page(PAGES.meetings) },
       { path: 'meetings/:id/pack', element: page(PAGES.meetingPack) },
+      { path: 'events', element: page(PAGES.events) },
+      { path: 'events/:id', element: page(PAGES.event) },
       { path: 'admin', element: page(PAGES.admin) },
       { path: 'notifications/settings', element: page(PAGES.notifications) },
       { path: 'import', element: page(PAGES.import) },

@@ -291,3 +291,56 @@ export interface Inbox {
   agreements: { count: number };
   matches: { count: number };
 }
+
+/** Joint promotion events (DESIGN §16). */
+export type EventKind = 'promotion' | 'matchmaking' | 'expo' | 'forum' | 'visit';
+export type InviteeStatus = 'invited' | 'registered' | 'attended' | 'declined';
+export interface Invitee {
+  enterpriseId: string | null;
+  name: string;
+  status: InviteeStatus;
+}
+export interface PromotionEvent {
+  id: string;
+  title: string;
+  kind: EventKind;
+  hosts: Jurisdiction[];
+  startsAt: string;
+  endsAt: string;
+  venue: string;
+  city: string;
+  focusSegments: string[];
+  invitees: Invitee[];
+  budgetWan: number | null;
+  summary: string;
+  pendingCohostAgreementId: string | null;
+  version: number;
+}
+export interface InviteeSuggestion {
+  enterpriseId: string;
+  name: string;
+  jurisdiction: Jurisdiction;
+  chainLeader: boolean;
+  relation: 'upstream' | 'downstream';
+  strength: EdgeStrength;
+  reasons: { code: string; text: string }[];
+}
+export interface EventOutcomes {
+  eventId: string;
+  leads: number;
+  byStage: Record<string, number>;
+  reached: Record<string, number>;
+  signed: number;
+  contractAmountWan: number;
+  fundsInPlaceWan: number;
+  budgetWan: number | null;
+  costPerSignedWan: number | null;
+  visibleLeads: {
+    id: string;
+    title: string;
+    jurisdiction: Jurisdiction;
+    stage: string;
+    contractAmountWan: number | null;
+    fundsInPlaceWan: number;
+  }[];
+}

@@ -18,6 +18,8 @@ export interface LeadFormValues {
   expectedJobs?: number | null;
   stage?: string;
   source?: string;
+  /** The promotion event, when the source is `event` (DESIGN §16). */
+  eventId?: string | null;
   sharing?: boolean;
   confidential?: boolean;
   codeName?: string;
@@ -124,6 +126,7 @@ export function toLeadBody(values: LeadFormValues): Record<string, unknown> {
     expectedJobs: num(values.expectedJobs),
     stage: str(values.stage),
     source: str(values.source),
+    eventId: values.source === 'event' ? str(values.eventId ?? undefined) : undefined,
     codeName: str(values.codeName),
     partnerSummary: str(values.partnerSummary),
     nextActionAt: values.nextActionAt || undefined,

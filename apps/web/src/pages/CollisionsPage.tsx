@@ -460,6 +460,10 @@ function AgreementsTab() {
         </Space>
       );
     }
+    if (a.kind === 'event.cohost')
+        <span>
+          {t('kindEventCohost')} · <Link to={`/events/${a.subject.id}`}>{t('eventsMenu')}</Link>
+        </span>
     return a.kind;
   };
 

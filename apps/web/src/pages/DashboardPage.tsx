@@ -1,3 +1,4 @@
+import { EventOutcomesCard } from '../components/EventOutcomesCard';
 import { Button, Card, Col, DatePicker, Row, Segmented, Statistic, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
@@ -343,6 +344,7 @@ export default function DashboardPage() {
               8,
             )}
           </Row>
+          <EventOutcomesCard />
           <Row gutter={16}>
             <Col xs={24} lg={10} style={{ marginBottom: 16 }}>
               <Card size="small" title={t('funnel')}>

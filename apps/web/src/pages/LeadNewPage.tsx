@@ -21,6 +21,7 @@ import { Link } from 'react-router-dom';
 import { leads } from '../api/endpoints';
 import type { CollisionHit, Lead } from '../api/types';
 import { CityTag, SegmentPicker, useUnsavedWarning } from '../components/common';
+import { EventPicker } from '../components/EventPicker';
 import { MilestoneFactFields } from '../components/MilestoneFacts';
 import { UsccInput, useUsccFeedback } from '../components/UsccInput';
 import { useI18n } from '../i18n/context';
@@ -49,6 +50,7 @@ export default function LeadNewPage() {
   const idempotencyKey = useMemo(() => (saved ? newKey() : newKey()), [saved]);
   const uscc = Form.useWatch('investorUscc', form);
   const confidential = Form.useWatch('confidential', form);
+  const source = Form.useWatch('source', form) as string | undefined;
   const chosenStage = Form.useWatch('stage', form) as string | undefined;
   // DESIGN §6: a lead created at or past a milestone brings its facts.
   const facts = formFacts({ stage: chosenStage });
@@ -229,6 +231,13 @@ export default function LeadNewPage() {
                 <Select id="source" options={SOURCES.map((s) => ({ value: s, label: enumLabel(s) }))} />
               </Form.Item>
             </Col>
+            {source === 'event' && (
+              <Col xs={24} md={12}>
+                <Form.Item name="eventId" label={t('leadEvent')}>
+                  <EventPicker id="eventId" />
+                </Form.Item>
+              </Col>
+            )}
             <Col xs={12} md={6}>
               <Form.Item name="nextAction" label={t('nextActionAt')}>
                 <DatePicker id="nextAction" showTime style={{ width: '100%' }} />
