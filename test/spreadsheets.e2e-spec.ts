@@ -3,7 +3,13 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
-import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker, waitFor } from './support/matching-worker';
+import {
+  RunningWorker,
+  ownQueuePrefix,
+  scratchDatabase,
+  startWorker,
+  waitFor,
+} from './support/matching-worker';
 import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
 
 /**
@@ -90,7 +96,17 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
     await wb.xlsx.load(res.body);
     const ws = wb.worksheets[0];
     const headers = (ws.getRow(1).values as unknown[]).slice(1);
-    expect(headers).toEqual(expect.arrayContaining(['项目名称', '投资方名称', '统一社会信用代码', '产业环节', '计划投资（万元）', '阶段', '来源']));
+    expect(headers).toEqual(
+      expect.arrayContaining([
+        '项目名称',
+        '投资方名称',
+        '统一社会信用代码',
+        '产业环节',
+        '计划投资（万元）',
+        '阶段',
+        '来源',
+      ]),
+    );
     expect(ws.getRow(1).getCell(2).note).toBeTruthy();
     const stageCol = headers.indexOf('阶段') + 1;
     const dv = ws.getCell(3, stageCol).dataValidation;
@@ -99,7 +115,8 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
     const lists = wb.getWorksheet('下拉选项')!;
     const values = lists.getColumn(2).values.filter(Boolean);
     expect(values).toEqual(expect.arrayContaining(['线索', '洽谈', '签约']));
-    for (const entity of ['enterprise', 'park']) await download(bbManager, `/api/v1/imports/template?entity=${entity}`);
+    for (const entity of ['enterprise', 'park'])
+      await download(bbManager, `/api/v1/imports/template?entity=${entity}`);
     await t.http.get('/api/v1/imports/template?entity=nope').set(bbManager.auth).expect(400);
   });
 
@@ -110,8 +127,23 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
     const expectedErrors: { row: number; column: string; message: RegExp }[] = [];
     let creates = 0;
     const headers = [
-      '外部编号', '项目名称', '公司名称', '统一社会信用代码', '产业环节', '计划投资（亿元）', '阶段', '来源',
-      '是否共享', '是否保密', '代号', '联系人', '联系邮箱', '下次跟进日期', '签约日期', '签约额（万元）', '备注列',
+      '外部编号',
+      '项目名称',
+      '公司名称',
+      '统一社会信用代码',
+      '产业环节',
+      '计划投资（亿元）',
+      '阶段',
+      '来源',
+      '是否共享',
+      '是否保密',
+      '代号',
+      '联系人',
+      '联系邮箱',
+      '下次跟进日期',
+      '签约日期',
+      '签约额（万元）',
+      '备注列',
     ];
     const rows: unknown[][] = [];
     const ref = (i: number) => `${run}-${i}`;
@@ -135,7 +167,12 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
       await t.http
         .post('/api/v1/leads')
         .set(myManager.auth)
-        .send({ title: '绵阳在谈', investor: { name: collidingName, uscc: collidingUscc }, segments: ['nev.battery-cell'], plannedInvestmentWan: 100 })
+        .send({
+          title: '绵阳在谈',
+          investor: { name: collidingName, uscc: collidingUscc },
+          segments: ['nev.battery-cell'],
+          plannedInvestmentWan: 100,
+        })
         .expect(201);
       // Leads already pushed with the refs an import gives: five stay the same, five change.
       const items = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => ({
@@ -175,7 +212,15 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
           rows.push(row(i));
           expectedErrors.push({ row: i + 1, column: '外部编号', message: /duplicate of row 22/ });
         } else if (i === 30) {
-          rows.push(row(i, { 项目名称: '=HYPERLINK("http://evil")', 是否共享: '共享', 是否保密: '是', 代号: `代号${run}`, 联系人: '王五' }));
+          rows.push(
+            row(i, {
+              项目名称: '=HYPERLINK("http://evil")',
+              是否共享: '共享',
+              是否保密: '是',
+              代号: `代号${run}`,
+              联系人: '王五',
+            }),
+          );
           creates++;
         } else if (i >= 100 && i < 100 + errorRows.length) {
           const [over, column, message] = errorRows[i - 100];
@@ -206,7 +251,11 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
       expect(rowsInError).toEqual(expectedErrors.map((e) => e.row).sort((a, b) => a - b));
       for (const e of expectedErrors) {
         const found = view.errors.filter((x: any) => x.row === e.row);
-        expect(found).toEqual(expect.arrayContaining([expect.objectContaining({ column: e.column, message: expect.stringMatching(e.message) })]));
+        expect(found).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ column: e.column, message: expect.stringMatching(e.message) }),
+          ]),
+        );
       }
       // The collision with the partner city's lead is found in the preview.
       expect(view.collisions).toEqual([
@@ -226,7 +275,13 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
       await t.http.post(`/api/v1/imports/${importId}/commit`).set(bbManager.auth).expect(202);
       await t.http.post(`/api/v1/imports/${importId}/commit`).set(bbManager.auth).expect(409);
       const view = await settled(bbManager, importId, ['committed']);
-      expect(view.commitCounts).toEqual({ created: creates, updated: 5, unchanged: 5, error: 0, failedBatches: 0 });
+      expect(view.commitCounts).toEqual({
+        created: creates,
+        updated: 5,
+        unchanged: 5,
+        error: 0,
+        failedBatches: 0,
+      });
       const [{ n }] = await t.ds.query(
         `SELECT count(*) AS n FROM leads WHERE jurisdiction = 'beibei' AND external_refs @> $1::jsonb`,
         [JSON.stringify([{ system: 'spreadsheet' }])],
@@ -236,12 +291,18 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
         `SELECT title, planned_investment_wan, segments, next_action_at, stage, source FROM leads WHERE external_refs @> $1::jsonb`,
         [JSON.stringify([{ system: 'spreadsheet', id: ref(40) }])],
       );
-      expect(lead).toMatchObject({ title: '导入项目40', stage: 'negotiating', source: 'referral', segments: ['nev.battery-cell', 'nev.battery-pack'] });
+      expect(lead).toMatchObject({
+        title: '导入项目40',
+        stage: 'negotiating',
+        source: 'referral',
+        segments: ['nev.battery-cell', 'nev.battery-pack'],
+      });
       expect(Number(lead.planned_investment_wan)).toBe(15000);
       expect(new Date(lead.next_action_at).toISOString()).toBe('2026-03-04T16:00:00.000Z');
-      const [updated] = await t.ds.query(`SELECT title, version FROM leads WHERE external_refs @> $1::jsonb`, [
-        JSON.stringify([{ system: 'spreadsheet', id: ref(7) }]),
-      ]);
+      const [updated] = await t.ds.query(
+        `SELECT title, version FROM leads WHERE external_refs @> $1::jsonb`,
+        [JSON.stringify([{ system: 'spreadsheet', id: ref(7) }])],
+      );
       expect(updated).toEqual({ title: '导入项目7', version: 2 });
       const collisions = await t.ds.query(
         `SELECT c.basis FROM collisions c JOIN leads l ON l.id = ANY(c.lead_ids) WHERE l.investor_name = $1 AND l.jurisdiction = 'beibei'`,
@@ -329,8 +390,15 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
     await t.http.post(`/api/v1/imports/${res.body.id}/commit`).set(myManager.auth).expect(202);
     const done = await settled(myManager, res.body.id, ['committed']);
     expect(done.commitCounts).toMatchObject({ created: 1, error: 0 });
-    const [e] = await t.ds.query(`SELECT name, revenue_wan, chain_leader, jurisdiction FROM enterprises WHERE uscc = $1`, [good]);
-    expect(e).toMatchObject({ name: `绵阳导入${run}电子有限公司`, chain_leader: true, jurisdiction: 'mianyang' });
+    const [e] = await t.ds.query(
+      `SELECT name, revenue_wan, chain_leader, jurisdiction FROM enterprises WHERE uscc = $1`,
+      [good],
+    );
+    expect(e).toMatchObject({
+      name: `绵阳导入${run}电子有限公司`,
+      chain_leader: true,
+      jurisdiction: 'mianyang',
+    });
     expect(Number(e.revenue_wan)).toBe(25000);
   }, 240_000);
 

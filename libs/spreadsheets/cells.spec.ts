@@ -1,5 +1,15 @@
 import { csvEncoding, formatOf } from './file-reader';
-import { escapeFormula, headerKey, plainCell, readBoolean, readDateTime, readDay, readNumber, scaleAmount, splitList } from './cells';
+import {
+  escapeFormula,
+  headerKey,
+  plainCell,
+  readBoolean,
+  readDateTime,
+  readDay,
+  readNumber,
+  scaleAmount,
+  splitList,
+} from './cells';
 import iconv from 'iconv-lite';
 
 describe('spreadsheet cells (DESIGN §17)', () => {

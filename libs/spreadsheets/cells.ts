@@ -15,7 +15,8 @@ export function plainCell(v: unknown): CellValue {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return plainCell((o.richText as { text: string }[]).map((r) => r.text).join(''));
+    if (Array.isArray(o.richText))
+      return plainCell((o.richText as { text: string }[]).map((r) => r.text).join(''));
     if ('result' in o) return plainCell(o.result);
     if ('text' in o) return plainCell(o.text);
     if ('error' in o) return null;

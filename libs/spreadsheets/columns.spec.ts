@@ -6,7 +6,14 @@ const graph = new TaxonomyGraph(reference as never);
 
 describe('spreadsheet columns (DESIGN §17)', () => {
   it('maps the headers offices type, with 亿元 converted, and reports the unknown ones', () => {
-    const { mapped, ignored } = mapHeaders('lead', ['公司名称', '项目名称', '计划投资（亿元）', '产业环节', '备注列', '外部编号']);
+    const { mapped, ignored } = mapHeaders('lead', [
+      '公司名称',
+      '项目名称',
+      '计划投资（亿元）',
+      '产业环节',
+      '备注列',
+      '外部编号',
+    ]);
     expect(mapped.map((m) => [m.header, m.column.field, m.factor])).toEqual([
       ['公司名称', 'investor.name', 1],
       ['项目名称', 'title', 1],
@@ -18,9 +25,23 @@ describe('spreadsheet columns (DESIGN §17)', () => {
   });
 
   it('turns a row into the sync item, keyed by 外部编号, else USCC, else name and title', () => {
-    const { mapped } = mapHeaders('lead', ['外部编号', '项目名称', '企业名称', '统一社会信用代码', '产业环节', '计划投资（亿元）', '阶段', '联系人']);
+    const { mapped } = mapHeaders('lead', [
+      '外部编号',
+      '项目名称',
+      '企业名称',
+      '统一社会信用代码',
+      '产业环节',
+      '计划投资（亿元）',
+      '阶段',
+      '联系人',
+    ]);
     const seg = segmentLookup(graph);
-    const item = rowToItem('lead', ['A-1', '项目', '某公司', null, '动力电池电芯、nev.cathode', 1.5, '洽谈', '张三'], mapped, seg);
+    const item = rowToItem(
+      'lead',
+      ['A-1', '项目', '某公司', null, '动力电池电芯、nev.cathode', 1.5, '洽谈', '张三'],
+      mapped,
+      seg,
+    );
     expect(item).toEqual({
       externalRef: { system: 'spreadsheet', id: 'A-1' },
       title: '项目',
@@ -30,7 +51,9 @@ describe('spreadsheet columns (DESIGN §17)', () => {
       stage: 'negotiating',
       contacts: [{ name: '张三' }],
     });
-    expect(rowToItem('lead', [null, '项目', '某公司', '91500109MA5U7N9X2L'], mapped, seg).externalRef).toEqual({
+    expect(
+      rowToItem('lead', [null, '项目', '某公司', '91500109MA5U7N9X2L'], mapped, seg).externalRef,
+    ).toEqual({
       system: 'spreadsheet',
       id: 'uscc:91500109MA5U7N9X2L',
     });

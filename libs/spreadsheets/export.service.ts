@@ -34,7 +34,12 @@ export class ExportService {
     private readonly taxonomy: TaxonomyService,
   ) {}
 
-  private async page(ctx: RequestContext, entity: ExportEntity, q: ListQuery, cursor?: string): Promise<Page<Row>> {
+  private async page(
+    ctx: RequestContext,
+    entity: ExportEntity,
+    q: ListQuery,
+    cursor?: string,
+  ): Promise<Page<Row>> {
     const query = { ...q, limit: EXPORT_PAGE, cursor } as never;
     switch (entity) {
       case 'leads':

@@ -29,10 +29,15 @@ const yesNo = (v: unknown) => (v === true ? '是' : v === false ? '否' : null);
 const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
 /** A time as the offices read it: China time, to the minute. */
 const chinaTime = (v: unknown) =>
-  typeof v === 'string' ? new Date(Date.parse(v) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : null;
+  typeof v === 'string'
+    ? new Date(Date.parse(v) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+    : null;
 const spreadsheetRef = (refs: unknown) =>
-  Array.isArray(refs) ? ((refs as { system: string; id: string }[]).find((r) => r.system === IMPORT_REF_SYSTEM)?.id ?? null) : null;
-const header = (cols: { field: string; header: string }[], field: string) => cols.find((c) => c.field === field)!.header;
+  Array.isArray(refs)
+    ? ((refs as { system: string; id: string }[]).find((r) => r.system === IMPORT_REF_SYSTEM)?.id ?? null)
+    : null;
+const header = (cols: { field: string; header: string }[], field: string) =>
+  cols.find((c) => c.field === field)!.header;
 
 /**
  * The columns of each list's export. Columns that an import reads carry the import template's
@@ -116,10 +121,21 @@ export function exportColumns(entity: ExportEntity, graph: TaxonomyGraph): Expor
         { header: '线索所属区域', value: (r) => place(r.leadJurisdiction) },
         { header: '类型', value: (r) => (r.kind === 'park' ? '园区' : '产业链伙伴') },
         { header: '匹配对象', value: (r) => r.targetName },
-        { header: '关系', value: (r) => (r.relation === 'upstream' ? '上游' : r.relation === 'downstream' ? '下游' : null) },
+        {
+          header: '关系',
+          value: (r) => (r.relation === 'upstream' ? '上游' : r.relation === 'downstream' ? '下游' : null),
+        },
         { header: '得分', value: (r) => r.score },
-        { header: '状态', value: (r) => ({ proposed: '待定', accepted: '已采纳', rejected: '已拒绝' })[r.status as string] ?? r.status },
-        { header: '匹配理由', value: (r) => (Array.isArray(r.reasons) ? r.reasons.map((x: { text: string }) => x.text).join('；') : null) },
+        {
+          header: '状态',
+          value: (r) =>
+            ({ proposed: '待定', accepted: '已采纳', rejected: '已拒绝' })[r.status as string] ?? r.status,
+        },
+        {
+          header: '匹配理由',
+          value: (r) =>
+            Array.isArray(r.reasons) ? r.reasons.map((x: { text: string }) => x.text).join('；') : null,
+        },
         { header: '计算时间', value: (r) => chinaTime(r.computedAt) },
       ];
   }
@@ -139,7 +155,11 @@ export async function writeExport(
   let n = 0;
   const values = (r: Record<string, any>) => columns.map((c) => escapeFormula(c.value(r) ?? null));
   if (format === 'xlsx') {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useSharedStrings: false,
+      useStyles: false,
+    });
     const ws = wb.addWorksheet('导出');
     ws.addRow(columns.map((c) => c.header)).commit();
     for await (const page of pages) {
@@ -154,7 +174,11 @@ export async function writeExport(
     await wb.commit();
     return n;
   }
-  const csv = stringify({ bom: true, record_delimiter: 'windows', cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  const csv = stringify({
+    bom: true,
+    record_delimiter: 'windows',
+    cast: { boolean: (b) => (b ? 'true' : 'false') },
+  });
   csv.pipe(out);
   const push = async (row: unknown[]) => {
     if (!csv.write(row)) await once(csv, 'drain');

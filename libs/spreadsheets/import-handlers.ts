@@ -8,7 +8,12 @@ import { ImportWriter } from './import-writer';
 export const IMPORT_HANDLERS = Symbol('IMPORT_HANDLERS');
 
 /** What the import jobs need in the worker (the sync write path they share with PUT /sync/…). */
-export const SPREADSHEET_WORKER_PROVIDERS: Provider[] = [LeadSyncService, EnterpriseSyncService, ImportWriter, ImportJobs];
+export const SPREADSHEET_WORKER_PROVIDERS: Provider[] = [
+  LeadSyncService,
+  EnterpriseSyncService,
+  ImportWriter,
+  ImportJobs,
+];
 
 /** The import jobs' handlers, contributed to the worker through HANDLER_CONTRIBUTIONS. */
 export const IMPORT_HANDLER_PROVIDER: Provider = {

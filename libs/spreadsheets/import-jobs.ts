@@ -76,7 +76,9 @@ export class ImportJobs {
       [importId],
     );
     await this.ds.query(`DELETE FROM import_rows WHERE import_id = $1`, [importId]);
-    const [{ file }] = await sqlRows<{ file: Buffer }>(this.ds, `SELECT file FROM imports WHERE id = $1`, [importId]);
+    const [{ file }] = await sqlRows<{ file: Buffer }>(this.ds, `SELECT file FROM imports WHERE id = $1`, [
+      importId,
+    ]);
     const segments = segmentLookup(await this.taxonomy.graph());
     let mapped: MappedColumn[] | null = null;
     let batch: PendingRow[] = [];
@@ -114,16 +116,19 @@ export class ImportJobs {
         if (batch.length >= IMPORT_BATCH) {
           await this.previewBatch(imp, batch, mapped);
           batch = [];
-          await this.ds.query(`UPDATE imports SET progress = jsonb_set(progress, '{rows}', to_jsonb($2::int)) WHERE id = $1`, [
-            importId,
-            rows,
-          ]);
+          await this.ds.query(
+            `UPDATE imports SET progress = jsonb_set(progress, '{rows}', to_jsonb($2::int)) WHERE id = $1`,
+            [importId, rows],
+          );
         }
       }
       if (!mapped) throw new Error('文件是空的 (the file has no rows)');
       if (batch.length) await this.previewBatch(imp, batch, mapped);
     } catch (e) {
-      const message = e instanceof SheetTooLongError ? `文件超过 ${MAX_IMPORT_ROWS} 行 (${e.message})` : (e as Error).message;
+      const message =
+        e instanceof SheetTooLongError
+          ? `文件超过 ${MAX_IMPORT_ROWS} 行 (${e.message})`
+          : (e as Error).message;
       this.logger.warn(`import ${importId} failed: ${message}`);
       await this.ds.query(
         `UPDATE imports SET status = 'failed', failure = $2, updated_at = now() WHERE id = $1`,
@@ -149,7 +154,13 @@ export class ImportJobs {
   /** Dry-runs the rows that are not already in error and stores every row's outcome. */
   private async previewBatch(imp: ImportRecord, batch: PendingRow[], mapped: MappedColumn[]): Promise<void> {
     const clean = batch.filter((r) => !r.errors.length);
-    const results = clean.length ? await this.write(imp, clean.map((r) => r.item), true) : [];
+    const results = clean.length
+      ? await this.write(
+          imp,
+          clean.map((r) => r.item),
+          true,
+        )
+      : [];
     const out = batch.map((r) => ({ r, result: null as ItemResult | null }));
     let i = 0;
     for (const o of out) if (!o.r.errors.length) o.result = results[i++];
@@ -214,7 +225,11 @@ export class ImportJobs {
       after = batch[batch.length - 1].row_no;
       let updates: { row_no: number; written: string; record_id: string | null; errors: unknown[] }[];
       try {
-        const results = await this.write(imp, batch.map((r) => r.item), false);
+        const results = await this.write(
+          imp,
+          batch.map((r) => r.item),
+          false,
+        );
         updates = batch.map((r, i) => ({
           row_no: r.row_no,
           written: results[i].status,
@@ -233,7 +248,13 @@ export class ImportJobs {
           row_no: r.row_no,
           written: 'failed',
           record_id: null,
-          errors: [{ field: '', column: '', message: `本批写入失败，未写入任何记录 (batch failed: ${(e as Error).message})` }],
+          errors: [
+            {
+              field: '',
+              column: '',
+              message: `本批写入失败，未写入任何记录 (batch failed: ${(e as Error).message})`,
+            },
+          ],
         }));
       }
       done += batch.length;

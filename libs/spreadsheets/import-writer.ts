@@ -23,7 +23,11 @@ export class ImportWriter {
     return this.leads.upsert(ctx, items, { ...opts, via: 'spreadsheet import' });
   }
 
-  writeEnterpriseBatch(ctx: RequestContext, items: unknown[], opts: WriteOptions = {}): Promise<ItemResult[]> {
+  writeEnterpriseBatch(
+    ctx: RequestContext,
+    items: unknown[],
+    opts: WriteOptions = {},
+  ): Promise<ItemResult[]> {
     return this.enterprises.upsert(ctx, items, opts);
   }
 }

@@ -35,11 +35,29 @@ export interface ImportView {
   columns: string[];
   ignoredColumns: string[];
   counts: { create: number; update: number; unchanged: number; error: number } | null;
-  commitCounts: { created: number; updated: number; unchanged: number; error: number; failedBatches: number } | null;
+  commitCounts: {
+    created: number;
+    updated: number;
+    unchanged: number;
+    error: number;
+    failedBatches: number;
+  } | null;
   failure: string | null;
   errors: RowError[];
-  collisions: { row: number; otherJurisdiction: string; basis: string; similarity: number; firstReportedBy: string }[];
-  preview: { row: number; outcome: string; written: string | null; cells: unknown[]; errors: { column: string; message: string }[] }[];
+  collisions: {
+    row: number;
+    otherJurisdiction: string;
+    basis: string;
+    similarity: number;
+    firstReportedBy: string;
+  }[];
+  preview: {
+    row: number;
+    outcome: string;
+    written: string | null;
+    cells: unknown[];
+    errors: { column: string; message: string }[];
+  }[];
   createdAt: string;
 }
 
@@ -65,15 +83,23 @@ export class ImportService {
   }
 
   /** Stores the file and queues its reading; nothing of the file is written anywhere else. */
-  async create(ctx: RequestContext, entity: ImportEntity, fileName: string, file: Buffer): Promise<ImportView> {
+  async create(
+    ctx: RequestContext,
+    entity: ImportEntity,
+    fileName: string,
+    file: Buffer,
+  ): Promise<ImportView> {
     if (ctx.actor.type === 'system') throw fieldError('actor', 'imports need a user or an API key');
     const name = (fileName || 'upload').slice(0, 200);
     if (!file.length) throw fieldError('file', 'the file is empty');
     const format = formatOf(name, file.subarray(0, 4));
     if (!format) {
-      throw new AppError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_FILE', 'file must be .xlsx or .csv', [
-        { field: 'file', message: 'must be an .xlsx workbook or a .csv file (UTF-8 or GB18030)' },
-      ]);
+      throw new AppError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'UNSUPPORTED_FILE',
+        'file must be .xlsx or .csv',
+        [{ field: 'file', message: 'must be an .xlsx workbook or a .csv file (UTF-8 or GB18030)' }],
+      );
     }
     const id = await this.ds.transaction(async (em) => {
       const [row] = (await em.query(
@@ -129,7 +155,13 @@ export class ImportService {
         )
       : [];
     const preview = settled
-      ? await sqlRows<{ row_no: number; outcome: string; written: string | null; cells: unknown[]; errors: { column: string; message: string }[] }>(
+      ? await sqlRows<{
+          row_no: number;
+          outcome: string;
+          written: string | null;
+          cells: unknown[];
+          errors: { column: string; message: string }[];
+        }>(
           this.ds,
           `SELECT row_no, outcome, written, cells, errors FROM import_rows WHERE import_id = $1 ORDER BY row_no LIMIT ${PREVIEW_ROWS}`,
           [id],
@@ -175,9 +207,13 @@ export class ImportService {
       return true;
     });
     if (!done) {
-      throw conflict('IMPORT_NOT_READY', `the import is ${imp.status}; only a finished preview (ready) can be committed`, {
-        status: imp.status,
-      });
+      throw conflict(
+        'IMPORT_NOT_READY',
+        `the import is ${imp.status}; only a finished preview (ready) can be committed`,
+        {
+          status: imp.status,
+        },
+      );
     }
     return this.get(ctx, id);
   }
@@ -188,7 +224,11 @@ export class ImportService {
     if (['queued', 'reading'].includes(imp.status)) {
       throw conflict('IMPORT_NOT_READY', 'the file is still being read', { status: imp.status });
     }
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useSharedStrings: false,
+      useStyles: true,
+    });
     const ws = wb.addWorksheet('导入结果');
     const headers = imp.headers.columns ?? [];
     const head = ws.addRow([...headers, '结果', '错误']);
@@ -199,7 +239,13 @@ export class ImportService {
     }
     let after = 0;
     for (;;) {
-      const rows = await sqlRows<{ row_no: number; cells: unknown[]; outcome: string; written: string | null; errors: RowError[] }>(
+      const rows = await sqlRows<{
+        row_no: number;
+        cells: unknown[];
+        outcome: string;
+        written: string | null;
+        errors: RowError[];
+      }>(
         this.ds,
         `SELECT row_no, cells, outcome, written, errors FROM import_rows
           WHERE import_id = $1 AND row_no > $2 ORDER BY row_no LIMIT 1000`,
@@ -210,7 +256,11 @@ export class ImportService {
       for (const r of rows) {
         const cells = headers.map((_, i) => escapeFormula(r.cells[i] ?? null));
         const errors = r.errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('；');
-        const row = ws.addRow([...cells, OUTCOME_NAMES[r.written ?? r.outcome] ?? r.written ?? r.outcome, errors]);
+        const row = ws.addRow([
+          ...cells,
+          OUTCOME_NAMES[r.written ?? r.outcome] ?? r.written ?? r.outcome,
+          errors,
+        ]);
         if (errors) row.getCell(headers.length + 2).font = { color: { argb: 'FFC00000' } };
         row.commit();
       }

@@ -35,7 +35,13 @@ export interface ImportRecord {
   progress: { phase: 'read' | 'commit'; rows: number; total: number | null };
   headers: { ignored: string[]; columns: string[] };
   counts: Record<RowOutcome, number> | null;
-  commit_counts: { created: number; updated: number; unchanged: number; error: number; failedBatches: number } | null;
+  commit_counts: {
+    created: number;
+    updated: number;
+    unchanged: number;
+    error: number;
+    failedBatches: number;
+  } | null;
   failure: string | null;
   created_at: Date;
 }

@@ -82,12 +82,17 @@ export class ImportViewDto {
   @ApiProperty({ type: [String], description: 'headers not recognised (their cells are not imported)' })
   ignoredColumns: string[];
   @ApiPropertyOptional({ type: ImportCountsDto, nullable: true }) counts: ImportCountsDto | null;
-  @ApiPropertyOptional({ type: ImportCommitCountsDto, nullable: true }) commitCounts: ImportCommitCountsDto | null;
+  @ApiPropertyOptional({ type: ImportCommitCountsDto, nullable: true })
+  commitCounts: ImportCommitCountsDto | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failure: string | null;
   @ApiProperty({ type: [ImportRowErrorDto], description: 'every error, by row and column' })
   errors: ImportRowErrorDto[];
-  @ApiProperty({ type: [ImportCollisionDto], description: 'collisions (撞单) the rows open with the partner city' })
+  @ApiProperty({
+    type: [ImportCollisionDto],
+    description: 'collisions (撞单) the rows open with the partner city',
+  })
   collisions: ImportCollisionDto[];
-  @ApiProperty({ type: [ImportPreviewRowDto], description: 'the first 200 rows' }) preview: ImportPreviewRowDto[];
+  @ApiProperty({ type: [ImportPreviewRowDto], description: 'the first 200 rows' })
+  preview: ImportPreviewRowDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

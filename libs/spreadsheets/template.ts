@@ -1,6 +1,14 @@
 import ExcelJS from 'exceljs';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
-import { ColumnDef, ImportEntity, JURISDICTION_NAMES, SHARING_NAMES, SOURCE_NAMES, STAGE_NAMES, columnsOf } from './columns';
+import {
+  ColumnDef,
+  ImportEntity,
+  JURISDICTION_NAMES,
+  SHARING_NAMES,
+  SOURCE_NAMES,
+  STAGE_NAMES,
+  columnsOf,
+} from './columns';
 
 /** Rows of the template that carry the drop-down lists. */
 const LIST_ROWS = 2000;
@@ -30,7 +38,11 @@ export async function buildTemplate(entity: ImportEntity, graph: TaxonomyGraph):
     listRange[name] = `'下拉选项'!$${col.letter}$1:$${col.letter}$${values.length}`;
   });
   const cols = columnsOf(entity);
-  ws.columns = cols.map((c) => ({ header: c.header, key: c.field, width: Math.max(14, c.header.length * 2 + 4) }));
+  ws.columns = cols.map((c) => ({
+    header: c.header,
+    key: c.field,
+    width: Math.max(14, c.header.length * 2 + 4),
+  }));
   const header = ws.getRow(1);
   header.font = { bold: true };
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE6F0FF' } };
@@ -45,17 +57,16 @@ export async function buildTemplate(entity: ImportEntity, graph: TaxonomyGraph):
     if (!listRange[list]) return;
     const letter = ws.getColumn(i + 1).letter;
     // One validation over the column's range (a list of segments accepts several, separated by 、).
-    (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(
-      `${letter}2:${letter}${LIST_ROWS}`,
-      {
-        type: 'list',
-        allowBlank: true,
-        formulae: [listRange[list]],
-        showErrorMessage: c.kind !== 'segments' && c.kind !== 'jurisdictions',
-        errorStyle: 'warning',
-        error: '请从下拉列表中选择',
-      },
-    );
+    (
+      ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }
+    ).dataValidations.add(`${letter}2:${letter}${LIST_ROWS}`, {
+      type: 'list',
+      allowBlank: true,
+      formulae: [listRange[list]],
+      showErrorMessage: c.kind !== 'segments' && c.kind !== 'jurisdictions',
+      errorStyle: 'warning',
+      error: '请从下拉列表中选择',
+    });
   });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -61,15 +61,15 @@ export async function renderCurrent(
 
   const [matches, collisions, enterprises, parks, agreements, actionItems, meetings, events] =
     await Promise.all([
-    load<MatchRow>('matches', ids.match),
-    load<CollisionRow>('collisions', ids.collision),
-    load<EnterpriseRow>('enterprises', ids.enterprise),
-    load<ParkRow>('parks', ids.park),
-    load<AgreementRow>('agreements', ids.agreement),
-    load<ActionItemRow>('action_items', ids.action_item),
-    load<MeetingRow>('joint_meetings', ids.meeting),
-    load<EventRow>('promotion_events', ids.event),
-  ]);
+      load<MatchRow>('matches', ids.match),
+      load<CollisionRow>('collisions', ids.collision),
+      load<EnterpriseRow>('enterprises', ids.enterprise),
+      load<ParkRow>('parks', ids.park),
+      load<AgreementRow>('agreements', ids.agreement),
+      load<ActionItemRow>('action_items', ids.action_item),
+      load<MeetingRow>('joint_meetings', ids.meeting),
+      load<EventRow>('promotion_events', ids.event),
+    ]);
   // Leads are needed for themselves, for the matches' visibility and for the collisions' sides.
   for (const m of matches) ids.lead.add(m.lead_id);
   for (const c of collisions) for (const id of c.lead_ids) ids.lead.add(id);

@@ -46,7 +46,8 @@ export class LeadSyncService {
       seen.add(key);
       rows.push({ index, ref: c.externalRef!, values: c.values });
     });
-    if (rows.length) for (const r of await this.writer.upsertMany(ctx, rows, opts.via, opts)) results[r.index] = r;
+    if (rows.length)
+      for (const r of await this.writer.upsertMany(ctx, rows, opts.via, opts)) results[r.index] = r;
     return results;
   }
 }

@@ -179,12 +179,19 @@ async function main(): Promise<void> {
 
     const results: LoadResult[] = [];
     const extra = new Map<string, { cpuPerRequest: number; load: number }>();
-    const measure = async (name: string, o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>, base = api) => {
+    const measure = async (
+      name: string,
+      o: Omit<Parameters<typeof runLoad>[0], 'name' | 'url'>,
+      base = api,
+    ) => {
       say(`measuring ${name}…`);
       const server = base === api ? servers[0] : servers[1];
       const cpuBefore = cpuMs(server.child.pid);
       const r = await runLoad({ name, url: base, connections: CONNECTIONS, durationSeconds: DURATION, ...o });
-      const cpu = { cpuPerRequest: (cpuMs(server.child.pid) - cpuBefore) / Math.max(1, r.requests), load: load1() };
+      const cpu = {
+        cpuPerRequest: (cpuMs(server.child.pid) - cpuBefore) / Math.max(1, r.requests),
+        load: load1(),
+      };
       if (r.non2xx || r.errors)
         say(`  note: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCounts)}), ${r.errors} errors`);
       return { r, cpu };
@@ -212,7 +219,9 @@ async function main(): Promise<void> {
       for (const [name, all] of rounds) {
         const sorted = [...all].sort((a, b) => a.r.rps - b.r.rps);
         const mid = sorted[Math.floor(sorted.length / 2)];
-        say(`  ${name}: req/s per round ${all.map((x) => Math.round(x.r.rps)).join(', ')}; median ${Math.round(mid.r.rps)}`);
+        say(
+          `  ${name}: req/s per round ${all.map((x) => Math.round(x.r.rps)).join(', ')}; median ${Math.round(mid.r.rps)}`,
+        );
         results.push({ ...mid.r, name });
         extra.set(name, mid.cpu);
       }
@@ -230,7 +239,8 @@ async function main(): Promise<void> {
         await run(`${SEARCH} @${connections}`, {
           connections,
           headers: auth,
-          path: (n) => `/api/v1/leads?q=${encodeURIComponent(SEARCH_TERMS[n % SEARCH_TERMS.length])}&limit=50`,
+          path: (n) =>
+            `/api/v1/leads?q=${encodeURIComponent(SEARCH_TERMS[n % SEARCH_TERMS.length])}&limit=50`,
         });
       }
       const owners = { beibei: [], mianyang: [] };

@@ -2,7 +2,18 @@ import 'reflect-metadata';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { generateDataset, GENERATOR_PASSWORD } from '../data/generator';
-import { ChildServer, createScratchDatabase, cpuMs, dropScratchDatabase, freePort, printTable, say, scratchDatabaseUrl, startChild, withClient } from './common';
+import {
+  ChildServer,
+  createScratchDatabase,
+  cpuMs,
+  dropScratchDatabase,
+  freePort,
+  printTable,
+  say,
+  scratchDatabaseUrl,
+  startChild,
+  withClient,
+} from './common';
 
 /**
  * `npm run bench:export`: GET /api/v1/leads/export of N leads (BENCH_LEADS, default 1,000,000),
@@ -30,7 +41,10 @@ async function main(): Promise<void> {
   const url = scratchDatabaseUrl(DB_NAME);
   const loaded =
     process.env.BENCH_REUSE === '1'
-      ? await withClient(url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM leads`)).rows[0].n as number).catch(() => 0)
+      ? await withClient(
+          url,
+          async (c) => (await c.query(`SELECT count(*)::int AS n FROM leads`)).rows[0].n as number,
+        ).catch(() => 0)
       : 0;
   if (loaded >= LEADS) say(`reusing ${DB_NAME}: ${loaded} leads`);
   else {
@@ -41,11 +55,15 @@ async function main(): Promise<void> {
     say(`loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const manager = await withClient(url, async (c) => {
-    const r = await c.query(`SELECT username FROM users WHERE jurisdiction = 'beibei' AND role = 'manager' LIMIT 1`);
+    const r = await c.query(
+      `SELECT username FROM users WHERE jurisdiction = 'beibei' AND role = 'manager' LIMIT 1`,
+    );
     return r.rows[0].username as string;
   });
   const visible = await withClient(url, async (c) => {
-    const r = await c.query(`SELECT count(*)::int AS n FROM leads WHERE jurisdiction = 'beibei' OR sharing = 'shared'`);
+    const r = await c.query(
+      `SELECT count(*)::int AS n FROM leads WHERE jurisdiction = 'beibei' OR sharing = 'shared'`,
+    );
     return r.rows[0].n as number;
   });
   const port = await freePort();

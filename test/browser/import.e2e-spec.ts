@@ -14,7 +14,17 @@ jest.setTimeout(300_000);
 async function leadWorkbook(run: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('线索');
-  ws.addRow(['外部编号', '项目名称', '企业名称', '统一社会信用代码', '产业环节', '计划投资（亿元）', '阶段', '来源', '下次跟进日期']);
+  ws.addRow([
+    '外部编号',
+    '项目名称',
+    '企业名称',
+    '统一社会信用代码',
+    '产业环节',
+    '计划投资（亿元）',
+    '阶段',
+    '来源',
+    '下次跟进日期',
+  ]);
   for (let i = 1; i <= 30; i++) {
     ws.addRow([
       `${run}-${i}`,

@@ -16,12 +16,7 @@ import { Idempotent } from '../http/idempotency';
 import { ApiErrors } from '../http/api-responses';
 import { RequestContext } from '../../../../libs/common/request-context';
 import { Ctx } from '../http/ctx.decorator';
-import {
-  ETAG_HEADER,
-  ID_PARAM,
-  IF_MATCH_SCHEMA,
-  withEtag,
-} from '../http/base-data.http';
+import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../http/base-data.http';
 import { Access } from '../http/access.decorator';
 import { ActionItemService } from '../../../../libs/cooperation/action-item.service';
 import {

@@ -37,12 +37,7 @@ import { ApiErrors, ApiPage } from '../http/api-responses';
 import { Page } from '../../../../libs/common/pagination';
 import { Jurisdiction, RequestContext, localeOf } from '../../../../libs/common/request-context';
 import { Ctx } from '../http/ctx.decorator';
-import {
-  ETAG_HEADER,
-  ID_PARAM,
-  IF_MATCH_SCHEMA,
-  withEtag,
-} from '../http/base-data.http';
+import { ETAG_HEADER, ID_PARAM, IF_MATCH_SCHEMA, withEtag } from '../http/base-data.http';
 import { Access, Public } from '../http/access.decorator';
 import { ApiKeyService } from '../../../../libs/identity/api-key.service';
 import { AuthService } from '../../../../libs/identity/auth.service';

@@ -1,5 +1,12 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'stream';
 import { ApiErrors } from '../http/api-responses';
@@ -20,8 +27,16 @@ const TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
 };
-const NAMES: Record<ExportEntity, string> = { leads: '招商线索', enterprises: '企业', parks: '园区', matches: '匹配' };
-const OK = { description: 'the list as .xlsx or .csv (UTF-8 with BOM)', schema: { type: 'string' as const, format: 'binary' } };
+const NAMES: Record<ExportEntity, string> = {
+  leads: '招商线索',
+  enterprises: '企业',
+  parks: '园区',
+  matches: '匹配',
+};
+const OK = {
+  description: 'the list as .xlsx or .csv (UTF-8 with BOM)',
+  schema: { type: 'string' as const, format: 'binary' },
+};
 
 /**
  * Exports of the lists with their filters (DESIGN §17): what the list endpoint shows the caller,
@@ -69,7 +84,11 @@ export class ExportsController {
   @ApiProduces(TYPES.xlsx, 'text/csv')
   @ApiOkResponse(OK)
   @ApiErrors(400, 401, 403)
-  enterprises(@Ctx() ctx: RequestContext, @Query() q: EnterpriseExportQuery, @Res() reply: FastifyReply): Promise<void> {
+  enterprises(
+    @Ctx() ctx: RequestContext,
+    @Query() q: EnterpriseExportQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.send(ctx, 'enterprises', q, reply);
   }
 
@@ -91,7 +110,11 @@ export class ExportsController {
   @ApiProduces(TYPES.xlsx, 'text/csv')
   @ApiOkResponse(OK)
   @ApiErrors(400, 401, 403)
-  matches(@Ctx() ctx: RequestContext, @Query() q: MatchExportQuery, @Res() reply: FastifyReply): Promise<void> {
+  matches(
+    @Ctx() ctx: RequestContext,
+    @Query() q: MatchExportQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.send(ctx, 'matches', q, reply);
   }
 }

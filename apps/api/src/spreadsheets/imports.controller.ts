@@ -25,9 +25,13 @@ import { ImportViewDto, TemplateQuery } from '../../../../libs/spreadsheets/spre
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Imports write like a bulk sync push (DESIGN §11, §17): managers and admins, or keys that may write. */
-const WRITE = { roles: ['manager' as const, 'admin' as const], scopes: ['leads:write' as const, 'base:write' as const] };
+const WRITE = {
+  roles: ['manager' as const, 'admin' as const],
+  scopes: ['leads:write' as const, 'base:write' as const],
+};
 
-export const attachment = (name: string) => `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+export const attachment = (name: string) =>
+  `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** Spreadsheet imports (DESIGN §17): upload, preview, commit, result. Adapters only. */
 @ApiTags('imports')
@@ -39,7 +43,9 @@ export class ImportsController {
 
   @Get('template')
   @Access({})
-  @ApiOperation({ summary: 'The import template: Chinese headers, drop-down lists, a note per column, an example row' })
+  @ApiOperation({
+    summary: 'The import template: Chinese headers, drop-down lists, a note per column, an example row',
+  })
   @ApiProduces(XLSX)
   @ApiOkResponse({ description: 'an .xlsx workbook', schema: { type: 'string', format: 'binary' } })
   @ApiErrors(400, 401)
@@ -47,7 +53,10 @@ export class ImportsController {
     const entity = this.imports.checkEntity(q.entity, false);
     const file = await this.imports.template(entity);
     const name = { lead: '招商线索导入模板', enterprise: '企业导入模板', park: '园区导入模板' }[entity];
-    await reply.header('Content-Type', XLSX).header('Content-Disposition', attachment(`${name}.xlsx`)).send(file);
+    await reply
+      .header('Content-Type', XLSX)
+      .header('Content-Disposition', attachment(`${name}.xlsx`))
+      .send(file);
   }
 
   @Post()
@@ -60,20 +69,34 @@ export class ImportsController {
       'before POST /imports/{id}/commit. Parks cannot be imported yet.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiQuery({ name: 'entity', required: false, enum: ['lead', 'enterprise'], description: 'or as a form field before the file' })
+  @ApiQuery({
+    name: 'entity',
+    required: false,
+    enum: ['lead', 'enterprise'],
+    description: 'or as a form field before the file',
+  })
   @ApiBody({
     schema: {
       type: 'object',
       required: ['file'],
       properties: {
         entity: { type: 'string', enum: ['lead', 'enterprise'] },
-        file: { type: 'string', format: 'binary', maxLength: 16 * 1024 * 1024, description: '.xlsx or .csv, at most 16 MB' },
+        file: {
+          type: 'string',
+          format: 'binary',
+          maxLength: 16 * 1024 * 1024,
+          description: '.xlsx or .csv, at most 16 MB',
+        },
       },
     },
   })
   @ApiCreatedResponse({ type: ImportViewDto })
   @ApiErrors(400, 401, 403, 413, 415, 429)
-  async upload(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Query('entity') entityQuery?: string): Promise<ImportView> {
+  async upload(
+    @Ctx() ctx: RequestContext,
+    @Req() req: FastifyRequest,
+    @Query('entity') entityQuery?: string,
+  ): Promise<ImportView> {
     if (!req.isMultipart()) throw fieldError('file', 'send the file as multipart/form-data');
     let part: MultipartFile | undefined;
     try {
@@ -100,7 +123,9 @@ export class ImportsController {
 
   @Get(':id')
   @Access(WRITE)
-  @ApiOperation({ summary: 'Progress while the file is read; then the preview: counts, every error by row and column' })
+  @ApiOperation({
+    summary: 'Progress while the file is read; then the preview: counts, every error by row and column',
+  })
   @ApiOkResponse({ type: ImportViewDto })
   @ApiErrors(401, 403, 404)
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<ImportView> {
@@ -126,9 +151,14 @@ export class ImportsController {
   @ApiProduces(XLSX)
   @ApiOkResponse({ description: 'an .xlsx workbook', schema: { type: 'string', format: 'binary' } })
   @ApiErrors(401, 403, 404, 409)
-  async result(@Ctx() ctx: RequestContext, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async result(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const view = await this.imports.get(ctx, id); // 404 / scope before anything is sent
-    if (['queued', 'reading'].includes(view.status)) await this.imports.writeResult(ctx, id, new PassThrough()); // throws 409
+    if (['queued', 'reading'].includes(view.status))
+      await this.imports.writeResult(ctx, id, new PassThrough()); // throws 409
     const out = new PassThrough();
     void reply
       .header('Content-Type', XLSX)

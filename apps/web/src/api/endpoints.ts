@@ -432,6 +432,8 @@ export const cooperation = {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     return name;
   },
+};
+
 /** Joint promotion events (DESIGN §16). */
 export const events = {
   list: async (query: Query) =>
@@ -441,20 +443,36 @@ export const events = {
     const { data, response } = await unwrap(api.GET('/api/v1/events/{id}', { params: { path: { id } } }));
     const e = data as unknown as PromotionEvent;
     return { ...e, version: versionOf(response, e.version) ?? e.version };
+  },
   create: async (body: Record<string, unknown>, idempotencyKey: string) =>
+    (
+      await unwrap(
         api.POST('/api/v1/events', {
+          body: body as never,
           headers: { 'Idempotency-Key': idempotencyKey } as never,
+        }),
+      )
     ).data as unknown as PromotionEvent,
   update: async (id: string, version: number, body: Record<string, unknown>) =>
+    (
+      await unwrap(
         api.PATCH('/api/v1/events/{id}', {
           params: { path: { id }, header: ifMatch(version) as never },
+          body: body as never,
+        }),
+      )
     ).data as unknown as PromotionEvent,
   putInvitees: async (id: string, version: number, invitees: Partial<Invitee>[]) =>
+    (
+      await unwrap(
         api.PUT('/api/v1/events/{id}/invitees', {
           params: { path: { id }, header: ifMatch(version) as never },
           body: { invitees } as never,
+        }),
+      )
     ).data as unknown as PromotionEvent,
   suggestions: async (id: string, limit = 20) =>
+    (
       (
         await unwrap(
           api.GET('/api/v1/events/{id}/suggested-invitees', { params: { path: { id }, query: { limit } } }),
@@ -465,7 +483,10 @@ export const events = {
     (await unwrap(api.GET('/api/v1/events/{id}/outcomes', { params: { path: { id } } })))
       .data as unknown as EventOutcomes,
   proposeCohost: async (id: string, note?: string) =>
+    (
+      await unwrap(
         api.POST('/api/v1/events/{id}/cohost-proposals', { params: { path: { id } }, body: clean({ note }) }),
+      )
     ).data as unknown as { id: string },
   feedToken: async () =>
     (await unwrap(api.POST('/api/v1/events/feed-token'))).data as unknown as { token: string; path: string },

@@ -19,7 +19,10 @@ export function ExportButton(props: {
   const run = async (format: 'xlsx' | 'csv') => {
     setBusy(true);
     try {
-      await downloadFile(`/api/v1/${props.list}/export?${queryOf({ ...props.filters, format })}`, `${props.list}.${format}`);
+      await downloadFile(
+        `/api/v1/${props.list}/export?${queryOf({ ...props.filters, format })}`,
+        `${props.list}.${format}`,
+      );
     } catch (e) {
       message.error(describeError(locale, e));
     } finally {

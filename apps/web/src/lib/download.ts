@@ -11,7 +11,8 @@ export function fileNameOf(disposition: string | null, fallback: string): string
 /** Query string of the set values only. */
 export function queryOf(params: Record<string, string | number | boolean | undefined | null>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   return q.toString();
 }
 

@@ -461,9 +461,11 @@ function AgreementsTab() {
       );
     }
     if (a.kind === 'event.cohost')
+      return (
         <span>
           {t('kindEventCohost')} · <Link to={`/events/${a.subject.id}`}>{t('eventsMenu')}</Link>
         </span>
+      );
     return a.kind;
   };
 

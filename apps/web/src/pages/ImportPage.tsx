@@ -1,5 +1,19 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Progress, Radio, Space, Statistic, Steps, Table, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Progress,
+  Radio,
+  Space,
+  Statistic,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import type { UploadFile } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, authFetch } from '../api/client';
@@ -11,7 +25,12 @@ import type { components } from '../api/schema';
 type ImportView = components['schemas']['ImportViewDto'];
 type Entity = 'lead' | 'enterprise';
 
-const OUTCOME_COLORS: Record<string, string> = { create: 'green', update: 'blue', unchanged: 'default', error: 'red' };
+const OUTCOME_COLORS: Record<string, string> = {
+  create: 'green',
+  update: 'blue',
+  unchanged: 'default',
+  error: 'red',
+};
 
 /** 导入 wizard (DESIGN §17): upload, progress, preview with every error, commit, result workbook. */
 export default function ImportPage() {
@@ -31,7 +50,8 @@ export default function ImportPage() {
           if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
           const v = (await res.json()) as ImportView;
           setView(v);
-          if (['queued', 'reading', 'committing'].includes(v.status)) timer.current = window.setTimeout(tick, 800);
+          if (['queued', 'reading', 'committing'].includes(v.status))
+            timer.current = window.setTimeout(tick, 800);
         } catch (e) {
           message.error(describeError(locale, e));
         }
@@ -48,7 +68,9 @@ export default function ImportPage() {
     try {
       const form = new FormData();
       form.append('file', file, file.name);
-      const res = await authFetch(new Request(`/api/v1/imports?entity=${entity}`, { method: 'POST', body: form }));
+      const res = await authFetch(
+        new Request(`/api/v1/imports?entity=${entity}`, { method: 'POST', body: form }),
+      );
       if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
       const v = (await res.json()) as ImportView;
       setView(v);
@@ -80,7 +102,13 @@ export default function ImportPage() {
   };
 
   const status = view?.status;
-  const step = !view ? 0 : status === 'queued' || status === 'reading' ? 1 : status === 'ready' || status === 'failed' ? 2 : 3;
+  const step = !view
+    ? 0
+    : status === 'queued' || status === 'reading'
+      ? 1
+      : status === 'ready' || status === 'failed'
+        ? 2
+        : 3;
   const running = status === 'queued' || status === 'reading' || status === 'committing';
   const percent =
     view && view.progress.total ? Math.round((100 * view.progress.rows) / view.progress.total) : undefined;
@@ -115,7 +143,9 @@ export default function ImportPage() {
             />
             <Button
               icon={<DownloadOutlined />}
-              onClick={() => void download(`/api/v1/imports/template?entity=${entity}`, `${entity}-template.xlsx`)}
+              onClick={() =>
+                void download(`/api/v1/imports/template?entity=${entity}`, `${entity}-template.xlsx`)
+              }
             >
               {t('importTemplate')}
             </Button>
@@ -174,17 +204,31 @@ export default function ImportPage() {
             <Statistic title={t('importCreate')} value={view.counts.create} />
             <Statistic title={t('importUpdate')} value={view.counts.update} />
             <Statistic title={t('importUnchanged')} value={view.counts.unchanged} />
-            <Statistic title={t('importError')} value={view.counts.error} valueStyle={{ color: view.counts.error ? '#cf1322' : undefined }} />
+            <Statistic
+              title={t('importError')}
+              value={view.counts.error}
+              valueStyle={{ color: view.counts.error ? '#cf1322' : undefined }}
+            />
           </Space>
           {view.ignoredColumns.length > 0 && (
-            <Alert type="info" showIcon message={t('importIgnored', { cols: view.ignoredColumns.join('、') })} />
+            <Alert
+              type="info"
+              showIcon
+              message={t('importIgnored', { cols: view.ignoredColumns.join('、') })}
+            />
           )}
           {view.collisions.length > 0 && (
             <Alert type="warning" showIcon message={t('importCollisions', { n: view.collisions.length })} />
           )}
           <Space wrap>
             {status === 'ready' && (
-              <Button type="primary" loading={busy} disabled={!valid} onClick={() => void commit()} data-testid="import-commit">
+              <Button
+                type="primary"
+                loading={busy}
+                disabled={!valid}
+                onClick={() => void commit()}
+                data-testid="import-commit"
+              >
                 {valid ? t('importCommit', { n: valid }) : t('importNothing')}
               </Button>
             )}
@@ -227,7 +271,16 @@ export default function ImportPage() {
                 width: 90,
                 render: (o: string, r) => (
                   <Tag color={OUTCOME_COLORS[o]}>
-                    {t(({ create: 'importCreate', update: 'importUpdate', unchanged: 'importUnchanged', error: 'importError' } as const)[o as 'create'])}
+                    {t(
+                      (
+                        {
+                          create: 'importCreate',
+                          update: 'importUpdate',
+                          unchanged: 'importUnchanged',
+                          error: 'importError',
+                        } as const
+                      )[o as 'create'],
+                    )}
                     {r.written === 'failed' ? ' ✗' : ''}
                   </Tag>
                 ),
