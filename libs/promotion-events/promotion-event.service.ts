@@ -81,15 +81,6 @@ const agreementRequired = (id: string) =>
   );
 
 /**
- * True when `id` names an event the caller may see (a lead's `eventId`, DESIGN §16): every event
- * is visible to both cities, so any existing one.
- */
-export async function eventVisible(db: Db, _ctx: RequestContext, id: string): Promise<boolean> {
-  if (!isUuid(id)) return false;
-  return !!(await sqlOne(db, `SELECT 1 FROM promotion_events WHERE id = $1`, [id.toLowerCase()]));
-}
-
-/**
  * Joint promotion events (DESIGN §16). Both cities read every event; a host city changes it;
  * the partner becomes a co-host only by an `event.cohost` agreement its manager accepts (§14).
  * Every write records an audit entry in its transaction; the change log (entity `event`) is
