@@ -38,6 +38,8 @@ export interface LeadRow {
   operating_at: string | null;
   funds_in_place: FundsEntry[];
   match_version: number;
+  /** Set when a manager archived the lead (soft delete, DESIGN §4). */
+  archived_at?: Date | string | null;
   version: number;
   created_at: Date | string;
   updated_at: Date | string;
@@ -92,6 +94,8 @@ export interface LeadView {
   fundsInPlace: FundsEntry[];
   /** The sum of `fundsInPlace` (万元). */
   fundsInPlaceWan: number;
+  /** When a manager archived the lead (only its own city still reads it, by id). */
+  archivedAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -182,6 +186,7 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
     operatingAt: row.operating_at ?? null,
     fundsInPlace: masked ? funds.map(({ at, amountWan }) => ({ at, amountWan })) : funds,
     fundsInPlaceWan: fundsTotal(funds),
+    archivedAt: iso(row.archived_at ?? null),
     version: row.version,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -241,6 +246,7 @@ export function leadViewJsonSql(viewer: string, t = 'leads'): string {
       `(SELECT COALESCE(jsonb_agg(e.value - 'note' ORDER BY e.n), '[]') FROM jsonb_array_elements(${t}.funds_in_place) WITH ORDINALITY AS e(value, n))`,
     )},
     'fundsInPlaceWan', ${fundsTotalSql(t)},
+    'archivedAt', ${isoSql(`${t}.archived_at`)},
     'version', ${t}.version,
     'createdAt', ${isoSql(`${t}.created_at`)},
     'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;

@@ -18,6 +18,8 @@ export interface LeadFilters {
   segment?: string;
   sharing?: string;
   ownerId?: string;
+  /** Only leads without an owner (the 待分配 queue). */
+  unassigned?: boolean;
   q?: string;
   /** substring (ILIKE) or fuzzy (word similarity) matching of `q`. */
   qMode?: 'substring' | 'fuzzy';
@@ -116,6 +118,8 @@ export interface ActivityRow {
   from_stage: string | null;
   to_stage: string | null;
   created_at: Date;
+  /** The author's display name (user) or key name (API key), joined when the timeline is read. */
+  author_name?: string | null;
   _key?: string;
 }
 
@@ -150,6 +154,7 @@ function walkable(f: LeadFilters, after: LeadListKey | null): boolean {
     !f.industry &&
     !f.segment &&
     !f.ownerId &&
+    !f.unassigned &&
     !f.updatedSince &&
     after?.mode !== 'updated'
   );
@@ -175,16 +180,18 @@ function visibilityBranches(f: LeadFilters, p: (v: unknown) => string): string[]
   return branches;
 }
 
+/**
+ * A lead `$2` may read by id (DESIGN §5): its own city's, or the partner's shared ones. An
+ * archived lead stays readable by its own city only; the partner has been sent its tombstone.
+ */
+const VISIBLE_BY_ID = `(jurisdiction = $2 OR (sharing = 'shared' AND archived_at IS NULL))`;
+
 /** Hand-written SQL for the lead hot paths (STYLE: repositories own data access). */
 @Injectable()
 export class LeadRepository {
   /** One round trip: the lead if `viewer` may see it (DESIGN §5), else undefined. */
   findVisible(db: Db, id: string, viewer: Jurisdiction): Promise<LeadRow | undefined> {
-    return sqlOne<LeadRow>(
-      db,
-      `SELECT * FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
-      [id, viewer],
-    );
+    return sqlOne<LeadRow>(db, `SELECT * FROM leads WHERE id = $1 AND ${VISIBLE_BY_ID}`, [id, viewer]);
   }
 
   /** findVisible, rendered: the lead's view JSON as `viewer` sees it (leadViewJsonSql) and its version. */
@@ -192,7 +199,7 @@ export class LeadRepository {
     return sqlOne<RenderedLead>(
       db,
       `SELECT version, ${leadViewJsonSql('$2')} AS view
-         FROM leads WHERE id = $1 AND (jurisdiction = $2 OR sharing = 'shared')`,
+         FROM leads WHERE id = $1 AND ${VISIBLE_BY_ID}`,
       [id, viewer],
     );
   }
@@ -339,6 +346,27 @@ export class LeadRepository {
     return rows.length;
   }
 
+  /** A new owner (or none), in one version; the caller checked the rights on a locked row. */
+  async setOwner(em: EntityManager, id: string, ownerId: string | null): Promise<LeadRow> {
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `UPDATE leads SET owner_id = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
+      [id, ownerId],
+    );
+    return rows[0];
+  }
+
+  /** Archives (soft delete) or restores a lead, in one version (the change log records it). */
+  async setArchived(em: EntityManager, id: string, archived: boolean): Promise<LeadRow> {
+    const rows = await sqlRows<LeadRow>(
+      em,
+      `UPDATE leads SET archived_at = ${archived ? 'now()' : 'NULL'}, version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [id],
+    );
+    return rows[0];
+  }
+
   async currentVersion(db: Db, id: string): Promise<number | undefined> {
     const row = await sqlOne<{ version: number }>(db, `SELECT version FROM leads WHERE id = $1`, [id]);
     return row?.version;
@@ -417,7 +445,10 @@ export class LeadRepository {
     const visible = visibilityBranches(f, p)
       .map((b) => `(${b.join(' AND ')})`)
       .join(' OR ');
-    const walked = `SELECT id, (${visible}) AND ${match} AS hit FROM leads
+    // Archived leads leave search: the few archived ids come from their partial index (a hashed
+    // subplan), so the walk stays an index-only scan of the primary key.
+    const live = `id NOT IN (SELECT id FROM leads WHERE archived_at IS NOT NULL)`;
+    const walked = `SELECT id, (${visible}) AND ${match} AND ${live} AS hit FROM leads
                      WHERE ${afterId ? `id > ${p(afterId)}::uuid` : 'true'} ORDER BY id LIMIT ${p(budget)}`;
     return sqlRows<LeadListRow>(
       db,
@@ -436,7 +467,8 @@ export class LeadRepository {
     limit: number,
   ): Promise<LeadListRow[]> {
     const { params, p } = sqlParams();
-    const common: string[] = [];
+    const common: string[] = ['archived_at IS NULL'];
+    if (f.unassigned) common.push('owner_id IS NULL');
     if (f.stage) common.push(`stage = ${p(f.stage)}`);
     // A segment implies its industry (the service drops a redundant industry filter): no GIN
     // bitmap over a fifth of the table just to confirm it.
@@ -526,10 +558,28 @@ export class LeadRepository {
     }
     return sqlRows<ActivityRow>(
       db,
-      `SELECT *, ${TS_KEY('occurred_at')} AS _key FROM activities
-        WHERE lead_id = $1 ${keyset}
-        ORDER BY occurred_at DESC, id ASC LIMIT $2`,
+      `SELECT a.*, ${TS_KEY('a.occurred_at')} AS _key,
+              COALESCE(u.display_name, k.name) AS author_name
+         FROM (SELECT * FROM activities
+                WHERE lead_id = $1 ${keyset}
+                ORDER BY occurred_at DESC, id ASC LIMIT $2) a
+         LEFT JOIN users u ON u.id = a.author_id
+         LEFT JOIN api_keys k ON k.id = a.author_key_id
+        ORDER BY a.occurred_at DESC, a.id ASC`,
       params,
+    );
+  }
+
+  /** The active users of a jurisdiction, by display name: who a manager may assign leads to. */
+  assignees(
+    db: Db,
+    jurisdiction: Jurisdiction,
+  ): Promise<{ id: string; username: string; displayName: string; role: string }[]> {
+    return sqlRows(
+      db,
+      `SELECT id, username, display_name AS "displayName", role FROM users
+        WHERE jurisdiction = $1 AND active ORDER BY display_name, username LIMIT 1000`,
+      [jurisdiction],
     );
   }
 

@@ -24,6 +24,9 @@ import { checkTransition, isPipelineStage, resumeStageAfter } from './lead-stage
 import type { LeadStage } from './lead-stage';
 import {
   ActivityViewDto,
+  ArchiveLeadDto,
+  AssignLeadDto,
+  AssigneeDto,
   ChangeStageDto,
   CreateActivityDto,
   CreateLeadDto,
@@ -88,6 +91,7 @@ export function activityView(a: ActivityRow, redacted = false): ActivityViewDto 
     redacted,
     authorId: redacted ? null : a.author_id,
     authorKeyId: redacted ? null : a.author_key_id,
+    authorName: redacted ? null : (a.author_name ?? null),
     jurisdiction: a.jurisdiction as never,
     fromStage: a.from_stage as LeadStage | null,
     toStage: a.to_stage as LeadStage | null,
@@ -144,6 +148,7 @@ export class LeadService {
       segment: q.segment,
       sharing: q.sharing,
       ownerId: q.ownerId,
+      unassigned: q.unassigned === 'true',
       q: text,
       qMode: after?.fuzzy ? 'fuzzy' : 'substring',
       updatedSince: q.updatedSince,
@@ -287,8 +292,7 @@ export class LeadService {
     const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
     return this.ds.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, id);
-      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
-        throw notFound('lead');
+      if (!before || !canReadById(before, ctx)) throw notFound('lead');
       this.assertCanChange(ctx, before);
       if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
       const from = before.stage as LeadStage;
@@ -385,8 +389,7 @@ export class LeadService {
     const expected = ifMatch === undefined ? null : parseIfMatch(ifMatch);
     return this.ds.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, id);
-      if (!before || (before.jurisdiction !== ctx.jurisdiction && before.sharing !== 'shared'))
-        throw notFound('lead');
+      if (!before || !canReadById(before, ctx)) throw notFound('lead');
       this.assertCanChange(ctx, before);
       if (expected !== null && expected !== before.version) throw preconditionFailed(before.version);
       const funds: FundsEntry[] = [...normaliseFunds(before.funds_in_place ?? []), ...normaliseFunds([dto])];
@@ -438,6 +441,82 @@ export class LeadService {
     });
   }
 
+  /** Who a manager of the caller's jurisdiction may give leads to (its active users). */
+  async assignees(ctx: RequestContext): Promise<{ items: AssigneeDto[] }> {
+    return { items: await this.repo.assignees(this.ds, ctx.jurisdiction) };
+  }
+
+  /**
+   * A manager gives the lead to an active user of its jurisdiction (DESIGN §5), also from the
+   * 待分配 queue of leads pushed without an owner. Audited; the new owner is told (DESIGN §18)
+   * unless they assigned it to themselves. No If-Match: the owner is the only field written.
+   */
+  async assign(ctx: RequestContext, id: string, dto: AssignLeadDto): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    const ownerId = dto.ownerId.toLowerCase();
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || !canReadById(before, ctx)) throw notFound('lead');
+      this.assertManagerOf(
+        ctx,
+        before,
+        'OWNER_REASSIGN_FORBIDDEN',
+        'Only managers of the jurisdiction reassign a lead',
+      );
+      this.assertNotArchived(before);
+      if (before.owner_id === ownerId) return leadView(before, ctx.jurisdiction)!;
+      await this.checkOwner(ownerId, ctx);
+      const after = await this.repo.setOwner(em, id, ownerId);
+      await this.audit.record(em, ctx, 'assign', 'lead', id, { ownerId: [before.owner_id, ownerId] });
+      await this.afterWrite(em, after, 'lead.updated', ownerId !== actorUserId(ctx) ? ownerId : null);
+      return leadView(after, ctx.jurisdiction)!;
+    });
+  }
+
+  /**
+   * Archive (soft delete) by a manager of the lead's jurisdiction: the lead leaves lists, search,
+   * the board and matching, the changes feed shows a tombstone, and only its own city still
+   * reads it by id (the partner gets 404). `unarchive` brings it back.
+   */
+  async archive(
+    ctx: RequestContext,
+    id: string,
+    archived: boolean,
+    dto: ArchiveLeadDto = {},
+  ): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || !canReadById(before, ctx)) throw notFound('lead');
+      this.assertManagerOf(
+        ctx,
+        before,
+        'ARCHIVE_FORBIDDEN',
+        'Only managers of the jurisdiction archive a lead',
+      );
+      if (!!before.archived_at === archived) return leadView(before, ctx.jurisdiction)!;
+      const after = await this.repo.setArchived(em, id, archived);
+      const at = (r: LeadRow) => (r.archived_at ? new Date(r.archived_at).toISOString() : null);
+      await this.audit.record(em, ctx, archived ? 'archive' : 'unarchive', 'lead', id, {
+        archivedAt: [at(before), at(after)],
+        ...(dto.note?.trim() ? { note: [null, dto.note.trim()] } : {}),
+      });
+      await this.afterWrite(em, after, 'lead.updated');
+      return leadView(after, ctx.jurisdiction)!;
+    });
+  }
+
+  private assertManagerOf(ctx: RequestContext, lead: LeadRow, code: string, message: string): void {
+    if (lead.jurisdiction !== ctx.jurisdiction || !isManager(ctx)) throw forbidden(code, message);
+  }
+
+  private assertNotArchived(lead: LeadRow): void {
+    if (lead.archived_at)
+      throw conflict('LEAD_ARCHIVED', 'The lead is archived; a manager restores it first', {
+        archivedAt: new Date(lead.archived_at).toISOString(),
+      });
+  }
+
   /** DESIGN §5: the partner reads a shared lead but never changes it; officers change their own. */
   private assertCanChange(ctx: RequestContext, lead: LeadRow): void {
     if (lead.jurisdiction !== ctx.jurisdiction)
@@ -445,6 +524,7 @@ export class LeadService {
         'LEAD_READ_ONLY',
         'A shared lead of the partner city is read-only (add activities instead)',
       );
+    this.assertNotArchived(lead);
     if (roleOf(ctx) === 'officer' && lead.owner_id !== actorUserId(ctx))
       throw forbidden('NOT_LEAD_OWNER', 'Officers change the leads they own; ask a manager');
   }
@@ -595,6 +675,11 @@ export class LeadService {
       ...(assignedTo ? { detail: { assignedTo } } : {}),
     });
   }
+}
+
+/** The repository's VISIBLE_BY_ID in code, for rows read without it (FOR UPDATE). */
+function canReadById(lead: LeadRow, ctx: RequestContext): boolean {
+  return lead.jurisdiction === ctx.jurisdiction || (lead.sharing === 'shared' && !lead.archived_at);
 }
 
 function normalise(v: unknown): unknown {

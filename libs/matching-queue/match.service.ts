@@ -99,7 +99,7 @@ export class MatchService {
   async list(ctx: RequestContext, q: MatchListQuery): Promise<Page<MatchItemDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const { params, p } = sqlParams([ctx.jurisdiction]);
-    const where = [VISIBLE, `m.status <> 'withdrawn'`];
+    const where = [VISIBLE, `m.status <> 'withdrawn'`, 'l.archived_at IS NULL'];
     const add = (sql: string, v: unknown) => where.push(sql.replace('?', p(v)));
     if (q.status) add(`m.status = ?`, q.status);
     if (q.kind) add(`m.kind = ?`, q.kind);

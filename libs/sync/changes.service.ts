@@ -128,7 +128,9 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     const [xid, seq] = decodeFeedCursor(opts.cursor);
     const limit = opts.limit ?? FEED_DEFAULT_LIMIT;
     const entities = parseEntities(opts.entities);
-    const rows = await sqlRows<LogRow & { lead_found: boolean | null; lead_json: string | null }>(
+    const rows = await sqlRows<
+      LogRow & { lead_found: boolean | null; lead_archived: boolean | null; lead_json: string | null }
+    >(
       this.ds,
       `WITH ${FEED_BOUND_CTE},
        page AS MATERIALIZED (
@@ -140,7 +142,7 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
           ORDER BY c.xid, c.seq
           LIMIT $4)
        SELECT p.seq::text AS seq, p.xid::text AS xid, p.entity, p.entity_id, p.op, p.version, p.jurisdictions,
-              l.id IS NOT NULL AS lead_found,
+              l.id IS NOT NULL AS lead_found, l.archived_at IS NOT NULL AS lead_archived,
               CASE WHEN l.jurisdiction = $5::text OR l.sharing = 'shared' THEN ${leadViewJsonSql('$5', 'l')} END AS lead_json
          FROM page p
          LEFT JOIN LATERAL (
@@ -161,10 +163,13 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     const changes: string[] = [];
     for (const r of page) {
       let data: string;
+      let op = r.op;
       if (r.entity === 'lead') {
         if (r.lead_found) {
           if (r.lead_json === null) continue; // a lead the caller may not see: leave the change out
-          data = r.op === 'delete' ? 'null' : r.lead_json;
+          // An archived lead is a tombstone for every reader (DESIGN §4): partners remove it.
+          if (r.lead_archived) op = 'delete';
+          data = op === 'delete' ? 'null' : r.lead_json;
         } else {
           // Gone: a tombstone for the jurisdictions the change log recorded, nothing for others.
           if (!(r.jurisdictions ?? []).includes(ctx.jurisdiction)) continue;
@@ -177,7 +182,7 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
       }
       changes.push(
         `{"cursor":"${encodeFeedCursor(r.xid, r.seq)}","entity":"${r.entity}","id":"${r.entity_id}",` +
-          `"op":"${r.op}","version":${Number(r.version)},"data":${data}}`,
+          `"op":"${op}","version":${Number(r.version)},"data":${data}}`,
       );
     }
     const last = page[page.length - 1];

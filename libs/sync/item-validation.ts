@@ -46,6 +46,12 @@ export interface LeadValues {
   started_at: string | null;
   operating_at: string | null;
   funds_in_place: FundsEntry[];
+  /**
+   * The owner the item names: a user id, null to leave the lead unassigned (待分配), or undefined
+   * when the item does not say, which keeps the current owner (managers assign inside Liancheng;
+   * a partner system that does not know them must not undo that).
+   */
+  owner_id?: string | null;
 }
 
 export interface EnterpriseValues {
@@ -219,6 +225,7 @@ const LEAD_FIELDS = [
   'source',
   'nextActionAt',
   'contacts',
+  'ownerId',
   'partnerSummary',
   'signedAt',
   'contractAmountWan',
@@ -306,6 +313,13 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
         contacts.push(contact);
       });
   }
+  let ownerId: string | null | undefined;
+  if (obj.ownerId === null) ownerId = null;
+  else if (obj.ownerId !== undefined) {
+    if (typeof obj.ownerId !== 'string' || !UUID.test(obj.ownerId))
+      r.fail('ownerId', 'must be a UUID or null');
+    else ownerId = obj.ownerId.toLowerCase();
+  }
   const partnerSummary = r.string('partnerSummary', { max: 10_000 });
   const signedAt = r.factDate('signedAt');
   const contractAmountWan = r.amount('contractAmountWan');
@@ -345,6 +359,7 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
       started_at: startedAt,
       operating_at: operatingAt,
       funds_in_place: funds.funds,
+      ...(ownerId !== undefined ? { owner_id: ownerId } : {}),
     },
   };
 }

@@ -100,7 +100,7 @@ const RECORDSET = `v(id uuid, title text, investor_name text, investor_norm text
   planned_investment_wan numeric, land_need_mu numeric, expected_jobs int, stage text, resume_stage text,
   sharing text, confidential boolean, code_name text, source text, next_action_at timestamptz,
   contacts jsonb, external_refs jsonb, partner_summary text, signed_at date, contract_amount_wan numeric,
-  project_uscc text, started_at date, operating_at date, funds_in_place jsonb)`;
+  project_uscc text, started_at date, operating_at date, funds_in_place jsonb, owner_id uuid)`;
 
 /**
  * Every write of the created leads in one statement, from one JSON parameter ($1: the rows of
@@ -120,7 +120,7 @@ const CREATE_SQL = `
       operating_at, funds_in_place)
     SELECT v.id, v.title, v.investor_name, v.investor_norm, v.investor_uscc, v.investor_enterprise_id,
       v.investor_country, v.summary, v.segments, v.industries, v.planned_investment_wan, v.land_need_mu,
-      v.expected_jobs, v.stage, v.resume_stage, $2, NULL, v.sharing, v.confidential, v.code_name, v.source,
+      v.expected_jobs, v.stage, v.resume_stage, $2, v.owner_id, v.sharing, v.confidential, v.code_name, v.source,
       v.next_action_at, v.contacts, v.external_refs, v.partner_summary, v.signed_at, v.contract_amount_wan,
       v.project_uscc, v.started_at, v.operating_at, COALESCE(v.funds_in_place, '[]')
       FROM e CROSS JOIN LATERAL jsonb_to_record(e.j) AS ${RECORDSET}
@@ -134,8 +134,9 @@ const CREATE_SQL = `
       .join(', ')}), $6
       FROM e),
   ev AS (
-    INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction)
-    SELECT 'lead.created', 'lead', (e.j->>'id')::uuid, 1, $2 FROM e
+    INSERT INTO domain_events (type, entity, entity_id, entity_version, jurisdiction, detail)
+    SELECT 'lead.created', 'lead', (e.j->>'id')::uuid, 1, $2,
+           jsonb_strip_nulls(jsonb_build_object('assignedTo', e.j->'owner_id')) FROM e
     RETURNING id, type, detail),
   ob AS (
     INSERT INTO outbox (kind, dedupe_key, payload)
@@ -224,6 +225,32 @@ export class LeadSyncService {
             externalRef: p.ref,
             status: 'error',
             errors: [{ field: 'investor.enterpriseId', message: 'no such enterprise' }],
+          };
+          pending.splice(i, 1);
+        }
+      }
+    }
+
+    // ownerId must name an active user of the key's jurisdiction (one query for the batch).
+    const ownerIds = [...new Set(pending.map((p) => p.values.owner_id).filter((o): o is string => !!o))];
+    if (ownerIds.length) {
+      const found = new Set(
+        (
+          await sqlRows<{ id: string }>(
+            this.ds,
+            `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND jurisdiction = $2 AND active`,
+            [ownerIds, ctx.jurisdiction],
+          )
+        ).map((r) => r.id),
+      );
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const p = pending[i];
+        if (p.values.owner_id && !found.has(p.values.owner_id)) {
+          results[p.index] = {
+            index: p.index,
+            externalRef: p.ref,
+            status: 'error',
+            errors: [{ field: 'ownerId', message: `must be an active user of ${ctx.jurisdiction}` }],
           };
           pending.splice(i, 1);
         }
@@ -362,6 +389,9 @@ export class LeadSyncService {
       }
       const before = storedValues(row);
       const changes = diff(before, p.values);
+      // The owner changes only when the item names one (undefined keeps it).
+      const owner = p.values.owner_id === undefined ? row.owner_id : p.values.owner_id;
+      if (owner !== row.owner_id) changes.ownerId = [row.owner_id, owner];
       if (!Object.keys(changes).length) {
         out.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'unchanged' });
         continue;
@@ -411,7 +441,13 @@ export class LeadSyncService {
           detail: { fromStage: before.stage, toStage: p.values.stage },
         });
       }
-      updates.push({ id: row.id, ...p.values, resume_stage: resumeStage, external_refs: row.external_refs });
+      updates.push({
+        id: row.id,
+        ...p.values,
+        owner_id: owner,
+        resume_stage: resumeStage,
+        external_refs: row.external_refs,
+      });
       audits.push({ action: 'update', id: row.id, changes: toJson(changes) });
       events.push({
         type: 'lead.updated',
@@ -419,6 +455,8 @@ export class LeadSyncService {
         entityId: row.id,
         entityVersion: row.version + 1,
         jurisdiction: row.jurisdiction,
+        // DESIGN §18: a new owner is told, whoever wrote the change.
+        ...(owner && owner !== row.owner_id ? { detail: { assignedTo: owner } } : {}),
       });
       // DESIGN §7: a changed investor may now collide (as PATCH /leads does).
       if ('investor.name' in changes || 'investor.uscc' in changes)
@@ -454,7 +492,7 @@ export class LeadSyncService {
            contacts = v.contacts, partner_summary = v.partner_summary, signed_at = v.signed_at,
            contract_amount_wan = v.contract_amount_wan, project_uscc = v.project_uscc,
            started_at = v.started_at, operating_at = v.operating_at, funds_in_place = v.funds_in_place,
-           version = l.version + 1, updated_at = now()
+           owner_id = v.owner_id, version = l.version + 1, updated_at = now()
           FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
          WHERE l.id = v.id AND l.id = ANY($3::uuid[]) AND l.jurisdiction = $2`,
         [JSON.stringify(updates), ctx.jurisdiction, updates.map((u) => u.id)],
