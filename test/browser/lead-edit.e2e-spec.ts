@@ -127,9 +127,9 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
 
   it('412: shows what the other person changed next to the edit; keep mine or take theirs, then save', async () => {
     const lead = await apiLead();
-    for (const [viewport, en, name] of [
-      [undefined, false, '141-edit-conflict'],
-      [PHONE, true, '142-edit-conflict-en-390'],
+    for (const [viewport, en, name, amount] of [
+      [undefined, false, '141-edit-conflict', 88000],
+      [PHONE, true, '142-edit-conflict-en-390', 99000],
     ] as const) {
       const current = await row(lead.id);
       const page = await signedIn(officer, { en, viewport });
@@ -145,7 +145,7 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
       await h.t.http
         .patch(`/api/v1/leads/${lead.id}`)
         .set({ ...manager.auth, 'If-Match': `"${current.version}"` })
-        .send({ title: theirs, plannedInvestmentWan: 88000 })
+        .send({ title: theirs, plannedInvestmentWan: amount })
         .expect(200);
       await page.locator('[data-testid=save-edit]').click();
       const panel = page.locator('[data-testid=edit-conflict]');
@@ -153,7 +153,7 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
       expect(await panel.locator('[data-testid=mine-title]').textContent()).toContain(mine);
       expect(await panel.locator('[data-testid=theirs-title]').textContent()).toContain(theirs);
       expect(await panel.locator('[data-testid=theirs-plannedInvestmentWan]').textContent()).toContain(
-        '88,000',
+        amount.toLocaleString('en-US'),
       );
       await shot(page, name);
       // Keep my title; their planned investment stays; my expected jobs go through too.
@@ -166,7 +166,7 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
       await page.locator('[data-testid=lead-title]', { hasText: mine }).waitFor();
       expect(await row(lead.id)).toMatchObject({
         title: mine,
-        planned_investment_wan: '88000.00',
+        planned_investment_wan: `${amount}.00`,
         expected_jobs: 120,
         version: current.version + 2,
       });
@@ -224,7 +224,7 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
     await shot(page, '145-archived');
     expect((await row(lead.id)).archived_at).not.toBeNull();
     await page.goto(`/leads?q=${encodeURIComponent(lead.title)}`);
-    await page.getByText('暂无数据').first().waitFor();
+    await page.locator('.ant-empty-description', { hasText: '暂无数据' }).first().waitFor();
     await done(page);
   });
 
@@ -263,6 +263,7 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
       expect(text).toContain(en ? 'Beibei' : '北碚区');
       expect(text).toContain('赵绵阳');
       expect(text).toContain(en ? 'Mianyang' : '绵阳市');
+      await timeline.scrollIntoViewIfNeeded();
       await shot(page, `146-timeline${suffix}`);
 
       await page.getByRole('tab', { name: en ? 'Audit trail' : '审计记录' }).click();
@@ -275,6 +276,7 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
       const stageRow = audit.locator('tr[data-field=stage]').first();
       expect(await stageRow.textContent()).toContain(en ? 'Visited' : '考察');
       expect(await audit.textContent()).not.toContain('{"');
+      await audit.scrollIntoViewIfNeeded();
       await shot(page, `147-audit-tab${suffix}`);
       await done(page);
     }
@@ -312,10 +314,12 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
       expect(await rows.first().textContent()).toContain(en ? 'Contacted' : '接洽');
       await shot(page, `148-audit-page${suffix}`);
       // When: a range in the past finds nothing.
-      await page.locator('[data-testid=audit-when] input').first().click();
-      await page.locator('[data-testid=audit-when] input').first().fill('2020-01-01');
-      await page.locator('[data-testid=audit-when] input').nth(1).click();
-      await page.locator('[data-testid=audit-when] input').nth(1).fill('2020-01-02');
+      const when = page.locator('[data-testid=audit-when] input');
+      await when.first().click();
+      await when.first().fill('2020-01-01');
+      await page.keyboard.press('Enter');
+      await when.nth(1).click();
+      await when.nth(1).fill('2020-01-02');
       await page.keyboard.press('Enter');
       await table.locator('.ant-empty').waitFor();
       await done(page);

@@ -109,21 +109,23 @@ export function AuditChanges(props: {
   const { t } = useI18n();
   const show = useAuditValue(props.users);
   const labelOf = useAuditFieldLabel();
+  const empty = (v: unknown) => v === null || v === '' || (Array.isArray(v) && !v.length);
+  // A created record lists the values it was created with, not every empty field.
   const rows = Object.entries(props.changes ?? {}).filter(
-    ([f, c]) => !HIDDEN.has(f) && !(c.before === null && (c.after === null || c.after === '')),
+    ([f, c]) => !HIDDEN.has(f) && !(c.before === null && empty(c.after)),
   );
   if (!rows.length) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <table
       className="lc-audit-changes"
       data-testid="audit-changes"
-      style={{ borderCollapse: 'collapse', width: '100%' }}
+      style={{ borderCollapse: 'collapse', width: '100%', tableLayout: 'fixed' }}
     >
       <thead>
         <tr>
-          <th style={cell(true)}>{t('field')}</th>
-          <th style={cell(true)}>{t('before')}</th>
-          <th style={cell(true)}>{t('after')}</th>
+          <th style={{ ...cell(true), width: '28%' }}>{t('field')}</th>
+          <th style={{ ...cell(true), width: '36%' }}>{t('before')}</th>
+          <th style={{ ...cell(true), width: '36%' }}>{t('after')}</th>
         </tr>
       </thead>
       <tbody>

@@ -302,6 +302,7 @@ function ConflictPanel(props: {
                       { value: 'theirs', label: t('takeTheirs') },
                     ]}
                     optionType="button"
+                    buttonStyle="solid"
                   />
                 ),
               },
