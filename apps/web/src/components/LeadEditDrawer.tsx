@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Col, Drawer, Form, Radio, Row, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Drawer, Form, Radio, Row, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
@@ -267,47 +267,43 @@ function ConflictPanel(props: {
       description={
         <>
           <Typography.Paragraph style={{ marginBottom: 8 }}>{t('editConflictHint')}</Typography.Paragraph>
-          <Table<EditConflict>
-            size="small"
-            rowKey="field"
-            pagination={false}
-            dataSource={conflict.items}
-            scroll={{ x: 560 }}
-            columns={[
-              { title: t('field'), width: 120, render: (_, c) => t(c.label) },
-              {
-                title: t('yourEdit'),
-                render: (_, c) => (
-                  <span data-testid={`mine-${c.field}`}>
-                    {val(c.field, c.mine)}
-                    {!c.both && <Typography.Text type="secondary"> {t('notEditedByYou')}</Typography.Text>}
-                  </span>
-                ),
-              },
-              {
-                title: t('theirValue'),
-                render: (_, c) => <span data-testid={`theirs-${c.field}`}>{val(c.field, c.theirs)}</span>,
-              },
-              {
-                title: '',
-                width: 200,
-                render: (_, c) => (
-                  <Radio.Group
-                    size="small"
-                    value={conflict.choice[c.field]}
-                    onChange={(e) => props.onChoose(c.field, e.target.value as 'mine' | 'theirs')}
-                    data-testid={`choice-${c.field}`}
-                    options={[
-                      { value: 'mine', label: t('keepMine') },
-                      { value: 'theirs', label: t('takeTheirs') },
-                    ]}
-                    optionType="button"
-                    buttonStyle="solid"
-                  />
-                ),
-              },
-            ]}
-          />
+          <div data-testid="conflict-list">
+            {conflict.items.map((c) => (
+              <div
+                key={c.field}
+                data-testid={`conflict-${c.field}`}
+                style={{ borderTop: '1px solid #f0e0b0', padding: '8px 0' }}
+              >
+                <Typography.Text strong>{t(c.label)}</Typography.Text>
+                <Row gutter={12} style={{ marginTop: 4 }}>
+                  <Col xs={24} sm={12}>
+                    <Typography.Text type="secondary">{t('yourEdit')}：</Typography.Text>
+                    <span data-testid={`mine-${c.field}`}>
+                      {val(c.field, c.mine)}
+                      {!c.both && <Typography.Text type="secondary"> {t('notEditedByYou')}</Typography.Text>}
+                    </span>
+                  </Col>
+                  <Col xs={24} sm={12}>
+                    <Typography.Text type="secondary">{t('theirValue')}：</Typography.Text>
+                    <span data-testid={`theirs-${c.field}`}>{val(c.field, c.theirs)}</span>
+                  </Col>
+                </Row>
+                <Radio.Group
+                  size="small"
+                  style={{ marginTop: 6 }}
+                  value={conflict.choice[c.field]}
+                  onChange={(e) => props.onChoose(c.field, e.target.value as 'mine' | 'theirs')}
+                  data-testid={`choice-${c.field}`}
+                  options={[
+                    { value: 'mine', label: t('keepMine') },
+                    { value: 'theirs', label: t('takeTheirs') },
+                  ]}
+                  optionType="button"
+                  buttonStyle="solid"
+                />
+              </div>
+            ))}
+          </div>
           <Button
             type="primary"
             style={{ marginTop: 12 }}

@@ -6,6 +6,7 @@ import {
   DatePicker,
   Descriptions,
   Form,
+  Grid,
   Input,
   InputNumber,
   Popconfirm,
@@ -490,6 +491,8 @@ const AUTO_STAGE_NOTE = /^[a-z_]+ → [a-z_]+( \(partner sync\))?$/;
 
 function LeadTimeline({ leadId, version, canAdd }: { leadId: string; version: number; canAdd: boolean }) {
   const { t, enumLabel, stage: stageLabel } = useI18n();
+  // On a phone the date goes into the entry: a column of its own would take half the width.
+  const narrow = !Grid.useBreakpoint().md;
   const [items, setItems] = useState<Activity[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form] = Form.useForm();
@@ -544,7 +547,7 @@ function LeadTimeline({ leadId, version, canAdd }: { leadId: string; version: nu
             label={t('activityNote')}
             rules={[{ required: true, message: t('required', { field: t('activityNote') }) }]}
           >
-            <Input style={{ width: 360 }} maxLength={4000} />
+            <Input style={{ width: 'min(360px, calc(100vw - 150px))' }} maxLength={4000} />
           </Form.Item>
           <Button htmlType="submit" type="primary" loading={saving}>
             {t('addActivity')}
@@ -565,9 +568,16 @@ function LeadTimeline({ leadId, version, canAdd }: { leadId: string; version: nu
             const text = a.type === 'stage_change' && AUTO_STAGE_NOTE.test(a.summary ?? '') ? '' : a.summary;
             return {
               key: a.id,
-              title: fmtDate(a.occurredAt),
+              title: narrow ? undefined : fmtDate(a.occurredAt),
               content: (
                 <div data-testid="activity">
+                  {narrow && (
+                    <div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {fmtDate(a.occurredAt)}
+                      </Typography.Text>
+                    </div>
+                  )}
                   <Tag color={a.type === 'stage_change' ? 'purple' : undefined}>{enumLabel(a.type)}</Tag>
                   {move && (
                     <Typography.Text strong data-testid="stage-move">
