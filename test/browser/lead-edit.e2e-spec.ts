@@ -198,13 +198,14 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
     const rowEl = table.locator('tr', { hasText: `推送待分配${ref}` });
     await rowEl.waitFor();
     await shot(page, '143-unassigned');
+    await page.setViewportSize(PHONE);
+    await rowEl.locator('[data-testid=assign-select]').scrollIntoViewIfNeeded();
+    await shot(page, '144-unassigned-390');
     await rowEl.locator('[data-testid=assign-select]').click();
     await page.locator('.ant-select-item-option', { hasText: '李专员' }).click();
     await rowEl.locator('[data-testid=assign-button]').click();
     await rowEl.waitFor({ state: 'detached' });
     expect((await row(id)).owner_id).toBe(officer2.id);
-    await page.setViewportSize(PHONE);
-    await shot(page, '144-unassigned-390');
     await page.goto(`/leads/${id}`);
     await page.locator('[data-testid=assign-owner]', { hasText: '李专员' }).waitFor();
     await done(page);

@@ -101,6 +101,7 @@ export default function AuditPage() {
           <Form.Item label={t('auditWhen')}>
             <span data-testid="audit-when">
               <DatePicker.RangePicker
+                style={{ width: 'min(280px, calc(100vw - 160px))' }}
                 aria-label={t('auditWhen')}
                 value={filters.range ?? null}
                 onChange={(r) => setFilters((f) => ({ ...f, range: r as Filters['range'] }))}

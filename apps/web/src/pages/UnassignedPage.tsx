@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Grid, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { leads as leadsApi } from '../api/endpoints';
@@ -25,6 +25,7 @@ export default function UnassignedPage() {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const user = useSession()!;
+  const wide = !!Grid.useBreakpoint().md;
   const [assignees, setAssignees] = useState<Assignee[]>([]);
   const [picked, setPicked] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
@@ -91,7 +92,8 @@ export default function UnassignedPage() {
             {
               title: t('assignTo'),
               width: 260,
-              fixed: 'right',
+              // Pinned beside the scrolled columns on a wide screen; on a phone it would cover them.
+              fixed: wide ? 'right' : undefined,
               render: (_, l) => (
                 <Space.Compact>
                   <Select
