@@ -243,8 +243,9 @@ function ConflictPanel(props: {
   onChoose: (field: EditField, pick: 'mine' | 'theirs') => void;
   onSave: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const show = useAuditValue();
+  const colon = locale === 'zh' ? '：' : ': ';
   const { conflict } = props;
   const fieldName = (f: EditField) =>
     f === 'investorName'
@@ -277,14 +278,20 @@ function ConflictPanel(props: {
                 <Typography.Text strong>{t(c.label)}</Typography.Text>
                 <Row gutter={12} style={{ marginTop: 4 }}>
                   <Col xs={24} sm={12}>
-                    <Typography.Text type="secondary">{t('yourEdit')}：</Typography.Text>
+                    <Typography.Text type="secondary">
+                      {t('yourEdit')}
+                      {colon}
+                    </Typography.Text>
                     <span data-testid={`mine-${c.field}`}>
                       {val(c.field, c.mine)}
                       {!c.both && <Typography.Text type="secondary"> {t('notEditedByYou')}</Typography.Text>}
                     </span>
                   </Col>
                   <Col xs={24} sm={12}>
-                    <Typography.Text type="secondary">{t('theirValue')}：</Typography.Text>
+                    <Typography.Text type="secondary">
+                      {t('theirValue')}
+                      {colon}
+                    </Typography.Text>
                     <span data-testid={`theirs-${c.field}`}>{val(c.field, c.theirs)}</span>
                   </Col>
                 </Row>

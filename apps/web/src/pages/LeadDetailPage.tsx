@@ -547,7 +547,7 @@ function LeadTimeline({ leadId, version, canAdd }: { leadId: string; version: nu
             label={t('activityNote')}
             rules={[{ required: true, message: t('required', { field: t('activityNote') }) }]}
           >
-            <Input style={{ width: 'min(360px, calc(100vw - 150px))' }} maxLength={4000} />
+            <Input style={{ width: 'min(360px, calc(100vw - 230px))' }} maxLength={4000} />
           </Form.Item>
           <Button htmlType="submit" type="primary" loading={saving}>
             {t('addActivity')}
