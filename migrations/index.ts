@@ -17,6 +17,7 @@ import { IdempotentReplayHeaders1764310200000 } from './1764310200000-idempotent
 import { RateLimitCounters1764320000000 } from './1764320000000-rate-limit-counters';
 import { ChainEdgeStrength1764330000000 } from './1764330000000-chain-edge-strength';
 import { RematchNewAlgorithm1764331000000 } from './1764331000000-rematch-new-algorithm';
+import { LeadArchiveAssign1764350000000 } from './1764350000000-lead-archive-assign';
 import { Notifications1764390000000 } from './1764390000000-notifications';
 
 /** Every migration, in order. A new migration is added here (no glob: works from ts and js alike). */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   RateLimitCounters1764320000000,
   ChainEdgeStrength1764330000000,
   RematchNewAlgorithm1764331000000,
+  LeadArchiveAssign1764350000000,
   Notifications1764390000000,
 ];

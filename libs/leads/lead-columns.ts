@@ -34,6 +34,7 @@ export const LEAD_COLUMN_MAP = {
   startedAt: { column: 'started_at', type: 'date', audit: 'startedAt' },
   operatingAt: { column: 'operating_at', type: 'date', audit: 'operatingAt' },
   fundsInPlace: { column: 'funds_in_place', type: 'jsonb', audit: 'fundsInPlace' },
+  archivedAt: { column: 'archived_at', type: 'timestamptz', audit: null },
   createdAt: { column: 'created_at', type: 'timestamptz', audit: null },
   updatedAt: { column: 'updated_at', type: 'timestamptz', audit: null },
 } as const;

@@ -38,6 +38,8 @@ export interface LeadRow {
   operating_at: string | null;
   funds_in_place: FundsEntry[];
   match_version: number;
+  /** Set when a manager archived the lead (soft delete, DESIGN §4; lead-policy decides who sees it). */
+  archived_at?: Date | string | null;
   version: number;
   created_at: Date | string;
   updated_at: Date | string;
@@ -92,6 +94,8 @@ export interface LeadView {
   fundsInPlace: FundsEntry[];
   /** The sum of `fundsInPlace` (万元). */
   fundsInPlaceWan: number;
+  /** When a manager archived the lead (only its own city still reads it, by id). */
+  archivedAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -109,6 +113,8 @@ export interface ActivityRow {
   from_stage: string | null;
   to_stage: string | null;
   created_at: Date;
+  /** The author's display name (user) or key name (API key), joined when the timeline is read. */
+  author_name?: string | null;
   _key?: string;
 }
 

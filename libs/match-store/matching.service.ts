@@ -71,6 +71,7 @@ interface LeadRow {
   land_need_mu: string | null;
   stage: string;
   planned_investment_wan: string;
+  archived?: boolean;
 }
 
 /**
@@ -143,7 +144,8 @@ export class MatchingService {
       const leadRows = await sqlRows<LeadRow>(
         em,
         `SELECT l.id, l.version, l.match_version, COALESCE(s.matched_version, 0) AS matched_version,
-                l.jurisdiction, l.segments, l.land_need_mu, l.stage, l.planned_investment_wan
+                l.jurisdiction, l.segments, l.land_need_mu, l.stage, l.planned_investment_wan,
+                l.archived_at IS NOT NULL AS archived
            FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
           WHERE l.id = ANY($1::uuid[])
           ORDER BY l.id`,
@@ -158,7 +160,8 @@ export class MatchingService {
         if (v !== undefined && l.matched_version > v) outcome.skippedStale++;
         // A lost lead's matches stay as they were when it was lost (a merge has withdrawn those of
         // a lead merged away): a job queued before it was lost settles its state and writes nothing.
-        else if (l.stage === 'lost') frozen.push(l.id);
+        // Archived leads leave matching the same way (DESIGN §4).
+        else if (l.stage === 'lost' || l.archived) frozen.push(l.id);
         else leads.push(l);
       }
       if (frozen.length) {

@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AppstoreOutlined,
+  AuditOutlined,
   BarChartOutlined,
   DatabaseOutlined,
   HomeOutlined,
@@ -9,6 +10,7 @@ import {
   SettingOutlined,
   TeamOutlined,
   UnorderedListOutlined,
+  UserAddOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Typography } from 'antd';
@@ -49,6 +51,8 @@ const PAGES = {
   dashboard: () => import('./pages/DashboardPage'),
   admin: () => import('./pages/AdminPage'),
   notifications: () => import('./pages/NotificationSettingsPage'),
+  unassigned: () => import('./pages/UnassignedPage'),
+  audit: () => import('./pages/AuditPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -93,6 +97,8 @@ function Shell() {
     { key: '/board', icon: <AppstoreOutlined />, label: 'board', show: true },
     { key: '/matches', icon: <NodeIndexOutlined />, label: 'matchReview', show: manager },
     { key: '/collisions', icon: <WarningOutlined />, label: 'collisions', show: manager },
+    { key: '/unassigned', icon: <UserAddOutlined />, label: 'unassigned', show: manager },
+    { key: '/audit', icon: <AuditOutlined />, label: 'auditLog', show: manager },
     { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
     { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },
@@ -201,6 +207,8 @@ const router = createBrowserRouter([
       { path: 'dashboard', element: page(PAGES.dashboard) },
       { path: 'admin', element: page(PAGES.admin) },
       { path: 'notifications/settings', element: page(PAGES.notifications) },
+      { path: 'unassigned', element: page(PAGES.unassigned) },
+      { path: 'audit', element: page(PAGES.audit) },
       { path: '*', element: <NotFound /> },
     ],
   },
