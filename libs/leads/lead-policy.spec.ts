@@ -7,6 +7,7 @@ import {
   canSee,
   feedEntry,
   feedEntrySql,
+  noticeView,
   isActivityRedacted,
   isListed,
   listedSql,
@@ -215,6 +216,9 @@ describe('canSee (DESIGN §5)', () => {
       expect(isListed(live, viewer as Jurisdiction)).toBe(seen);
       expect(feedEntry(r, viewer as Jurisdiction)).toBe(seen ? 'tombstone' : null);
       expect(feedEntry(live, viewer as Jurisdiction)).toBe(seen ? 'view' : null);
+      expect(noticeView(r, viewer as Jurisdiction)?.archivedAt ?? null).toBe(
+        seen ? '2026-11-05T01:00:00.000Z' : null,
+      );
     },
   );
 });

@@ -155,7 +155,19 @@ const num = (v: string | number | null): number | null => (v === null || v === u
 
 /** The lead as `viewer` may see it, or null when it is invisible. */
 export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
-  if (!canSee(row, viewer)) return null;
+  return canSee(row, viewer) ? render(row, viewer) : null;
+}
+
+/**
+ * The lead in a change notice to `viewer` (webhooks): its view, also of an archived lead the
+ * viewer saw until then (with `archivedAt`, so the partner system removes it, as the feed's
+ * tombstone says); null for a lead never shared with it.
+ */
+export function noticeView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
+  return feedEntry(row, viewer) ? render(row, viewer) : null;
+}
+
+function render(row: LeadRow, viewer: Jurisdiction): LeadView {
   const own = row.jurisdiction === viewer;
   const masked = isMasked(row, viewer);
   const codeName = maskedName(row);

@@ -118,8 +118,8 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
   /**
    * One page, as the JSON text of the response body. Leads (nearly every entry of a busy feed)
    * are rendered by Postgres in the statement that reads the page (leadViewJsonSql: the same
-   * masking as leadView, same visibility test as canSeeLead) and written out without being
-   * parsed; other entities go through renderCurrent as before.
+   * masking as leadView; feedEntrySql decides view, tombstone or nothing, as feedEntry does) and
+   * written out without being parsed; other entities go through renderCurrent.
    */
   async read(
     ctx: RequestContext,
