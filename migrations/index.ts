@@ -18,6 +18,7 @@ import { RateLimitCounters1764320000000 } from './1764320000000-rate-limit-count
 import { ChainEdgeStrength1764330000000 } from './1764330000000-chain-edge-strength';
 import { RematchNewAlgorithm1764331000000 } from './1764331000000-rematch-new-algorithm';
 import { Cooperation1764360000000 } from './1764360000000-cooperation';
+import { LeadArchiveAssign1764350000000 } from './1764350000000-lead-archive-assign';
 import { PromotionEvents1764370000000 } from './1764370000000-promotion-events';
 import { SpreadsheetImports1764380000000 } from './1764380000000-spreadsheet-imports';
 import { Notifications1764390000000 } from './1764390000000-notifications';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   ChainEdgeStrength1764330000000,
   RematchNewAlgorithm1764331000000,
   Cooperation1764360000000,
+  LeadArchiveAssign1764350000000,
   PromotionEvents1764370000000,
   SpreadsheetImports1764380000000,
   Notifications1764390000000,

@@ -1,8 +1,12 @@
 import { TestApp, startApp } from './support/app';
 import {
   canSee,
+  feedEntry,
+  feedEntrySql,
+  isListed,
   leadView,
   leadViewJsonSql,
+  listedSql,
   visibleSql,
   visibleTitle,
   visibleTitleSql,
@@ -33,6 +37,10 @@ describe('lead view rendered in SQL = leadView()', () => {
       // Confidential without a code name (older rows): the placeholder, in SQL as in TypeScript.
       { jurisdiction: 'mianyang', sharing: 'shared', confidential: true, code: null },
       { jurisdiction: 'beibei', sharing: 'shared', confidential: true, code: '' },
+      // Archived: readable by id by its own city only, listed nowhere, a tombstone in the feed.
+      { jurisdiction: 'beibei', sharing: 'shared', confidential: false, code: null, archived: true },
+      { jurisdiction: 'mianyang', sharing: 'shared', confidential: true, code: '代号丁', archived: true },
+      { jurisdiction: 'mianyang', sharing: 'private', confidential: false, code: null, archived: true },
     ];
     const ids: string[] = [];
     for (const [i, k] of kinds.entries()) {
@@ -86,20 +94,34 @@ describe('lead view rendered in SQL = leadView()', () => {
         ],
       );
       ids.push(row.id);
+      if ('archived' in k)
+        await t.ds.query(`UPDATE leads SET archived_at = '2026-05-06 07:08:09.123456+00' WHERE id = $1`, [
+          row.id,
+        ]);
     }
     const rows: LeadRow[] = await t.ds.query(`SELECT * FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`, [
       ids,
     ]);
     let compared = 0;
     for (const viewer of ['beibei', 'mianyang'] as const) {
-      const rendered: { id: string; view: string; visible: boolean; title: string }[] = await t.ds.query(
+      const rendered: {
+        id: string;
+        view: string;
+        visible: boolean;
+        listed: boolean;
+        entry: string | null;
+        title: string;
+      }[] = await t.ds.query(
         `SELECT id, ${leadViewJsonSql('$2')} AS view, ${visibleSql('$2')} AS visible,
+                ${listedSql('$2')} AS listed, ${feedEntrySql('$2')} AS entry,
                 ${visibleTitleSql('$2')} AS title
            FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id`,
         [ids, viewer],
       );
       for (const [i, row] of rows.entries()) {
         expect(rendered[i].visible).toBe(canSee(row, viewer));
+        expect(rendered[i].listed).toBe(isListed(row, viewer));
+        expect(rendered[i].entry).toBe(feedEntry(row, viewer));
         expect(rendered[i].title).toBe(visibleTitle(row, viewer));
         const expected = leadView(row, viewer);
         if (!expected) continue; // invisible: the callers' WHERE clause keeps it out
@@ -107,7 +129,7 @@ describe('lead view rendered in SQL = leadView()', () => {
         compared++;
       }
     }
-    expect(compared).toBe(14);
+    expect(compared).toBe(17);
   });
 
   it('GET /leads/:id and GET /leads answer the rendered JSON with its ETag', async () => {

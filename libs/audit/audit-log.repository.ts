@@ -13,6 +13,8 @@ interface AuditRow {
   actor_type: 'user' | 'api_key' | 'system';
   actor_id: string | null;
   actor_name: string | null;
+  actor_display_name: string | null;
+  actor_jurisdiction: string | null;
   action: string;
   entity: string;
   entity_id: string;
@@ -42,15 +44,32 @@ export class AuditLogRepository {
     ];
     if (q.entity) where.push(`a.entity = ${p(q.entity)}`);
     if (q.entityId) where.push(`a.entity_id = ${p(q.entityId.toLowerCase())}::uuid`);
+    if (q.actorId) where.push(`a.actor_id = ${p(q.actorId.toLowerCase())}::uuid`);
+    if (q.action) where.push(`a.action = ${p(q.action)}`);
+    const when = (field: 'since' | 'until', v: string | undefined) => {
+      if (v === undefined) return null;
+      const t = Date.parse(v);
+      if (Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.UTC(9999, 0, 1))
+        throw fieldError(field, `${field} is not a date`);
+      return new Date(t).toISOString();
+    };
+    const since = when('since', q.since);
+    const until = when('until', q.until);
+    if (since) where.push(`a.at >= ${p(since)}::timestamptz`);
+    if (until) where.push(`a.at < ${p(until)}::timestamptz`);
     if (after) where.push(`a.id < ${p(after[0])}::bigint`);
     const rows = await sqlRows<AuditRow>(
       this.ds,
       `SELECT a.id::text AS id, a.at, a.actor_type, a.actor_id, a.actor_name, a.action, a.entity, a.entity_id,
-              a.changes, a.request_id
-         FROM audit_entries a
-        WHERE ${where.join(' AND ')}
-        ORDER BY a.id DESC
-        LIMIT ${p(limit + 1)}`,
+              a.changes, a.request_id, u.display_name AS actor_display_name,
+              COALESCE(u.jurisdiction, k.jurisdiction) AS actor_jurisdiction
+         FROM (SELECT * FROM audit_entries a
+                WHERE ${where.join(' AND ')}
+                ORDER BY a.id DESC
+                LIMIT ${p(limit + 1)}) a
+         LEFT JOIN users u ON a.actor_type = 'user' AND u.id = a.actor_id
+         LEFT JOIN api_keys k ON a.actor_type = 'api_key' AND k.id = a.actor_id
+        ORDER BY a.id DESC`,
       params,
     );
     return toPage(rows, limit, (r) => [r.id], toEntry);
@@ -61,7 +80,13 @@ function toEntry(r: AuditRow): AuditEntryDto {
   return {
     id: r.id,
     at: new Date(r.at).toISOString(),
-    actor: { type: r.actor_type, id: r.actor_id, name: r.actor_name },
+    actor: {
+      type: r.actor_type,
+      id: r.actor_id,
+      name: r.actor_name,
+      displayName: r.actor_display_name,
+      jurisdiction: r.actor_jurisdiction,
+    },
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 
 export class AuditQuery extends PageQuery {
@@ -18,6 +18,32 @@ export class AuditQuery extends PageQuery {
   @IsOptional()
   @IsUUID('all', { message: 'entityId must be a UUID' })
   entityId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, description: 'who: the user or API key that acted' })
+  @IsOptional()
+  @IsUUID('all', { message: 'actorId must be a UUID' })
+  actorId?: string;
+
+  @ApiPropertyOptional({
+    example: 'update',
+    description: 'what: create, update, stage_change, assign, archive, …',
+    maxLength: 40,
+    pattern: '^[a-z_]+$',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z_]{1,40}$/, { message: 'action must be an action name like update' })
+  action?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 30, description: 'when: entries at or after' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date or date-time' })
+  since?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 30, description: 'when: entries before' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 date or date-time' })
+  until?: string;
 }
 
 export class AuditActorDto {
@@ -25,6 +51,10 @@ export class AuditActorDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid', maxLength: 36 }) id: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'username or key name', maxLength: 200 })
   name: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'a user’s display name', maxLength: 200 })
+  displayName: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'a user’s or key’s jurisdiction', maxLength: 20 })
+  jurisdiction: string | null;
 }
 
 /** Any JSON value a field held (strings are bounded by the fields they come from). */

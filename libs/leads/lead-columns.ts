@@ -36,6 +36,7 @@ export const LEAD_COLUMN_MAP = {
   fundsInPlace: { column: 'funds_in_place', type: 'jsonb', audit: 'fundsInPlace' },
   // Set by the lead form and PATCH only (DESIGN §16); partner sync items do not carry it.
   eventId: { column: 'event_id', type: 'uuid', audit: null },
+  archivedAt: { column: 'archived_at', type: 'timestamptz', audit: null },
   createdAt: { column: 'created_at', type: 'timestamptz', audit: null },
   updatedAt: { column: 'updated_at', type: 'timestamptz', audit: null },
 } as const;

@@ -3,8 +3,14 @@ import {
   CODE_NAME_PLACEHOLDER,
   activityView,
   canChange,
+  canManage,
   canSee,
+  feedEntry,
+  feedEntrySql,
+  noticeView,
   isActivityRedacted,
+  isListed,
+  listedSql,
   isMasked,
   leadView,
   leadViewJsonSql,
@@ -195,6 +201,26 @@ describe('canSee (DESIGN §5)', () => {
       expect(leadView(r, viewer as Jurisdiction) !== null).toBe(expected);
     },
   );
+
+  it.each(CITIES.flatMap((j) => SHARINGS.flatMap((s) => CITIES.map((v) => [j, s, v]))))(
+    'an archived %s %s lead, read by %s: by id its own city only; listed nowhere; a feed tombstone where it was seen',
+    (jurisdiction, sharing, viewer) => {
+      const live = row({ jurisdiction, sharing });
+      const r = row({ jurisdiction, sharing, archived_at: '2026-11-05T01:00:00.000Z' });
+      const seen = jurisdiction === viewer || sharing === 'shared';
+      expect(canSee(r, viewer as Jurisdiction)).toBe(jurisdiction === viewer);
+      expect(leadView(r, viewer as Jurisdiction)?.archivedAt ?? null).toBe(
+        jurisdiction === viewer ? '2026-11-05T01:00:00.000Z' : null,
+      );
+      expect(isListed(r, viewer as Jurisdiction)).toBe(false);
+      expect(isListed(live, viewer as Jurisdiction)).toBe(seen);
+      expect(feedEntry(r, viewer as Jurisdiction)).toBe(seen ? 'tombstone' : null);
+      expect(feedEntry(live, viewer as Jurisdiction)).toBe(seen ? 'view' : null);
+      expect(noticeView(r, viewer as Jurisdiction)?.archivedAt ?? null).toBe(
+        seen ? '2026-11-05T01:00:00.000Z' : null,
+      );
+    },
+  );
 });
 
 describe('canChange (DESIGN §5)', () => {
@@ -222,6 +248,22 @@ describe('canChange (DESIGN §5)', () => {
     expect(canChange(row(), who('manager', other))).toBeNull();
     expect(canChange(row(), who('admin', other))).toBeNull();
     expect(canChange(row({ owner_id: null }), who(null, null))).toBeNull();
+  });
+
+  it('lets no one change an archived lead (409), the partner city still read-only', () => {
+    const archived = row({ archived_at: new Date('2026-11-05T01:00:00Z') });
+    for (const role of ['officer', 'manager', 'admin', null] as const) {
+      expect(canChange(archived, who(role, owner))).toBe('LEAD_ARCHIVED');
+      expect(canChange(archived, who(role, owner, 'beibei'))).toBe('LEAD_READ_ONLY');
+    }
+  });
+
+  it('lets only managers and admins of the city manage (assign, archive) a lead', () => {
+    expect(canManage(row(), who('manager', other))).toBe(true);
+    expect(canManage(row(), who('admin', other))).toBe(true);
+    expect(canManage(row(), who('officer', owner))).toBe(false);
+    expect(canManage(row(), who(null, null))).toBe(false);
+    expect(canManage(row({ sharing: 'shared' }), who('manager', other, 'beibei'))).toBe(false);
   });
 });
 
@@ -293,7 +335,11 @@ describe('activityView', () => {
 
 describe('SQL forms', () => {
   it('name the viewer parameter and the row alias', () => {
-    expect(visibleSql('$2', 'l')).toBe("(l.jurisdiction = $2::text OR l.sharing = 'shared')");
+    expect(visibleSql('$2', 'l')).toBe(
+      "(l.jurisdiction = $2::text OR (l.sharing = 'shared' AND l.archived_at IS NULL))",
+    );
+    expect(listedSql('$2', 'l')).toContain('l.archived_at IS NULL');
+    expect(feedEntrySql('$2', 'l')).toContain('l.archived_at IS NOT NULL');
     expect(maskedSql('$1')).toBe('(leads.jurisdiction <> $1::text AND leads.confidential)');
     expect(visibleTitleSql('$3', 'o')).toContain('o.code_name');
     expect(leadViewJsonSql('$4', 'x')).not.toMatch(/\bleads\./);
@@ -309,10 +355,17 @@ describe('SQL forms', () => {
     it('own leads and the partner’s shared ones', () => {
       const { params, p } = bind();
       expect(visibilityBranches(base, p)).toEqual([
-        ['jurisdiction = $1'],
-        ['jurisdiction = $2', "sharing = 'shared'"],
+        ['jurisdiction = $1', 'archived_at IS NULL'],
+        ['jurisdiction = $2', "sharing = 'shared'", 'archived_at IS NULL'],
       ]);
       expect(params).toEqual(['beibei', 'mianyang']);
+    });
+
+    it('leaves archived leads out, by id for an index-only walk', () => {
+      for (const b of visibilityBranches({ ...base, indexOnly: true }, bind().p)) {
+        expect(b).not.toContain('archived_at IS NULL');
+        expect(b.join(' ')).toContain('archived_at IS NOT NULL');
+      }
     });
 
     it('leaves the partner’s confidential leads out of a text search', () => {
@@ -323,13 +376,13 @@ describe('SQL forms', () => {
 
     it('narrows by jurisdiction and sharing', () => {
       expect(visibilityBranches({ ...base, jurisdiction: 'beibei' }, bind().p)).toEqual([
-        ['jurisdiction = $1'],
+        ['jurisdiction = $1', 'archived_at IS NULL'],
       ]);
       expect(visibilityBranches({ ...base, jurisdiction: 'mianyang' }, bind().p)).toEqual([
-        ['jurisdiction = $1', "sharing = 'shared'"],
+        ['jurisdiction = $1', "sharing = 'shared'", 'archived_at IS NULL'],
       ]);
       expect(visibilityBranches({ ...base, sharing: 'private' }, bind().p)).toEqual([
-        ['jurisdiction = $1', 'sharing = $2'],
+        ['jurisdiction = $1', 'sharing = $2', 'archived_at IS NULL'],
       ]);
       expect(visibilityBranches({ ...base, jurisdiction: 'mianyang', sharing: 'private' }, bind().p)).toEqual(
         [],

@@ -16,7 +16,10 @@ import { ActivityRow, LeadRow, LeadSharing, LeadSource, LeadView, fundsTotalSql,
  * - confidential + shared: the partner sees `codeName` in place of the investor's name and the
  *   title (titles usually name the investor), no USCC, enterprise link or project company USCC,
  *   `partnerSummary` in place of `summary`, the funds in place without their notes, and of the
- *   owner city's activities only type, date and city; search never finds it by those fields.
+ *   owner city's activities only type, date and city; search never finds it by those fields;
+ * - archived (soft delete by a manager, DESIGN §4): the lead leaves lists, search, matches, the
+ *   board and reports; only its own city still reads it by id, and it cannot be changed until a
+ *   manager restores it; the changes feed shows it as a tombstone to both cities.
  */
 
 /**
@@ -25,12 +28,39 @@ import { ActivityRow, LeadRow, LeadSharing, LeadSource, LeadView, fundsTotalSql,
  */
 export const CODE_NAME_PLACEHOLDER = '';
 
-type Visibility = Pick<LeadRow, 'jurisdiction' | 'sharing'>;
+type Visibility = Pick<LeadRow, 'jurisdiction' | 'sharing' | 'archived_at'>;
 type Masking = Pick<LeadRow, 'jurisdiction' | 'confidential'>;
 
-/** Whether `viewer` may see the lead at all: private leads stay in their jurisdiction. */
-export function canSee(row: Visibility, viewer: Jurisdiction): boolean {
+/** Whether the lead is archived (soft deleted). */
+export function isArchived(row: Pick<LeadRow, 'archived_at'>): boolean {
+  return !!row.archived_at;
+}
+
+/** Whether the lead is `viewer`'s or shared with it, archived or not: who hears of it in the feed. */
+function isSharedWith(row: Visibility, viewer: Jurisdiction): boolean {
   return row.jurisdiction === viewer || row.sharing === 'shared';
+}
+
+/**
+ * Whether `viewer` may see the lead (by id, its timeline, its matches): private leads stay in
+ * their jurisdiction, and an archived lead too (the partner has been sent its tombstone).
+ */
+export function canSee(row: Visibility, viewer: Jurisdiction): boolean {
+  return row.jurisdiction === viewer || (row.sharing === 'shared' && !isArchived(row));
+}
+
+/** Whether the lead shows in `viewer`'s lists, search, matches, board and reports: visible, not archived. */
+export function isListed(row: Visibility, viewer: Jurisdiction): boolean {
+  return canSee(row, viewer) && !isArchived(row);
+}
+
+/**
+ * What the changes feed tells `viewer` of a lead: its view, a tombstone (an archived lead: the
+ * partner system removes it), or nothing (a private lead of the other city).
+ */
+export function feedEntry(row: Visibility, viewer: Jurisdiction): 'view' | 'tombstone' | null {
+  if (!isSharedWith(row, viewer)) return null;
+  return isArchived(row) ? 'tombstone' : 'view';
 }
 
 /** Who asks to change a lead: their city, role (null for API keys) and user id. */
@@ -40,20 +70,33 @@ export interface LeadChanger {
   userId: string | null;
 }
 
-/** Why a change is refused: the reason codes of the 403 answers (DESIGN §5, §11). */
-export type ChangeDenial = 'LEAD_READ_ONLY' | 'NOT_LEAD_OWNER';
+/**
+ * Why a change is refused: the reason codes of the 403 answers, and the 409 of an archived lead
+ * (DESIGN §5, §11).
+ */
+export type ChangeDenial = 'LEAD_READ_ONLY' | 'LEAD_ARCHIVED' | 'NOT_LEAD_OWNER';
 
 /**
  * Whether `who` may change a lead it can see: only its own jurisdiction changes a lead (the
- * partner adds activities instead), and an officer only the leads they own. Null means allowed.
+ * partner adds activities instead), not while it is archived, and an officer only the leads they
+ * own. Null means allowed.
  */
 export function canChange(
-  row: Pick<LeadRow, 'jurisdiction' | 'owner_id'>,
+  row: Pick<LeadRow, 'jurisdiction' | 'owner_id' | 'archived_at'>,
   who: LeadChanger,
 ): ChangeDenial | null {
   if (row.jurisdiction !== who.jurisdiction) return 'LEAD_READ_ONLY';
+  if (isArchived(row)) return 'LEAD_ARCHIVED';
   if (who.role === 'officer' && row.owner_id !== who.userId) return 'NOT_LEAD_OWNER';
   return null;
+}
+
+/**
+ * Whether `who` may manage a lead: assign its owner, archive or restore it. Managers and admins
+ * of its own jurisdiction; never API keys, officers or the partner city.
+ */
+export function canManage(row: Pick<LeadRow, 'jurisdiction'>, who: LeadChanger): boolean {
+  return row.jurisdiction === who.jurisdiction && (who.role === 'manager' || who.role === 'admin');
 }
 
 /** Whether `viewer` sees the lead masked: a confidential lead of the other city. */
@@ -98,6 +141,7 @@ export function activityView(a: ActivityRow, lead: Masking, viewer: Jurisdiction
     redacted,
     authorId: redacted ? null : a.author_id,
     authorKeyId: redacted ? null : a.author_key_id,
+    authorName: redacted ? null : (a.author_name ?? null),
     jurisdiction: a.jurisdiction as Jurisdiction,
     fromStage: a.from_stage as LeadStage | null,
     toStage: a.to_stage as LeadStage | null,
@@ -111,7 +155,19 @@ const num = (v: string | number | null): number | null => (v === null || v === u
 
 /** The lead as `viewer` may see it, or null when it is invisible. */
 export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
-  if (!canSee(row, viewer)) return null;
+  return canSee(row, viewer) ? render(row, viewer) : null;
+}
+
+/**
+ * The lead in a change notice to `viewer` (webhooks): its view, also of an archived lead the
+ * viewer saw until then (with `archivedAt`, so the partner system removes it, as the feed's
+ * tombstone says); null for a lead never shared with it.
+ */
+export function noticeView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
+  return feedEntry(row, viewer) ? render(row, viewer) : null;
+}
+
+function render(row: LeadRow, viewer: Jurisdiction): LeadView {
   const own = row.jurisdiction === viewer;
   const masked = isMasked(row, viewer);
   const codeName = maskedName(row);
@@ -152,6 +208,7 @@ export function leadView(row: LeadRow, viewer: Jurisdiction): LeadView | null {
     fundsInPlace: masked ? funds.map(({ at, amountWan }) => ({ at, amountWan })) : funds,
     fundsInPlaceWan: fundsTotal(funds),
     eventId: row.event_id ?? null,
+    archivedAt: iso(row.archived_at ?? null),
     version: row.version,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -168,8 +225,26 @@ export function ownerView(row: LeadRow): LeadView {
 
 /** canSee() in SQL. */
 export function visibleSql(viewer: string, t = 'leads'): string {
-  return `(${t}.jurisdiction = ${viewer}::text OR ${t}.sharing = 'shared')`;
+  return `(${t}.jurisdiction = ${viewer}::text OR (${t}.sharing = 'shared' AND ${t}.archived_at IS NULL))`;
 }
+
+/** isListed() in SQL. */
+export function listedSql(viewer: string, t = 'leads'): string {
+  return `((${t}.jurisdiction = ${viewer}::text OR ${t}.sharing = 'shared') AND ${t}.archived_at IS NULL)`;
+}
+
+/** feedEntry() in SQL: 'view', 'tombstone' or NULL. */
+export function feedEntrySql(viewer: string, t = 'leads'): string {
+  return `CASE WHEN NOT (${t}.jurisdiction = ${viewer}::text OR ${t}.sharing = 'shared') THEN NULL
+               WHEN ${t}.archived_at IS NOT NULL THEN 'tombstone' ELSE 'view' END`;
+}
+
+/**
+ * "Not archived" for a walk that reads only the primary key's included columns: the few archived
+ * ids come from their partial index (leads_archived_idx) as a hashed subplan, so the walk stays
+ * an index-only scan.
+ */
+const NOT_ARCHIVED_BY_ID = `id NOT IN (SELECT id FROM leads WHERE archived_at IS NOT NULL)`;
 
 /** isMasked() in SQL. */
 export function maskedSql(viewer: string, t = 'leads'): string {
@@ -194,10 +269,15 @@ export interface VisibilityFilter {
   sharing?: string;
   /** A text search over title and investor name: the partner must not find a masked lead by them. */
   searching?: boolean;
+  /**
+   * The caller walks the primary key index-only (which holds no `archived_at`): archived leads
+   * are left out by id instead of by column.
+   */
+  indexOnly?: boolean;
 }
 
 /**
- * canSee() as one condition list per jurisdiction (own leads; the partner's shared ones), narrowed
+ * isListed() as one condition list per jurisdiction (own leads; the partner's shared ones), narrowed
  * by the jurisdiction and sharing filters, over unaliased `leads` columns. Each branch is an
  * ordered scan of a (jurisdiction, …) index; an OR across jurisdictions would walk the primary key.
  * A text search leaves the partner's confidential leads out: their title and investor are masked.
@@ -205,15 +285,16 @@ export interface VisibilityFilter {
  */
 export function visibilityBranches(f: VisibilityFilter, p: (v: unknown) => string): string[][] {
   const branches: string[][] = [];
+  const live = f.indexOnly ? NOT_ARCHIVED_BY_ID : 'archived_at IS NULL';
   if (f.jurisdiction !== f.partner) {
     const own = [`jurisdiction = ${p(f.viewer)}`];
     if (f.sharing) own.push(`sharing = ${p(f.sharing)}`);
-    branches.push(own);
+    branches.push([...own, live]);
   }
   if (f.jurisdiction !== f.viewer && f.sharing !== 'private') {
     const partner = [`jurisdiction = ${p(f.partner)}`, `sharing = 'shared'`];
     if (f.searching) partner.push('NOT confidential');
-    branches.push(partner);
+    branches.push([...partner, live]);
   }
   return branches;
 }
@@ -268,6 +349,7 @@ export function leadViewJsonSql(viewer: string, t = 'leads'): string {
     )},
     'fundsInPlaceWan', ${fundsTotalSql(t)},
     'eventId', ${t}.event_id,
+    'archivedAt', ${isoSql(`${t}.archived_at`)},
     'version', ${t}.version,
     'createdAt', ${isoSql(`${t}.created_at`)},
     'updatedAt', ${isoSql(`${t}.updated_at`)})::text`;

@@ -188,6 +188,32 @@ describe('planLeadUpserts (DESIGN §6, §7, §11)', () => {
     expect(plan.results[0]).not.toHaveProperty('id');
   });
 
+  it('sets the owner a row names (telling them), keeps it when the row names none, clears it on null', () => {
+    const OWNER = '22222222-2222-4222-8222-222222222222';
+    const NEW = '33333333-3333-4333-8333-333333333333';
+    const created = row(0, 'new', { owner_id: OWNER });
+    expect(planLeadUpserts('beibei', [created], new Set([created.newId]), []).creates[0]).toMatchObject({
+      owner_id: OWNER,
+    });
+    const kept = planLeadUpserts('beibei', [row(0, 'a')], new Set(), [stored({ owner_id: OWNER })]);
+    expect(kept.results[0].status).toBe('unchanged');
+    const moved = planLeadUpserts('beibei', [row(0, 'a', { owner_id: NEW })], new Set(), [
+      stored({ owner_id: OWNER }),
+    ]);
+    expect(moved.updates[0].owner_id).toBe(NEW);
+    expect(moved.audits[0].changes).toEqual({ ownerId: [OWNER, NEW] });
+    expect(moved.events[0].detail).toEqual({ assignedTo: NEW });
+    const edited = planLeadUpserts('beibei', [row(0, 'a', { summary: 'x' })], new Set(), [
+      stored({ owner_id: OWNER }),
+    ]);
+    expect(edited.updates[0].owner_id).toBe(OWNER);
+    const cleared = planLeadUpserts('beibei', [row(0, 'a', { owner_id: null })], new Set(), [
+      stored({ owner_id: OWNER }),
+    ]);
+    expect(cleared.updates[0].owner_id).toBeNull();
+    expect(cleared.events[0]).not.toHaveProperty('detail');
+  });
+
   it('reports a ref whose lead is gone', () => {
     const plan = planLeadUpserts('beibei', [row(0, 'gone')], new Set(), []);
     expect(plan.results[0]).toMatchObject({ status: 'error', errors: [{ field: 'externalRef' }] });

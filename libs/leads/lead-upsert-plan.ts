@@ -35,6 +35,12 @@ export interface LeadValues {
   started_at: string | null;
   operating_at: string | null;
   funds_in_place: FundsEntry[];
+  /**
+   * The owner the row names: a user id, null for none (the 待分配 queue), or undefined when the
+   * row does not say, which keeps the current owner (managers assign inside Liancheng; a partner
+   * system that does not know them must not undo that).
+   */
+  owner_id?: string | null;
 }
 
 /** One row of a bulk upsert: its position in the request, its external ref, its values. */
@@ -213,6 +219,8 @@ export function planLeadUpserts(
     }
     const before = storedValues(row);
     const changes = leadValueChanges(before, p.values);
+    const owner = p.values.owner_id === undefined ? row.owner_id : p.values.owner_id;
+    if (owner !== row.owner_id) changes.ownerId = [row.owner_id, owner];
     if (!Object.keys(changes).length) {
       plan.results.push({ index: p.index, externalRef: p.ref, id: row.id, status: 'unchanged' });
       continue;
@@ -272,6 +280,7 @@ export function planLeadUpserts(
     plan.updates.push({
       id: row.id,
       ...p.values,
+      owner_id: owner,
       resume_stage: resumeStage,
       external_refs: row.external_refs,
     });
@@ -282,6 +291,8 @@ export function planLeadUpserts(
       entityId: row.id,
       entityVersion: version,
       jurisdiction: row.jurisdiction,
+      // DESIGN §18: a new owner is told, whoever wrote the change.
+      ...(owner && owner !== row.owner_id ? { detail: { assignedTo: owner } } : {}),
     });
     // DESIGN §7: a changed investor may now collide (as PATCH /leads does).
     if ('investor.name' in changes || 'investor.uscc' in changes)

@@ -40,6 +40,8 @@ export interface LeadRow {
   /** The promotion event the lead was raised at (DESIGN §16). */
   event_id?: string | null;
   match_version: number;
+  /** Set when a manager archived the lead (soft delete, DESIGN §4; lead-policy decides who sees it). */
+  archived_at?: Date | string | null;
   version: number;
   created_at: Date | string;
   updated_at: Date | string;
@@ -96,6 +98,8 @@ export interface LeadView {
   fundsInPlaceWan: number;
   /** The promotion event the lead was raised at (DESIGN §16). */
   eventId: string | null;
+  /** When a manager archived the lead (only its own city still reads it, by id). */
+  archivedAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -113,6 +117,8 @@ export interface ActivityRow {
   from_stage: string | null;
   to_stage: string | null;
   created_at: Date;
+  /** The author's display name (user) or key name (API key), joined when the timeline is read. */
+  author_name?: string | null;
   _key?: string;
 }
 

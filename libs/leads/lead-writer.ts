@@ -17,6 +17,7 @@ import {
   LEAD_COLUMN_MAP,
   LeadColumn,
   LeadColumnKey,
+  LeadField,
   isJsonColumn,
   leadRecordSql,
 } from './lead-columns';
@@ -125,21 +126,25 @@ export type { LeadUpsertRow, LeadWriteResult } from './lead-upsert-plan';
 /** Set for a transaction that has claimed the external refs of every lead it inserts. */
 export const LEAD_REFS_CLAIMED = 'liancheng.lead_refs_claimed';
 
-const setSql = (changes: Partial<Record<LeadColumnKey, unknown>>, p: (v: unknown) => string): string[] =>
+const setSql = (changes: Partial<Record<LeadField, unknown>>, p: (v: unknown) => string): string[] =>
   Object.entries(changes).map(([key, value]) => {
-    const col = LEAD_COLUMN_MAP[key as LeadColumnKey].column;
+    const col = LEAD_COLUMN_MAP[key as LeadField].column;
     return isJsonColumn(col) ? `${col} = ${p(JSON.stringify(value))}::jsonb` : `${col} = ${p(value)}`;
   });
 
 /** Columns a bulk create inserts: the bulk columns, and the caller's jurisdiction. */
 const CREATE_COLUMNS = BULK_COLUMNS;
-/** Columns a bulk update sets: all bulk columns but the id, owner and external refs (kept as they are). */
-const UPDATE_COLUMNS = BULK_COLUMNS.filter((c) => c !== 'id' && c !== 'owner_id' && c !== 'external_refs');
+/**
+ * Columns a bulk update sets: all bulk columns but the id and external refs (kept as they are).
+ * The owner is the one the row names, or the current one when it names none (lead-upsert-plan).
+ */
+const UPDATE_COLUMNS = BULK_COLUMNS.filter((c) => c !== 'id' && c !== 'external_refs');
 
 /**
  * Every write of created leads in one statement, from one JSON parameter ($1: one object per lead,
  * keys = columns): the leads, their `create` audit entries (each audited field {before: null,
- * after}), `lead.created` domain events, their outbox rows and the outbox wake-up. Each lead's
+ * after}), `lead.created` domain events (telling an owner the row names, DESIGN §18), their outbox
+ * rows and the outbox wake-up. Each lead's
  * match job and match state are written by the leads' insert trigger.
  */
 const CREATE_SQL = `
@@ -157,7 +162,8 @@ const CREATE_SQL = `
       FROM e),
   ev AS (
     ${EVENT_INSERT}
-    SELECT 'lead.created', 'lead', (e.j->>'id')::uuid, 1, $2, '{}'::jsonb FROM e
+    SELECT 'lead.created', 'lead', (e.j->>'id')::uuid, 1, $2,
+           jsonb_strip_nulls(jsonb_build_object('assignedTo', e.j->'owner_id')) FROM e
     RETURNING id, type, detail),
   ob AS (
     ${OUTBOX_INSERT}
@@ -329,6 +335,47 @@ export class LeadWriter {
     );
   }
 
+  /**
+   * Gives the lead to another owner, or none (a manager; the caller checked the rights on the
+   * locked row), in one version: the `assign` audit entry and a `lead.updated` event that tells
+   * the new owner (DESIGN §18) unless they assigned it to themselves.
+   */
+  async assign(
+    em: EntityManager,
+    ctx: RequestContext,
+    before: LeadRow,
+    ownerId: string | null,
+  ): Promise<LeadRow> {
+    const after = (await this.updateRow(em, before.id, before.version, { ownerId }))!;
+    await this.audit.record(em, ctx, 'assign', 'lead', before.id, { ownerId: [before.owner_id, ownerId] });
+    await this.recordWrite(em, after, 'lead.updated', ownerId !== actorUserId(ctx) ? ownerId : null);
+    return after;
+  }
+
+  /**
+   * Archives (soft delete) or restores a lead (a manager; the caller checked the rights on the
+   * locked row), in one version: the `archive` / `unarchive` audit entry (with the manager's note)
+   * and a `lead.updated` event. The change log records the version; the feed shows the tombstone.
+   */
+  async setArchived(
+    em: EntityManager,
+    ctx: RequestContext,
+    before: LeadRow,
+    archived: boolean,
+    note?: string,
+  ): Promise<LeadRow> {
+    const after = (await this.updateRow(em, before.id, before.version, {
+      archivedAt: archived ? new Date().toISOString() : null,
+    }))!;
+    const at = (r: LeadRow) => (r.archived_at ? new Date(r.archived_at).toISOString() : null);
+    await this.audit.record(em, ctx, archived ? 'archive' : 'unarchive', 'lead', before.id, {
+      archivedAt: [at(before), at(after)],
+      ...(note ? { note: [null, note] } : {}),
+    });
+    await this.recordWrite(em, after, 'lead.updated');
+    return after;
+  }
+
   /** Shares a lead and links it to another one (collision resolved `joint`), with audit and event. */
   async shareAndLink(
     em: EntityManager,
@@ -391,7 +438,7 @@ export class LeadWriter {
     em: EntityManager,
     id: string,
     expectedVersion: number,
-    changes: Partial<Record<LeadColumnKey, unknown>>,
+    changes: Partial<Record<LeadField, unknown>>,
   ): Promise<LeadRow | undefined> {
     const { params, p } = sqlParams([id, expectedVersion]);
     const sets = [...setSql(changes, p), 'version = version + 1', 'updated_at = now()'];
@@ -503,7 +550,7 @@ export class LeadWriter {
     opts: WriteOptions = {},
   ): Promise<LeadWriteResult[]> {
     const results: LeadWriteResult[] = [];
-    const pending = await this.withKnownEnterprises(rows, results);
+    const pending = await this.withActiveOwners(ctx, await this.withKnownEnterprises(rows, results), results);
     if (pending.length) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -543,6 +590,35 @@ export class LeadWriter {
         externalRef: r.ref,
         status: 'error',
         errors: [{ field: 'investor.enterpriseId', message: 'no such enterprise' } as FieldError],
+      });
+      return false;
+    });
+  }
+
+  /** owner_id must name an active user of the caller's jurisdiction (one query for the batch). */
+  private async withActiveOwners(
+    ctx: RequestContext,
+    rows: LeadUpsertRow[],
+    results: LeadWriteResult[],
+  ): Promise<LeadUpsertRow[]> {
+    const ids = [...new Set(rows.map((r) => r.values.owner_id).filter((o): o is string => !!o))];
+    if (!ids.length) return rows;
+    const found = new Set(
+      (
+        await sqlRows<{ id: string }>(
+          this.ds,
+          `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND jurisdiction = $2 AND active`,
+          [ids, ctx.jurisdiction],
+        )
+      ).map((r) => r.id),
+    );
+    return rows.filter((r) => {
+      if (!r.values.owner_id || found.has(r.values.owner_id)) return true;
+      results.push({
+        index: r.index,
+        externalRef: r.ref,
+        status: 'error',
+        errors: [{ field: 'ownerId', message: `must be an active user of ${ctx.jurisdiction}` }],
       });
       return false;
     });

@@ -546,6 +546,14 @@ export class LeadListQuery extends PageQuery {
   @IsUUID()
   ownerId?: string;
 
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: '`true`: only leads without an owner (the 待分配 queue: leads pushed by partner systems)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  unassigned?: 'true' | 'false';
+
   @ApiPropertyOptional({ description: 'fuzzy search over title and investor name', maxLength: LIMITS.q })
   @IsOptional()
   @IsString()
@@ -636,6 +644,13 @@ export class LeadViewDto {
     description: 'the promotion event it was raised at',
   })
   eventId: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'set when a manager archived the lead: only its own city reads it (by id)',
+  })
+  archivedAt: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -668,8 +683,40 @@ export class ActivityViewDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) authorId: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'when an API key wrote it' })
   authorKeyId: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description: 'the author’s display name (user) or key name (API key); null when `redacted`',
+  })
+  authorName: string | null;
   @ApiProperty({ enum: JURISDICTIONS, description: 'the author’s jurisdiction' }) jurisdiction: Jurisdiction;
   @ApiProperty({ nullable: true, enum: LEAD_STAGES }) fromStage: LeadStage | null;
   @ApiProperty({ nullable: true, enum: LEAD_STAGES }) toStage: LeadStage | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class AssigneeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ maxLength: 100 }) username: string;
+  @ApiProperty({ maxLength: 200 }) displayName: string;
+  @ApiProperty({ enum: ['officer', 'manager', 'admin'] }) role: string;
+}
+
+export class AssigneeListDto {
+  @ApiProperty({ type: [AssigneeDto] }) items: AssigneeDto[];
+}
+
+export class AssignLeadDto {
+  @ApiProperty({ format: 'uuid', description: 'an active user of the lead’s jurisdiction' })
+  @IsUUID('all', { message: 'ownerId must be a UUID' })
+  ownerId: string;
+}
+
+export class ArchiveLeadDto {
+  @ApiPropertyOptional({ maxLength: LIMITS.note, description: 'why (kept in the audit entry)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.note)
+  note?: string;
 }

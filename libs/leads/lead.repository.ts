@@ -19,6 +19,8 @@ export interface LeadFilters {
   segment?: string;
   sharing?: string;
   ownerId?: string;
+  /** Only leads without an owner (the 待分配 queue). */
+  unassigned?: boolean;
   q?: string;
   /** substring (ILIKE) or fuzzy (word similarity) matching of `q`. */
   qMode?: 'substring' | 'fuzzy';
@@ -59,6 +61,7 @@ function walkable(f: LeadFilters, after: LeadListKey | null): boolean {
     !f.industry &&
     !f.segment &&
     !f.ownerId &&
+    !f.unassigned &&
     !f.updatedSince &&
     after?.mode !== 'updated'
   );
@@ -169,7 +172,7 @@ export class LeadRepository {
     const q = f.q!;
     const caseless = q.toLowerCase() === q.toUpperCase();
     const match = `(title || ' ' || investor_name) ${caseless ? 'LIKE' : 'ILIKE'} ${p(likePattern(q))}`;
-    const visible = visibilityBranches(visibilityOf(f), p)
+    const visible = visibilityBranches({ ...visibilityOf(f), indexOnly: true }, p)
       .map((b) => `(${b.join(' AND ')})`)
       .join(' OR ');
     const walked = `SELECT id, (${visible}) AND ${match} AS hit FROM leads
@@ -198,6 +201,7 @@ export class LeadRepository {
     if (f.industry) common.push(`industries @> ARRAY[${p(f.industry)}]::text[]`);
     if (f.segment) common.push(`segments @> ARRAY[${p(f.segment)}]::text[]`);
     if (f.ownerId) common.push(`owner_id = ${p(f.ownerId)}`);
+    if (f.unassigned) common.push('owner_id IS NULL');
     if (f.q) {
       const text = `(title || ' ' || investor_name)`;
       const chars = [...f.q].length;
@@ -260,10 +264,28 @@ export class LeadRepository {
     }
     return sqlRows<ActivityRow>(
       db,
-      `SELECT *, ${TS_KEY('occurred_at')} AS _key FROM activities
-        WHERE lead_id = $1 ${keyset}
-        ORDER BY occurred_at DESC, id ASC LIMIT $2`,
+      `SELECT a.*, ${TS_KEY('a.occurred_at')} AS _key,
+              COALESCE(u.display_name, k.name) AS author_name
+         FROM (SELECT * FROM activities
+                WHERE lead_id = $1 ${keyset}
+                ORDER BY occurred_at DESC, id ASC LIMIT $2) a
+         LEFT JOIN users u ON u.id = a.author_id
+         LEFT JOIN api_keys k ON k.id = a.author_key_id
+        ORDER BY a.occurred_at DESC, a.id ASC`,
       params,
+    );
+  }
+
+  /** The active users of a jurisdiction, by display name: who a manager may assign leads to. */
+  assignees(
+    db: Db,
+    jurisdiction: Jurisdiction,
+  ): Promise<{ id: string; username: string; displayName: string; role: string }[]> {
+    return sqlRows(
+      db,
+      `SELECT id, username, display_name AS "displayName", role FROM users
+        WHERE jurisdiction = $1 AND active ORDER BY display_name, username LIMIT 1000`,
+      [jurisdiction],
     );
   }
 

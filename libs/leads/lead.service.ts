@@ -23,6 +23,9 @@ import { checkTransition, isPipelineStage, resumeStageAfter } from './lead-stage
 import type { LeadStage } from './lead-stage';
 import {
   ActivityViewDto,
+  ArchiveLeadDto,
+  AssignLeadDto,
+  AssigneeDto,
   ChangeStageDto,
   CreateActivityDto,
   CreateLeadDto,
@@ -34,7 +37,16 @@ import {
 import type { LeadColumnKey } from './lead-columns';
 import { LeadFilters, LeadListKey, LeadRepository } from './lead.repository';
 import { LeadCollision, LeadWriter } from './lead-writer';
-import { activityView, canChange, canSee, leadView, ownerView } from './lead-policy';
+import {
+  LeadChanger,
+  activityView,
+  canChange,
+  canManage,
+  canSee,
+  isArchived,
+  leadView,
+  ownerView,
+} from './lead-policy';
 import type { LeadRow, LeadView } from './lead-view';
 
 export type CreatedLead = LeadView & { collisions: LeadCollision[] };
@@ -120,6 +132,7 @@ export class LeadService {
       segment: q.segment,
       sharing: q.sharing,
       ownerId: q.ownerId,
+      unassigned: q.unassigned === 'true',
       q: text,
       qMode: after?.fuzzy ? 'fuzzy' : 'substring',
       updatedSince: q.updatedSince,
@@ -370,15 +383,66 @@ export class LeadService {
     });
   }
 
-  /** 403 unless the caller may change the lead (lead-policy canChange). */
-  private assertCanChange(ctx: RequestContext, lead: LeadRow): void {
-    const denial = canChange(lead, {
-      jurisdiction: ctx.jurisdiction,
-      role: roleOf(ctx),
-      userId: actorUserId(ctx),
+  /** Who the caller of the lead policy is. */
+  private changer(ctx: RequestContext): LeadChanger {
+    return { jurisdiction: ctx.jurisdiction, role: roleOf(ctx), userId: actorUserId(ctx) };
+  }
+
+  /** Who a manager of the caller's jurisdiction may give leads to (its active users). */
+  async assignees(ctx: RequestContext): Promise<{ items: AssigneeDto[] }> {
+    return { items: await this.repo.assignees(this.ds, ctx.jurisdiction) };
+  }
+
+  /**
+   * A manager gives the lead to an active user of its jurisdiction (DESIGN §5), also from the
+   * 待分配 queue of leads pushed without an owner. Audited; the new owner is told (DESIGN §18)
+   * unless they assigned it to themselves. No If-Match: the owner is the only field written.
+   */
+  async assign(ctx: RequestContext, id: string, dto: AssignLeadDto): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    const ownerId = dto.ownerId.toLowerCase();
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || !canSee(before, ctx.jurisdiction)) throw notFound('lead');
+      if (!canManage(before, this.changer(ctx)))
+        throw forbidden('OWNER_REASSIGN_FORBIDDEN', 'Only managers of the jurisdiction reassign a lead');
+      if (isArchived(before)) throw archivedConflict(before);
+      if (before.owner_id === ownerId) return leadView(before, ctx.jurisdiction)!;
+      await this.checkOwner(ownerId, ctx);
+      const after = await this.writer.assign(em, ctx, before, ownerId);
+      return leadView(after, ctx.jurisdiction)!;
     });
+  }
+
+  /**
+   * Archive (soft delete) by a manager of the lead's jurisdiction, or restore (`archived` false):
+   * lead-policy says what an archived lead leaves (lists, search, the board, matches; the partner
+   * city's reads) and the changes feed shows it as a tombstone. Audited with the note.
+   */
+  async archive(
+    ctx: RequestContext,
+    id: string,
+    archived: boolean,
+    dto: ArchiveLeadDto = {},
+  ): Promise<LeadView> {
+    requireUuidPath(id, 'lead');
+    return this.ds.transaction(async (em) => {
+      const before = await this.repo.findForUpdate(em, id);
+      if (!before || !canSee(before, ctx.jurisdiction)) throw notFound('lead');
+      if (!canManage(before, this.changer(ctx)))
+        throw forbidden('ARCHIVE_FORBIDDEN', 'Only managers of the jurisdiction archive a lead');
+      if (isArchived(before) === archived) return leadView(before, ctx.jurisdiction)!;
+      const after = await this.writer.setArchived(em, ctx, before, archived, dto.note?.trim() || undefined);
+      return leadView(after, ctx.jurisdiction)!;
+    });
+  }
+
+  /** 403 (409 when archived) unless the caller may change the lead (lead-policy canChange). */
+  private assertCanChange(ctx: RequestContext, lead: LeadRow): void {
+    const denial = canChange(lead, this.changer(ctx));
     if (denial === 'LEAD_READ_ONLY')
       throw forbidden(denial, 'A shared lead of the partner city is read-only (add activities instead)');
+    if (denial === 'LEAD_ARCHIVED') throw archivedConflict(lead);
     if (denial === 'NOT_LEAD_OWNER')
       throw forbidden(denial, 'Officers change the leads they own; ask a manager');
   }
@@ -522,6 +586,13 @@ export class LeadService {
     if (!(await this.repo.enterpriseExists(this.ds, id.toLowerCase())))
       throw fieldError('investor.enterpriseId', 'no such enterprise');
   }
+}
+
+/** 409: an archived lead is read-only until a manager restores it. */
+function archivedConflict(lead: LeadRow): AppError {
+  return conflict('LEAD_ARCHIVED', 'The lead is archived; a manager restores it first', {
+    archivedAt: new Date(lead.archived_at!).toISOString(),
+  });
 }
 
 function normalise(v: unknown): unknown {

@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/paginat
 import { Jurisdiction, RequestContext, actorUserId, isManager } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
 import { EventsService } from '../events/events.service';
-import { visibleSql, visibleTitle } from '../leads/lead-policy';
+import { listedSql, visibleSql, visibleTitle } from '../leads/lead-policy';
 import { Reason, linkStrength, localizeReason } from '../matching/reasons';
 import { PlatformOperators } from '../identity/operators';
 import { OutboxService } from '../outbox/outbox.service';
@@ -102,7 +102,7 @@ export class MatchService {
   async list(ctx: RequestContext, q: MatchListQuery): Promise<Page<MatchItemDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const { params, p } = sqlParams([ctx.jurisdiction]);
-    const where = [visibleSql('$1', 'l'), `m.status <> 'withdrawn'`];
+    const where = [listedSql('$1', 'l'), `m.status <> 'withdrawn'`];
     const add = (sql: string, v: unknown) => where.push(sql.replace('?', p(v)));
     if (q.status) add(`m.status = ?`, q.status);
     if (q.kind) add(`m.kind = ?`, q.kind);

@@ -20,6 +20,7 @@ import {
   rejectedTargets,
 } from './match-store-plan';
 import { sqlRows } from '../db/sql';
+import { isArchived } from '../leads/lead-policy';
 
 export const matchDuration = new Histogram({
   name: 'liancheng_match_duration_seconds',
@@ -71,6 +72,7 @@ interface LeadRow {
   land_need_mu: string | null;
   stage: string;
   planned_investment_wan: string;
+  archived_at: Date | string | null;
 }
 
 /**
@@ -143,7 +145,8 @@ export class MatchingService {
       const leadRows = await sqlRows<LeadRow>(
         em,
         `SELECT l.id, l.version, l.match_version, COALESCE(s.matched_version, 0) AS matched_version,
-                l.jurisdiction, l.segments, l.land_need_mu, l.stage, l.planned_investment_wan
+                l.jurisdiction, l.segments, l.land_need_mu, l.stage, l.planned_investment_wan,
+                l.archived_at
            FROM leads l LEFT JOIN lead_match_state s ON s.lead_id = l.id
           WHERE l.id = ANY($1::uuid[])
           ORDER BY l.id`,
@@ -158,7 +161,8 @@ export class MatchingService {
         if (v !== undefined && l.matched_version > v) outcome.skippedStale++;
         // A lost lead's matches stay as they were when it was lost (a merge has withdrawn those of
         // a lead merged away): a job queued before it was lost settles its state and writes nothing.
-        else if (l.stage === 'lost') frozen.push(l.id);
+        // Archived leads leave matching the same way (DESIGN §4).
+        else if (l.stage === 'lost' || isArchived(l)) frozen.push(l.id);
         else leads.push(l);
       }
       if (frozen.length) {

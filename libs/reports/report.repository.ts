@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
 import { sqlParams, sqlRows } from '../db/sql';
-import { visibleSql } from '../leads/lead-policy';
+import { listedSql } from '../leads/lead-policy';
 import { fundsTotalSql } from '../leads/lead-view';
 import { GroupKey, STAGE_ORDER } from './report.dto';
 
@@ -79,7 +79,7 @@ export class ReportRepository {
     groupBy: GroupKey[],
   ): Promise<{ groups: PipelineRow[]; totals: Omit<PipelineRow, GroupKey> }> {
     const { params, p } = sqlParams([f.viewer]);
-    const where = [visibleSql('$1', 'l')];
+    const where = [listedSql('$1', 'l')];
     if (f.jurisdiction) where.push(`l.jurisdiction = ${p(f.jurisdiction)}`);
     if (f.stage) where.push(`l.stage = ${p(f.stage)}`);
     if (f.ownerId) where.push(`l.owner_id = ${p(f.ownerId)}::uuid`);
@@ -144,7 +144,7 @@ export class ReportRepository {
                 SELECT coalesce(sum((e->>'amountWan')::numeric), 0) FROM jsonb_array_elements(l.funds_in_place) e
                  WHERE ${inPeriod("(e->>'at')::date")}) END), 0)::text AS funds
          FROM leads l
-        WHERE ${visibleSql('$1', 'l')} AND l.signed_at IS NOT NULL AND l.stage <> 'lost'
+        WHERE ${listedSql('$1', 'l')} AND l.signed_at IS NOT NULL AND l.stage <> 'lost'
           AND ($2::uuid IS NULL OR l.owner_id = $2)
         GROUP BY l.jurisdiction ORDER BY l.jurisdiction`,
       [viewer, ownerId ?? null, from, to],

@@ -6,7 +6,7 @@ import { JsonText, decodeCursor, encodeCursor } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
 import { sqlRows } from '../db/sql';
 import { feedLag } from '../platform/metrics';
-import { leadViewJsonSql, visibleSql } from '../leads/lead-policy';
+import { feedEntrySql, leadViewJsonSql } from '../leads/lead-policy';
 import { Rendered, renderCurrent, refKey } from './entity-loader';
 import { FEED_ENTITIES, FeedEntity } from './entity-views';
 
@@ -118,8 +118,8 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
   /**
    * One page, as the JSON text of the response body. Leads (nearly every entry of a busy feed)
    * are rendered by Postgres in the statement that reads the page (leadViewJsonSql: the same
-   * masking as leadView, same visibility test as canSeeLead) and written out without being
-   * parsed; other entities go through renderCurrent as before.
+   * masking as leadView; feedEntrySql decides view, tombstone or nothing, as feedEntry does) and
+   * written out without being parsed; other entities go through renderCurrent.
    */
   async read(
     ctx: RequestContext,
@@ -128,7 +128,9 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     const [xid, seq] = decodeFeedCursor(opts.cursor);
     const limit = opts.limit ?? FEED_DEFAULT_LIMIT;
     const entities = parseEntities(opts.entities);
-    const rows = await sqlRows<LogRow & { lead_found: boolean | null; lead_json: string | null }>(
+    const rows = await sqlRows<
+      LogRow & { lead_found: boolean | null; lead_entry: 'view' | 'tombstone' | null; lead_json: string | null }
+    >(
       this.ds,
       `WITH ${FEED_BOUND_CTE},
        page AS MATERIALIZED (
@@ -140,11 +142,12 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
           ORDER BY c.xid, c.seq
           LIMIT $4)
        SELECT p.seq::text AS seq, p.xid::text AS xid, p.entity, p.entity_id, p.op, p.version, p.jurisdictions,
-              l.id IS NOT NULL AS lead_found,
-              CASE WHEN ${visibleSql('$5', 'l')} THEN ${leadViewJsonSql('$5', 'l')} END AS lead_json
+              l.id IS NOT NULL AS lead_found, l.entry AS lead_entry,
+              CASE WHEN l.entry = 'view' THEN ${leadViewJsonSql('$5', 'l')} END AS lead_json
          FROM page p
          LEFT JOIN LATERAL (
-           SELECT * FROM leads l WHERE p.entity = 'lead' AND l.id = p.entity_id OFFSET 0) l ON true
+           SELECT *, ${feedEntrySql('$5', 'l')} AS entry
+             FROM leads l WHERE p.entity = 'lead' AND l.id = p.entity_id OFFSET 0) l ON true
         ORDER BY p.xid, p.seq`,
       [xid, seq, entities, limit + 1, ctx.jurisdiction],
     );
@@ -161,10 +164,13 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
     const changes: string[] = [];
     for (const r of page) {
       let data: string;
+      let op = r.op;
       if (r.entity === 'lead') {
         if (r.lead_found) {
-          if (r.lead_json === null) continue; // a lead the caller may not see: leave the change out
-          data = r.op === 'delete' ? 'null' : r.lead_json;
+          if (r.lead_entry === null) continue; // a lead the caller may not see: leave the change out
+          // An archived lead is a tombstone for every reader (lead-policy feedEntry).
+          if (r.lead_entry === 'tombstone') op = 'delete';
+          data = op === 'delete' ? 'null' : r.lead_json!;
         } else {
           // Gone: a tombstone for the jurisdictions the change log recorded, nothing for others.
           if (!(r.jurisdictions ?? []).includes(ctx.jurisdiction)) continue;
@@ -177,7 +183,7 @@ export class ChangesService implements OnModuleInit, OnModuleDestroy {
       }
       changes.push(
         `{"cursor":"${encodeFeedCursor(r.xid, r.seq)}","entity":"${r.entity}","id":"${r.entity_id}",` +
-          `"op":"${r.op}","version":${Number(r.version)},"data":${data}}`,
+          `"op":"${op}","version":${Number(r.version)},"data":${data}}`,
       );
     }
     const last = page[page.length - 1];

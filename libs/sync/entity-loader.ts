@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Jurisdiction } from '../common/request-context';
 import { sqlRows } from '../db/sql';
-import { leadView } from '../leads/lead-policy';
+import { noticeView } from '../leads/lead-policy';
 import type { LeadRow } from '../leads/lead-view';
 import { ActionItemRow, MeetingRow, toActionItem, toMeeting } from '../cooperation/cooperation-views';
 import {
@@ -94,7 +94,7 @@ export async function renderCurrent(
         const row = leads.get(r.id);
         if (!row) out.set(key, ownTombstone(r));
         else {
-          const view = leadView(row, viewer);
+          const view = noticeView(row, viewer);
           out.set(key, view ? { visible: true, data: view } : { visible: false, data: null });
         }
         break;

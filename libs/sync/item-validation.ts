@@ -191,6 +191,7 @@ const LEAD_FIELDS = [
   'source',
   'nextActionAt',
   'contacts',
+  'ownerId',
   'partnerSummary',
   'signedAt',
   'contractAmountWan',
@@ -278,6 +279,13 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
         contacts.push(contact);
       });
   }
+  let ownerId: string | null | undefined;
+  if (obj.ownerId === null) ownerId = null;
+  else if (obj.ownerId !== undefined) {
+    if (typeof obj.ownerId !== 'string' || !UUID.test(obj.ownerId))
+      r.fail('ownerId', 'must be a UUID or null');
+    else ownerId = obj.ownerId.toLowerCase();
+  }
   const partnerSummary = r.string('partnerSummary', { max: 10_000 });
   const signedAt = r.factDate('signedAt');
   const contractAmountWan = r.amount('contractAmountWan');
@@ -317,6 +325,7 @@ export function checkLeadItem(raw: unknown, graph: TaxonomyGraph): Checked<LeadV
       started_at: startedAt,
       operating_at: operatingAt,
       funds_in_place: funds.funds,
+      ...(ownerId !== undefined ? { owner_id: ownerId } : {}),
     },
   };
 }

@@ -113,6 +113,16 @@ export class SyncLeadItemDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: MAX_DATE_TIME_LENGTH, nullable: true })
   nextActionAt?: string | null;
   @ApiPropertyOptional({ type: [SyncContactDto], maxItems: 50 }) contacts?: SyncContactDto[];
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    description:
+      'The owner: an active user of the key’s jurisdiction (told `lead_assigned`), or null for none (the ' +
+      '待分配 queue managers assign from). Unlike other fields, omitted keeps the current owner.',
+  })
+  ownerId?: string | null;
 }
 
 export class SyncLeadsRequestDto {

@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AppstoreOutlined,
+  AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
   DatabaseOutlined,
@@ -13,6 +14,7 @@ import {
   TeamOutlined,
   UnorderedListOutlined,
   UploadOutlined,
+  UserAddOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Typography } from 'antd';
@@ -59,6 +61,8 @@ const PAGES = {
   meetingPack: () => import('./pages/MeetingPackPage'),
   events: () => import('./pages/EventsPage'),
   event: () => import('./pages/EventDetailPage'),
+  unassigned: () => import('./pages/UnassignedPage'),
+  audit: () => import('./pages/AuditPage'),
 };
 
 /** Starts loading the chunk of the page at `path` (used at startup, in parallel with the session restore). */
@@ -105,6 +109,8 @@ function Shell() {
     { key: '/board', icon: <AppstoreOutlined />, label: 'board', show: true },
     { key: '/matches', icon: <NodeIndexOutlined />, label: 'matchReview', show: manager },
     { key: '/collisions', icon: <WarningOutlined />, label: 'collisions', show: manager },
+    { key: '/unassigned', icon: <UserAddOutlined />, label: 'unassigned', show: manager },
+    { key: '/audit', icon: <AuditOutlined />, label: 'auditLog', show: manager },
     { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
     { key: '/import', icon: <UploadOutlined />, label: 'import', show: manager },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
@@ -233,6 +239,8 @@ const router = createBrowserRouter([
       { path: 'admin', element: page(PAGES.admin) },
       { path: 'notifications/settings', element: page(PAGES.notifications) },
       { path: 'import', element: page(PAGES.import) },
+      { path: 'unassigned', element: page(PAGES.unassigned) },
+      { path: 'audit', element: page(PAGES.audit) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -30,6 +30,9 @@ import { Ctx } from '../http/ctx.decorator';
 import { Access } from '../http/access.decorator';
 import {
   ActivityViewDto,
+  ArchiveLeadDto,
+  AssignLeadDto,
+  AssigneeListDto,
   ChangeStageDto,
   CreateActivityDto,
   CreateLeadDto,
@@ -44,6 +47,8 @@ import type { LeadView } from '../../../../libs/leads/lead-view';
 
 const READ = { scopes: ['leads:read' as const] };
 const WRITE = { scopes: ['leads:write' as const] };
+/** Users only (API keys get 403): managers and admins of the lead's jurisdiction. */
+const MANAGERS = { roles: ['manager' as const, 'admin' as const] };
 
 /** Leads and their timeline (DESIGN §4–6, §11). Rules live in LeadService. */
 @ApiTags('leads')
@@ -60,6 +65,15 @@ export class LeadController {
   @Header('Content-Type', JSON_CONTENT_TYPE)
   list(@Ctx() ctx: RequestContext, @Query() q: LeadListQuery): Promise<JsonText> {
     return this.leads.list(ctx, q);
+  }
+
+  @Get('assignees')
+  @Access(MANAGERS)
+  @ApiOperation({ summary: 'The active users of the caller’s jurisdiction, to assign leads to (managers)' })
+  @ApiOkResponse({ type: AssigneeListDto })
+  @ApiErrors(401, 403)
+  assignees(@Ctx() ctx: RequestContext): Promise<AssigneeListDto> {
+    return this.leads.assignees(ctx);
   }
 
   @Get(':id')
@@ -153,6 +167,67 @@ export class LeadController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeadView> {
     const lead = await this.leads.addFunds(ctx, id, ifMatch, dto);
+    void reply.header('ETag', etag(lead.version));
+    return lead;
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Access(MANAGERS)
+  @ApiOperation({
+    summary: 'Give the lead to another owner (managers of its jurisdiction)',
+    description:
+      'The new owner must be an active user of the lead’s jurisdiction; they are notified ' +
+      '(`lead_assigned`). Used for the 待分配 queue (`GET /leads?unassigned=true`). Audited.',
+  })
+  @ApiOkResponse({ type: LeadViewDto })
+  @ApiErrors(400, 401, 403, 404, 409)
+  async assign(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() dto: AssignLeadDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LeadView> {
+    const lead = await this.leads.assign(ctx, id, dto);
+    void reply.header('ETag', etag(lead.version));
+    return lead;
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @Access(MANAGERS)
+  @ApiOperation({
+    summary: 'Archive the lead (soft delete; managers of its jurisdiction)',
+    description:
+      'The lead leaves lists, search, the board and matching; the changes feed shows it as a `delete` ' +
+      'tombstone. Its own city still reads it by id (with `archivedAt`); the partner city gets 404. Audited.',
+  })
+  @ApiOkResponse({ type: LeadViewDto })
+  @ApiErrors(400, 401, 403, 404)
+  async archive(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() dto: ArchiveLeadDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LeadView> {
+    const lead = await this.leads.archive(ctx, id, true, dto);
+    void reply.header('ETag', etag(lead.version));
+    return lead;
+  }
+
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  @Access(MANAGERS)
+  @ApiOperation({ summary: 'Restore an archived lead (managers of its jurisdiction)' })
+  @ApiOkResponse({ type: LeadViewDto })
+  @ApiErrors(400, 401, 403, 404)
+  async unarchive(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() dto: ArchiveLeadDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LeadView> {
+    const lead = await this.leads.archive(ctx, id, false, dto);
     void reply.header('ETag', etag(lead.version));
     return lead;
   }

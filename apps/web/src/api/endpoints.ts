@@ -8,6 +8,7 @@ import type { SessionUser } from './session';
 import type {
   Activity,
   Agreement,
+  Assignee,
   AuditEntry,
   Collision,
   CollisionHit,
@@ -118,6 +119,27 @@ export const leads = {
   matches: async (id: string) =>
     (await unwrap(api.GET('/api/v1/leads/{id}/matches', { params: { path: { id } } })))
       .data as unknown as LeadMatches,
+  /** Managers: the active users of their city, to give leads to. */
+  assignees: async () =>
+    (await unwrap(api.GET('/api/v1/leads/assignees'))).data as unknown as { items: Assignee[] },
+  assign: async (id: string, ownerId: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/leads/{id}/assign', { params: { path: { id } }, body: { ownerId } as never }),
+      )
+    ).data as unknown as Lead,
+  archive: async (id: string, note?: string) =>
+    (
+      await unwrap(
+        api.POST('/api/v1/leads/{id}/archive', {
+          params: { path: { id } },
+          body: (note ? { note } : {}) as never,
+        }),
+      )
+    ).data as unknown as Lead,
+  unarchive: async (id: string) =>
+    (await unwrap(api.POST('/api/v1/leads/{id}/unarchive', { params: { path: { id } }, body: {} as never })))
+      .data as unknown as Lead,
 };
 
 export const matches = {
@@ -277,6 +299,11 @@ export const reports = {
 
 export const audit = async (entity: string, entityId: string) =>
   (await unwrap(api.GET('/api/v1/audit', { params: { query: { entity, entityId } as never } })))
+    .data as unknown as Page<AuditEntry>;
+
+/** The audit page's search: who (actorId), what (entity, action), when (since, until). */
+export const auditSearch = async (query: Query) =>
+  (await unwrap(api.GET('/api/v1/audit', { params: { query: clean(query) } })))
     .data as unknown as Page<AuditEntry>;
 
 export const admin = {

@@ -55,7 +55,7 @@ export interface Lead {
   stage: Stage;
   resumeStage?: Stage | null;
   jurisdiction: Jurisdiction;
-  ownerId: string;
+  ownerId: string | null;
   ownerName?: string | null;
   sharing: 'private' | 'shared';
   confidential: boolean;
@@ -73,9 +73,19 @@ export interface Lead {
   operatingAt?: string | null;
   fundsInPlace?: FundsEntry[];
   fundsInPlaceWan?: number;
+  /** Set when a manager archived the lead. */
+  archivedAt?: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An active user of the manager's city, to give leads to. */
+export interface Assignee {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
 }
 
 /** 到位资金: one entry of funds actually in place. */
@@ -255,8 +265,14 @@ export interface AuditEntry {
   action: string;
   entity: string;
   entityId: string;
-  changes: unknown;
-  actor?: unknown;
+  changes: Record<string, { before: unknown; after: unknown }>;
+  actor?: {
+    type: 'user' | 'api_key' | 'system';
+    id: string | null;
+    name: string | null;
+    displayName?: string | null;
+    jurisdiction?: string | null;
+  };
   actorName?: string;
   requestId?: string;
   createdAt?: string;

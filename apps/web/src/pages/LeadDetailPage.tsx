@@ -6,6 +6,7 @@ import {
   DatePicker,
   Descriptions,
   Form,
+  Grid,
   Input,
   InputNumber,
   Popconfirm,
@@ -25,7 +26,7 @@ import { useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { audit as auditApi, leads as leadsApi, matches as matchesApi } from '../api/endpoints';
 import { isManager } from '../api/session';
-import type { Activity, AuditEntry, FundsEntry, Lead, LeadMatches } from '../api/types';
+import type { Activity, Assignee, AuditEntry, FundsEntry, Lead, LeadMatches } from '../api/types';
 import {
   CityTag,
   EmptyState,
@@ -39,6 +40,8 @@ import {
   useSession,
   useUnsavedWarning,
 } from '../components/common';
+import { AuditActor, AuditChanges } from '../components/AuditChanges';
+import { LeadEditDrawer } from '../components/LeadEditDrawer';
 import { DAY, FACT_LABELS, FactsDialog } from '../components/MilestoneFacts';
 import { MatchReasons, ReasonList } from '../components/MatchReasons';
 import { useI18n } from '../i18n/context';
@@ -67,6 +70,15 @@ export default function LeadDetailPage() {
   const [busy, setBusy] = useState(false);
   /** A move waiting for its milestone facts (DESIGN §6), or the facts being edited. */
   const [factsFor, setFactsFor] = useState<{ to: Stage | null; facts: MilestoneFact[] } | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [assignees, setAssignees] = useState<Assignee[]>([]);
+  useEffect(() => {
+    if (manager)
+      leadsApi
+        .assignees()
+        .then((r) => setAssignees(r.items))
+        .catch(() => undefined);
+  }, [manager]);
 
   const reload = useCallback(async () => {
     try {
@@ -83,7 +95,40 @@ export default function LeadDetailPage() {
   if (!lead) return <Loading />;
 
   const own = lead.jurisdiction === user.jurisdiction;
-  const canEdit = own && (manager || lead.ownerId === user.id);
+  const archived = !!lead.archivedAt;
+  const canEdit = own && !archived && (manager || lead.ownerId === user.id);
+  const canManage = own && manager;
+  const names = new Map(assignees.map((a) => [a.id, a.displayName]));
+  names.set(user.id, user.displayName);
+  const ownerName = lead.ownerId ? (names.get(lead.ownerId) ?? '—') : t('noOwner');
+
+  const assign = async (ownerId: string) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await leadsApi.assign(lead.id, ownerId);
+      message.success(t('assigned'));
+      await reload();
+    } catch (e) {
+      setNotice({ type: 'error', text: describeError(locale, e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setArchived = async (archive: boolean) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      if (archive) await leadsApi.archive(lead.id);
+      else await leadsApi.unarchive(lead.id);
+      await reload();
+    } catch (e) {
+      setNotice({ type: 'error', text: describeError(locale, e) });
+    } finally {
+      setBusy(false);
+    }
+  };
   const moves = allowedMoves(lead.stage, { resumeStage: lead.resumeStage, manager });
 
   const moveFailed = async (e: unknown) => {
@@ -170,7 +215,56 @@ export default function LeadDetailPage() {
         <StageTag stage={lead.stage} />
         <CityTag city={lead.jurisdiction} />
         <Tag>v{lead.version}</Tag>
+        {archived && (
+          <Tag color="default" data-testid="archived-tag">
+            {t('archivedAt')}
+          </Tag>
+        )}
+        {canEdit && (
+          <Button type="primary" size="small" onClick={() => setEditing(true)} data-testid="edit-lead">
+            {t('edit')}
+          </Button>
+        )}
+        {canManage && !archived && (
+          <Popconfirm
+            title={t('archiveConfirm')}
+            onConfirm={() => setArchived(true)}
+            okButtonProps={{ danger: true }}
+          >
+            <Button size="small" danger disabled={busy} data-testid="archive-lead">
+              {t('archive')}
+            </Button>
+          </Popconfirm>
+        )}
+        {canManage && archived && (
+          <Button
+            size="small"
+            disabled={busy}
+            onClick={() => setArchived(false)}
+            data-testid="unarchive-lead"
+          >
+            {t('unarchive')}
+          </Button>
+        )}
       </Space>
+      {archived && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="archived-notice"
+          title={t('archivedNotice', { at: fmtDate(lead.archivedAt) })}
+          style={{ marginBottom: 12 }}
+        />
+      )}
+      <LeadEditDrawer
+        lead={lead}
+        open={editing}
+        onClose={() => setEditing(false)}
+        onSaved={() => {
+          setEditing(false);
+          void reload();
+        }}
+      />
       {notice && (
         <Alert
           type={notice.type}
@@ -248,6 +342,26 @@ export default function LeadDetailPage() {
               <Card size="small">
                 <Descriptions column={{ xs: 1, md: 2, xl: 3 }} size="small" bordered>
                   <Descriptions.Item label={t('investor')}>{investorLabel(lead)}</Descriptions.Item>
+                  {own && (
+                    <Descriptions.Item label={t('owner')}>
+                      {canManage && !archived ? (
+                        <Select
+                          size="small"
+                          showSearch={{ optionFilterProp: 'label' }}
+                          aria-label={t('assignTo')}
+                          data-testid="assign-owner"
+                          style={{ minWidth: 160 }}
+                          disabled={busy}
+                          value={lead.ownerId ?? undefined}
+                          placeholder={t('unassigned')}
+                          options={assignees.map((a) => ({ value: a.id, label: a.displayName }))}
+                          onChange={(v: string) => void assign(v)}
+                        />
+                      ) : (
+                        <span data-testid="owner-name">{ownerName}</span>
+                      )}
+                    </Descriptions.Item>
+                  )}
                   <Descriptions.Item label={t('uscc')}>{lead.investor?.uscc ?? '—'}</Descriptions.Item>
                   <Descriptions.Item label={t('country')}>{lead.investor?.country ?? '—'}</Descriptions.Item>
                   <Descriptions.Item label={t('segments')} span={3}>
@@ -348,7 +462,7 @@ export default function LeadDetailPage() {
           {
             key: 'timeline',
             label: t('timeline'),
-            children: <LeadTimeline leadId={lead.id} version={lead.version} />,
+            children: <LeadTimeline leadId={lead.id} version={lead.version} canAdd={!archived} />,
           },
           {
             key: 'matches',
@@ -356,7 +470,15 @@ export default function LeadDetailPage() {
             children: <LeadMatchesTab leadId={lead.id} canDecide={manager && own} />,
           },
           ...(manager
-            ? [{ key: 'audit', label: t('audit'), children: <AuditTab entity="lead" entityId={lead.id} /> }]
+            ? [
+                {
+                  key: 'audit',
+                  label: t('audit'),
+                  children: (
+                    <AuditTab entity="lead" entityId={lead.id} version={lead.version} users={names} />
+                  ),
+                },
+              ]
             : []),
         ]}
       />
@@ -364,8 +486,13 @@ export default function LeadDetailPage() {
   );
 }
 
-function LeadTimeline({ leadId, version }: { leadId: string; version: number }) {
-  const { t, locale, enumLabel, stage: stageLabel } = useI18n();
+/** Summaries the server writes for a stage move without a note ("contacted → visited"). */
+const AUTO_STAGE_NOTE = /^[a-z_]+ → [a-z_]+( \(partner sync\))?$/;
+
+function LeadTimeline({ leadId, version, canAdd }: { leadId: string; version: number; canAdd: boolean }) {
+  const { t, enumLabel, stage: stageLabel } = useI18n();
+  // On a phone the date goes into the entry: a column of its own would take half the width.
+  const narrow = !Grid.useBreakpoint().md;
   const [items, setItems] = useState<Activity[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form] = Form.useForm();
@@ -399,58 +526,81 @@ function LeadTimeline({ leadId, version }: { leadId: string; version: number }) 
   return (
     <Card size="small">
       <ErrorAlert error={error} />
-      <Form
-        form={form}
-        layout="inline"
-        onFinish={add}
-        onValuesChange={() => setDirty(true)}
-        initialValues={{ type: 'visit' }}
-        style={{ marginBottom: 16, rowGap: 8 }}
-        aria-label={t('addActivity')}
-      >
-        <Form.Item name="type" label={t('activityType')}>
-          <Select
-            style={{ width: 100 }}
-            options={ACTIVITY_TYPES.map((v) => ({ value: v, label: enumLabel(v) }))}
-          />
-        </Form.Item>
-        <Form.Item
-          name="summary"
-          label={t('activityNote')}
-          rules={[{ required: true, message: t('required', { field: t('activityNote') }) }]}
+      {canAdd && (
+        <Form
+          form={form}
+          layout="inline"
+          onFinish={add}
+          onValuesChange={() => setDirty(true)}
+          initialValues={{ type: 'visit' }}
+          style={{ marginBottom: 16, rowGap: 8 }}
+          aria-label={t('addActivity')}
         >
-          <Input style={{ width: 360 }} maxLength={4000} />
-        </Form.Item>
-        <Button htmlType="submit" type="primary" loading={saving}>
-          {t('addActivity')}
-        </Button>
-      </Form>
+          <Form.Item name="type" label={t('activityType')}>
+            <Select
+              style={{ width: 100 }}
+              options={ACTIVITY_TYPES.map((v) => ({ value: v, label: enumLabel(v) }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name="summary"
+            label={t('activityNote')}
+            rules={[{ required: true, message: t('required', { field: t('activityNote') }) }]}
+          >
+            <Input style={{ width: 'min(360px, calc(100vw - 230px))' }} maxLength={4000} />
+          </Form.Item>
+          <Button htmlType="submit" type="primary" loading={saving}>
+            {t('addActivity')}
+          </Button>
+        </Form>
+      )}
       {items === null ? (
         <Loading />
       ) : items.length === 0 ? (
         <EmptyState />
       ) : (
         <Timeline
-          items={items.map((a) => ({
-            key: a.id,
-            title: fmtDate(a.occurredAt),
-            content: (
-              <>
-                <Tag color={a.type === 'stage_change' ? 'purple' : undefined}>{enumLabel(a.type)}</Tag>
-                {a.fromStage && a.toStage ? `${stageLabel(a.fromStage)} → ${stageLabel(a.toStage)} · ` : ''}
-                {a.redacted ? (
-                  <Typography.Text type="secondary" italic data-testid="redacted-activity">
-                    {t('redactedActivity')}
-                  </Typography.Text>
-                ) : (
-                  a.summary
-                )}{' '}
-                <Typography.Text type="secondary">
-                  {a.authorName ?? ''} {a.jurisdiction && locale ? enumLabel(a.jurisdiction) : ''}
-                </Typography.Text>
-              </>
-            ),
-          }))}
+          data-testid="timeline"
+          items={items.map((a) => {
+            const move =
+              a.fromStage && a.toStage ? `${stageLabel(a.fromStage)} → ${stageLabel(a.toStage)}` : null;
+            // The note of a move, not the server's "from → to" in stage codes.
+            const text = a.type === 'stage_change' && AUTO_STAGE_NOTE.test(a.summary ?? '') ? '' : a.summary;
+            return {
+              key: a.id,
+              title: narrow ? undefined : fmtDate(a.occurredAt),
+              content: (
+                <div data-testid="activity">
+                  {narrow && (
+                    <div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {fmtDate(a.occurredAt)}
+                      </Typography.Text>
+                    </div>
+                  )}
+                  <Tag color={a.type === 'stage_change' ? 'purple' : undefined}>{enumLabel(a.type)}</Tag>
+                  {move && (
+                    <Typography.Text strong data-testid="stage-move">
+                      {move}
+                    </Typography.Text>
+                  )}
+                  {move && text ? ' · ' : ''}
+                  {a.redacted ? (
+                    <Typography.Text type="secondary" italic data-testid="redacted-activity">
+                      {t('redactedActivity')}
+                    </Typography.Text>
+                  ) : (
+                    text
+                  )}
+                  <div>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="activity-author">
+                      {[a.authorName, enumLabel(a.jurisdiction)].filter(Boolean).join(' · ')}
+                    </Typography.Text>
+                  </div>
+                </div>
+              ),
+            };
+          })}
         />
       )}
     </Card>
@@ -744,15 +894,21 @@ function LeadMatchesTab({ leadId, canDecide }: { leadId: string; canDecide: bool
   );
 }
 
-export function AuditTab({ entity, entityId }: { entity: string; entityId: string }) {
-  const { t } = useI18n();
+export function AuditTab(props: {
+  entity: string;
+  entityId: string;
+  version?: number;
+  users?: Map<string, string>;
+}) {
+  const { t, enumLabel } = useI18n();
   const [items, setItems] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { entity, entityId, version } = props;
   useEffect(() => {
     auditApi(entity, entityId)
       .then((p) => setItems(p.items))
       .catch(setError);
-  }, [entity, entityId]);
+  }, [entity, entityId, version]);
   if (error) return <ErrorAlert error={error} />;
   if (!items) return <Loading />;
   return (
@@ -760,26 +916,17 @@ export function AuditTab({ entity, entityId }: { entity: string; entityId: strin
       rowKey="id"
       size="small"
       dataSource={items}
+      data-testid="audit-tab"
+      scroll={{ x: 720 }}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       locale={{ emptyText: <EmptyState /> }}
       columns={[
-        { title: t('occurredAt'), render: (_, a) => fmtDate((a.at ?? a.createdAt) as string), width: 170 },
-        { title: t('actions'), dataIndex: 'action', width: 140 },
-        {
-          title: t('author'),
-          render: (_, a) => {
-            const actor = a.actor as { type?: string; name?: string } | undefined;
-            return actor ? `${actor.name ?? ''} (${actor.type ?? ''})` : '';
-          },
-          width: 200,
-        },
+        { title: t('occurredAt'), render: (_, a) => fmtDate((a.at ?? a.createdAt) as string), width: 160 },
+        { title: t('auditWhat'), render: (_, a) => enumLabel(a.action), width: 100 },
+        { title: t('auditWho'), render: (_, a) => <AuditActor entry={a} />, width: 160 },
         {
           title: t('details'),
-          render: (_, a) => (
-            <Typography.Text code style={{ fontSize: 12, whiteSpace: 'pre-wrap' }}>
-              {JSON.stringify(a.changes)}
-            </Typography.Text>
-          ),
+          render: (_, a) => <AuditChanges changes={a.changes} users={props.users} />,
         },
       ]}
     />
