@@ -252,7 +252,22 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
   });
 
   it('holds a meeting, turns a decision into an item, and downloads the pack as JSON, Word and Excel', async () => {
-    // What the period saw: a signed shared lead of beibei, a private lead of mianyang.
+    // What the period saw: a promotion event, a signed shared lead of beibei raised at it, a
+    // private lead of mianyang.
+    const eventTitle = `北碚新能源汽车产业链推介会${uniq()}`;
+    const event = await t.http
+      .post('/api/v1/events')
+      .set(bbOfficer.auth)
+      .send({
+        title: eventTitle,
+        kind: 'promotion',
+        startsAt: new Date(Date.now() - DAY).toISOString(),
+        endsAt: new Date(Date.now() - DAY + 3_600_000).toISOString(),
+        venue: '北碚区会展中心',
+        city: '重庆',
+        focusSegments: ['nev.battery-pack'],
+      })
+      .expect(201);
     const signedTitle = `北碚签约项目${uniq()}`;
     await t.http
       .post('/api/v1/leads')
@@ -265,6 +280,8 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
         signedAt: day(-1),
         contractAmountWan: 987654.5,
         sharing: 'shared',
+        source: 'event',
+        eventId: event.body.id,
       })
       .expect(201);
     const privateTitle = `绵阳保密项目${uniq()}`;
@@ -349,6 +366,15 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     });
     expect(pack.previousDecisions[1].item).toBeNull();
     expect(pack.actionItems.overdue.length).toBeGreaterThanOrEqual(1);
+    expect(pack.events.held).toContainEqual({
+      id: event.body.id,
+      title: eventTitle,
+      hosts: ['beibei'],
+      day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      leads: 1,
+      signed: 1,
+      contractAmountWan: 987654.5,
+    });
 
     // Word: unzip and read the document's XML.
     const docx = await t.http
@@ -370,6 +396,7 @@ describe('cooperation: action plan, joint meetings, meeting pack (DESIGN §15)',
     ])
       expect(documentXml).toContain(heading);
     expect(documentXml).toContain(signedTitle);
+    expect(documentXml).toContain(eventTitle);
     expect(documentXml).toContain('987,654.5');
     expect(documentXml).toContain('共同举办成渝地区双城经济圈产业链对接会');
     expect(documentXml).not.toContain(privateTitle);

@@ -595,8 +595,20 @@ class PackCollisionsDto {
   @ApiProperty() count: number;
 }
 
+class PackEventDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ maxLength: 200 }) title: string;
+  @ApiProperty({ enum: JURISDICTIONS, isArray: true }) hosts: Jurisdiction[];
+  @ApiProperty({ format: 'date', description: 'the day it started (Asia/Shanghai)' }) day: string;
+  @ApiProperty({ description: 'leads raised at the event (both cities, counted)' }) leads: number;
+  @ApiProperty({ description: 'of those, signed' }) signed: number;
+  @ApiProperty({ description: 'contract amount of the signed ones, 万元' }) contractAmountWan: number;
+}
+
 class PackEventsDto {
   @ApiProperty({ description: 'joint events linked to action items' }) linkedToItems: number;
+  @ApiProperty({ type: [PackEventDto], description: 'promotion events held in the period' })
+  held: PackEventDto[];
 }
 
 class PackActionItemsDto {

@@ -178,6 +178,26 @@ export class MeetingPackService {
       (r) => deadlineOf({ dueAt: r.due_at, status: r.status }, today) === 'at_risk',
     );
     const linkedEvents = new Set(items.flatMap((r) => r.event_ids));
+    // Events held in the period and what they brought: counts only, for both cities (§16).
+    const held = await sqlRows<{
+      id: string;
+      title: string;
+      hosts: Jurisdiction[];
+      day: string;
+      leads: number;
+      signed: number;
+      amount: string;
+    }>(
+      this.ds,
+      `SELECT e.id, e.title, e.hosts, to_char(e.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,
+              count(l.id)::int AS leads, count(l.id) FILTER (WHERE l.signed_at IS NOT NULL)::int AS signed,
+              COALESCE(sum(l.contract_amount_wan) FILTER (WHERE l.signed_at IS NOT NULL), 0) AS amount
+         FROM promotion_events e
+         LEFT JOIN leads l ON l.event_id = e.id AND l.archived_at IS NULL
+        WHERE e.starts_at > $1 AND e.starts_at <= $2
+        GROUP BY e.id ORDER BY e.starts_at, e.id`,
+      [from, to],
+    );
     const itemById = new Map(items.map((r) => [r.id, r]));
 
     const sum = (f: (r: (typeof industryRows)[number]) => Record<Jurisdiction, number>) => {
@@ -220,7 +240,10 @@ export class MeetingPackService {
         statusName: COLLISION_STATUS_ZH[c.status] ?? c.status,
         count: c.n,
       })),
-      events: { linkedToItems: linkedEvents.size },
+      events: {
+        linkedToItems: linkedEvents.size,
+        held: held.map(({ amount, ...e }) => ({ ...e, contractAmountWan: round2(Number(amount)) })),
+      },
       actionItems: {
         total: items.length,
         done: done.map(packItem),

@@ -53,9 +53,24 @@ export interface MeetingPack {
   }[];
   matchesAccepted: { jurisdiction: Jurisdiction; partner: number; park: number }[];
   collisions: { status: string; statusName: string; count: number }[];
-  events: { linkedToItems: number };
+  events: {
+    linkedToItems: number;
+    /** Promotion events held in the period (DESIGN §16), with the leads each raised. */
+    held: PackEvent[];
+  };
   actionItems: { total: number; done: PackItem[]; overdue: PackItem[]; atRisk: PackItem[] };
   previousDecisions: { text: string; item: PackItem | null }[];
+}
+
+export interface PackEvent {
+  id: string;
+  title: string;
+  hosts: Jurisdiction[];
+  day: string;
+  /** Leads raised at the event (counted for both cities; never named here). */
+  leads: number;
+  signed: number;
+  contractAmountWan: number;
 }
 
 export const CITY_ZH: Record<Jurisdiction, string> = { beibei: '北碚区', mianyang: '绵阳市' };
@@ -172,8 +187,25 @@ export function packTables(p: MeetingPack): PackTable[] {
     },
     {
       heading: '七、联合推介活动',
-      header: ['指标', '数量'],
-      rows: [['与行动事项关联的活动（场）', p.events.linkedToItems]],
+      header: ['活动', '主办', '日期', '带来线索（条）', '其中签约（个）', '签约额（万元）'],
+      rows: [
+        ...p.events.held.map((e) => [
+          e.title,
+          e.hosts.map((h) => CITY_ZH[h]).join('、'),
+          e.day,
+          e.leads,
+          e.signed,
+          wan(e.contractAmountWan),
+        ]),
+        [
+          `合计 ${p.events.held.length} 场（与行动事项关联 ${p.events.linkedToItems} 场）`,
+          '',
+          '',
+          p.events.held.reduce((s, e) => s + e.leads, 0),
+          p.events.held.reduce((s, e) => s + e.signed, 0),
+          wan(p.events.held.reduce((s, e) => s + e.contractAmountWan, 0)),
+        ],
+      ],
     },
     { heading: '八、已完成的行动事项', header: itemHeader, rows: itemRows(p.actionItems.done) },
     { heading: '九、逾期的行动事项', header: itemHeader, rows: itemRows(p.actionItems.overdue) },

@@ -88,7 +88,20 @@ export function samplePack(): MeetingPack {
       { jurisdiction: 'mianyang', partner: 3, park: 1 },
     ],
     collisions: [{ status: 'joint', statusName: '联合招引', count: 2 }],
-    events: { linkedToItems: 3 },
+    events: {
+      linkedToItems: 3,
+      held: [
+        {
+          id: '00000000-0000-4000-8000-0000000000e1',
+          title: '成渝地区双城经济圈新能源汽车产业链推介会',
+          hosts: ['beibei', 'mianyang'],
+          day: '2026-05-20',
+          leads: 6,
+          signed: 2,
+          contractAmountWan: 85000,
+        },
+      ],
+    },
     actionItems: {
       total: 44,
       done: [item('1.1', '建立联合招商工作机制', '已完成', 100)],

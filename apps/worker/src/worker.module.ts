@@ -7,8 +7,10 @@ import { dataSourceOptions } from '../../../libs/db/database';
 import { AuditModule } from '../../../libs/audit/audit.module';
 import { OutboxModule } from '../../../libs/outbox/outbox.module';
 import { EventsModule } from '../../../libs/events/events.module';
-import { TaxonomyService } from '../../../libs/taxonomy/taxonomy.service';
+import { TaxonomyModule } from '../../../libs/taxonomy/taxonomy.module';
 import { CollisionDetector } from '../../../libs/collisions/collision-detector';
+import { LeadCollisions } from '../../../libs/leads/lead-writer';
+import { LeadsModule } from '../../../libs/leads/leads.module';
 import { OutboxRelay } from './outbox-relay';
 import { JobRunner } from './job-runner';
 import { WORKER_HANDLER_PROVIDERS } from './handlers';
@@ -37,15 +39,17 @@ export class WorkerModule implements OnApplicationShutdown {
           pinoHttp: { level: config.logLevel, customProps: () => ({ service: 'worker' }) },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
+        TaxonomyModule,
         AuditModule,
         OutboxModule,
         EventsModule,
         MatchingCoreModule,
         WebhooksWorkerModule,
         NotificationsWorkerModule,
+        // The one lead writer, for the spreadsheet import's commit (DESIGN §17).
+        LeadsModule,
       ],
       providers: [
-        TaxonomyService,
         {
           // The relay's and the sweep's queues (on Redis: never gives up on a Redis that is away).
           provide: QUEUE_REGISTRY,
@@ -56,6 +60,8 @@ export class WorkerModule implements OnApplicationShutdown {
         OutboxRelay,
         JobRunner,
         CollisionDetector,
+        // The lead writer asks the collision rules through this token (as CollisionsModule provides it).
+        { provide: LeadCollisions, useExisting: CollisionDetector },
         ...SPREADSHEET_WORKER_PROVIDERS,
         ...WORKER_HANDLER_PROVIDERS,
       ],

@@ -220,7 +220,30 @@ export default function MeetingPackPage() {
           )}
         </Col>
       </Row>
-      {section('七、联合推介活动', <span>与行动事项关联的活动：{pack.events.linkedToItems} 场</span>)}
+      {section(
+        '七、联合推介活动',
+        <>
+          <Table
+            rowKey="id"
+            size="small"
+            pagination={false}
+            scroll={{ x: true }}
+            data-testid="pack-events"
+            dataSource={pack.events.held}
+            columns={[
+              { title: '活动', render: (_, e) => <Link to={`/events/${e.id}`}>{e.title}</Link> },
+              { title: '主办', render: (_, e) => e.hosts.map((h) => CITY[h]).join('、') },
+              { title: '日期', dataIndex: 'day' },
+              { title: '带来线索（条）', dataIndex: 'leads' },
+              { title: '其中签约（个）', dataIndex: 'signed' },
+              { title: '签约额（万元）', dataIndex: 'contractAmountWan' },
+            ]}
+          />
+          <Typography.Text type="secondary">
+            合计 {pack.events.held.length} 场；与行动事项关联的活动 {pack.events.linkedToItems} 场
+          </Typography.Text>
+        </>,
+      )}
       {section('八、已完成的行动事项', <ItemTable items={pack.actionItems.done} testId="pack-done" />)}
       {section('九、逾期的行动事项', <ItemTable items={pack.actionItems.overdue} testId="pack-overdue" />)}
       {section(
