@@ -129,9 +129,20 @@ describe('daily work (browser)', () => {
     expect(await page.locator('[data-testid=inbox-collisions] .ant-statistic-content').textContent()).toBe(
       '1',
     );
-    // Officers have no agreements card; the action items card waits for its API (404 today).
+    // Officers have no agreements card; the action items of their city that are due or overdue
+    // (as many as the action-item list says) link to the action plan.
     expect(await page.locator('[data-testid=inbox-agreements]').count()).toBe(0);
-    expect(await page.locator('[data-testid=inbox-action-items]').count()).toBe(0);
+    const due = (
+      await h.t.http
+        .get('/api/v1/action-items')
+        .query({ jurisdiction: 'beibei' })
+        .set(bbOfficer.auth)
+        .expect(200)
+    ).body.items.filter((i: { deadline: string }) => i.deadline === 'overdue' || i.deadline === 'at_risk');
+    await page.locator('[data-testid=inbox-action-items]').waitFor();
+    expect(await page.locator('[data-testid=inbox-action-items] .ant-statistic-content').textContent()).toBe(
+      String(due.length),
+    );
     const titles = await page
       .locator('[data-testid=my-leads] tbody tr.ant-table-row td:first-child')
       .allTextContents();

@@ -194,6 +194,9 @@ describe('lead edit, assign, archive, timeline and audit (browser)', () => {
     const id = pushed.body.results[0].id as string;
     const page = await signedIn(manager);
     await page.locator('.ant-menu-item', { hasText: '待分配' }).click();
+    // Other suites leave unassigned leads in this database: find ours as a manager would.
+    await page.locator('[data-testid=unassigned-search] input').fill(ref);
+    await page.locator('[data-testid=unassigned-search] input').press('Enter');
     const table = page.locator('[data-testid=unassigned-table]');
     const rowEl = table.locator('tr', { hasText: `推送待分配${ref}` });
     await rowEl.waitFor();

@@ -26,6 +26,7 @@ import type {
   PromotionEvent,
   PipelineRow,
   Taxonomy,
+  Jurisdiction,
 } from './types';
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -169,14 +170,11 @@ export const matches = {
 /** What waits on the signed-in user (the home page). */
 export const inbox = async () => (await unwrap(api.GET('/api/v1/me/inbox'))).data as unknown as Inbox;
 
-/** Action items of the user's unit; null while the API has none (404). */
-export const actionItems = async (): Promise<unknown[] | null> => {
-  const res = await (api.GET as (path: string) => Promise<{ data?: unknown; response: Response }>)(
-    '/api/v1/action-items',
-  ).catch(() => null);
-  if (!res || !res.response.ok) return null;
-  return itemsOf<unknown>(res.data);
-};
+/** The action items of the user's city that are overdue or due within 30 days (DESIGN §15, §18). */
+export const actionItemsDue = async (jurisdiction: Jurisdiction): Promise<ActionItem[]> =>
+  (await cooperation.items({ jurisdiction })).filter(
+    (i) => i.deadline === 'overdue' || i.deadline === 'at_risk',
+  );
 
 export const collisions = {
   list: async (query: Query) =>

@@ -7,7 +7,7 @@ export const DAILY_WORK_DICT = {
   inboxAgreements: ['待本市确认事项', 'Agreements waiting on my city'],
   inboxMatches: ['待审核匹配', 'Matches to decide'],
   inboxMatchesMine: ['我的线索待审核匹配', 'Matches of my leads to decide'],
-  inboxActionItems: ['本单位待办事项', 'Action items of my unit'],
+  inboxActionItems: ['本市逾期及临期事项', 'Action items due or overdue (my city)'],
   inboxOpen: ['去处理', 'Open'],
   dueLater: ['待跟进', 'Upcoming'],
   dueNone: ['未安排', 'Not scheduled'],

@@ -1,11 +1,7 @@
 import { Card, Col, List, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import {
-  actionItems as actionItemsApi,
-  collisions as collisionsApi,
-  inbox as inboxApi,
-} from '../api/endpoints';
+import { actionItemsDue, collisions as collisionsApi, inbox as inboxApi } from '../api/endpoints';
 import { isManager } from '../api/session';
 import type { Collision, DueState, Inbox, InboxLead } from '../api/types';
 import {
@@ -74,10 +70,10 @@ export default function HomePage() {
       .list({ status: 'open', limit: 100 })
       .then((page) => live && setHits(page.items))
       .catch(() => live && setHits([]));
-    // The action items of the user's unit come with their own API; until it exists the card stays away.
-    actionItemsApi()
+    // The action items of the user's city that are overdue or due within 30 days.
+    actionItemsDue(user.jurisdiction)
       .then((items) => live && setActionItems(items))
-      .catch(() => undefined);
+      .catch(() => live && setActionItems(null));
     return () => {
       live = false;
     };
@@ -122,7 +118,12 @@ export default function HomePage() {
           to={manager ? '/matches' : undefined}
         />
         {actionItems && (
-          <WaitingCard testId="inbox-action-items" title={t('inboxActionItems')} value={actionItems.length} />
+          <WaitingCard
+            testId="inbox-action-items"
+            title={t('inboxActionItems')}
+            value={actionItems.length}
+            to="/action-plan"
+          />
         )}
       </Row>
       <Row gutter={16}>

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Grid, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Grid, Input, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { leads as leadsApi } from '../api/endpoints';
@@ -29,10 +29,18 @@ export default function UnassignedPage() {
   const [assignees, setAssignees] = useState<Assignee[]>([]);
   const [picked, setPicked] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
+  // A long queue (a partner system pushes hundreds) is found by title or investor.
+  const [q, setQ] = useState('');
   const fetchPage = useCallback(
     (cursor?: string) =>
-      leadsApi.list({ unassigned: 'true', jurisdiction: user.jurisdiction, limit: 50, cursor }),
-    [user.jurisdiction],
+      leadsApi.list({
+        unassigned: 'true',
+        jurisdiction: user.jurisdiction,
+        q: q || undefined,
+        limit: 50,
+        cursor,
+      }),
+    [user.jurisdiction, q],
   );
   const { items, setItems, cursor, error, load } = useCursorList<Lead>(fetchPage);
   useEffect(() => {
@@ -65,6 +73,14 @@ export default function UnassignedPage() {
       <Alert type="info" showIcon title={t('unassignedHint')} style={{ marginBottom: 16 }} />
       <ErrorAlert error={error} />
       <Card size="small">
+        <Input.Search
+          allowClear
+          data-testid="unassigned-search"
+          aria-label={t('search')}
+          placeholder={t('search')}
+          style={{ maxWidth: 360, marginBottom: 12 }}
+          onSearch={(v) => setQ(v.trim())}
+        />
         <Table<Lead>
           rowKey="id"
           size="small"
