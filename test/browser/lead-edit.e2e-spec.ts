@@ -1,5 +1,5 @@
 /**
- * The officers' and managers' daily work on a lead in a real browser (issue 14, points 1 and 4):
+ * The officers' and managers' daily work on a lead in a real browser:
  * the edit form with If-Match and its conflict resolution, Enter that does not submit, the
  * 待分配 queue, archiving, a readable timeline and audit trail, and the audit page's filters.
  * Screenshots at 1366×768 and 390×844, in Chinese and English.
