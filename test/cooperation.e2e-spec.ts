@@ -1,9 +1,11 @@
 import JSZip from 'jszip';
+import { cityDay } from '../libs/common/city-time';
 import { TestApp, startApp } from './support/app';
 import { TestKey, TestUser, makeApiKey, makeUser, uniq } from './support/factories';
 
 const DAY = 86_400_000;
-const day = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+/** A calendar day in the cities (the server counts periods and deadlines in UTC+8). */
+const day = (offsetDays: number) => cityDay(Date.now() + offsetDays * DAY);
 
 /** Reads a supertest response body as raw bytes (Word and Excel files). */
 const binary = (res: unknown, cb: (err: Error | null, body: Buffer) => void) => {

@@ -1,3 +1,4 @@
+import { cityDay } from '../common/city-time';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -18,7 +19,6 @@ import {
   ActionUnit,
   ReportStatus,
   afterReport,
-  todayInShanghai,
   unitErrors,
   unitJurisdictions,
 } from './action-item';
@@ -159,7 +159,7 @@ export class ActionItemService implements OnModuleInit {
     if (q.keyTaskYear) where.push(`key_task_year = ${p(q.keyTaskYear)}`);
     if (q.jurisdiction)
       where.push(`units @> ${p(JSON.stringify([{ jurisdiction: q.jurisdiction }]))}::jsonb`);
-    const today = todayInShanghai();
+    const today = cityDay();
     if (q.overdue !== undefined)
       where.push(
         `${q.overdue ? '' : 'NOT '}(due_at < ${p(today)}::date AND status NOT IN ('done', 'cancelled'))`,

@@ -1,4 +1,4 @@
-import { afterReport, deadlineOf, todayInShanghai, unitErrors } from './action-item';
+import { afterReport, deadlineOf, unitErrors } from './action-item';
 
 const BOTH = [
   { jurisdiction: 'beibei' as const, unit: '北碚区招商投资促进局' },
@@ -13,11 +13,6 @@ describe('action items (DESIGN §15)', () => {
     expect(deadlineOf({ dueAt: '2026-07-02', status: 'not_started' }, '2026-06-01')).toBe('on_track');
     expect(deadlineOf({ dueAt: '2026-05-01', status: 'done' }, '2026-06-01')).toBe('closed');
     expect(deadlineOf({ dueAt: '2026-05-01', status: 'cancelled' }, '2026-06-01')).toBe('closed');
-  });
-
-  it('today is the day in Asia/Shanghai', () => {
-    expect(todayInShanghai(new Date('2026-06-01T16:30:00Z'))).toBe('2026-06-02');
-    expect(todayInShanghai(new Date('2026-06-01T15:59:00Z'))).toBe('2026-06-01');
   });
 
   it('a report replaces its city’s figure; the item is the mean, done only when every city is at 100', () => {

@@ -74,11 +74,6 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Today's date in the cities' time zone, `YYYY-MM-DD`. */
-export function todayInShanghai(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** The cities that carry a part of the item (each reports on its own part). */
 export function unitJurisdictions(units: readonly ActionUnit[]): Jurisdiction[] {
   return [...new Set(units.map((u) => u.jurisdiction))].sort();

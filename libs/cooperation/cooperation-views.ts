@@ -1,12 +1,6 @@
+import { cityDay } from '../common/city-time';
 import type { Jurisdiction } from '../common/request-context';
-import {
-  ActionField,
-  ActionStatus,
-  ActionUnit,
-  ReportStatus,
-  deadlineOf,
-  todayInShanghai,
-} from './action-item';
+import { ActionField, ActionStatus, ActionUnit, ReportStatus, deadlineOf } from './action-item';
 import type { ActionItemDto, ActionItemReportDto, ActionPlanDto, MeetingDto } from './cooperation.dto';
 import type { MeetingDecision, MeetingKind } from './meeting';
 
@@ -63,7 +57,7 @@ export interface ActionItemRow {
   updated_at: Date | string;
 }
 
-export function toActionItem(r: ActionItemRow, today = todayInShanghai()): ActionItemDto {
+export function toActionItem(r: ActionItemRow, today = cityDay()): ActionItemDto {
   return {
     id: r.id,
     planId: r.plan_id,

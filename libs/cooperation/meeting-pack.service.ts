@@ -1,3 +1,4 @@
+import { cityDay } from '../common/city-time';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,7 +8,7 @@ import { sqlRows } from '../db/sql';
 import { canSee, visibleTitle } from '../leads/lead-policy';
 import type { LeadRow } from '../leads/lead-view';
 import { PIPELINE_STAGES } from '../leads/lead-stage';
-import { ACTION_FIELD_NAMES, ACTION_STATUS_NAMES, deadlineOf, todayInShanghai } from './action-item';
+import { ACTION_FIELD_NAMES, ACTION_STATUS_NAMES, deadlineOf } from './action-item';
 import { ActionItemRow, MeetingRow, toMeeting } from './cooperation-views';
 import { MEETING_KIND_NAMES } from './meeting';
 import { MeetingService } from './meeting.service';
@@ -66,9 +67,8 @@ export class MeetingPackService {
       `SELECT code, name FROM industries ORDER BY sort, code`,
     );
     const industryName = new Map(industries.map((i) => [i.code, i.name]));
-    const dayOf = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const fromDay = dayOf(from);
-    const toDay = dayOf(to);
+    const fromDay = cityDay(from);
+    const toDay = cityDay(to);
 
     // Leads: new in the period, signed in the period, and the current funnel, all by city.
     const leads = await sqlRows<LeadRow>(
@@ -150,7 +150,7 @@ export class MeetingPackService {
     );
 
     const items = await sqlRows<ActionItemRow>(this.ds, `SELECT * FROM action_items ORDER BY code, id`);
-    const today = todayInShanghai();
+    const today = cityDay();
     const packItem = (r: ActionItemRow): PackItem => ({
       id: r.id,
       code: r.code,

@@ -1,3 +1,4 @@
+import { cityDay } from '../common/city-time';
 import { normaliseInvestorName } from '../leads/investor-name';
 import type { Jurisdiction } from '../common/request-context';
 import { LEAD_STAGES, type LeadStage } from '../leads/lead-stage';
@@ -459,9 +460,6 @@ export function makeLead(o: LeadDatasetOptions, index: number): DemoLead {
 const PROJECT_SERIAL_BASE = 70_000_000;
 const FUND_NOTES = ['首期注册资本金到位', '设备采购款到位', '厂房建设资金到位', '二期增资到位'];
 
-/** The day (China time) of a moment, YYYY-MM-DD. */
-const chinaDay = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
-
 /**
  * Milestone facts a lead at `reached` has (DESIGN §6), from a random stream of its own so that
  * the other fields stay as they were: milestones in order between creation and the last update,
@@ -498,19 +496,19 @@ function milestoneFacts(
   const entries = paid ? rng.int(1, 3) : 0;
   for (let k = 0; k < entries; k++) {
     funds.push({
-      at: chinaDay(signed + Math.floor(((l.updatedAt.getTime() - signed) * (k + 1)) / (entries + 1))),
+      at: cityDay(signed + Math.floor(((l.updatedAt.getTime() - signed) * (k + 1)) / (entries + 1))),
       amountWan: round((contract * paid) / entries, 100),
       note: FUND_NOTES[k % FUND_NOTES.length],
     });
   }
   return {
-    signedAt: chinaDay(signed),
+    signedAt: cityDay(signed),
     contractAmountWan: contract,
     projectUscc: past('registered')
       ? usccFor(rng.pick(LOCAL_DIVISIONS[l.jurisdiction]), PROJECT_SERIAL_BASE + index)
       : null,
-    startedAt: past('started') ? chinaDay(moment(0.6 + rng.next() * 0.1)) : null,
-    operatingAt: past('operating') ? chinaDay(moment(0.8 + rng.next() * 0.1)) : null,
+    startedAt: past('started') ? cityDay(moment(0.6 + rng.next() * 0.1)) : null,
+    operatingAt: past('operating') ? cityDay(moment(0.8 + rng.next() * 0.1)) : null,
     fundsInPlace: funds,
   };
 }

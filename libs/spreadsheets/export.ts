@@ -1,3 +1,4 @@
+import { cityMinute } from '../common/city-time';
 import { Writable } from 'stream';
 import { once } from 'events';
 import { stringify } from 'csv-stringify';
@@ -28,10 +29,7 @@ export interface ExportColumn {
 const yesNo = (v: unknown) => (v === true ? '是' : v === false ? '否' : null);
 const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
 /** A time as the offices read it: China time, to the minute. */
-const chinaTime = (v: unknown) =>
-  typeof v === 'string'
-    ? new Date(Date.parse(v) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
-    : null;
+const chinaTime = (v: unknown) => (typeof v === 'string' ? cityMinute(v) : null);
 const spreadsheetRef = (refs: unknown) =>
   Array.isArray(refs)
     ? ((refs as { system: string; id: string }[]).find((r) => r.system === IMPORT_REF_SYSTEM)?.id ?? null)

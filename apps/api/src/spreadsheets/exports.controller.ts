@@ -10,6 +10,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'stream';
 import { ApiErrors } from '../http/api-responses';
+import { cityDay } from '../../../../libs/common/city-time';
 import { RequestContext } from '../../../../libs/common/request-context';
 import { Ctx } from '../http/ctx.decorator';
 import { Access } from '../http/access.decorator';
@@ -57,7 +58,7 @@ export class ExportsController {
   ): Promise<void> {
     const write = await this.exports.prepare(ctx, entity, q.format, q as never); // 400s before any byte
     const out = new PassThrough();
-    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = cityDay();
     void reply
       .header('Content-Type', TYPES[q.format])
       .header('Content-Disposition', attachment(`${NAMES[entity]}-${day}.${q.format}`))
