@@ -67,6 +67,40 @@ describe('processes', () => {
     }
   });
 
+  it('the API logs one JSON line per request, with its id and status, and never the credential', async () => {
+    const port = await freeLoopbackPort();
+    const p = run(API, { PORT: String(port), SERVE_WEB: 'false', LOG_LEVEL: 'info' });
+    try {
+      await waitFor(() => /listening on/.test(p.output()), 60_000);
+      const secret = 'not-a-real-token-but-secret';
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/leads?limit=1`, {
+        headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'log-check-1' },
+      });
+      expect(res.status).toBe(401);
+      await fetch(`http://127.0.0.1:${port}/health`);
+      await waitFor(() => /log-check-1/.test(p.output()), 10_000);
+      const lines = p
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"reqId"'))
+        .map((l) => JSON.parse(l) as Record<string, any>);
+      expect(lines).toHaveLength(1); // /health is not logged
+      expect(lines[0]).toMatchObject({
+        level: 40,
+        service: 'api',
+        msg: 'request completed',
+        reqId: 'log-check-1',
+        method: 'GET',
+        url: '/api/v1/leads?limit=1',
+        statusCode: 401,
+      });
+      expect(p.output()).not.toContain(secret);
+    } finally {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
+  });
+
   it('the worker’s health check follows its heartbeat: healthy while it runs, not once it is gone', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lc-worker-')), 'heartbeat');
     expect(healthcheck(file)).toBe(1);

@@ -76,6 +76,21 @@ describe('the access-token signing key', () => {
     }
   });
 
+  it('a token that worked is refused once it expires (a verified token is not trusted past its exp)', async () => {
+    const u = await makeUser(t.ds, t.http, 'beibei', 'officer', { login: false });
+    const signer = new JwtService({ secret: await accessTokenSecret(t.ds, null) });
+    const short = signer.sign(
+      { sub: u.id, usr: u.username, dn: 'x', jur: 'beibei', role: 'officer', sid: uniq(), sep: 0 },
+      { expiresIn: 2, algorithm: 'HS256' },
+    );
+    await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${short}`).expect(200);
+    await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${short}`).expect(200);
+    const exp = (JSON.parse(Buffer.from(short.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    const res = await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${short}`).expect(401);
+    expect(res.body.code).toBe('BAD_TOKEN');
+  });
+
   it('processes starting at once on a new database agree on one generated key', async () => {
     const url = `${process.env.DATABASE_URL}_key`;
     await prepareDatabase(url);

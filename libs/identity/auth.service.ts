@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { sqlRows } from '../db/sql';
@@ -40,6 +41,8 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   private readonly attemptsByUser: Limit;
   private readonly attemptsByIp: Limit;
+  /** Access tokens whose signature has been verified (bounded: one entry per live sign-in is plenty). */
+  private readonly verified = new LRUCache<string, AccessClaims & { exp: number }>({ max: 10_000 });
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -173,13 +176,24 @@ export class AuthService {
     });
   }
 
-  /** The claims of a valid, unexpired access token whose session has not ended; else null. */
+  /**
+   * The claims of a valid, unexpired access token whose session has not ended; else null. A token
+   * whose signature checked out is remembered until it expires, so a user's next requests skip the
+   * HMAC and the JSON parsing; expiry and revocation are checked on every request.
+   */
   verifyAccessToken(token: string): AccessClaims | null {
-    let claims: AccessClaims;
-    try {
-      claims = this.jwt.verify<AccessClaims>(token, { algorithms: ['HS256'] });
-    } catch {
+    let claims = this.verified.get(token);
+    if (claims && claims.exp * 1000 <= Date.now()) {
+      this.verified.delete(token);
       return null;
+    }
+    if (!claims) {
+      try {
+        claims = this.jwt.verify<AccessClaims & { exp: number }>(token, { algorithms: ['HS256'] });
+      } catch {
+        return null;
+      }
+      this.verified.set(token, claims);
     }
     return this.revocations.isRevoked(claims) ? null : claims;
   }

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../../libs/config/config';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { dataSourceOptions } from '../../../libs/db/database';
@@ -9,6 +8,7 @@ import { EventsModule } from '../../../libs/events/events.module';
 import { AuditApiModule } from './audit/audit-api.module';
 import { DOMAIN_MODULES } from './domain-modules';
 import { HttpModule } from './http/http.module';
+import { ApiLoggerModule } from './http/request-logging';
 import { IdentityApiModule } from './identity/identity-api.module';
 import { PlatformApiModule } from './platform/platform-api.module';
 import { TaxonomyApiModule } from './taxonomy/taxonomy-api.module';
@@ -20,16 +20,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
+        ApiLoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            customProps: () => ({ service: 'api' }),
+            base: { service: 'api', pid: process.pid },
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-            // At level silent (benchmarks, tests) skip per-request logger work entirely.
-            autoLogging:
-              config.logLevel === 'silent'
-                ? false
-                : { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),

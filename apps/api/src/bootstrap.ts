@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +12,8 @@ import { join } from 'path';
 import { AppConfig } from '../../../libs/config/config';
 import { AllExceptionsFilter, toErrorBody } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation-pipe';
+import { securityHeaders } from './http/security-headers';
+import { logRequests } from './http/request-logging';
 import { httpDuration } from '../../../libs/platform/metrics';
 import { RequestRateLimit, hasCredentials } from './http/request-rate-limit';
 import { AppModule } from './app.module';
@@ -76,22 +77,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await app.register(fastifyMultipart as never, {
     limits: { files: 1, fields: 4, fieldSize: 1024, parts: 6, fileSize: BULK_BODY_LIMIT },
   });
-  // DESIGN §11: over plain HTTP on an intranet address the UI must load, so HSTS and
-  // upgrade-insecure-requests (which rewrites every script URL to https) are on only when users
-  // reach the server over HTTPS (PUBLIC_URL=https://…).
-  await app.register(fastifyHelmet as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.https ? [] : null,
-      },
-    },
-    hsts: config.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  const security = securityHeaders(config.https);
+  fastify.addHook('onRequest', (_req, reply, done) => {
+    void reply.headers(security);
+    done();
   });
   // API_RATE_LIMIT: a request with a credential is counted by the guard once it knows who calls;
   // any other request here, by client address. Whatever is left (a route outside Nest reached
@@ -109,16 +98,23 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         .send(body);
     }
   });
-  fastify.addHook('onSend', async (req, reply) => {
+  // Callback hooks, not async ones: they run on every response, and the common case is synchronous.
+  fastify.addHook('onSend', (req, reply, payload, done) => {
     void reply.header('x-request-id', String(req.id));
-    if (!rate.counted(req)) await rate.byClient(req, reply, false);
+    if (rate.counted(req)) return done(null, payload);
+    rate.byClient(req, reply, false).then(
+      () => done(null, payload),
+      (e: Error) => done(e),
+    );
   });
-  fastify.addHook('onResponse', async (req, reply) => {
+  logRequests(fastify);
+  fastify.addHook('onResponse', (req, reply, done) => {
     const route = (req.routeOptions?.url as string | undefined) ?? 'unmatched';
     httpDuration.observe(
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   const document = buildOpenApiDocument(app);

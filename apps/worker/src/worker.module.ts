@@ -36,7 +36,7 @@ export class WorkerModule implements OnApplicationShutdown {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, customProps: () => ({ service: 'worker' }) },
+          pinoHttp: { level: config.logLevel, base: { service: 'worker', pid: process.pid } },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         TaxonomyModule,
