@@ -359,7 +359,8 @@ export class ActionItemService implements OnModuleInit {
         { jurisdiction: ctx.jurisdiction, progress: dto.progress, status: dto.status },
         statusBy,
       );
-      await em.query(
+      await sqlRows(
+        em,
         `INSERT INTO action_item_reports (item_id, jurisdiction, user_id, author_name, progress, status, text)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [

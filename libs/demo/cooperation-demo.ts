@@ -294,7 +294,8 @@ export async function seedCooperation(em: EntityManager, now: number): Promise<C
     if (!inserted.length) continue;
     createdItems++;
     for (const r of reports)
-      await em.query(
+      await sqlRows(
+        em,
         `INSERT INTO action_item_reports (item_id, jurisdiction, author_name, progress, status, text, reported_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [

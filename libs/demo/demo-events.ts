@@ -171,7 +171,8 @@ export async function seedEvents(em: EntityManager, seed: number, now: number): 
     created++;
     if (!past) continue;
     // The leads it produced: demo leads of source `event` of a host city, raised after it.
-    await em.query(
+    await sqlRows(
+      em,
       `UPDATE leads SET event_id = $1
         WHERE id IN (SELECT id FROM leads
                       WHERE source = 'event' AND event_id IS NULL AND jurisdiction = ANY($2::text[])

@@ -86,7 +86,8 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
   const now = options.now ?? Date.now();
 
   // Hash outside the transaction (argon2 takes a while) and only for users that do not exist yet.
-  const present: { username: string }[] = await ds.query(
+  const present: { username: string }[] = await sqlRows(
+    ds,
     `SELECT lower(username) AS username FROM users WHERE lower(username) = ANY($1)`,
     [DEMO_USERS.map((u) => u.username)],
   );
@@ -95,7 +96,7 @@ export async function seedDemo(ds: DataSource, options: SeedDemoOptions = {}): P
 
   return ds.transaction(async (em) => {
     // Two seeds at once would both see "nothing there"; serialise them.
-    await em.query(`SELECT pg_advisory_xact_lock(${LOCKS.demoSeed})`);
+    await sqlRows(em, `SELECT pg_advisory_xact_lock(${LOCKS.demoSeed})`);
     const users = await seedUsers(em, missing, hash);
     log(`users: ${users.created} created, ${users.existing} already there`);
 
@@ -147,7 +148,8 @@ async function seedUsers(
 }
 
 async function officerIds(em: EntityManager): Promise<Record<Jurisdiction, string[]>> {
-  const rows: { id: string; jurisdiction: Jurisdiction }[] = await em.query(
+  const rows: { id: string; jurisdiction: Jurisdiction }[] = await sqlRows(
+    em,
     `SELECT id, jurisdiction FROM users WHERE lower(username) IN ('beibei.officer', 'mianyang.officer')`,
   );
   const owners: Record<Jurisdiction, string[]> = { beibei: [], mianyang: [] };

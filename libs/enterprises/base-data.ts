@@ -1,3 +1,4 @@
+import { sqlRows } from '../db/sql';
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidationOptions } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
@@ -75,7 +76,7 @@ export const FUZZY_WORD_THRESHOLD = 0.3;
 /** Runs a fuzzy search with FUZZY_WORD_THRESHOLD for the `<%` operator (SET LOCAL: this transaction only). */
 export function withFuzzyThreshold<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return ds.transaction(async (em) => {
-    await em.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+    await sqlRows(em, `SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
       String(FUZZY_WORD_THRESHOLD),
     ]);
     return work(em);

@@ -44,7 +44,8 @@ export class EnterpriseRepository {
     db: Db,
     segments: string[] | null,
   ): Promise<{ segment: string; jurisdiction: string; count: number }[]> {
-    return db.query(
+    return sqlRows(
+      db,
       `SELECT s AS segment, e.jurisdiction, count(*)::int AS count
          FROM enterprises e, unnest(e.segments) AS s
         WHERE e.deleted_at IS NULL AND ($1::text[] IS NULL OR s = ANY($1::text[]))

@@ -8,7 +8,6 @@ import { RequestContext, actorUserId } from '../common/request-context';
 import type { Jurisdiction, Scope } from '../common/request-context';
 import { requireUuidPath } from '../common/uuid';
 import { AuditService } from '../audit/audit.service';
-import { ApiKey } from './api-key.entity';
 import { ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { generateApiKey, sha256 } from './secrets';
 
@@ -32,7 +31,8 @@ export class ApiKeyService {
 
   /** Finds an active key by its SHA-256; records last use at most once a minute per process. */
   async authenticate(secret: string): Promise<AuthenticatedKey | null> {
-    const [row] = await this.ds.query(
+    const [row] = await sqlRows(
+      this.ds,
       `SELECT id, name, jurisdiction, scopes FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
       [sha256(secret)],
     );
@@ -40,16 +40,17 @@ export class ApiKeyService {
     const now = Date.now();
     if ((this.lastUsedWritten.get(row.id) ?? 0) < now - LAST_USED_RESOLUTION_MS) {
       this.lastUsedWritten.set(row.id, now);
-      void this.ds
-        .query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [row.id])
-        .catch(() => undefined);
+      void sqlRows(this.ds, `UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [row.id]).catch(
+        () => undefined,
+      );
     }
     return row as AuthenticatedKey;
   }
 
   async list(ctx: RequestContext, limit: number, cursor?: string): Promise<Page<ApiKeyViewDto>> {
     const after = decodeCursor(cursor, 2);
-    const rows = await this.ds.getRepository(ApiKey).query(
+    const rows = await sqlRows(
+      this.ds,
       `SELECT * FROM api_keys WHERE jurisdiction = $1
          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
        ORDER BY created_at DESC, id DESC LIMIT $4`,
@@ -66,7 +67,8 @@ export class ApiKeyService {
   async create(ctx: RequestContext, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const { key, hash, prefix } = generateApiKey();
     return this.ds.transaction(async (em) => {
-      const [row] = await em.query(
+      const [row] = await sqlRows(
+        em,
         `INSERT INTO api_keys (name, jurisdiction, scopes, key_hash, key_prefix, created_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [dto.name, ctx.jurisdiction, dto.scopes, hash, prefix, actorUserId(ctx)],

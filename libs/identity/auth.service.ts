@@ -213,7 +213,8 @@ export class AuthService {
       algorithm: 'HS256',
     });
     const refreshToken = generateSecret('lcr_');
-    await em.query(
+    await sqlRows(
+      em,
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
        VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
       [user.id, familyId, sha256(refreshToken), this.config.refreshTokenTtlSeconds],

@@ -76,7 +76,7 @@ export class SessionRevocations implements OnModuleInit, OnModuleDestroy {
       [familyId],
     );
     if (!live.length) return;
-    await em.query(`INSERT INTO session_revocations (user_id, family_id, reason) VALUES ($1, $2, $3)`, [
+    await sqlRows(em, `INSERT INTO session_revocations (user_id, family_id, reason) VALUES ($1, $2, $3)`, [
       userId,
       familyId,
       reason,
@@ -92,14 +92,16 @@ export class SessionRevocations implements OnModuleInit, OnModuleDestroy {
       [userId],
     );
     if (!row) return;
-    await em.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [
-      userId,
-    ]);
-    await em.query(`INSERT INTO session_revocations (user_id, session_epoch, reason) VALUES ($1, $2, $3)`, [
-      userId,
-      row.session_epoch,
-      reason,
-    ]);
+    await sqlRows(
+      em,
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId],
+    );
+    await sqlRows(
+      em,
+      `INSERT INTO session_revocations (user_id, session_epoch, reason) VALUES ($1, $2, $3)`,
+      [userId, row.session_epoch, reason],
+    );
     this.hold({ userId, epoch: row.session_epoch, at: Date.now() });
   }
 

@@ -1,3 +1,4 @@
+import { sqlRows } from '../db/sql';
 import { randomBytes } from 'crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -14,11 +15,14 @@ export async function accessTokenSecret(
   configured: string | null,
 ): Promise<string> {
   if (configured) return configured;
-  await db.query(`INSERT INTO instance_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
+  await sqlRows(
+    db,
+    `INSERT INTO instance_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+    [GENERATED_KEY, randomBytes(32).toString('base64url')],
+  );
+  const [row] = (await sqlRows(db, `SELECT value FROM instance_settings WHERE key = $1`, [
     GENERATED_KEY,
-    randomBytes(32).toString('base64url'),
-  ]);
-  const [row] = (await db.query(`SELECT value FROM instance_settings WHERE key = $1`, [GENERATED_KEY])) as {
+  ])) as {
     value: string;
   }[];
   return row.value;

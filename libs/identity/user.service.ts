@@ -49,9 +49,12 @@ export class UserService {
     }
     const passwordHash = await hashPassword(dto.password);
     return this.ds.transaction(async (em) => {
-      const taken = await em.query(`SELECT 1 FROM users WHERE lower(username) = lower($1)`, [dto.username]);
+      const taken = await sqlRows(em, `SELECT 1 FROM users WHERE lower(username) = lower($1)`, [
+        dto.username,
+      ]);
       if (taken.length) throw conflict('USERNAME_TAKEN', `username ${dto.username} is taken`);
-      const [row] = await em.query(
+      const [row] = await sqlRows(
+        em,
         `INSERT INTO users (username, display_name, jurisdiction, role, password_hash)
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [dto.username, dto.displayName, ctx.jurisdiction, dto.role, passwordHash],

@@ -1,3 +1,4 @@
+import { sqlRows } from '../db/sql';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -73,7 +74,8 @@ export class CandidateRepository {
       band: SizeBand;
       ids: string;
       ranks: string;
-    }[] = await em.query(
+    }[] = await sqlRows(
+      em,
       `SELECT w.segment, w.role, j.code, b.band, c.ids, c.ranks
          FROM unnest($1::text[], $2::text[]) AS w(segment, role)
         CROSS JOIN unnest($3::text[]) AS j(code)
@@ -170,7 +172,8 @@ export class CandidateRepository {
       chain_leader: boolean;
       revenue_wan: string | null;
       employees: number | null;
-    }[] = await em.query(
+    }[] = await sqlRows(
+      em,
       `SELECT id, name, jurisdiction, segments, needs, chain_leader, revenue_wan, employees FROM enterprises
         WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
       [ids],
@@ -195,15 +198,14 @@ export class CandidateRepository {
   /** Enterprises per (jurisdiction, segment made), counted once and cached. */
   async clusterCounts(): Promise<ClusterCounts> {
     if (this.cluster && Date.now() - this.cluster.at < CLUSTER_TTL_MS) return this.cluster.counts;
-    const counts = this.ds
-      .query(
-        `SELECT jurisdiction, segment, count(*)::int AS n FROM match_candidates
+    const counts = sqlRows<{ jurisdiction: string; segment: string; n: number }>(
+      this.ds,
+      `SELECT jurisdiction, segment, count(*)::int AS n FROM match_candidates
           WHERE role = 'makes' GROUP BY jurisdiction, segment`,
-      )
-      .then(
-        (rows: { jurisdiction: string; segment: string; n: number }[]): ClusterCounts =>
-          new Map(rows.map((r) => [clusterKey(r.jurisdiction, r.segment), r.n])),
-      );
+    ).then(
+      (rows: { jurisdiction: string; segment: string; n: number }[]): ClusterCounts =>
+        new Map(rows.map((r) => [clusterKey(r.jurisdiction, r.segment), r.n])),
+    );
     const entry = { at: Date.now(), counts };
     this.cluster = entry;
     counts.catch(() => {
@@ -214,20 +216,19 @@ export class CandidateRepository {
 
   async parks(): Promise<ParkCandidate[]> {
     if (this.parkCache && Date.now() - this.parkCache.at < PARKS_TTL_MS) return this.parkCache.parks;
-    const parks = this.ds
-      .query(
-        `SELECT id, name, jurisdictions, co_built, target_segments, available_land_mu FROM parks ORDER BY id`,
-      )
-      .then((rows: Record<string, any>[]) =>
-        rows.map((r): ParkCandidate => ({
-          id: r.id,
-          name: r.name,
-          jurisdictions: r.jurisdictions,
-          coBuilt: r.co_built,
-          targetSegments: r.target_segments,
-          availableLandMu: r.available_land_mu === null ? null : Number(r.available_land_mu),
-        })),
-      );
+    const parks = sqlRows(
+      this.ds,
+      `SELECT id, name, jurisdictions, co_built, target_segments, available_land_mu FROM parks ORDER BY id`,
+    ).then((rows: Record<string, any>[]) =>
+      rows.map((r): ParkCandidate => ({
+        id: r.id,
+        name: r.name,
+        jurisdictions: r.jurisdictions,
+        coBuilt: r.co_built,
+        targetSegments: r.target_segments,
+        availableLandMu: r.available_land_mu === null ? null : Number(r.available_land_mu),
+      })),
+    );
     const entry = { at: Date.now(), parks };
     this.parkCache = entry;
     parks.catch(() => {
@@ -238,9 +239,9 @@ export class CandidateRepository {
 
   async jurisdictions(): Promise<string[]> {
     if (!this.jurisdictionCodes) {
-      const codes = this.ds
-        .query(`SELECT code FROM jurisdictions ORDER BY code`)
-        .then((rows: { code: string }[]) => rows.map((r) => r.code));
+      const codes = sqlRows<{ code: string }>(this.ds, `SELECT code FROM jurisdictions ORDER BY code`).then(
+        (rows) => rows.map((r) => r.code),
+      );
       this.jurisdictionCodes = codes;
       codes.catch(() => {
         if (this.jurisdictionCodes === codes) this.jurisdictionCodes = null;

@@ -159,7 +159,7 @@ export class MatchSweep {
       [ALGORITHM_VERSION, key],
     );
     if (row.queued) {
-      await this.ds.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+      await sqlRows(this.ds, `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
       this.logger.log(
         `matching algorithm ${ALGORITHM_VERSION} is new here: re-matching every open lead (${key})`,
       );

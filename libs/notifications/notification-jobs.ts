@@ -199,7 +199,7 @@ export class NotificationJobs implements OnModuleDestroy {
           `您好，以下是链城 ${u.day} 的提醒：\n\n${lines.join('\n')}\n`,
         );
         if (!id) return false; // today's digest went already; the rest waits for tomorrow
-        await em.query(`UPDATE notifications SET digested_at = now() WHERE id = ANY($1::uuid[])`, [
+        await sqlRows(em, `UPDATE notifications SET digested_at = now() WHERE id = ANY($1::uuid[])`, [
           items.map((n) => n.id),
         ]);
         return true;
@@ -246,13 +246,15 @@ export class NotificationJobs implements OnModuleDestroy {
         await (d.channel === 'email' ? this.sendMail(d) : this.sendWecom(d));
       } catch (e) {
         failure = e as Error;
-        await em.query(
+        await sqlRows(
+          em,
           `UPDATE notification_deliveries SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
           [d.id, failure.message.slice(0, 500)],
         );
         return { sent: false };
       }
-      await em.query(
+      await sqlRows(
+        em,
         `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1,
                 last_error = NULL WHERE id = $1`,
         [d.id],

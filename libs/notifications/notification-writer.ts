@@ -84,7 +84,7 @@ export class NotificationWriter {
         if (inserted.length) written.push(n);
       }
       if (written.some((n) => n.userId === userId))
-        await em.query(`SELECT pg_notify($1, $2)`, [NOTIFICATION_CHANNEL, userId]);
+        await sqlRows(em, `SELECT pg_notify($1, $2)`, [NOTIFICATION_CHANNEL, userId]);
     }
     await this.toWecom(em, written);
     return written;

@@ -149,7 +149,8 @@ export class NotificationService {
     dto: UpdatePreferencesDto,
   ): Promise<NotificationPreferencesDto> {
     const modes = Object.fromEntries(Object.entries(dto.modes ?? {}).filter(([, v]) => v !== undefined));
-    await this.ds.query(
+    await sqlRows(
+      this.ds,
       `INSERT INTO notification_preferences (user_id, email, modes) VALUES ($1, $2, $3)
        ON CONFLICT (user_id) DO UPDATE
          SET email = CASE WHEN $4::boolean THEN EXCLUDED.email ELSE notification_preferences.email END,

@@ -1,3 +1,4 @@
+import { sqlRows } from '../db/sql';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
@@ -53,7 +54,7 @@ export class HealthService {
     const client = this.redis;
     if (!client) return this.checkOnPostgres();
     const [database, redis] = await Promise.all([
-      timed(() => this.ds.query('SELECT 1')),
+      timed(() => sqlRows(this.ds, 'SELECT 1')),
       timed(() => client.ping()),
     ]);
     const warnings: string[] = [];
@@ -90,7 +91,7 @@ export class HealthService {
   private async checkOnPostgres(): Promise<HealthReport> {
     const queues = this.queues;
     const [database, queue] = await Promise.all([
-      timed(() => this.ds.query('SELECT 1')),
+      timed(() => sqlRows(this.ds, 'SELECT 1')),
       queues
         ? timed(() => Object.values(queues.queues)[0].getJobCounts('waiting'))
         : Promise.resolve<DependencyCheck>({ status: 'up' }),

@@ -285,7 +285,8 @@ export class PromotionEventService implements OnModuleInit {
       const invitees = await this.resolveInvitees(em, input);
       const changes: FieldChanges = diffFields({ invitees: current.invitees }, { invitees });
       if (!Object.keys(changes).length) return (await this.find(em, id))!;
-      await em.query(
+      await sqlRows(
+        em,
         `UPDATE promotion_events SET invitees = $2::jsonb, version = version + 1, updated_at = now() WHERE id = $1`,
         [id, JSON.stringify(invitees)],
       );
@@ -384,7 +385,8 @@ export class PromotionEventService implements OnModuleInit {
     const userId = actorUserId(ctx);
     if (!userId) throw forbidden('USERS_ONLY', 'Calendar feed tokens belong to users');
     const token = `${FEED_TOKEN_PREFIX}${generateSecret()}`;
-    await this.ds.query(
+    await sqlRows(
+      this.ds,
       `INSERT INTO calendar_feed_tokens (user_id, token_hash) VALUES ($1, $2)
        ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()`,
       [userId, sha256(token)],
@@ -395,7 +397,7 @@ export class PromotionEventService implements OnModuleInit {
   async revokeFeedToken(ctx: RequestContext): Promise<void> {
     const userId = actorUserId(ctx);
     if (!userId) throw forbidden('USERS_ONLY', 'Calendar feed tokens belong to users');
-    await this.ds.query(`DELETE FROM calendar_feed_tokens WHERE user_id = $1`, [userId]);
+    await sqlRows(this.ds, `DELETE FROM calendar_feed_tokens WHERE user_id = $1`, [userId]);
   }
 
   /** The jurisdiction of an active user's feed token; null for an unknown token or inactive user. */

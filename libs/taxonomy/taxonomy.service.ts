@@ -1,7 +1,9 @@
+import { sqlRows } from '../db/sql';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Taxonomy, TaxonomyGraph } from './taxonomy';
+import { ChainEdge, Industry, Segment, Taxonomy, TaxonomyGraph } from './taxonomy';
+import { JurisdictionDto } from './taxonomy.dto';
 
 const CACHE_MS = 60_000;
 
@@ -15,11 +17,16 @@ export class TaxonomyService {
   async graph(): Promise<TaxonomyGraph> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.graph;
     const [industries, segments, edges] = await Promise.all([
-      this.ds.query(`SELECT code, name, name_en AS "nameEn" FROM industries ORDER BY sort, code`),
-      this.ds.query(
+      sqlRows<Industry>(
+        this.ds,
+        `SELECT code, name, name_en AS "nameEn" FROM industries ORDER BY sort, code`,
+      ),
+      sqlRows<Segment>(
+        this.ds,
         `SELECT code, industry, stage, name, name_en AS "nameEn" FROM segments ORDER BY sort, code`,
       ),
-      this.ds.query(
+      sqlRows<ChainEdge>(
+        this.ds,
         `SELECT from_segment AS "from", to_segment AS "to", strength, reason, reason_en AS "reasonEn"
            FROM chain_edges ORDER BY 1, 2`,
       ),
@@ -33,8 +40,9 @@ export class TaxonomyService {
     return (await this.graph()).taxonomy;
   }
 
-  async jurisdictions() {
-    return this.ds.query(
+  async jurisdictions(): Promise<JurisdictionDto[]> {
+    return sqlRows<JurisdictionDto>(
+      this.ds,
       `SELECT code, name, name_en AS "nameEn", division_code AS "divisionCode" FROM jurisdictions ORDER BY code`,
     );
   }

@@ -145,7 +145,8 @@ export class WebhookDispatcher {
     if (d.status === 'delivered' || d.status === 'failed' || d.status === 'cancelled')
       return { status: d.status };
     if (d.deleted_at || d.disabled_at) {
-      await this.ds.query(
+      await sqlRows(
+        this.ds,
         `UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL WHERE id = $1`,
         [d.id],
       );
@@ -172,7 +173,8 @@ export class WebhookDispatcher {
       // delivery (see remove() and the failure path): `d` reads `s` before it updates, so the
       // subscription's UPDATE has finished first. The subscription row is touched only when it
       // changes, so parallel successes don't queue on it.
-      await this.ds.query(
+      await sqlRows(
+        this.ds,
         `WITH s AS (
            UPDATE webhook_subscriptions SET failing_since = NULL, last_success_at = now()
             WHERE id = $2 AND (failing_since IS NOT NULL OR last_success_at IS NULL
@@ -205,7 +207,8 @@ export class WebhookDispatcher {
         [d.subscription_id, String(WEBHOOK_DISABLE_AFTER_MS), result.error ?? 'unknown'],
       );
       const stop = final || sub.disabled;
-      await em.query(
+      await sqlRows(
+        em,
         `INSERT INTO webhook_attempts (delivery_id, subscription_id, attempt, status, response_code, duration_ms, error, next_retry_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN NULL ELSE now() + ($9 || ' milliseconds')::interval END)`,
         [
@@ -220,14 +223,16 @@ export class WebhookDispatcher {
           String(delay),
         ],
       );
-      await em.query(
+      await sqlRows(
+        em,
         `UPDATE webhook_deliveries SET status = $2, attempts = $3,
                 next_retry_at = CASE WHEN $4 THEN NULL ELSE now() + ($5 || ' milliseconds')::interval END
           WHERE id = $1`,
         [d.id, stop ? 'failed' : 'retrying', attempt, stop, String(delay)],
       );
       if (sub.disabled) {
-        await em.query(
+        await sqlRows(
+          em,
           `UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL
             WHERE subscription_id = $1 AND status IN ('pending', 'retrying') AND id <> $2`,
           [d.subscription_id, d.id],

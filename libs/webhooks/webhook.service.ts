@@ -94,8 +94,9 @@ export class WebhookService {
   async remove(ctx: RequestContext, id: string): Promise<void> {
     await this.load(ctx, id);
     await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE webhook_subscriptions SET deleted_at = now() WHERE id = $1`, [id]);
-      await em.query(
+      await sqlRows(em, `UPDATE webhook_subscriptions SET deleted_at = now() WHERE id = $1`, [id]);
+      await sqlRows(
+        em,
         `UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL
           WHERE subscription_id = $1 AND status IN ('pending', 'retrying')`,
         [id],

@@ -1,3 +1,4 @@
+import { sqlRows } from '../../../libs/db/sql';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     config.queueBackend === 'redis' ? createRedis(config.redisUrl, 'producer', 'worker-heartbeat') : null;
   const heartbeat = new WorkerHeartbeat(heartbeatFile(), async () => {
     if (!runner.running()) return false;
-    await Promise.all([redis?.ping(), ds.query('SELECT 1')]);
+    await Promise.all([redis?.ping(), sqlRows(ds, 'SELECT 1')]);
     return true;
   });
   heartbeat.start();

@@ -1,3 +1,4 @@
+import { sqlRows } from '../../../libs/db/sql';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
@@ -48,7 +49,8 @@ export class OutboxRelay implements OnApplicationShutdown {
   /** Relays one batch; returns how many rows moved. */
   async relayOnce(queues: QueueRegistry): Promise<number> {
     return this.ds.transaction(async (em) => {
-      const rows: OutboxRow[] = await em.query(
+      const rows: OutboxRow[] = await sqlRows(
+        em,
         `SELECT id, kind, dedupe_key, payload FROM outbox WHERE relayed_at IS NULL
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
@@ -68,7 +70,7 @@ export class OutboxRelay implements OnApplicationShutdown {
           })),
         );
       }
-      await em.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [
+      await sqlRows(em, `UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((r) => r.id),
       ]);
       return rows.length;
@@ -100,7 +102,8 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   private async updateLag(): Promise<void> {
-    const [row] = await this.ds.query(
+    const [row] = await sqlRows(
+      this.ds,
       `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS lag
          FROM outbox WHERE relayed_at IS NULL`,
     );

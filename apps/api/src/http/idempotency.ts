@@ -144,7 +144,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const value = reply.getHeader(name);
         if (value !== undefined) headers[name] = String(value);
       }
-      await this.ds.query(
+      await sqlRows(
+        this.ds,
         `UPDATE idempotency_keys SET status_code = $3, response = $4, response_headers = $5
           WHERE scope = $1 AND key = $2`,
         [scope, key, status, JSON.stringify(body ?? null), JSON.stringify(headers)],
@@ -152,7 +153,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (e) {
       // A failed request leaves no claim: the client may fix the body and retry with the same key.
-      await this.ds.query(
+      await sqlRows(
+        this.ds,
         `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL`,
         [scope, key],
       );

@@ -1,3 +1,4 @@
+import { sqlRows } from '../../../../libs/db/sql';
 import { Controller, Get, Header, Inject, Optional, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -99,13 +100,15 @@ export class PlatformController {
     queueBackendInfo.reset();
     queueBackendInfo.set({ backend: this.config.queueBackend }, 1);
     try {
-      const [row] = await this.ds.query(
+      const [row] = await sqlRows(
+        this.ds,
         `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS lag
            FROM outbox WHERE relayed_at IS NULL`,
       );
       outboxPending.set(row.pending);
       outboxLag.set(row.lag);
-      const [sweep] = await this.ds.query(
+      const [sweep] = await sqlRows(
+        this.ds,
         `SELECT s.found_total::float8 AS found_total, s.last_found,
                 COALESCE(EXTRACT(EPOCH FROM s.last_run_at), 0)::float8 AS last_run,
                 (SELECT count(*)::int FROM lead_match_state WHERE matched_version < queued_version) AS behind
