@@ -1,13 +1,8 @@
 import { TestApp, startApp } from './support/app';
 import { TestKey, TestUser, makeApiKey, makeUser, uniq } from './support/factories';
 import { feedHead } from './support/feed';
-import {
-  RunningWorker,
-  ownQueuePrefix,
-  scratchDatabase,
-  startWorker,
-  waitFor,
-} from './support/matching-worker';
+import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker } from './support/matching-worker';
+import { waitFor } from './support/wait';
 
 type Db = Awaited<ReturnType<typeof scratchDatabase>>;
 

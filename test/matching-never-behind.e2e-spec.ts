@@ -9,8 +9,8 @@ import {
   ownQueuePrefix,
   scratchDatabase,
   startWorker,
-  waitFor,
 } from './support/matching-worker';
+import { waitFor } from './support/wait';
 
 /**
  * Matching never leaves a lead behind (DESIGN §10, §12), end to end: the API and the real worker

@@ -1,13 +1,6 @@
 import { DataSource } from 'typeorm';
-import {
-  OwnRedis,
-  RedisTrap,
-  RunningWorker,
-  scratchDatabase,
-  sleep,
-  startWorker,
-  waitFor,
-} from './support/matching-worker';
+import { OwnRedis, RedisTrap, RunningWorker, scratchDatabase, startWorker } from './support/matching-worker';
+import { sleep, waitFor } from './support/wait';
 
 /**
  * DESIGN §12 end to end on both queue backends (QUEUE_BACKEND): on Redis, a Redis of the test's

@@ -3,13 +3,8 @@ import { AddressInfo, createServer as createNetServer } from 'net';
 import { SMTPServer } from 'smtp-server';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
-import {
-  RunningWorker,
-  ownQueuePrefix,
-  scratchDatabase,
-  startWorker,
-  waitFor,
-} from './support/matching-worker';
+import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker } from './support/matching-worker';
+import { waitFor } from './support/wait';
 
 type Db = Awaited<ReturnType<typeof scratchDatabase>>;
 

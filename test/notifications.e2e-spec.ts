@@ -1,13 +1,8 @@
 import { AddressInfo } from 'net';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
-import {
-  RunningWorker,
-  ownQueuePrefix,
-  scratchDatabase,
-  startWorker,
-  waitFor,
-} from './support/matching-worker';
+import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker } from './support/matching-worker';
+import { waitFor } from './support/wait';
 import { SseClient } from './support/sse';
 
 type Db = Awaited<ReturnType<typeof scratchDatabase>>;

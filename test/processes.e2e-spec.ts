@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, utimesSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { freeLoopbackPort } from './support/redis-server';
+import { waitFor } from './support/wait';
 
 // These specs run the built processes (`npm test` builds the server first).
 const root = join(__dirname, '..');
@@ -34,14 +35,6 @@ function run(
   return { child, output: () => out, exited };
 }
 
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('processes', () => {
   it.each([
     [API, { PORT: 'eighty' }, 'PORT'],
@@ -58,7 +51,7 @@ describe('processes', () => {
     const port = await freeLoopbackPort();
     const p = run(API, { PORT: String(port), HOST: '', SERVE_WEB: 'false' });
     try {
-      await waitFor(() => /listening on/.test(p.output()), 60_000);
+      await waitFor('the API to listen', () => /listening on/.test(p.output()), 60_000);
       expect(p.output()).toContain(`listening on http://127.0.0.1:${port}`);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {
@@ -71,14 +64,14 @@ describe('processes', () => {
     const port = await freeLoopbackPort();
     const p = run(API, { PORT: String(port), SERVE_WEB: 'false', LOG_LEVEL: 'info' });
     try {
-      await waitFor(() => /listening on/.test(p.output()), 60_000);
+      await waitFor('the API to listen', () => /listening on/.test(p.output()), 60_000);
       const secret = 'not-a-real-token-but-secret';
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/leads?limit=1`, {
         headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'log-check-1' },
       });
       expect(res.status).toBe(401);
       await fetch(`http://127.0.0.1:${port}/health`);
-      await waitFor(() => /log-check-1/.test(p.output()), 10_000);
+      await waitFor('the request’s log line', () => /log-check-1/.test(p.output()), 10_000);
       const lines = p
         .output()
         .split('\n')
@@ -106,7 +99,7 @@ describe('processes', () => {
     expect(healthcheck(file)).toBe(1);
     const p = run(WORKER, { LOG_LEVEL: 'info', WORKER_HEARTBEAT_FILE: file });
     try {
-      await waitFor(() => existsSync(file), 30_000);
+      await waitFor('the first heartbeat', () => existsSync(file), 30_000);
       expect(healthcheck(file)).toBe(0);
       p.child.kill('SIGKILL');
       await p.exited;
@@ -138,7 +131,7 @@ describe('processes', () => {
   it('the worker starts without HTTP and stops gracefully on SIGTERM', async () => {
     const p = run(WORKER, { LOG_LEVEL: 'info' });
     try {
-      await waitFor(() => /worker started/.test(p.output()), 30_000);
+      await waitFor('the worker to start', () => /worker started/.test(p.output()), 30_000);
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
       expect(p.output()).toMatch(/SIGTERM: finishing active jobs/);

@@ -4,6 +4,7 @@ import { dataSourceOptions, dropDatabase } from '../libs/db/database';
 import { prepareDatabase } from '../libs/db/prepare';
 import { accessTokenSecret } from '../libs/identity/signing-key';
 import { TestApp, startApp } from './support/app';
+import { waitFor } from './support/wait';
 import { TEST_PASSWORD, TestUser, makeApiKey, makeUser, uniq } from './support/factories';
 
 jest.setTimeout(120_000);
@@ -18,15 +19,6 @@ const login = async (t: TestApp, username: string) => {
     cookie: String(res.headers['set-cookie']).split(';')[0],
   };
 };
-
-async function eventually(what: string, check: () => Promise<boolean>, withinMs: number): Promise<void> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the access-token signing key', () => {
   let t: TestApp;
@@ -200,7 +192,7 @@ describe('sessions end at once', () => {
       const s = await login(t, u.username);
       await second.http.get('/api/v1/auth/me').set(s.auth).expect(200);
       await t.http.post('/api/v1/auth/logout').set('Cookie', s.cookie).expect(204);
-      await eventually(
+      await waitFor(
         'the second instance refuses the token',
         async () => (await second.http.get('/api/v1/auth/me').set(s.auth)).status === 401,
         5_000,
@@ -212,7 +204,7 @@ describe('sessions end at once', () => {
         .set(admin.auth)
         .send({ active: false })
         .expect(200);
-      await eventually(
+      await waitFor(
         'the first instance refuses the deactivated user',
         async () => (await t.http.get('/api/v1/auth/me').set(deactivated.auth)).status === 401,
         5_000,

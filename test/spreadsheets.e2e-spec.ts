@@ -3,13 +3,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
-import {
-  RunningWorker,
-  ownQueuePrefix,
-  scratchDatabase,
-  startWorker,
-  waitFor,
-} from './support/matching-worker';
+import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker } from './support/matching-worker';
+import { waitFor } from './support/wait';
 import { USCC_CHARSET, withUsccCheck } from '../libs/uscc/uscc';
 
 /**

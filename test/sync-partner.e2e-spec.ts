@@ -4,7 +4,8 @@ import { feedHead } from './support/feed';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
 import { scratchDatabase } from './support/matching-worker';
-import { startWorker, waitFor } from './partner-example/worker-harness';
+import { startWorker } from './partner-example/worker-harness';
+import { waitFor } from './support/wait';
 
 jest.setTimeout(600_000);
 
@@ -129,6 +130,7 @@ describe('partner system end to end', () => {
     const complete = () =>
       [...ids].every((id) => (versions.get(id) ?? []).length >= expectedVersions(id).length);
     await waitFor(
+      'the feed to reach every change',
       async () => {
         for (;;) {
           const res = await t.http
@@ -146,7 +148,6 @@ describe('partner system end to end', () => {
         }
         return complete();
       },
-      'the feed to reach every change',
       300_000,
     );
     for (const id of ids) {
@@ -172,7 +173,7 @@ describe('partner system end to end', () => {
       const ok = delivered();
       return expected.filter((e) => !ok.has(e.id));
     };
-    await waitFor(() => missing().length === 0, 'every event delivered', 300_000).catch(async (e) => {
+    await waitFor('every event delivered', () => missing().length === 0, 300_000).catch(async (e) => {
       const stats = await t.ds.query(
         `SELECT 'd:' || status AS k, count(*)::int AS n FROM webhook_deliveries GROUP BY status
          UNION ALL SELECT 'o:' || kind || ':' || (relayed_at IS NOT NULL), count(*)::int FROM outbox GROUP BY 1`,

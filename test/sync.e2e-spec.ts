@@ -140,7 +140,11 @@ describe('sync API', () => {
   it('the partner example’s lead (test/partner-example, README) is created as it reads', async () => {
     const sys = uniq('example-');
     const item = { ...EXAMPLE_LEAD, externalRef: { system: sys, id: 'L-1' } };
-    const res = await t.http.put('/api/v1/sync/leads').set(bb.auth).send({ items: [item] }).expect(200);
+    const res = await t.http
+      .put('/api/v1/sync/leads')
+      .set(bb.auth)
+      .send({ items: [item] })
+      .expect(200);
     expect(res.body.results[0]).toMatchObject({ status: 'created' });
     const lead = await t.http.get(`/api/v1/leads/${res.body.results[0].id}`).set(bb.auth).expect(200);
     expect(lead.body).toMatchObject({

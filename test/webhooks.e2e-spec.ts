@@ -2,7 +2,8 @@ import { TestApp, startApp } from './support/app';
 import { TestKey, makeApiKey, makeUser, uniq } from './support/factories';
 import { Receiver, startReceiver, verify } from './partner-example/receiver';
 import { scratchDatabase } from './support/matching-worker';
-import { startWorker, waitFor } from './partner-example/worker-harness';
+import { startWorker } from './partner-example/worker-harness';
+import { waitFor } from './support/wait';
 
 jest.setTimeout(180_000);
 
@@ -163,19 +164,19 @@ describe('webhooks', () => {
           r.path === path && r.status === 200 && r.body.type === 'lead.created' && r.body.data.lead.id === id,
       );
     await waitFor(
+      'lead.created deliveries',
       () =>
         delivered('/bb', priv) &&
         delivered('/bb', shared) &&
         delivered('/bb', conf) &&
         delivered('/my', shared) &&
         delivered('/my', conf),
-      'lead.created deliveries',
     );
     // give the private lead's (non-)delivery to mianyang every chance to show up: it must not
-    await waitFor(async () => {
+    await waitFor('outbox drained', async () => {
       const n = await t.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`);
       return n[0].n === 0;
-    }, 'outbox drained');
+    });
 
     for (const r of rx.received) {
       expect(verify(secrets[r.path] ?? 'none', r.raw, r.headers['x-liancheng-signature'] as string)).toBe(
@@ -252,10 +253,10 @@ describe('webhooks', () => {
           },
         ],
       });
-    await waitFor(async () => {
+    await waitFor('subscription disabled', async () => {
       const one = await t.http.get(`/api/v1/webhooks/${sub.id}`).set(bb.auth);
       return one.body.status === 'disabled';
-    }, 'subscription disabled');
+    });
     const one = await t.http.get(`/api/v1/webhooks/${sub.id}`).set(bb.auth);
     expect(one.body).toMatchObject({ status: 'disabled', disabledAt: expect.any(String) });
     expect(one.body.disabledReason).toMatch(/24 hours/);

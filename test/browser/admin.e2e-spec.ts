@@ -12,7 +12,8 @@ import { prepareDatabase } from '../../libs/db/prepare';
 import { QUEUES } from '../../libs/jobs/jobs';
 import reference from '../../libs/taxonomy/reference-data.json';
 import { Receiver, startReceiver } from '../partner-example/receiver';
-import { startWorker, waitFor } from '../partner-example/worker-harness';
+import { startWorker } from '../partner-example/worker-harness';
+import { waitFor } from '../support/wait';
 import { TestUser, makeUser, uniq } from '../support/factories';
 import { BrowserHarness, login, newContext, shot, startBrowserHarness } from './browser';
 
@@ -149,11 +150,11 @@ describe('admin and unsaved-change warnings (browser)', () => {
 
     // An event: an officer of the same city logs a lead; the worker relays and delivers it.
     const lead = await apiLead(`推送测试${uniq()}`);
-    await waitFor(
-      () => rx.received.some((r) => r.path === path && r.body.type === 'lead.created'),
-      'the receiver to get lead.created',
+    await waitFor('the receiver to get lead.created', () =>
+      rx.received.some((r) => r.path === path && r.body.type === 'lead.created'),
     );
     await waitFor(
+      'the delivery attempt to be recorded',
       async () =>
         (
           await h.t.ds.query(
@@ -162,7 +163,6 @@ describe('admin and unsaved-change warnings (browser)', () => {
             [url],
           )
         ).length > 0,
-      'the delivery attempt to be recorded',
     );
     expect(rx.received.find((r) => r.path === path)?.body.data.lead?.id).toBe(lead.id);
 

@@ -5,13 +5,8 @@
  */
 import { BrowserContext, Page } from 'playwright-core';
 import { TestUser, makeUser, uniq } from '../support/factories';
-import {
-  RunningWorker,
-  ownQueuePrefix,
-  scratchDatabase,
-  startWorker,
-  waitFor,
-} from '../support/matching-worker';
+import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker } from '../support/matching-worker';
+import { waitFor } from '../support/wait';
 import { BrowserHarness, login, newContext, shot, startBrowserHarness } from './browser';
 
 jest.setTimeout(180_000);

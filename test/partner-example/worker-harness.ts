@@ -55,15 +55,3 @@ export async function startWorker(config: AppConfig, queuesToWork: QueueName[] =
     },
   };
 }
-
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 120_000,
-): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,5 +1,6 @@
 // Every e2e worker talks to the run's own database (made by global-setup.ts).
-if (!process.env.LC_E2E_DATABASE_URL) throw new Error('LC_E2E_DATABASE_URL is not set: run e2e specs through jest');
+if (!process.env.LC_E2E_DATABASE_URL)
+  throw new Error('LC_E2E_DATABASE_URL is not set: run e2e specs through jest');
 process.env.DATABASE_URL = process.env.LC_E2E_DATABASE_URL;
 process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';

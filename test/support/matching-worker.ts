@@ -1,3 +1,4 @@
+import { waitFor } from './wait';
 import { NestFactory } from '@nestjs/core';
 import { ChildProcess, spawn } from 'child_process';
 import { Server, createServer } from 'net';
@@ -19,17 +20,6 @@ import { uniq } from './factories';
  * database holds other suites' outbox rows, which this relay would take) and a queue prefix of
  * its own, or a Redis server of its own on a free loopback port when the test stops Redis.
  */
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A database of the suite's own next to the run's e2e database, migrated; dropped by `drop`. */
 export async function scratchDatabase(
