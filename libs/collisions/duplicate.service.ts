@@ -7,10 +7,9 @@ import { Page, decodeCursor, toPage } from '../common/pagination';
 import { RequestContext, actorUserId } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
 import { sqlOne, sqlParams, sqlRows } from '../db/sql';
-import { EventsService } from '../events/events.service';
 import { LeadRepository, TS_KEY } from '../leads/lead.repository';
 import { LeadWriter } from '../leads/lead-writer';
-import type { LeadContact, LeadRow } from '../leads/lead-view';
+import type { LeadRow } from '../leads/lead-view';
 import { withdrawLeadMatches } from '../match-store/match-withdrawal';
 import { CollisionDetector } from './collision-detector';
 import { DuplicateListQuery, DuplicateStatus, DuplicateViewDto } from './duplicate.dto';
@@ -77,16 +76,6 @@ function duplicateView(r: DuplicateRow): DuplicateViewDto {
   };
 }
 
-const contactKey = (c: LeadContact) =>
-  [c.name, c.phone, c.email].map((v) => (v ?? '').trim().toLowerCase()).join('|');
-const refKey = (r: { system: string; id: string }) => `${r.system}\u0000${r.id}`;
-
-/** `a`, then the items of `b` whose key `a` does not have yet, in order. */
-function union<T>(a: T[], b: T[], key: (item: T) => string): T[] {
-  const seen = new Set(a.map(key));
-  return [...a, ...b.filter((item) => !seen.has(key(item)) && seen.add(key(item)))];
-}
-
 /**
  * Same-city duplicates (DESIGN §7): two active leads of one jurisdiction for the same investor,
  * shown to that jurisdiction's managers (never to the partner). A merge keeps the older lead and
@@ -99,7 +88,6 @@ export class DuplicateService {
     private readonly leads: LeadRepository,
     private readonly writer: LeadWriter,
     private readonly audit: AuditService,
-    private readonly events: EventsService,
     private readonly detector: CollisionDetector,
   ) {}
 
@@ -158,73 +146,9 @@ export class DuplicateService {
           { leadId: keep.id },
         );
 
-      // The newer lead first gives up its timeline and refs, then the older one takes them (the
-      // ref index follows).
-      const { after: goneAfter, moved } = await this.writer.mergeAway(em, gone, keep.id);
-      const contacts = union(keep.contacts ?? [], gone.contacts ?? [], contactKey);
-      const refs = union(keep.external_refs ?? [], gone.external_refs ?? [], refKey);
-
-      const keepAfter =
-        contacts.length !== (keep.contacts ?? []).length || refs.length !== (keep.external_refs ?? []).length
-          ? (await this.writer.updateRow(em, keep.id, keep.version, { contacts, externalRefs: refs }))!
-          : keep;
-
-      const summary = (s: string) => (note ? `${s}: ${note}` : s);
-      await this.writer.addActivity(em, {
-        leadId: gone.id,
-        type: 'stage_change',
-        occurredAt: null,
-        summary: summary(`合并到「${keep.title}」/ merged into ${keep.id}`),
-        authorId: actorUserId(ctx),
-        authorKeyId: null,
-        jurisdiction: ctx.jurisdiction,
-        fromStage: gone.stage,
-        toStage: 'lost',
-      });
-      await this.writer.addActivity(em, {
-        leadId: keep.id,
-        type: 'note',
-        occurredAt: null,
-        summary: summary(
-          `合并了重复线索「${gone.title}」/ merged duplicate ${gone.id} (${moved} activities)`,
-        ),
-        authorId: actorUserId(ctx),
-        authorKeyId: null,
-        jurisdiction: ctx.jurisdiction,
-      });
       const withdrawn = await withdrawLeadMatches(em, gone.id);
+      await this.writer.merge(em, ctx, { gone, keep, note, matchesWithdrawn: withdrawn.length });
       await this.handOverPairs(em, gone.id, keep.id, d.id);
-
-      await this.audit.record(em, ctx, 'merge', 'lead', gone.id, {
-        stage: [gone.stage, 'lost'],
-        externalRefs: [gone.external_refs, []],
-        mergedInto: [null, keep.id],
-        activitiesMoved: [null, moved],
-        matchesWithdrawn: [null, withdrawn.length],
-      });
-      await this.audit.record(em, ctx, 'merge', 'lead', keep.id, {
-        mergedFrom: [null, gone.id],
-        ...(keepAfter !== keep
-          ? { contacts: [keep.contacts, contacts], externalRefs: [keep.external_refs, refs] }
-          : {}),
-      });
-      await this.events.record(em, {
-        type: 'lead.stage_changed',
-        entity: 'lead',
-        entityId: gone.id,
-        entityVersion: goneAfter.version,
-        jurisdiction: gone.jurisdiction,
-        detail: { fromStage: gone.stage, toStage: 'lost' },
-      });
-      if (keepAfter && keepAfter !== keep) {
-        await this.events.record(em, {
-          type: 'lead.updated',
-          entity: 'lead',
-          entityId: keep.id,
-          entityVersion: keepAfter.version,
-          jurisdiction: keep.jurisdiction,
-        });
-      }
       await this.close(em, ctx, d, 'merged', note);
       await this.detector.refreshFirstReport(em, [keep.id, gone.id]);
       return this.view(em, ctx, d.id);

@@ -27,7 +27,7 @@ import {
   type LeadUpsertRow,
   type LeadWriteResult,
 } from './lead-upsert-plan';
-import type { ActivityRow, LeadRow } from './lead-view';
+import type { ActivityRow, LeadContact, LeadRow } from './lead-view';
 
 /** A collision between a written lead and a lead of another city (DESIGN §7). */
 export interface LeadCollision {
@@ -182,6 +182,16 @@ const UPDATE_SQL = `
  * collision checks a write calls for. Single-lead methods for the API; upsertMany for bulk
  * writers (partner sync, spreadsheet import), a fixed number of statements per batch.
  */
+const contactKey = (c: LeadContact) =>
+  [c.name, c.phone, c.email].map((v) => (v ?? '').trim().toLowerCase()).join('|');
+const refKey = (r: { system: string; id: string }) => `${r.system}\u0000${r.id}`;
+
+/** `a`, then the items of `b` whose key `a` does not have yet, in order. */
+function union<T>(a: T[], b: T[], key: (item: T) => string): T[] {
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((item) => !seen.has(key(item)) && seen.add(key(item)))];
+}
+
 @Injectable()
 export class LeadWriter {
   private collisionRules: LeadCollisions | null = null;
@@ -409,32 +419,91 @@ export class LeadWriter {
   }
 
   /**
-   * A lead merged into its duplicate (DESIGN §7): its timeline moves to the kept lead, it leaves
-   * the pipeline (`lost`) and hands its external refs over (the caller gives them to the kept
-   * lead afterwards, so the ref index moves with them). Returns the lead after and how many
-   * activities moved. The caller records the merge's audit entries and events.
+   * Merges the newer of two same-city duplicates into the older (DESIGN §7): the newer lead's
+   * timeline moves over, then the contacts and external refs the older one lacks; the newer lead
+   * gives up its refs and becomes `lost`, with a timeline entry on each lead, audit entries on both
+   * (`matchesWithdrawn`: what the caller withdrew) and their events.
    */
-  async mergeAway(
+  async merge(
     em: EntityManager,
-    gone: LeadRow,
-    keepId: string,
-  ): Promise<{ after: LeadRow; moved: number }> {
-    const moved = await sqlRows(em, `UPDATE activities SET lead_id = $2 WHERE lead_id = $1 RETURNING id`, [
-      gone.id,
-      keepId,
-    ]);
-    const [after] = await sqlRows<LeadRow>(
+    ctx: RequestContext,
+    m: { gone: LeadRow; keep: LeadRow; note?: string; matchesWithdrawn: number },
+  ): Promise<void> {
+    const { gone, keep, note } = m;
+    const moved = (
+      await sqlRows(em, `UPDATE activities SET lead_id = $2 WHERE lead_id = $1 RETURNING id`, [
+        gone.id,
+        keep.id,
+      ])
+    ).length;
+    const [goneAfter] = await sqlRows<LeadRow>(
       em,
       `UPDATE leads SET stage = 'lost', resume_stage = NULL, external_refs = '[]'::jsonb,
               version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING *`,
       [gone.id],
     );
-    return { after, moved: moved.length };
+    const contacts = union(keep.contacts ?? [], gone.contacts ?? [], contactKey);
+    const refs = union(keep.external_refs ?? [], gone.external_refs ?? [], refKey);
+    const keepChanged =
+      contacts.length !== (keep.contacts ?? []).length || refs.length !== (keep.external_refs ?? []).length;
+    const keepAfter = keepChanged
+      ? await this.updateRow(em, keep.id, keep.version, { contacts, externalRefs: refs })
+      : undefined;
+
+    const summary = (text: string) => (note ? `${text}: ${note}` : text);
+    const author = {
+      occurredAt: null,
+      authorId: actorUserId(ctx),
+      authorKeyId: null,
+      jurisdiction: ctx.jurisdiction,
+    };
+    await this.addActivity(em, {
+      ...author,
+      leadId: gone.id,
+      type: 'stage_change',
+      summary: summary(`合并到「${keep.title}」/ merged into ${keep.id}`),
+      fromStage: gone.stage,
+      toStage: 'lost',
+    });
+    await this.addActivity(em, {
+      ...author,
+      leadId: keep.id,
+      type: 'note',
+      summary: summary(`合并了重复线索「${gone.title}」/ merged duplicate ${gone.id} (${moved} activities)`),
+    });
+
+    await this.audit.record(em, ctx, 'merge', 'lead', gone.id, {
+      stage: [gone.stage, 'lost'],
+      externalRefs: [gone.external_refs, []],
+      mergedInto: [null, keep.id],
+      activitiesMoved: [null, moved],
+      matchesWithdrawn: [null, m.matchesWithdrawn],
+    });
+    await this.audit.record(em, ctx, 'merge', 'lead', keep.id, {
+      mergedFrom: [null, gone.id],
+      ...(keepAfter ? { contacts: [keep.contacts, contacts], externalRefs: [keep.external_refs, refs] } : {}),
+    });
+    await this.events.record(em, {
+      type: 'lead.stage_changed',
+      entity: 'lead',
+      entityId: gone.id,
+      entityVersion: goneAfter.version,
+      jurisdiction: gone.jurisdiction,
+      detail: { fromStage: gone.stage, toStage: 'lost' },
+    });
+    if (keepAfter)
+      await this.events.record(em, {
+        type: 'lead.updated',
+        entity: 'lead',
+        entityId: keep.id,
+        entityVersion: keepAfter.version,
+        jurisdiction: keep.jurisdiction,
+      });
   }
 
   /** Optimistic update of a few columns without audit or event (the caller records them). */
-  async updateRow(
+  private async updateRow(
     em: EntityManager,
     id: string,
     expectedVersion: number,
@@ -768,7 +837,5 @@ export async function insertLeadRows(
   );
   return inserted.map((r) => r.id);
 }
-
-const refKey = (r: { system: string; id: string }) => `${r.system}\u0000${r.id}`;
 
 export type { LeadColumn };
