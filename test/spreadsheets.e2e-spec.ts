@@ -402,9 +402,9 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
     expect(Number(e.revenue_wan)).toBe(25000);
   }, 240_000);
 
-  it('refuses what is not a spreadsheet, and park imports', async () => {
+  it('refuses what is not a spreadsheet, and an unknown entity', async () => {
     await upload(bbManager, 'lead', Buffer.from('%PDF-1.4'), 'x.pdf').expect(415);
-    await upload(bbManager, 'park', Buffer.from('a,b\r\n'), 'x.csv').expect(400);
+    await upload(bbManager, 'building', Buffer.from('a,b\r\n'), 'x.csv').expect(400);
     await t.http.post('/api/v1/imports?entity=lead').set(bbManager.auth).send({}).expect(400);
   });
 

@@ -19,6 +19,7 @@ import { DataSource } from 'typeorm';
 import { sqlRows } from '../../../../libs/db/sql';
 import { AppError } from '../../../../libs/common/errors';
 import { ContextRequest } from './ctx.decorator';
+import { uploadDigest } from './upload';
 
 const IDEMPOTENT = 'lc:idempotent';
 /** Response headers that describe the result, replayed with it (not per-response ones such as RateLimit). */
@@ -70,15 +71,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.run(context, req, String(header), next));
   }
 
-  private async run(context: ExecutionContext, req: ContextRequest, key: string, next: CallHandler): Promise<unknown> {
+  private async run(
+    context: ExecutionContext,
+    req: ContextRequest,
+    key: string,
+    next: CallHandler,
+  ): Promise<unknown> {
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-      throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–200 visible ASCII characters', [
-        { field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' },
-      ]);
+      throw new AppError(
+        HttpStatus.BAD_REQUEST,
+        'INVALID_IDEMPOTENCY_KEY',
+        'Idempotency-Key must be 1–200 visible ASCII characters',
+        [{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }],
+      );
     }
     const actor = req.ctx?.actor;
     const scope = `${actor?.type ?? 'anonymous'}:${actor?.id ?? '-'}:${req.method} ${req.url.split('?')[0]}`;
-    const hash = createHash('sha256').update(stableStringify(req.body ?? null)).digest('hex');
+    // A multipart upload has no parsed body: its identity is the file's digest and the form fields.
+    const body = req.isMultipart() ? await uploadDigest(req) : (req.body ?? null);
+    const hash = createHash('sha256').update(stableStringify(body)).digest('hex');
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
     const claimed = await sqlRows(
@@ -97,7 +108,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
            FROM idempotency_keys WHERE scope = $1 AND key = $2`,
         [scope, key],
       );
-      if (!row) throw new AppError(HttpStatus.CONFLICT, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+      if (!row)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          'IDEMPOTENCY_IN_PROGRESS',
+          'A request with this Idempotency-Key is in progress',
+        );
       if (row.request_hash !== hash) {
         throw new AppError(
           HttpStatus.UNPROCESSABLE_ENTITY,
@@ -107,7 +123,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (row.status_code === null) {
-        throw new AppError(HttpStatus.CONFLICT, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          'IDEMPOTENCY_IN_PROGRESS',
+          'A request with this Idempotency-Key is in progress',
+        );
       }
       void reply.headers(row.response_headers ?? {});
       void reply.header('Idempotent-Replayed', 'true');
@@ -133,7 +153,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (e) {
       // A failed request leaves no claim: the client may fix the body and retry with the same key.
-      await this.ds.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL`, [scope, key]);
+      await this.ds.query(
+        `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL`,
+        [scope, key],
+      );
       throw e;
     }
   }
