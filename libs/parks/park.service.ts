@@ -13,7 +13,6 @@ import { AppError, FieldError, conflict, fieldError, forbidden, notFound } from 
 import { flattenValidationErrors } from '../common/validation';
 import { newRecordId } from '../common/uuid';
 import { WriteOptions, transactionOrDryRun } from '../db/sql';
-import type { ItemResult } from '../sync/sync-results';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, encodeCursor } from '../common/pagination';
 import { JURISDICTIONS, Jurisdiction, RequestContext, partnerOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
@@ -160,8 +159,12 @@ export class ParkService implements OnModuleInit {
    * as the validation pipe does) and written by the same path as POST and PATCH /parks, in one
    * transaction, or dry-run (rolled back) for the preview.
    */
-  async importMany(ctx: RequestContext, items: unknown[], opts: WriteOptions = {}): Promise<ItemResult[]> {
-    const results: ItemResult[] = new Array(items.length);
+  async importMany(
+    ctx: RequestContext,
+    items: unknown[],
+    opts: WriteOptions = {},
+  ): Promise<ParkImportResult[]> {
+    const results: ParkImportResult[] = new Array(items.length);
     const valid: { index: number; dto: CreateParkDto }[] = [];
     const seen = new Set<string>();
     items.forEach((raw, index) => {
@@ -376,6 +379,15 @@ export class ParkService implements OnModuleInit {
       JOB_KEYS.rematchAffected('park', park.id, park.version),
     );
   }
+}
+
+/** One row's outcome of a park import (the shape of a sync item's result, DESIGN §11). */
+export interface ParkImportResult {
+  index: number;
+  externalRef: null;
+  id?: string;
+  status: 'created' | 'updated' | 'unchanged' | 'error';
+  errors?: FieldError[];
 }
 
 /** One write of the park write path: a new park, or a change of an existing one. */
