@@ -75,11 +75,6 @@ export class ParkRepository {
     );
   }
 
-  async version(db: Db, id: string): Promise<number | null> {
-    const [row] = await sqlRows<{ version: number }>(db, `SELECT version FROM parks WHERE id = $1`, [id]);
-    return row?.version ?? null;
-  }
-
   async list(
     ds: DataSource,
     f: ParkFilter,
@@ -114,17 +109,6 @@ export class ParkRepository {
       ? await withFuzzyThreshold(ds, (em) => sqlRows<Row>(em, sql, params))
       : await sqlRows<Row>(ds, sql, params);
     return rows.map((r) => ({ item: toPark(r), key: score ? [Number(r.score), r.id] : [r.id] }));
-  }
-
-  async insert(em: EntityManager, v: ParkValues): Promise<Park> {
-    const fields = Object.keys(COLUMN_OF) as (keyof ParkValues)[];
-    const [row] = await sqlRows<ParkRow>(
-      em,
-      `INSERT INTO parks (${fields.map((f) => COLUMN_OF[f]).join(', ')})
-       VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-      fields.map((f) => v[f]),
-    );
-    return toPark(row);
   }
 
   /** Inserts parks with the ids given, in one statement. */
