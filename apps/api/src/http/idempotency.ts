@@ -88,7 +88,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const actor = req.ctx?.actor;
     const scope = `${actor?.type ?? 'anonymous'}:${actor?.id ?? '-'}:${req.method} ${req.url.split('?')[0]}`;
     // A multipart upload has no parsed body: its identity is the file's digest and the form fields.
-    const body = req.isMultipart() ? await uploadDigest(req) : (req.body ?? null);
+    const multipart = typeof req.isMultipart === 'function' && req.isMultipart();
+    const body = multipart ? await uploadDigest(req) : (req.body ?? null);
     const hash = createHash('sha256').update(stableStringify(body)).digest('hex');
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
