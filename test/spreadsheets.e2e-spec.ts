@@ -263,7 +263,8 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
       // Another city's manager does not see the import.
       await t.http.get(`/api/v1/imports/${importId}`).set(myManager.auth).expect(404);
       await t.http.post(`/api/v1/imports/${importId}/commit`).set(myManager.auth).expect(404);
-      await t.http.post(`/api/v1/imports/${importId}/commit`).set(myOfficer.auth).expect(403);
+      // Officers import parks only: a lead import is not theirs to see, nor to commit.
+      await t.http.post(`/api/v1/imports/${importId}/commit`).set(myOfficer.auth).expect(404);
     }, 240_000);
 
     it('commits exactly the valid rows, with the collision, and reports every row in the result workbook', async () => {
@@ -397,9 +398,9 @@ describe('spreadsheets in and out (DESIGN §17)', () => {
     expect(Number(e.revenue_wan)).toBe(25000);
   }, 240_000);
 
-  it('refuses what is not a spreadsheet, and park imports', async () => {
+  it('refuses what is not a spreadsheet, and an unknown entity', async () => {
     await upload(bbManager, 'lead', Buffer.from('%PDF-1.4'), 'x.pdf').expect(415);
-    await upload(bbManager, 'park', Buffer.from('a,b\r\n'), 'x.csv').expect(400);
+    await upload(bbManager, 'building', Buffer.from('a,b\r\n'), 'x.csv').expect(400);
     await t.http.post('/api/v1/imports?entity=lead').set(bbManager.auth).send({}).expect(400);
   });
 

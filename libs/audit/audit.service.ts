@@ -68,4 +68,33 @@ export class AuditService {
       ctx.requestId,
     ]);
   }
+
+  /** Several entries of one request in one statement (a set-based write's audit). */
+  async recordMany(
+    em: EntityManager,
+    ctx: RequestContext,
+    entity: string,
+    entries: { action: string; entityId: string; changes: FieldChanges }[],
+    jurisdiction: string = ctx.jurisdiction,
+  ): Promise<void> {
+    if (!entries.length) return;
+    const [actorType, actorId, actorName] = actorColumns(ctx);
+    await sqlRows(
+      em,
+      `${AUDIT_INSERT}
+       SELECT $1, $2, $3, $4, a.action, $5, a.id, a.changes, $6
+         FROM jsonb_to_recordset($7::jsonb) AS a(action text, id uuid, changes jsonb)`,
+      [
+        actorType,
+        actorId,
+        actorName,
+        jurisdiction,
+        entity,
+        ctx.requestId,
+        JSON.stringify(
+          entries.map((e) => ({ action: e.action, id: e.entityId, changes: changesJson(e.changes) })),
+        ),
+      ],
+    );
+  }
 }

@@ -20,6 +20,15 @@ const COLUMN_OF: Record<keyof ParkValues, string> = {
   incentives: 'incentives',
 };
 
+const RECORDSET = `v(id uuid, name text, name_en text, jurisdictions text[], co_built boolean,
+  target_segments text[], available_land_mu numeric, factory_space_sqm numeric, incentives text)`;
+
+function toRecord(r: ParkValues & { id: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: r.id };
+  for (const [f, c] of Object.entries(COLUMN_OF)) out[c] = r[f as keyof ParkValues];
+  return out;
+}
+
 export interface ParkFilter {
   jurisdiction?: string;
   segment?: string;
@@ -45,9 +54,25 @@ export class ParkRepository {
     return row ? toPark(row) : null;
   }
 
-  async version(db: Db, id: string): Promise<number | null> {
-    const [row] = await sqlRows<{ version: number }>(db, `SELECT version FROM parks WHERE id = $1`, [id]);
-    return row?.version ?? null;
+  /** Parks by id, locked (in id order, so concurrent batches do not deadlock) for a set-based write. */
+  async findManyForUpdate(em: EntityManager, ids: string[]): Promise<Park[]> {
+    if (!ids.length) return [];
+    const rows = await sqlRows<ParkRow>(
+      em,
+      `SELECT ${COLUMNS} FROM parks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return rows.map(toPark);
+  }
+
+  /** The ids of the parks with exactly these names (an import's key: parks have no other). */
+  async idsByName(em: EntityManager, names: string[]): Promise<{ id: string; name: string }[]> {
+    if (!names.length) return [];
+    return sqlRows<{ id: string; name: string }>(
+      em,
+      `SELECT id, name FROM parks WHERE name = ANY($1::text[]) ORDER BY id`,
+      [names],
+    );
   }
 
   async list(
@@ -86,15 +111,41 @@ export class ParkRepository {
     return rows.map((r) => ({ item: toPark(r), key: score ? [Number(r.score), r.id] : [r.id] }));
   }
 
-  async insert(em: EntityManager, v: ParkValues): Promise<Park> {
-    const fields = Object.keys(COLUMN_OF) as (keyof ParkValues)[];
-    const [row] = await sqlRows<ParkRow>(
+  /** Inserts parks with the ids given, in one statement. */
+  async insertMany(em: EntityManager, rows: (ParkValues & { id: string })[]): Promise<Park[]> {
+    if (!rows.length) return [];
+    const out = await sqlRows<ParkRow>(
       em,
-      `INSERT INTO parks (${fields.map((f) => COLUMN_OF[f]).join(', ')})
-       VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-      fields.map((f) => v[f]),
+      `INSERT INTO parks (id, ${Object.values(COLUMN_OF).join(', ')})
+       SELECT v.id, ${Object.values(COLUMN_OF)
+         .map((c) => `v.${c}`)
+         .join(', ')}
+         FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
+       RETURNING ${COLUMNS}`,
+      [JSON.stringify(rows.map(toRecord))],
     );
-    return toPark(row);
+    return out.map(toPark);
+  }
+
+  /**
+   * Sets every field of parks the caller has locked (findManyForUpdate) and read, in one
+   * statement; each version is bumped once.
+   */
+  async updateMany(em: EntityManager, rows: (ParkValues & { id: string })[]): Promise<Park[]> {
+    if (!rows.length) return [];
+    const out = await sqlRows<ParkRow>(
+      em,
+      `UPDATE parks p SET ${Object.values(COLUMN_OF)
+        .map((c) => `${c} = v.${c}`)
+        .join(', ')}, version = p.version + 1, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS ${RECORDSET}
+        WHERE p.id = v.id
+       RETURNING ${COLUMNS.split(',')
+         .map((c) => `p.${c.trim()}`)
+         .join(', ')}`,
+      [JSON.stringify(rows.map(toRecord))],
+    );
+    return out.map(toPark);
   }
 
   /** Optimistic update (DESIGN §11); null when the version is stale or the park is gone. */

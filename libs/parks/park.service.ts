@@ -7,7 +7,12 @@ import { AgreementService } from '../agreements/agreement.service';
 import type { AgreementViewDto } from '../agreements/agreement.dto';
 import { AuditService, FieldChanges, diffFields } from '../audit/audit.service';
 import { preconditionFailed } from '../common/concurrency';
-import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { AppError, FieldError, conflict, fieldError, forbidden, notFound } from '../common/errors';
+import { flattenValidationErrors } from '../common/validation';
+import { newRecordId } from '../common/uuid';
+import { WriteOptions, transactionOrDryRun } from '../db/sql';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, encodeCursor } from '../common/pagination';
 import { JURISDICTIONS, Jurisdiction, RequestContext, partnerOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
@@ -131,73 +136,230 @@ export class ParkService implements OnModuleInit {
   }
 
   async create(ctx: RequestContext, dto: CreateParkDto): Promise<Park> {
-    const jurisdictions = sortJurisdictions(
-      dto.jurisdictions ?? (dto.coBuilt ? [...JURISDICTIONS] : [ctx.jurisdiction]),
+    const [r] = await this.ds.transaction((em) =>
+      this.writeMany(em, ctx, [{ op: 'create', values: valuesOfCreate(ctx, dto) }]),
     );
-    const values: ParkValues = {
-      name: dto.name,
-      nameEn: dto.nameEn ?? null,
-      jurisdictions,
-      coBuilt: dto.coBuilt ?? jurisdictions.length === 2,
-      targetSegments: unique(dto.targetSegments ?? []),
-      availableLandMu: dto.availableLandMu ?? null,
-      factorySpaceSqm: dto.factorySpaceSqm ?? null,
-      incentives: dto.incentives ?? null,
-    };
-    await this.checkValues(ctx, values);
-    if (values.coBuilt || values.jurisdictions.length > 1) throw agreementRequired(null);
-    return this.ds.transaction(async (em) => {
-      const created = await this.repo.insert(em, values);
-      await this.afterChange(em, ctx, 'create', created, diffFields({}, pick(created), [...PARK_FIELDS]));
-      return created;
-    });
+    if (r.status === 'error') throw r.error;
+    return r.park;
   }
 
   async update(ctx: RequestContext, id: string, expectedVersion: number, dto: UpdateParkDto): Promise<Park> {
-    const current = await this.get(ctx, id);
-    if (!current.jurisdictions.includes(ctx.jurisdiction)) {
-      throw forbidden(
-        'NOT_YOUR_JURISDICTION',
-        `This park belongs to ${current.jurisdictions.join(', ')}; only its own jurisdiction may change it`,
+    requireUuidPath(id, 'park');
+    const [r] = await this.ds.transaction((em) =>
+      this.writeMany(em, ctx, [{ op: 'update', id, patch: patchOfUpdate(dto), expectedVersion }]),
+    );
+    if (r.status === 'error') throw r.error;
+    return r.park;
+  }
+
+  /**
+   * A batch of park rows of a spreadsheet import (DESIGN §17), keyed by the park's name: a name no
+   * park has creates one, the name of one park changes it (the fields the row gives; an empty
+   * cell keeps the stored value). Every item is checked with the API's body rules (CreateParkDto,
+   * as the validation pipe does) and written by the same path as POST and PATCH /parks, in one
+   * transaction, or dry-run (rolled back) for the preview.
+   */
+  async importMany(
+    ctx: RequestContext,
+    items: unknown[],
+    opts: WriteOptions = {},
+  ): Promise<ParkImportResult[]> {
+    const results: ParkImportResult[] = new Array(items.length);
+    const valid: { index: number; dto: CreateParkDto }[] = [];
+    const seen = new Set<string>();
+    items.forEach((raw, index) => {
+      const fail = (errors: FieldError[]) =>
+        (results[index] = { index, externalRef: null, status: 'error', errors });
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        return fail([{ field: '', message: 'item must be an object' }]);
+      const dto = plainToInstance(CreateParkDto, raw);
+      const errors = flattenValidationErrors(
+        validateSync(dto, {
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          validationError: { target: false, value: false },
+        }),
       );
-    }
-    const patch: Partial<ParkValues> = {};
-    if (dto.name !== undefined) patch.name = dto.name;
-    if (dto.nameEn !== undefined) patch.nameEn = dto.nameEn;
-    if (dto.jurisdictions !== undefined) patch.jurisdictions = sortJurisdictions(dto.jurisdictions);
-    if (dto.coBuilt !== undefined) patch.coBuilt = dto.coBuilt;
-    else if (patch.jurisdictions) patch.coBuilt = patch.jurisdictions.length === 2;
-    if (dto.targetSegments !== undefined) patch.targetSegments = unique(dto.targetSegments);
-    if (dto.availableLandMu !== undefined) patch.availableLandMu = dto.availableLandMu;
-    if (dto.factorySpaceSqm !== undefined) patch.factorySpaceSqm = dto.factorySpaceSqm;
-    if (dto.incentives !== undefined) patch.incentives = dto.incentives;
-    if (changesParkOwnership(current, { ...current, ...patch })) throw agreementRequired(current.id);
-    await this.checkValues(ctx, { ...pick(current), ...patch } as ParkValues);
-    if (current.version !== expectedVersion) throw preconditionFailed(current.version);
-    const changes = diffFields(pick(current), { ...pick(current), ...patch }, Object.keys(patch));
-    if (!Object.keys(changes).length) return current;
-    const changed = Object.fromEntries(
-      Object.keys(changes).map((f) => [f, patch[f as keyof ParkValues]]),
-    ) as Partial<ParkValues>;
-    return this.ds.transaction(async (em) => {
-      const updated = await this.repo.update(em, current.id, expectedVersion, changed);
-      if (!updated) throw await this.staleOrGone(em, current.id);
-      await this.afterChange(em, ctx, 'update', updated, changes);
-      return updated;
+      if (errors.length) return fail(errors);
+      if (seen.has(dto.name))
+        return fail([{ field: 'name', message: 'appears more than once in this request' }]);
+      seen.add(dto.name);
+      valid.push({ index, dto });
     });
+    if (!valid.length) return results;
+    const written = await transactionOrDryRun(
+      this.ds,
+      async (em) => {
+        const byName = new Map<string, string[]>();
+        for (const p of await this.repo.idsByName(
+          em,
+          valid.map((v) => v.dto.name),
+        ))
+          byName.set(p.name, [...(byName.get(p.name) ?? []), p.id]);
+        const writes: ParkWrite[] = [];
+        const of: number[] = [];
+        for (const { index, dto } of valid) {
+          const ids = byName.get(dto.name) ?? [];
+          if (ids.length > 1) {
+            results[index] = {
+              index,
+              externalRef: null,
+              status: 'error',
+              errors: [
+                {
+                  field: 'name',
+                  message: `${ids.length} parks have this name; change them in the app (PATCH /parks/{id})`,
+                },
+              ],
+            };
+            continue;
+          }
+          writes.push(
+            ids.length
+              ? { op: 'update', id: ids[0], patch: patchOfUpdate(dto) }
+              : { op: 'create', values: valuesOfCreate(ctx, dto) },
+          );
+          of.push(index);
+        }
+        return { of, out: await this.writeMany(em, ctx, writes) };
+      },
+      opts,
+    );
+    written.out.forEach((r, i) => {
+      const index = written.of[i];
+      results[index] =
+        r.status === 'error'
+          ? { index, externalRef: null, status: 'error', errors: fieldErrorsOf(r.error) }
+          : { index, externalRef: null, id: r.park.id, status: r.status };
+    });
+    return results;
   }
 
-  /** Rules on the whole record: known target segments; ownership of DESIGN §5. */
-  private async checkValues(ctx: RequestContext, v: ParkValues): Promise<void> {
-    throwIfInvalid([
-      ...unknownSegments(await this.taxonomy.graph(), v.targetSegments, 'targetSegments'),
+  /**
+   * The one park write path (POST and PATCH /parks, imports): checks every write against the park
+   * rules (DESIGN §4–5, §9: known segments; changed only by its own jurisdictions, the co-built park
+   * by either; ownership and co-building only by agreement; If-Match when given), then inserts,
+   * updates, audits and queues the re-matching of all of them set-based in the caller's
+   * transaction. A write that breaks a rule is returned as an error and writes nothing.
+   */
+  private async writeMany(
+    em: EntityManager,
+    ctx: RequestContext,
+    writes: ParkWrite[],
+  ): Promise<ParkWriteResult[]> {
+    const graph = await this.taxonomy.graph();
+    const current = new Map(
+      (
+        await this.repo.findManyForUpdate(
+          em,
+          writes.flatMap((w) => (w.op === 'update' ? [w.id] : [])),
+        )
+      ).map((p) => [p.id, p]),
+    );
+    const ruleErrors = (v: ParkValues): FieldError[] => [
+      ...unknownSegments(graph, v.targetSegments, 'targetSegments'),
       ...parkOwnershipErrors(ctx.jurisdiction, v.jurisdictions, v.coBuilt),
-    ]);
-  }
-
-  private async staleOrGone(em: EntityManager, id: string): Promise<AppError> {
-    const version = await this.repo.version(em, id);
-    return version === null ? notFound('park') : preconditionFailed(version);
+    ];
+    const invalid = (errors: FieldError[]) => {
+      try {
+        throwIfInvalid(errors);
+      } catch (e) {
+        return e as AppError;
+      }
+      return null;
+    };
+    const results: ParkWriteResult[] = [];
+    const inserts: (ParkValues & { id: string })[] = [];
+    const updates: (ParkValues & { id: string })[] = [];
+    const audits: { action: 'create' | 'update'; entityId: string; changes: FieldChanges }[] = [];
+    const slot = new Map<string, number>();
+    const taken = new Set<string>();
+    for (const w of writes) {
+      const error = (e: AppError) => results.push({ status: 'error', error: e });
+      if (w.op === 'create') {
+        const e = invalid(ruleErrors(w.values));
+        if (e) {
+          error(e);
+          continue;
+        }
+        if (w.values.coBuilt || w.values.jurisdictions.length > 1) {
+          error(agreementRequired(null));
+          continue;
+        }
+        const id = newRecordId();
+        inserts.push({ ...w.values, id });
+        audits.push({
+          action: 'create',
+          entityId: id,
+          changes: diffFields({}, pick(w.values), [...PARK_FIELDS]),
+        });
+        slot.set(id, results.length);
+        results.push({ status: 'created', park: null as unknown as Park });
+        continue;
+      }
+      const park = current.get(w.id);
+      if (!park) {
+        error(notFound('park'));
+        continue;
+      }
+      if (!park.jurisdictions.includes(ctx.jurisdiction)) {
+        error(
+          forbidden(
+            'NOT_YOUR_JURISDICTION',
+            `This park belongs to ${park.jurisdictions.join(', ')}; only its own jurisdiction may change it`,
+          ),
+        );
+        continue;
+      }
+      const next = { ...pick(park), ...w.patch } as ParkValues;
+      if (changesParkOwnership(park, next)) {
+        error(agreementRequired(park.id));
+        continue;
+      }
+      const e = invalid(ruleErrors(next));
+      if (e) {
+        error(e);
+        continue;
+      }
+      if (w.expectedVersion !== undefined && park.version !== w.expectedVersion) {
+        error(preconditionFailed(park.version));
+        continue;
+      }
+      if (taken.has(park.id)) {
+        error(conflict('DUPLICATE_WRITE', 'this park is changed twice in one batch'));
+        continue;
+      }
+      taken.add(park.id);
+      const changes = diffFields(pick(park), pick(next), Object.keys(w.patch));
+      if (!Object.keys(changes).length) {
+        results.push({ status: 'unchanged', park });
+        continue;
+      }
+      updates.push({ ...pick(next), id: park.id } as ParkValues & { id: string });
+      audits.push({ action: 'update', entityId: park.id, changes });
+      slot.set(park.id, results.length);
+      results.push({ status: 'updated', park });
+    }
+    const changed = [
+      ...(await this.repo.insertMany(em, inserts)),
+      ...(await this.repo.updateMany(em, updates)),
+    ];
+    for (const p of changed) {
+      const i = slot.get(p.id)!;
+      results[i] = { status: results[i].status as 'created' | 'updated', park: p };
+    }
+    // The caller is always one of the park's jurisdictions here; the audit reader also shows a
+    // co-built park's entries to the other jurisdiction.
+    await this.audit.recordMany(em, ctx, 'park', audits);
+    await this.outbox.enqueueMany(
+      em,
+      'rematch-affected',
+      changed.map((p) => ({
+        payload: { entity: 'park' as const, id: p.id, version: p.version },
+        dedupeKey: JOB_KEYS.rematchAffected('park', p.id, p.version),
+      })),
+    );
+    return results;
   }
 
   private async afterChange(
@@ -217,6 +379,62 @@ export class ParkService implements OnModuleInit {
       JOB_KEYS.rematchAffected('park', park.id, park.version),
     );
   }
+}
+
+/** One row's outcome of a park import (the shape of a sync item's result, DESIGN §11). */
+export interface ParkImportResult {
+  index: number;
+  externalRef: null;
+  id?: string;
+  status: 'created' | 'updated' | 'unchanged' | 'error';
+  errors?: FieldError[];
+}
+
+/** One write of the park write path: a new park, or a change of an existing one. */
+export type ParkWrite =
+  | { op: 'create'; values: ParkValues }
+  | { op: 'update'; id: string; patch: Partial<ParkValues>; expectedVersion?: number };
+
+export type ParkWriteResult =
+  { status: 'created' | 'updated' | 'unchanged'; park: Park } | { status: 'error'; error: AppError };
+
+/** A new park's values from a create body: the caller's jurisdiction unless it names others. */
+function valuesOfCreate(ctx: RequestContext, dto: CreateParkDto): ParkValues {
+  const jurisdictions = sortJurisdictions(
+    dto.jurisdictions ?? (dto.coBuilt ? [...JURISDICTIONS] : [ctx.jurisdiction]),
+  );
+  return {
+    name: dto.name,
+    nameEn: dto.nameEn ?? null,
+    jurisdictions,
+    coBuilt: dto.coBuilt ?? jurisdictions.length === 2,
+    targetSegments: unique(dto.targetSegments ?? []),
+    availableLandMu: dto.availableLandMu ?? null,
+    factorySpaceSqm: dto.factorySpaceSqm ?? null,
+    incentives: dto.incentives ?? null,
+  };
+}
+
+/** The fields a change body sets (absent fields stay as they are). */
+function patchOfUpdate(dto: UpdateParkDto): Partial<ParkValues> {
+  const patch: Partial<ParkValues> = {};
+  if (dto.name !== undefined) patch.name = dto.name;
+  if (dto.nameEn !== undefined) patch.nameEn = dto.nameEn;
+  if (dto.jurisdictions !== undefined) patch.jurisdictions = sortJurisdictions(dto.jurisdictions);
+  if (dto.coBuilt !== undefined) patch.coBuilt = dto.coBuilt;
+  else if (patch.jurisdictions) patch.coBuilt = patch.jurisdictions.length === 2;
+  if (dto.targetSegments !== undefined) patch.targetSegments = unique(dto.targetSegments);
+  if (dto.availableLandMu !== undefined) patch.availableLandMu = dto.availableLandMu;
+  if (dto.factorySpaceSqm !== undefined) patch.factorySpaceSqm = dto.factorySpaceSqm;
+  if (dto.incentives !== undefined) patch.incentives = dto.incentives;
+  return patch;
+}
+
+/** An import row's errors from a refused write: the field errors, or the refusal on its field. */
+function fieldErrorsOf(e: AppError): FieldError[] {
+  if (Array.isArray(e.details) && e.details.length) return e.details as FieldError[];
+  const field = { AGREEMENT_REQUIRED: 'jurisdictions', NOT_YOUR_JURISDICTION: 'name' }[e.code] ?? '';
+  return [{ field, message: e.message }];
 }
 
 function sortJurisdictions(js: readonly Jurisdiction[]): Jurisdiction[] {

@@ -1,6 +1,6 @@
 import { TaxonomyGraph } from '../taxonomy/taxonomy';
 import reference from '../taxonomy/reference-data.json';
-import { columnOfField, mapHeaders, rowToItem, segmentLookup } from './columns';
+import { columnOfField, mapHeaders, rowKey, rowToItem, segmentLookup } from './columns';
 
 const graph = new TaxonomyGraph(reference as never);
 
@@ -64,5 +64,31 @@ describe('spreadsheet columns (DESIGN §17)', () => {
     expect(columnOfField('segments[1]', mapped, 'lead')).toBe('产业环节');
     expect(columnOfField('contacts[0].email', mapped, 'lead')).toBe('联系邮箱');
     expect(columnOfField('investor.uscc', mapped, 'lead')).toBe('统一社会信用代码');
+  });
+
+  it('turns a park row into the park body, keyed by its name, empty cells left out', () => {
+    const { mapped } = mapHeaders('park', [
+      '园区名称',
+      '所属区域',
+      '主导产业环节',
+      '可用土地（亩）',
+      '优惠政策',
+    ]);
+    const sensors = graph.segmentByCode.get('ngit.sensors')!.name;
+    const item = rowToItem(
+      'park',
+      [' 某某产业园 ', '北碚区、绵阳', sensors, '1,200亩', null],
+      mapped,
+      segmentLookup(graph),
+    );
+    expect(item).toEqual({
+      name: '某某产业园',
+      jurisdictions: ['beibei', 'mianyang'],
+      targetSegments: ['ngit.sensors'],
+      availableLandMu: 1200,
+    });
+    expect(rowKey('park', item)).toBe('name:某某产业园');
+    expect(rowKey('park', {})).toBeNull();
+    expect(columnOfField('targetSegments[0]', mapped, 'park')).toBe('主导产业环节');
   });
 });

@@ -21,8 +21,8 @@ import {
  */
 export type ImportEntity = 'lead' | 'enterprise' | 'park';
 export const IMPORT_ENTITIES: readonly ImportEntity[] = ['lead', 'enterprise', 'park'];
-/** Entities with a bulk write path (libs/sync); parks have none yet. */
-export const IMPORTABLE_ENTITIES: readonly ImportEntity[] = ['lead', 'enterprise'];
+/** Entities with a bulk write path: leads and enterprises (libs/sync), parks (ParkService.importMany). */
+export const IMPORTABLE_ENTITIES: readonly ImportEntity[] = ['lead', 'enterprise', 'park'];
 
 export type ColumnKind =
   | 'text'
@@ -408,10 +408,10 @@ export const PARK_COLUMNS: ColumnDef[] = [
     field: 'name',
     header: '园区名称',
     headerEn: 'Name',
-    aliases: ['园区', 'name'],
+    aliases: ['园区', '载体名称', 'name'],
     kind: 'text',
     required: true,
-    note: '必填。',
+    note: '必填；按名称识别园区：已有同名园区时更新它（空单元格保留原值），否则新建。',
     example: '北碚某某产业园',
   },
   { field: 'nameEn', header: '英文名称', headerEn: 'English name', kind: 'text', note: '', example: '' },
@@ -604,6 +604,8 @@ export function rowKey(entity: ImportEntity, item: Record<string, unknown>): str
   const ref = item.externalRef as { system: string; id: string } | undefined;
   if (ref) return `ref:${ref.system}:${ref.id}`;
   if (entity === 'enterprise' && typeof item.uscc === 'string') return `uscc:${item.uscc.toUpperCase()}`;
+  if (entity === 'park' && typeof item.name === 'string' && item.name.trim())
+    return `name:${item.name.trim()}`;
   return null;
 }
 

@@ -8,6 +8,8 @@ import { LeadService } from '../leads/lead.service';
 import type { LeadListQuery } from '../leads/lead.dto';
 import { MatchService } from '../match-store/match.service';
 import type { MatchListQuery } from '../match-store/match.dto';
+import { ActionItemService } from '../cooperation/action-item.service';
+import type { ActionItemListQuery } from '../cooperation/cooperation.dto';
 import { ParkService } from '../parks/park.service';
 import type { ParkListQuery } from '../parks/park.dto';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
@@ -17,7 +19,7 @@ import { ExportEntity, ExportFormat, exportColumns, writeExport } from './export
 export const EXPORT_PAGE = 1000;
 
 type Row = Record<string, any>;
-type ListQuery = LeadListQuery | EnterpriseListQuery | ParkListQuery | MatchListQuery;
+type ListQuery = LeadListQuery | EnterpriseListQuery | ParkListQuery | MatchListQuery | ActionItemListQuery;
 
 /**
  * Exports of the lists (DESIGN §17): each list's own service pages through the rows with the
@@ -31,6 +33,7 @@ export class ExportService {
     private readonly enterprises: EnterpriseService,
     private readonly parks: ParkService,
     private readonly matches: MatchService,
+    private readonly actionItems: ActionItemService,
     private readonly taxonomy: TaxonomyService,
   ) {}
 
@@ -50,6 +53,18 @@ export class ExportService {
         return (await this.parks.list(ctx, query)) as unknown as Page<Row>;
       case 'matches':
         return (await this.matches.list(ctx, query)) as unknown as Page<Row>;
+      case 'action-items': {
+        // The list is one page (the plan's items, as GET /action-items shows them): no cursor.
+        const {
+          limit: _l,
+          cursor: _c,
+          ...filters
+        } = query as ActionItemListQuery & { limit?: number; cursor?: string };
+        void _l;
+        void _c;
+        const { items } = await this.actionItems.list(ctx, filters);
+        return { items: items as unknown as Row[], nextCursor: null };
+      }
     }
   }
 
@@ -63,7 +78,16 @@ export class ExportService {
     format: ExportFormat,
     q: ListQuery,
   ): Promise<(out: Writable) => Promise<number>> {
-    const { format: _f, cursor: _c, limit: _l, ...filters } = q as ListQuery & { format?: string };
+    const {
+      format: _f,
+      cursor: _c,
+      limit: _l,
+      ...filters
+    } = q as ListQuery & {
+      format?: string;
+      cursor?: string;
+      limit?: number;
+    };
     void _f;
     void _c;
     void _l;

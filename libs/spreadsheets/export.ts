@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import { escapeFormula } from './cells';
+import { ACTION_FIELD_NAMES, ACTION_STATUS_NAMES } from '../cooperation/action-item';
 import {
   ENTERPRISE_COLUMNS,
   IMPORT_REF_SYSTEM,
@@ -18,7 +19,7 @@ import {
 
 export type ExportFormat = 'xlsx' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv'];
-export type ExportEntity = 'leads' | 'enterprises' | 'parks' | 'matches';
+export type ExportEntity = 'leads' | 'enterprises' | 'parks' | 'matches' | 'action-items';
 
 /** One column of an export: its header and how a record of the list (as the API shows it) fills it. */
 export interface ExportColumn {
@@ -135,6 +136,43 @@ export function exportColumns(entity: ExportEntity, graph: TaxonomyGraph): Expor
             Array.isArray(r.reasons) ? r.reasons.map((x: { text: string }) => x.text).join('；') : null,
         },
         { header: '计算时间', value: (r) => chinaTime(r.computedAt) },
+      ];
+    case 'action-items':
+      return [
+        { header: 'ID', value: (r) => r.id },
+        { header: '编号', value: (r) => r.code },
+        { header: '事项', value: (r) => r.title },
+        { header: '工作内容', value: (r) => r.scope || null },
+        {
+          header: '合作领域',
+          value: (r) => ACTION_FIELD_NAMES[r.field as keyof typeof ACTION_FIELD_NAMES]?.zh ?? r.field,
+        },
+        { header: '年度重点任务', value: (r) => r.keyTaskYear },
+        {
+          header: '责任单位',
+          value: (r) =>
+            Array.isArray(r.units)
+              ? r.units
+                  .map((u: { jurisdiction: string; unit: string }) => `${place(u.jurisdiction)}：${u.unit}`)
+                  .join('；')
+              : null,
+        },
+        { header: '完成时限', value: (r) => r.dueAt },
+        {
+          header: '状态',
+          value: (r) => ACTION_STATUS_NAMES[r.status as keyof typeof ACTION_STATUS_NAMES] ?? r.status,
+        },
+        { header: '进度（%）', value: (r) => r.progress },
+        { header: '北碚区进度（%）', value: (r) => r.progressBy?.beibei ?? null },
+        { header: '绵阳市进度（%）', value: (r) => r.progressBy?.mianyang ?? null },
+        {
+          header: '时限状态',
+          value: (r) =>
+            ({ overdue: '已逾期', at_risk: '临近时限', on_track: '按期推进', closed: '已结束' })[
+              r.deadline as string
+            ] ?? r.deadline,
+        },
+        { header: '更新时间', value: (r) => chinaTime(r.updatedAt) },
       ];
   }
 }

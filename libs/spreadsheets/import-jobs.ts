@@ -63,9 +63,9 @@ export class ImportJobs {
 
   private write(imp: ImportRecord, items: unknown[], dryRun: boolean): Promise<ItemResult[]> {
     const ctx = this.contextOf(imp);
-    return imp.entity === 'lead'
-      ? this.writer.writeLeadBatch(ctx, items, { dryRun })
-      : this.writer.writeEnterpriseBatch(ctx, items, { dryRun });
+    if (imp.entity === 'lead') return this.writer.writeLeadBatch(ctx, items, { dryRun });
+    if (imp.entity === 'park') return this.writer.writeParkBatch(ctx, items, { dryRun });
+    return this.writer.writeEnterpriseBatch(ctx, items, { dryRun });
   }
 
   async preview(importId: string): Promise<void> {
@@ -104,7 +104,7 @@ export class ImportJobs {
         if (key) {
           const first = seen.get(key);
           if (first !== undefined) {
-            const field = key.startsWith('uscc:') ? 'uscc' : 'externalRef';
+            const field = key.startsWith('uscc:') ? 'uscc' : key.startsWith('name:') ? 'name' : 'externalRef';
             errors.push({
               field,
               column: columnOfField(field, mapped, imp.entity),

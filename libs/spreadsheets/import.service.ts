@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Writable } from 'stream';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
-import { AppError, conflict, fieldError, notFound } from '../common/errors';
+import { AppError, conflict, fieldError, forbidden, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { sqlOne, sqlRows } from '../db/sql';
 import { OutboxService } from '../outbox/outbox.service';
@@ -78,6 +78,14 @@ export class ImportService {
     return entity as ImportEntity;
   }
 
+  /**
+   * Leads and enterprises are imported by managers and admins (a bulk push); parks by every user,
+   * as POST and PATCH /parks allow (DESIGN §5: the park's own jurisdiction decides, row by row).
+   */
+  private mayImport(ctx: RequestContext, entity: ImportEntity): boolean {
+    return entity === 'park' || ctx.actor.type !== 'user' || ctx.actor.role !== 'officer';
+  }
+
   async template(entity: ImportEntity): Promise<Buffer> {
     return buildTemplate(entity, await this.taxonomy.graph());
   }
@@ -90,6 +98,8 @@ export class ImportService {
     file: Buffer,
   ): Promise<ImportView> {
     if (ctx.actor.type === 'system') throw fieldError('actor', 'imports need a user or an API key');
+    if (!this.mayImport(ctx, entity))
+      throw forbidden('ROLE_REQUIRED', `Importing ${entity}s needs the role manager or admin`);
     const name = (fileName || 'upload').slice(0, 200);
     if (!file.length) throw fieldError('file', 'the file is empty');
     const format = formatOf(name, file.subarray(0, 4));
@@ -128,7 +138,8 @@ export class ImportService {
               commit_counts, failure, created_at FROM imports WHERE id = $1 AND jurisdiction = $2`,
       [id, ctx.jurisdiction],
     );
-    if (!imp) throw notFound('import');
+    // An officer's imports are park imports; the others are not theirs to see.
+    if (!imp || !this.mayImport(ctx, imp.entity)) throw notFound('import');
     return imp;
   }
 

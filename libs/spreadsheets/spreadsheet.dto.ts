@@ -4,6 +4,7 @@ import { EnterpriseListQuery } from '../enterprises/enterprise.dto';
 import { LeadListQuery } from '../leads/lead.dto';
 import { MatchListQuery } from '../match-store/match.dto';
 import { ParkListQuery } from '../parks/park.dto';
+import { ActionItemListQuery } from '../cooperation/cooperation.dto';
 import { IMPORT_ENTITIES } from './columns';
 import { EXPORT_FORMATS } from './export';
 
@@ -24,6 +25,10 @@ export class ParkExportQuery extends ParkListQuery {
   @ApiProperty(FORMAT) @IsIn(EXPORT_FORMATS as unknown as string[]) format: 'xlsx' | 'csv';
 }
 export class MatchExportQuery extends MatchListQuery {
+  @ApiProperty(FORMAT) @IsIn(EXPORT_FORMATS as unknown as string[]) format: 'xlsx' | 'csv';
+}
+
+export class ActionItemExportQuery extends ActionItemListQuery {
   @ApiProperty(FORMAT) @IsIn(EXPORT_FORMATS as unknown as string[]) format: 'xlsx' | 'csv';
 }
 

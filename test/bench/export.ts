@@ -20,11 +20,13 @@ import {
  * as CSV and as a workbook, over real HTTP from the API in a child process; prints rows/s, bytes
  * and the API process's peak resident memory during each export (sampled from /proc every 50 ms,
  * and the kernel's high-water mark VmHWM). The leads come from the bench data generator into
- * liancheng_bench_export (BENCH_REUSE=1 keeps a loaded one; KEEP_BENCH_DB=true keeps it after).
+ * liancheng_bench_export, or BENCH_DB (BENCH_REUSE=1 reuses one loaded with at least N leads;
+ * KEEP_BENCH_DB=true keeps it after the run).
  */
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 2_000);
-const DB_NAME = 'liancheng_bench_export';
+/** BENCH_DB names another liancheng_bench_* database (two worktrees measuring at once). */
+const DB_NAME = process.env.BENCH_DB ?? 'liancheng_bench_export';
 const API_MAIN = join(__dirname, '..', '..', '..', 'apps', 'api', 'src', 'main.js');
 
 function memKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {

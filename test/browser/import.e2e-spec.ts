@@ -129,4 +129,74 @@ describe('import wizard and export buttons (browser)', () => {
     await shot(page, 'import-5-upload-en-mobile');
     await ctx.close();
   });
+
+  it('lets an officer import parks through the wizard, and exports the action plan with its filters', async () => {
+    const officer = await makeUser(h.t.ds, h.t.http, 'beibei', 'officer');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('园区');
+    ws.addRow(['园区名称', '所属区域', '可用土地（亩）']);
+    ws.addRow([`浏览器园区${run}甲`, '北碚区', 100]);
+    ws.addRow([`浏览器园区${run}乙`, '绵阳市', 100]);
+    const ctx = await newContext(h);
+    const page = await ctx.newPage();
+    await login(page, officer.username);
+    await page.goto('/import');
+    await page.getByText('下载导入模板').waitFor();
+    expect(await page.getByText('招商线索', { exact: true }).count()).toBe(0); // leads are for managers
+    await page.locator('input[type=file]').setInputFiles({
+      name: '园区.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    await page.getByRole('button', { name: '开始校验' }).click();
+    const commit = page.getByTestId('import-commit');
+    await commit.waitFor({ timeout: 120_000 });
+    expect(await commit.innerText()).toContain('确认导入 1 行');
+    expect(await page.locator('body').innerText()).toContain('所属区域: ');
+    await shot(page, 'import-6-parks-preview');
+    await commit.click();
+    await page.getByTestId('import-done').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('import-done').innerText()).toContain('新建 1');
+    const parks = await h.t.ds.query(`SELECT name, jurisdictions FROM parks WHERE name LIKE $1`, [
+      `浏览器园区${run}%`,
+    ]);
+    expect(parks).toEqual([{ name: `浏览器园区${run}甲`, jurisdictions: ['beibei'] }]);
+
+    const manager2 = await makeUser(h.t.ds, h.t.http, 'beibei', 'manager');
+    const plan = await h.t.http
+      .post('/api/v1/action-plans')
+      .set(manager2.auth)
+      .send({ title: `浏览器计划${run}`, periodFrom: '2026-01-01', periodTo: '2028-12-31' })
+      .expect(201);
+    for (const [code, field] of [
+      ['1.1', 'industry_investment'],
+      ['1.2', 'park_building'],
+    ])
+      await h.t.http
+        .post('/api/v1/action-items')
+        .set(manager2.auth)
+        .send({
+          planId: plan.body.id,
+          code,
+          title: `浏览器事项${run}${code}`,
+          field,
+          units: [{ jurisdiction: 'beibei', unit: '北碚区招商投资促进局' }],
+          dueAt: '2027-06-30',
+        })
+        .expect(201);
+    await page.goto(`/action-plan?plan=${plan.body.id}&field=park_building`);
+    await page.getByText(`浏览器事项${run}1.2`).waitFor();
+    await page.getByTestId('export-action-items').hover();
+    await page.getByText('导出 CSV').waitFor();
+    await shot(page, 'import-7-action-plan-export');
+    const csv = page.waitForEvent('download');
+    await page.getByText('导出 CSV').click();
+    const rows = readFileSync((await (await csv).path())!)
+      .toString('utf8')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(rows).toHaveLength(2); // the header and the one item of the filtered field
+    expect(rows[1]).toContain(`浏览器事项${run}1.2`);
+    await ctx.close();
+  });
 });

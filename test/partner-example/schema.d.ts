@@ -1162,7 +1162,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a spreadsheet (.xlsx, or .csv in UTF-8 or GB18030; ≤ 50,000 rows) to preview its import
-         * @description Stores the file and starts reading it in the background: follow GET /imports/{id}. Nothing is written before POST /imports/{id}/commit. Parks cannot be imported yet.
+         * @description Stores the file and starts reading it in the background: follow GET /imports/{id}. Nothing is written before POST /imports/{id}/commit. Parks are keyed by their name. Honours Idempotency-Key (the same key with the same file returns the first import).
          */
         post: operations["ImportsController_upload"];
         delete?: never;
@@ -1285,6 +1285,23 @@ export interface paths {
         };
         /** Export the match pipeline with its filters */
         get: operations["ExportsController_matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/action-items/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the action items with the list’s filters (as GET /action-items shows them) */
+        get: operations["ExportsController_actionItems"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3582,9 +3599,28 @@ export interface components {
             statusName: string;
             count: number;
         };
+        PackEventDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            hosts: ("beibei" | "mianyang")[];
+            /**
+             * Format: date
+             * @description the day it started (Asia/Shanghai)
+             */
+            day: string;
+            /** @description leads raised at the event (both cities, counted) */
+            leads: number;
+            /** @description of those, signed */
+            signed: number;
+            /** @description contract amount of the signed ones, 万元 */
+            contractAmountWan: number;
+        };
         PackEventsDto: {
             /** @description joint events linked to action items */
             linkedToItems: number;
+            /** @description promotion events held in the period */
+            held: components["schemas"]["PackEventDto"][];
         };
         PackItemDto: {
             /** Format: uuid */
@@ -12155,9 +12191,12 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description or as a form field before the file */
-                entity?: "lead" | "enterprise";
+                entity?: "lead" | "enterprise" | "park";
             };
-            header?: never;
+            header?: {
+                /** @description Retry-safe key (1–200 chars). Same key and body → the first response again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12165,7 +12204,7 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     /** @enum {string} */
-                    entity?: "lead" | "enterprise";
+                    entity?: "lead" | "enterprise" | "park";
                     /**
                      * Format: binary
                      * @description .xlsx or .csv, at most 16 MB
@@ -12234,6 +12273,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description Conflict (e.g. an illegal stage transition or a duplicate) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description Error */
             413: {
                 headers: {
@@ -12247,6 +12297,17 @@ export interface operations {
             };
             /** @description Error */
             415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Milestone facts missing (`details` names each field, DESIGN §6), or an Idempotency-Key reused with another body */
+            422: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12927,6 +12988,112 @@ export interface operations {
                 maxScore?: number;
                 /** @description only the matches of this lead */
                 leadId?: string;
+                format: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as .xlsx or .csv (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `details` lists each offending field */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorBodyDto"];
+                    "text/csv": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorBodyDto"];
+                    "text/csv": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Visible but not yours to change, or missing role / scope
+             *
+             *     Visible but not yours to change, or missing role / scope
+             */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorBodyDto"];
+                    "text/csv": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Another method than this path answers; `Allow` lists them */
+            405: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ExportsController_actionItems: {
+        parameters: {
+            query: {
+                planId?: string;
+                field?: "industry_investment" | "park_building" | "platform_sharing" | "science_education" | "major_strategy" | "ecology" | "promotion" | "other";
+                status?: "not_started" | "in_progress" | "done" | "delayed" | "cancelled";
+                /** @description items with a unit of this city */
+                jurisdiction?: "beibei" | "mianyang";
+                /** @description only overdue items (true) or only the others (false) */
+                overdue?: boolean;
+                keyTaskYear?: number;
                 format: "xlsx" | "csv";
             };
             header?: never;

@@ -112,7 +112,7 @@ function Shell() {
     { key: '/unassigned', icon: <UserAddOutlined />, label: 'unassigned', show: manager },
     { key: '/audit', icon: <AuditOutlined />, label: 'auditLog', show: manager },
     { key: '/base', icon: <DatabaseOutlined />, label: 'baseData', show: true },
-    { key: '/import', icon: <UploadOutlined />, label: 'import', show: manager },
+    { key: '/import', icon: <UploadOutlined />, label: 'import', show: true },
     { key: '/chain', icon: <ApartmentOutlined />, label: 'chainMap', show: true },
     { key: '/events', icon: <CalendarOutlined />, label: 'eventsMenu', show: true },
     { key: '/dashboard', icon: <BarChartOutlined />, label: 'dashboard', show: true },

@@ -11,6 +11,7 @@ import { TaxonomyModule } from '../../../libs/taxonomy/taxonomy.module';
 import { CollisionDetector } from '../../../libs/collisions/collision-detector';
 import { LeadCollisions } from '../../../libs/leads/lead-writer';
 import { LeadsModule } from '../../../libs/leads/leads.module';
+import { ParksModule } from '../../../libs/parks/parks.module';
 import { OutboxRelay } from './outbox-relay';
 import { JobRunner } from './job-runner';
 import { WORKER_HANDLER_PROVIDERS } from './handlers';
@@ -48,6 +49,8 @@ export class WorkerModule implements OnApplicationShutdown {
         NotificationsWorkerModule,
         // The one lead writer, for the spreadsheet import's commit (DESIGN §17).
         LeadsModule,
+        // The park write path, for the park import (DESIGN §17).
+        ParksModule,
       ],
       providers: [
         {

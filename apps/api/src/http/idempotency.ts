@@ -19,6 +19,7 @@ import { DataSource } from 'typeorm';
 import { sqlRows } from '../../../../libs/db/sql';
 import { AppError } from '../../../../libs/common/errors';
 import { ContextRequest } from './ctx.decorator';
+import { uploadDigest } from './upload';
 
 const IDEMPOTENT = 'lc:idempotent';
 /** Response headers that describe the result, replayed with it (not per-response ones such as RateLimit). */
@@ -86,9 +87,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const actor = req.ctx?.actor;
     const scope = `${actor?.type ?? 'anonymous'}:${actor?.id ?? '-'}:${req.method} ${req.url.split('?')[0]}`;
-    const hash = createHash('sha256')
-      .update(stableStringify(req.body ?? null))
-      .digest('hex');
+    // A multipart upload has no parsed body: its identity is the file's digest and the form fields.
+    const multipart = typeof req.isMultipart === 'function' && req.isMultipart();
+    const body = multipart ? await uploadDigest(req) : (req.body ?? null);
+    const hash = createHash('sha256').update(stableStringify(body)).digest('hex');
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
     const claimed = await sqlRows(

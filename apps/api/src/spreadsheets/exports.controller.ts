@@ -17,6 +17,7 @@ import { Access } from '../http/access.decorator';
 import type { ExportEntity, ExportFormat } from '../../../../libs/spreadsheets/export';
 import { ExportService } from '../../../../libs/spreadsheets/export.service';
 import {
+  ActionItemExportQuery,
   EnterpriseExportQuery,
   LeadExportQuery,
   MatchExportQuery,
@@ -33,6 +34,7 @@ const NAMES: Record<ExportEntity, string> = {
   enterprises: '企业',
   parks: '园区',
   matches: '匹配',
+  'action-items': '合作事项',
 };
 const OK = {
   description: 'the list as .xlsx or .csv (UTF-8 with BOM)',
@@ -117,5 +119,22 @@ export class ExportsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     return this.send(ctx, 'matches', q, reply);
+  }
+
+  @Get('action-items/export')
+  @Access({})
+  @ApiTags('cooperation')
+  @ApiOperation({
+    summary: 'Export the action items with the list’s filters (as GET /action-items shows them)',
+  })
+  @ApiProduces(TYPES.xlsx, 'text/csv')
+  @ApiOkResponse(OK)
+  @ApiErrors(400, 401, 403)
+  actionItems(
+    @Ctx() ctx: RequestContext,
+    @Query() q: ActionItemExportQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.send(ctx, 'action-items', q, reply);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiAcceptedResponse,
@@ -12,21 +12,25 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'stream';
-import { AppError, fieldError } from '../../../../libs/common/errors';
 import { ApiErrors } from '../http/api-responses';
 import { RequestContext } from '../../../../libs/common/request-context';
 import { Ctx } from '../http/ctx.decorator';
 import { Access } from '../http/access.decorator';
+import { Idempotent } from '../http/idempotency';
+import { readUpload } from '../http/upload';
 import { ImportService, ImportView } from '../../../../libs/spreadsheets/import.service';
 import { ImportViewDto, TemplateQuery } from '../../../../libs/spreadsheets/spreadsheet.dto';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** Imports write like a bulk sync push (DESIGN §11, §17): managers and admins, or keys that may write. */
+/**
+ * Imports write like a bulk sync push (DESIGN §11, §17): leads and enterprises by managers and
+ * admins, parks by every user who may write parks (DESIGN §5; ImportService checks the entity), or
+ * keys that may write.
+ */
 const WRITE = {
-  roles: ['manager' as const, 'admin' as const],
+  roles: ['officer' as const, 'manager' as const, 'admin' as const],
   scopes: ['leads:write' as const, 'base:write' as const],
 };
 
@@ -61,18 +65,20 @@ export class ImportsController {
 
   @Post()
   @HttpCode(201)
+  @Idempotent()
   @Access(WRITE)
   @ApiOperation({
     summary: 'Upload a spreadsheet (.xlsx, or .csv in UTF-8 or GB18030; ≤ 50,000 rows) to preview its import',
     description:
       'Stores the file and starts reading it in the background: follow GET /imports/{id}. Nothing is written ' +
-      'before POST /imports/{id}/commit. Parks cannot be imported yet.',
+      'before POST /imports/{id}/commit. Parks are keyed by their name. Honours Idempotency-Key (the same ' +
+      'key with the same file returns the first import).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiQuery({
     name: 'entity',
     required: false,
-    enum: ['lead', 'enterprise'],
+    enum: ['lead', 'enterprise', 'park'],
     description: 'or as a form field before the file',
   })
   @ApiBody({
@@ -80,7 +86,7 @@ export class ImportsController {
       type: 'object',
       required: ['file'],
       properties: {
-        entity: { type: 'string', enum: ['lead', 'enterprise'] },
+        entity: { type: 'string', enum: ['lead', 'enterprise', 'park'] },
         file: {
           type: 'string',
           format: 'binary',
@@ -91,34 +97,15 @@ export class ImportsController {
     },
   })
   @ApiCreatedResponse({ type: ImportViewDto })
-  @ApiErrors(400, 401, 403, 413, 415, 429)
+  @ApiErrors(400, 401, 403, 409, 413, 415, 422, 429)
   async upload(
     @Ctx() ctx: RequestContext,
     @Req() req: FastifyRequest,
     @Query('entity') entityQuery?: string,
   ): Promise<ImportView> {
-    if (!req.isMultipart()) throw fieldError('file', 'send the file as multipart/form-data');
-    let part: MultipartFile | undefined;
-    try {
-      part = await req.file();
-    } catch (e) {
-      throw fieldError('file', `unreadable upload: ${(e as Error).message}`);
-    }
-    if (!part) throw fieldError('file', 'is required');
-    const field = part.fields.entity as { value?: unknown } | undefined;
-    const entity = this.imports.checkEntity(entityQuery ?? field?.value, true);
-    let file: Buffer;
-    try {
-      file = await part.toBuffer();
-    } catch (e) {
-      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'FILE_TOO_LARGE', 'the file is larger than 16 MB', [
-          { field: 'file', message: 'must be at most 16 MB' },
-        ]);
-      }
-      throw fieldError('file', `unreadable upload: ${(e as Error).message}`);
-    }
-    return this.imports.create(ctx, entity, part.filename, file);
+    const upload = await readUpload(req);
+    const entity = this.imports.checkEntity(entityQuery ?? upload.fields.entity, true);
+    return this.imports.create(ctx, entity, upload.filename, upload.file);
   }
 
   @Get(':id')

@@ -10,7 +10,7 @@ import { describeError } from '../lib/errors';
  * list shows the caller, every page of it).
  */
 export function ExportButton(props: {
-  list: 'leads' | 'enterprises' | 'parks' | 'matches';
+  list: 'leads' | 'enterprises' | 'parks' | 'matches' | 'action-items';
   filters: Record<string, string | number | boolean | undefined | null>;
 }) {
   const { t, locale } = useI18n();

@@ -372,6 +372,7 @@ export const DICT = {
   importEntity: ['导入内容', 'What to import'],
   importLeads: ['招商线索', 'Leads'],
   importEnterprises: ['企业', 'Enterprises'],
+  importParks: ['园区', 'Parks'],
   importTemplate: ['下载导入模板', 'Download the template'],
   importStepUpload: ['上传文件', 'Upload'],
   importStepCheck: ['校验', 'Check'],

@@ -24,6 +24,7 @@ import { agreements as agreementsApi, cooperation, type ActionItem, type ActionP
 import type { Agreement } from '../api/types';
 import { useAgreementActions } from '../components/agreements';
 import { isManager } from '../api/session';
+import { ExportButton } from '../components/ExportButton';
 import { CityTag, ErrorAlert, Loading, fmtDate, useSession } from '../components/common';
 import { useI18n } from '../i18n/context';
 import { describeError } from '../lib/errors';
@@ -188,6 +189,19 @@ export default function ActionPlanPage() {
         <Tag>{t('itemsCount', { n: items?.length ?? 0 })}</Tag>
         <Tag color={overdueCount ? 'red' : 'default'}>{t('overdueCount', { n: overdueCount })}</Tag>
         <Tag color={riskCount ? 'orange' : 'default'}>{t('atRiskCount', { n: riskCount })}</Tag>
+        {planId && (
+          <ExportButton
+            list="action-items"
+            filters={{
+              planId,
+              field,
+              status,
+              jurisdiction: mine ? user.jurisdiction : undefined,
+              overdue: overdue ? true : undefined,
+              keyTaskYear: keyTasks ? year : undefined,
+            }}
+          />
+        )}
       </Space>
       {!items ? (
         <Loading />

@@ -20,10 +20,12 @@ import { ApiError, authFetch } from '../api/client';
 import { useI18n } from '../i18n/context';
 import { downloadFile } from '../lib/download';
 import { describeError } from '../lib/errors';
+import { isManager } from '../api/session';
+import { useSession } from '../components/common';
 import type { components } from '../api/schema';
 
 type ImportView = components['schemas']['ImportViewDto'];
-type Entity = 'lead' | 'enterprise';
+type Entity = 'lead' | 'enterprise' | 'park';
 
 const OUTCOME_COLORS: Record<string, string> = {
   create: 'green',
@@ -36,7 +38,9 @@ const OUTCOME_COLORS: Record<string, string> = {
 export default function ImportPage() {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
-  const [entity, setEntity] = useState<Entity>('lead');
+  // Officers import parks (as they may write them); leads and enterprises are for managers.
+  const manager = isManager(useSession()!);
+  const [entity, setEntity] = useState<Entity>(manager ? 'lead' : 'park');
   const [file, setFile] = useState<File | null>(null);
   const [view, setView] = useState<ImportView | null>(null);
   const [busy, setBusy] = useState(false);
@@ -137,8 +141,13 @@ export default function ImportPage() {
               onChange={(e) => setEntity(e.target.value as Entity)}
               optionType="button"
               options={[
-                { value: 'lead', label: t('importLeads') },
-                { value: 'enterprise', label: t('importEnterprises') },
+                ...(manager
+                  ? [
+                      { value: 'lead', label: t('importLeads') },
+                      { value: 'enterprise', label: t('importEnterprises') },
+                    ]
+                  : []),
+                { value: 'park', label: t('importParks') },
               ]}
             />
             <Button
