@@ -1,13 +1,8 @@
 import ExcelJS from 'exceljs';
 import { TestApp, startApp } from './support/app';
 import { TestUser, makeUser, uniq } from './support/factories';
-import {
-  RunningWorker,
-  ownQueuePrefix,
-  scratchDatabase,
-  startWorker,
-  waitFor,
-} from './support/matching-worker';
+import { RunningWorker, ownQueuePrefix, scratchDatabase, startWorker } from './support/matching-worker';
+import { waitFor } from './support/wait';
 
 /**
  * Park imports (DESIGN §17 with the park rules of §5, §9): keyed by the park's name, checked and

@@ -71,11 +71,12 @@ export class ImportJobs {
   async preview(importId: string): Promise<void> {
     const imp = await this.load(importId);
     if (!imp || !['queued', 'reading'].includes(imp.status)) return;
-    await this.ds.query(
+    await sqlRows(
+      this.ds,
       `UPDATE imports SET status = 'reading', progress = '{"phase":"read","rows":0,"total":null}', updated_at = now() WHERE id = $1`,
       [importId],
     );
-    await this.ds.query(`DELETE FROM import_rows WHERE import_id = $1`, [importId]);
+    await sqlRows(this.ds, `DELETE FROM import_rows WHERE import_id = $1`, [importId]);
     const [{ file }] = await sqlRows<{ file: Buffer }>(this.ds, `SELECT file FROM imports WHERE id = $1`, [
       importId,
     ]);
@@ -91,7 +92,7 @@ export class ImportJobs {
           const m = mapHeaders(imp.entity, headers);
           if (!m.mapped.length) throw new Error('没有可识别的列名 (no known column header in the first row)');
           mapped = m.mapped;
-          await this.ds.query(`UPDATE imports SET headers = $2 WHERE id = $1`, [
+          await sqlRows(this.ds, `UPDATE imports SET headers = $2 WHERE id = $1`, [
             importId,
             JSON.stringify({ ignored: m.ignored, columns: headers }),
           ]);
@@ -116,7 +117,8 @@ export class ImportJobs {
         if (batch.length >= IMPORT_BATCH) {
           await this.previewBatch(imp, batch, mapped);
           batch = [];
-          await this.ds.query(
+          await sqlRows(
+            this.ds,
             `UPDATE imports SET progress = jsonb_set(progress, '{rows}', to_jsonb($2::int)) WHERE id = $1`,
             [importId, rows],
           );
@@ -130,14 +132,16 @@ export class ImportJobs {
           ? `文件超过 ${MAX_IMPORT_ROWS} 行 (${e.message})`
           : (e as Error).message;
       this.logger.warn(`import ${importId} failed: ${message}`);
-      await this.ds.query(
+      await sqlRows(
+        this.ds,
         `UPDATE imports SET status = 'failed', failure = $2, updated_at = now() WHERE id = $1`,
         [importId, message.slice(0, 500)],
       );
-      await this.ds.query(`DELETE FROM import_rows WHERE import_id = $1`, [importId]);
+      await sqlRows(this.ds, `DELETE FROM import_rows WHERE import_id = $1`, [importId]);
       return;
     }
-    await this.ds.query(
+    await sqlRows(
+      this.ds,
       `UPDATE imports SET status = 'ready', updated_at = now(),
               progress = jsonb_build_object('phase', 'read', 'rows', $2::int, 'total', $2::int),
               counts = (SELECT jsonb_build_object(
@@ -181,7 +185,8 @@ export class ImportJobs {
         collisions: result?.collisions ?? [],
       };
     });
-    await this.ds.query(
+    await sqlRows(
+      this.ds,
       `INSERT INTO import_rows (import_id, row_no, cells, item, outcome, errors, collisions)
        SELECT $1, r.row_no, r.cells, r.item, r.outcome, r.errors, r.collisions
          FROM jsonb_to_recordset($2::jsonb) AS r(row_no int, cells jsonb, item jsonb, outcome text, errors jsonb, collisions jsonb)`,
@@ -259,20 +264,23 @@ export class ImportJobs {
       }
       done += batch.length;
       await this.ds.transaction(async (em) => {
-        await em.query(
+        await sqlRows(
+          em,
           `UPDATE import_rows t SET written = u.written, record_id = u.record_id,
                   errors = CASE WHEN jsonb_array_length(u.errors) > 0 THEN u.errors ELSE t.errors END
              FROM jsonb_to_recordset($2::jsonb) AS u(row_no int, written text, record_id uuid, errors jsonb)
             WHERE t.import_id = $1 AND t.row_no = u.row_no`,
           [importId, JSON.stringify(updates)],
         );
-        await em.query(
+        await sqlRows(
+          em,
           `UPDATE imports SET progress = jsonb_build_object('phase', 'commit', 'rows', $2::int, 'total', $3::int) WHERE id = $1`,
           [importId, done, total],
         );
       });
     }
-    await this.ds.query(
+    await sqlRows(
+      this.ds,
       `UPDATE imports SET status = 'committed', updated_at = now(),
               commit_counts = (SELECT jsonb_build_object(
                  'created', count(*) FILTER (WHERE written = 'created'),

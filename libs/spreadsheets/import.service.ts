@@ -112,7 +112,8 @@ export class ImportService {
       );
     }
     const id = await this.ds.transaction(async (em) => {
-      const [row] = (await em.query(
+      const [row] = (await sqlRows(
+        em,
         `INSERT INTO imports (jurisdiction, entity, file_name, format, file, actor, status)
          VALUES ($1, $2, $3, $4, $5, $6, 'queued') RETURNING id`,
         [
@@ -207,13 +208,14 @@ export class ImportService {
   async commit(ctx: RequestContext, id: string): Promise<ImportView> {
     const imp = await this.load(ctx, id);
     const done = await this.ds.transaction(async (em) => {
-      const rows = (await em.query(
+      const rows = await sqlRows(
+        em,
         `UPDATE imports SET status = 'committing', updated_at = now(),
                 progress = jsonb_build_object('phase', 'commit', 'rows', 0, 'total', NULL)
           WHERE id = $1 AND jurisdiction = $2 AND status = 'ready' RETURNING id`,
         [imp.id, ctx.jurisdiction],
-      )) as [unknown[], number];
-      if (!rows[1]) return false;
+      );
+      if (!rows.length) return false;
       await this.outbox.enqueue(em, 'import-commit', { importId: imp.id }, `import-commit:${imp.id}`);
       return true;
     });
