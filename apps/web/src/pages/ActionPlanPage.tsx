@@ -86,23 +86,25 @@ export default function ActionPlanPage() {
   useEffect(() => {
     cooperation.plans().then(setPlans).catch(setError);
   }, []);
+  // The list's filters: what it shows, and what its export writes.
+  const filters = useMemo(
+    () => ({
+      field,
+      status,
+      jurisdiction: mine ? user.jurisdiction : undefined,
+      overdue: overdue ? true : undefined,
+      keyTaskYear: keyTasks ? year : undefined,
+    }),
+    [field, status, mine, overdue, keyTasks, user.jurisdiction, year],
+  );
   const load = useCallback(async () => {
     if (!planId) return;
     try {
-      setItems(
-        await cooperation.items({
-          planId,
-          field,
-          status,
-          jurisdiction: mine ? user.jurisdiction : undefined,
-          overdue: overdue ? true : undefined,
-          keyTaskYear: keyTasks ? year : undefined,
-        }),
-      );
+      setItems(await cooperation.items({ planId, ...filters }));
     } catch (e) {
       setError(e);
     }
-  }, [planId, field, status, mine, overdue, keyTasks, user.jurisdiction, year]);
+  }, [planId, filters]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -189,19 +191,7 @@ export default function ActionPlanPage() {
         <Tag>{t('itemsCount', { n: items?.length ?? 0 })}</Tag>
         <Tag color={overdueCount ? 'red' : 'default'}>{t('overdueCount', { n: overdueCount })}</Tag>
         <Tag color={riskCount ? 'orange' : 'default'}>{t('atRiskCount', { n: riskCount })}</Tag>
-        {planId && (
-          <ExportButton
-            list="action-items"
-            filters={{
-              planId,
-              field,
-              status,
-              jurisdiction: mine ? user.jurisdiction : undefined,
-              overdue: overdue ? true : undefined,
-              keyTaskYear: keyTasks ? year : undefined,
-            }}
-          />
-        )}
+        {planId && <ExportButton list="action-items" filters={{ planId, ...filters }} />}
       </Space>
       {!items ? (
         <Loading />
