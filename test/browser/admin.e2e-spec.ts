@@ -8,13 +8,13 @@ import { Page } from 'playwright-core';
 
 import { CHAIN_CHART, layoutIndustryChain } from '../../apps/web/src/lib/chain-layout';
 import { dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
 import { QUEUES } from '../../libs/jobs/jobs';
 import reference from '../../libs/taxonomy/reference-data.json';
 import { Receiver, startReceiver } from '../partner-example/receiver';
 import { startWorker, waitFor } from '../partner-example/worker-harness';
 import { TestUser, makeUser, uniq } from '../support/factories';
 import { BrowserHarness, login, newContext, shot, startBrowserHarness } from './browser';
+import { migratedDatabase } from '../support/databases';
 
 jest.setTimeout(180_000);
 
@@ -34,7 +34,7 @@ describe('admin and unsaved-change warnings (browser)', () => {
   })();
 
   beforeAll(async () => {
-    await prepareDatabase(databaseUrl);
+    await migratedDatabase(databaseUrl);
     h = await startBrowserHarness({
       DATABASE_URL: databaseUrl,
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
