@@ -3582,9 +3582,28 @@ export interface components {
             statusName: string;
             count: number;
         };
+        PackEventDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            hosts: ("beibei" | "mianyang")[];
+            /**
+             * Format: date
+             * @description the day it started (Asia/Shanghai)
+             */
+            day: string;
+            /** @description leads raised at the event (both cities, counted) */
+            leads: number;
+            /** @description of those, signed */
+            signed: number;
+            /** @description contract amount of the signed ones, 万元 */
+            contractAmountWan: number;
+        };
         PackEventsDto: {
             /** @description joint events linked to action items */
             linkedToItems: number;
+            /** @description promotion events held in the period */
+            held: components["schemas"]["PackEventDto"][];
         };
         PackItemDto: {
             /** Format: uuid */
