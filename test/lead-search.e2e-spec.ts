@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase } from '../libs/db/database';
-import { prepareDatabase } from '../libs/db/prepare';
 import { LeadFilters, LeadListKey, LeadRepository, SEARCH_PROBE } from '../libs/leads/lead.repository';
+import { migratedDatabase } from './support/databases';
 
 /**
  * `q` search chooses per term between walking the id order and the text indexes
@@ -17,7 +17,7 @@ describe('lead text search: the id walk and the text index give the same pages',
   const LEADS = SEARCH_PROBE * 6;
 
   beforeAll(async () => {
-    await prepareDatabase(url);
+    await migratedDatabase(url);
     ds = new DataSource(dataSourceOptions(url));
     await ds.initialize();
     // Terms at about 6%, 0.5% and 0.05% of leads; jurisdictions, sharing and confidentiality mixed.

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
 import { dropDatabase } from '../libs/db/database';
-import { prepareDatabase } from '../libs/db/prepare';
 import { Rng } from '../libs/demo/random';
 import { needStrength } from '../libs/matching/chain';
 import { ALGORITHM_VERSION, matchLead } from '../libs/matching/engine';
@@ -10,6 +9,7 @@ import { MatchingService } from '../libs/match-store/matching.service';
 import { TaxonomyGraph, referenceTaxonomy } from '../libs/taxonomy/taxonomy';
 import { TestApp, startApp } from './support/app';
 import { makeUser, uniq } from './support/factories';
+import { migratedDatabase } from './support/databases';
 
 jest.setTimeout(120_000);
 
@@ -58,7 +58,7 @@ describe('matching candidate index and re-match (DESIGN §10)', () => {
   let t: TestApp;
   let matching: MatchingService;
   beforeAll(async () => {
-    await prepareDatabase(url);
+    await migratedDatabase(url);
     t = await startApp({ DATABASE_URL: url });
     matching = t.app.get(MatchingService);
   });

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { dropDatabase } from '../libs/db/database';
-import { prepareDatabase } from '../libs/db/prepare';
 import { jsonbText, reasonsMd5 } from '../libs/match-store/match-store-plan';
 import { MatchingService } from '../libs/match-store/matching.service';
 import { TestApp, startApp } from './support/app';
 import { makeApiKey, makeUser, uniq } from './support/factories';
+import { migratedDatabase } from './support/databases';
 
 jest.setTimeout(60_000);
 
@@ -60,7 +60,7 @@ describe('matching (DESIGN §10)', () => {
   let t: TestApp;
   let matching: MatchingService;
   beforeAll(async () => {
-    await prepareDatabase(url);
+    await migratedDatabase(url);
     t = await startApp({ DATABASE_URL: url });
     matching = t.app.get(MatchingService);
   });

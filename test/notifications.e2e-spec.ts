@@ -194,7 +194,28 @@ describe('notifications (DESIGN §18)', () => {
     );
   });
 
+  /**
+   * Nothing of the earlier tests still on its way: every outbox row relayed, no job waiting or
+   * running on the suite's queues. Otherwise a late notification can land between reading the
+   * unread count and marking one read (seen on a busy machine: unread 7 where 6 was expected).
+   */
+  const settled = () =>
+    waitFor(
+      'earlier notifications delivered',
+      async () => {
+        const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`);
+        if (n > 0) return false;
+        for (const q of Object.values(worker.queues.queues)) {
+          const counts = await q.getJobCounts('waiting', 'active', 'prioritized');
+          if (Object.values(counts).some((c) => c > 0)) return false;
+        }
+        return true;
+      },
+      60_000,
+    );
+
   it('unread count, mark one read, mark all read; scoped to the caller', async () => {
+    await settled();
     const before = (await t.http.get('/api/v1/notifications/unread-count').set(bOfficer.auth).expect(200))
       .body.unread;
     expect(before).toBeGreaterThan(2);

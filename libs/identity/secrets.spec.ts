@@ -4,6 +4,8 @@ describe('secrets', () => {
   it('hashes passwords with argon2id and verifies them', async () => {
     const hash = await hashPassword('correct horse');
     expect(hash.startsWith('$argon2id$')).toBe(true);
+    // The production cost (the e2e test users' hashes are cheaper: test/support/factories.ts).
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
     expect(await verifyPassword(hash, 'correct horse')).toBe(true);
     expect(await verifyPassword(hash, 'wrong horse')).toBe(false);
     expect(await verifyPassword('not-a-hash', 'x')).toBe(false);

@@ -8,7 +8,6 @@ import { Page } from 'playwright-core';
 
 import { CHAIN_CHART, layoutIndustryChain } from '../../apps/web/src/lib/chain-layout';
 import { dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
 import { QUEUES } from '../../libs/jobs/jobs';
 import reference from '../../libs/taxonomy/reference-data.json';
 import { Receiver, startReceiver } from '../partner-example/receiver';
@@ -16,6 +15,7 @@ import { startWorker } from '../partner-example/worker-harness';
 import { waitFor } from '../support/wait';
 import { TestUser, makeUser, uniq } from '../support/factories';
 import { BrowserHarness, login, newContext, shot, startBrowserHarness } from './browser';
+import { migratedDatabase } from '../support/databases';
 
 jest.setTimeout(180_000);
 
@@ -35,7 +35,7 @@ describe('admin and unsaved-change warnings (browser)', () => {
   })();
 
   beforeAll(async () => {
-    await prepareDatabase(databaseUrl);
+    await migratedDatabase(databaseUrl);
     h = await startBrowserHarness({
       DATABASE_URL: databaseUrl,
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',

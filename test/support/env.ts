@@ -1,7 +1,9 @@
-// Every e2e worker talks to the run's own database (made by global-setup.ts).
-if (!process.env.LC_E2E_DATABASE_URL)
-  throw new Error('LC_E2E_DATABASE_URL is not set: run e2e specs through jest');
-process.env.DATABASE_URL = process.env.LC_E2E_DATABASE_URL;
+import { workerDatabaseUrl } from './databases';
+
+// Every e2e worker talks to its own database of the run (made by global-setup.ts).
+const databaseUrl = workerDatabaseUrl();
+if (!databaseUrl) throw new Error('LC_E2E_DATABASE_URL is not set: run e2e specs through jest');
+process.env.DATABASE_URL = databaseUrl;
 process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 process.env.API_RATE_LIMIT = process.env.API_RATE_LIMIT ?? '0';

@@ -1,13 +1,23 @@
+import * as argon2 from 'argon2';
 import { randomBytes } from 'crypto';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { hashPassword } from '../../libs/identity/secrets';
 import type { Jurisdiction, Role, Scope } from '../../libs/common/request-context';
 import { generateApiKey } from '../../libs/identity/secrets';
 import { USCC_CHARSET, withUsccCheck } from '../../libs/uscc/uscc';
 
 export const TEST_PASSWORD = 'test-password-123';
 let passwordHash: Promise<string> | null = null;
+
+/**
+ * The test users' password hash: argon2id at its lowest cost. Test users sign in hundreds of times
+ * a run, and a sign-in verifies with the parameters stored in the hash, so at the production cost
+ * (64 MiB, 3 passes: about a second each on a busy CI machine) sign-ins took minutes of the run.
+ * The production cost of hashPassword is asserted in libs/identity/secrets.spec.ts, and users
+ * made through the API (admin, password change) are still hashed by it.
+ */
+const testPasswordHash = (password: string) =>
+  argon2.hash(password, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
 
 export const uniq = (prefix = 't') => `${prefix}${randomBytes(5).toString('hex')}`;
 
@@ -28,7 +38,7 @@ export async function makeUser(
   role: Role = 'officer',
   opts: { active?: boolean; login?: boolean } = {},
 ): Promise<TestUser> {
-  passwordHash ??= hashPassword(TEST_PASSWORD);
+  passwordHash ??= testPasswordHash(TEST_PASSWORD);
   const username = uniq(`${jurisdiction}.${role}.`);
   const [row] = await ds.query(
     `INSERT INTO users (username, display_name, jurisdiction, role, password_hash, active)

@@ -1,6 +1,10 @@
 import { dropDatabase } from '../../libs/db/database';
 
 export default async function globalTeardown(): Promise<void> {
-  const url = process.env.LC_E2E_DATABASE_URL;
-  if (url && process.env.KEEP_TEST_DB !== 'true') await dropDatabase(url);
+  if (process.env.KEEP_TEST_DB === 'true') return;
+  const urls = [
+    ...(process.env.LC_E2E_DATABASE_URLS ?? process.env.LC_E2E_DATABASE_URL ?? '').split(' '),
+    process.env.LC_E2E_TEMPLATE_URL ?? '',
+  ].filter(Boolean);
+  for (const url of urls) await dropDatabase(url);
 }

@@ -9,9 +9,9 @@ import { OutboxRelay } from '../../apps/worker/src/outbox-relay';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { loadConfig } from '../../libs/config/config';
 import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
 import { MatchSweep } from '../../libs/match-store/match-sweep';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../libs/platform/queues';
+import { migratedDatabase } from './databases';
 import { uniq } from './factories';
 
 /**
@@ -28,7 +28,7 @@ export async function scratchDatabase(
   const u = new URL(process.env.DATABASE_URL!);
   u.pathname = `/liancheng_${tag}_${Date.now()}_${process.pid}`;
   const url = u.toString();
-  await prepareDatabase(url);
+  await migratedDatabase(url);
   const ds = new DataSource(dataSourceOptions(url, { extra: { max: 4 } }));
   await ds.initialize();
   return {
