@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../libs/config/config';
 import { dataSourceOptions } from '../libs/db/database';
 import { resolveDatabase } from '../libs/db/embedded';
-import { prepareDatabase } from '../libs/db/prepare';
+import { prepareDatabase } from '../libs/platform/prepare-database';
 import { DEMO_USERS, seedDemo } from '../libs/demo/demo-seed';
 
 /**

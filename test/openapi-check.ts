@@ -5,7 +5,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { loadConfig } from '../libs/config/config';
 import { dropDatabase } from '../libs/db/database';
 import { EMBEDDED, resolveDatabase, withDatabaseName } from '../libs/db/embedded';
-import { prepareDatabase } from '../libs/db/prepare';
+import { prepareDatabase } from '../libs/platform/prepare-database';
 
 /**
  * Writes the OpenAPI document the API serves to dist/openapi.json. CI then lints it

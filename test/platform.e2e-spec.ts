@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase } from '../libs/db/database';
-import { prepareDatabase } from '../libs/db/prepare';
+import { prepareDatabase } from '../libs/platform/prepare-database';
 import { loadReferenceData } from '../libs/taxonomy/reference-seed';
 import { REFERENCE_DATA, ReferenceData } from '../libs/taxonomy/taxonomy';
 import { startApp } from './support/app';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase } from '../libs/db/database';
-import { prepareDatabase } from '../libs/db/prepare';
+import { prepareDatabase } from '../libs/platform/prepare-database';
 import { DEMO_USERS, SeedDemoResult, seedDemo } from '../libs/demo/demo-seed';
 import { isValidUscc } from '../libs/uscc/uscc';
 import { startApp, TestApp } from './support/app';

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase } from '../libs/db/database';
-import { prepareDatabase } from '../libs/db/prepare';
+import { prepareDatabase } from '../libs/platform/prepare-database';
 import { accessTokenSecret } from '../libs/identity/signing-key';
 import { TestApp, startApp } from './support/app';
 import { waitFor } from './support/wait';

@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 import { makeLead } from '../../libs/demo/demo-data';
 import { LeadRepository } from '../../libs/leads/lead.repository';
 import { generateDataset, GENERATOR_PASSWORD } from '../data/generator';

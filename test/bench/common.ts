@@ -4,7 +4,7 @@ import { loadavg } from 'os';
 import { createServer } from 'net';
 import { Client } from 'pg';
 import { dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 import { leadViewJsonSql } from '../../libs/leads/lead-policy';
 
 // autocannon ships no type declarations.

@@ -27,7 +27,7 @@ import { loadavg } from 'os';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/config';
 import { dataSourceOptions, dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 import { EnterpriseCandidate, matchLead } from '../../libs/matching/engine';
 import { CandidateRepository } from '../../libs/match-store/candidate.repository';
 import { MatchStoreRepository } from '../../libs/match-store/match-store.repository';

@@ -6,7 +6,7 @@ import { Readable } from 'stream';
 import { join } from 'path';
 import { normaliseInvestorName } from '../../libs/leads/investor-name';
 import { dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 import { generateApiKey } from '../../libs/identity/secrets';
 import { cpuMs, freePort, load1, startChild } from './common';
 import { backendCpu, cpuDelta } from './sync-support';

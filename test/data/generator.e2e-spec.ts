@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { dropDatabase } from '../../libs/db/database';
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 import { isValidUscc } from '../../libs/uscc/uscc';
 import { generateDataset, GenerateResult } from './generator';
 

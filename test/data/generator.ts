@@ -370,7 +370,7 @@ async function cli(): Promise<void> {
   };
   // Not DATABASE_URL: that names the database people use, and this load disables triggers.
   const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/liancheng_bench_data';
-  const { prepareDatabase } = await import('../../libs/db/prepare');
+  const { prepareDatabase } = await import('../../libs/platform/prepare-database');
   await prepareDatabase(url, (m) => console.log(m));
   const result = await generateDataset(url, {
     enterprises: arg('enterprises', 100_000),

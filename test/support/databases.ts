@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 
 /**
  * The run's e2e databases (made by global-setup.ts): one migrated template, and a copy of it per

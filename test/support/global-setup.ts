@@ -1,4 +1,4 @@
-import { prepareDatabase } from '../../libs/db/prepare';
+import { prepareDatabase } from '../../libs/platform/prepare-database';
 import { copyDatabase } from './databases';
 
 /**

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfigAtBoot } from '../../../libs/config/config';
-import { prepareDatabase } from '../../../libs/db/prepare';
+import { prepareDatabase } from '../../../libs/platform/prepare-database';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfigAtBoot } from '../../../libs/config/config';
-import { prepareDatabase } from '../../../libs/db/prepare';
+import { prepareDatabase } from '../../../libs/platform/prepare-database';
 import { QUEUE_REGISTRY, QueueRegistry } from '../../../libs/platform/queues';
 import { createRedis, evictionPolicy } from '../../../libs/platform/redis';
 import { DataSource } from 'typeorm';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadReferenceData } from '../taxonomy/reference-seed';
-import { dataSourceOptions, ensureDatabase, migrate } from './database';
+import { dataSourceOptions, ensureDatabase, migrate } from '../db/database';
 
 /**
  * First start (DESIGN §13): create the database if missing, run pending migrations, load the
