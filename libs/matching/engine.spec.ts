@@ -188,6 +188,40 @@ describe('matching engine on the real taxonomy (DESIGN §10)', () => {
     expect(one.filter((p) => p.relation === 'downstream').map((p) => p.enterpriseId)).toEqual([uuid(31)]);
   });
 
+  it('a partner that also declares a need keeps the direction reserve’s place its plain twin would take', () => {
+    // Nine downstream partners rank above the two that make electronic chemicals (upstream), so
+    // the reserve must bring one more upstream partner in; the twin that also declares a need for
+    // the lead's software is the lowest downstream pick and leaves to make room. It links upstream
+    // as well as its twin, with the smaller id, so it takes the place itself.
+    const lead = { id: uuid(100), jurisdiction: 'beibei', segments: ['ngit.software-cloud', 'ngit.pcb'] };
+    const downstream = [
+      ent(12, 'beibei', ['ngit.devices']),
+      ent(15, 'beibei', ['ngit.industrial-internet']),
+      ent(16, 'beibei', ['ngit.industrial-internet']),
+      ent(25, 'beibei', ['ngit.industrial-internet']),
+      ent(26, 'beibei', ['ngit.devices']),
+      ent(27, 'beibei', ['ngit.telecom']),
+      ent(29, 'beibei', ['nev.smart-cockpit']),
+      ent(19, 'mianyang', ['hiequip.smart-factory'], { chainLeader: true }),
+    ];
+    const chemicals = ent(13, 'beibei', ['nmat.electronic-chemicals']);
+    const plain = ent(41, 'beibei', ['nmat.electronic-chemicals', 'ngit.semi-materials']);
+    const needing = { ...plain, id: uuid(40), needs: ['ngit.software-cloud'] };
+    const shown = matchLead(input(lead, [...downstream, chemicals, plain, needing])).partners;
+    expect(shown).toHaveLength(MAX_PARTNERS);
+    expect(shown.filter((p) => p.relation === 'upstream')).toHaveLength(MIN_PER_DIRECTION);
+    expect(shown.find((p) => p.enterpriseId === needing.id)?.relation).toBe('upstream');
+    expect(shown.some((p) => p.enterpriseId === plain.id)).toBe(false);
+    // Without the need, the twin is the plain one's equal and the smaller id still goes first.
+    const twins = matchLead(
+      input(lead, [...downstream, chemicals, plain, { ...plain, id: uuid(40) }]),
+    ).partners;
+    expect(twins.filter((p) => p.relation === 'upstream').map((p) => p.enterpriseId)).toEqual([
+      uuid(13),
+      uuid(40),
+    ]);
+  });
+
   it('proposes the Chongqing Sensor Industry Base and the co-built park to a sensors lead', () => {
     const enterprises = [
       ent(1, 'beibei', ['ngit.sensors']),

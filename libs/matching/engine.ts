@@ -411,21 +411,25 @@ export function rankPartners(input: MatchInput, writer: ReasonWriter): PartnerMa
   const picked = scored.slice(0, MAX_PARTNERS).map((s) => ({ s, relation: s.relation, raw: s.raw }));
   // Both directions (DESIGN §10, MIN_PER_DIRECTION).
   const inTop = new Set(picked.map((p) => p.s.e.id));
+  const directIn = (s: ScoredPartner, d: Relation) => !!s.by[d] && s.by[d].link.kind !== 'twoHop';
+  const byLink = (d: Relation) => (a: ScoredPartner, b: ScoredPartner) =>
+    b.by[d]!.raw - a.by[d]!.raw || byId(a.e.id, b.e.id);
   for (const d of RELATIONS) {
     const missing = MIN_PER_DIRECTION - picked.filter((p) => p.relation === d).length;
     if (missing <= 0) continue;
-    const reserve = scored
-      .filter((s) => s.by[d] && s.by[d].link.kind !== 'twoHop' && !inTop.has(s.e.id))
-      .sort((a, b) => b.by[d]!.raw - a.by[d]!.raw || byId(a.e.id, b.e.id))
-      .slice(0, missing);
-    for (const s of reserve) {
-      if (picked.length >= MAX_PARTNERS) {
-        const out = picked
-          .map((p, i) => ({ p, i }))
-          .filter(({ p }) => p.relation !== d)
-          .pop()!;
-        picked.splice(out.i, 1);
-      }
+    const reserve = scored.filter((s) => directIn(s, d) && !inTop.has(s.e.id)).sort(byLink(d));
+    for (let k = 0; k < missing; k++) {
+      // The lowest pick of the other direction makes room; when it links in this direction too,
+      // it competes for the reserve place by that link (so declaring a need never costs a place).
+      const next = reserve[0];
+      if (!next) break;
+      let outAt = -1;
+      if (picked.length >= MAX_PARTNERS)
+        for (let i = picked.length - 1; i >= 0 && outAt < 0; i--) if (picked[i].relation !== d) outAt = i;
+      const leaving = outAt >= 0 ? picked[outAt].s : undefined;
+      const s = leaving && directIn(leaving, d) && byLink(d)(leaving, next) <= 0 ? leaving : next;
+      if (outAt >= 0) picked.splice(outAt, 1);
+      if (s === next) reserve.shift();
       picked.push({ s, relation: d, raw: s.by[d]!.raw });
       inTop.add(s.e.id);
     }
