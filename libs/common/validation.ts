@@ -1,6 +1,13 @@
 import { ValidationError, applyDecorators } from '@nestjs/common';
-import { IsObject, ValidateNested } from 'class-validator';
+import { IsObject, ValidateNested, ValidatorOptions } from 'class-validator';
 import type { FieldError } from './errors';
+
+/** How request bodies are checked (the API's validation pipe, and import rows checked as bodies). */
+export const BODY_VALIDATION: ValidatorOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  validationError: { target: false, value: false },
+};
 
 /** Flattens class-validator errors into `{field, message}` with dotted / indexed paths. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {

@@ -12,7 +12,7 @@ import { ACTION_FIELD_NAMES, ACTION_STATUS_NAMES, deadlineOf } from './action-it
 import { ActionItemRow, MeetingRow, toMeeting } from './cooperation-views';
 import { MEETING_KIND_NAMES } from './meeting';
 import { MeetingService } from './meeting.service';
-import type { MeetingPack, PackItem } from './meeting-pack';
+import type { MeetingPack, PackEvent, PackItem } from './meeting-pack';
 
 export const JURISDICTION_ZH: Record<Jurisdiction, string> = { beibei: '北碚区', mianyang: '绵阳市' };
 export const STAGE_ZH: Record<string, string> = {
@@ -179,15 +179,7 @@ export class MeetingPackService {
     );
     const linkedEvents = new Set(items.flatMap((r) => r.event_ids));
     // Events held in the period and what they brought: counts only, for both cities (§16).
-    const held = await sqlRows<{
-      id: string;
-      title: string;
-      hosts: Jurisdiction[];
-      day: string;
-      leads: number;
-      signed: number;
-      amount: string;
-    }>(
+    const held = await sqlRows<Omit<PackEvent, 'contractAmountWan'> & { amount: string }>(
       this.ds,
       `SELECT e.id, e.title, e.hosts, to_char(e.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,
               count(l.id)::int AS leads, count(l.id) FILTER (WHERE l.signed_at IS NOT NULL)::int AS signed,

@@ -2,7 +2,7 @@ import { sqlRows } from '../db/sql';
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidationOptions } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
-import { FieldError, badRequest } from '../common/errors';
+import { AppError, FieldError, badRequest } from '../common/errors';
 import type { TaxonomyGraph } from '../taxonomy/taxonomy';
 import { isValidUscc } from '../uscc/uscc';
 
@@ -45,10 +45,13 @@ export function unknownSegments(graph: TaxonomyGraph, codes: readonly string[] |
 }
 
 export function throwIfInvalid(errors: FieldError[]): void {
-  if (errors.length) {
-    const fields = [...new Set(errors.map((e) => e.field))];
-    throw badRequest('VALIDATION_FAILED', `Invalid fields: ${fields.join(', ')}`, errors);
-  }
+  if (errors.length) throw validationFailed(errors);
+}
+
+/** The 400 that names every invalid field. */
+export function validationFailed(errors: FieldError[]): AppError {
+  const fields = [...new Set(errors.map((e) => e.field))];
+  return badRequest('VALIDATION_FAILED', `Invalid fields: ${fields.join(', ')}`, errors);
 }
 
 /** Removes duplicates, keeping the first occurrence's order. */

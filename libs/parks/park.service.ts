@@ -10,13 +10,13 @@ import { preconditionFailed } from '../common/concurrency';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError, FieldError, conflict, fieldError, forbidden, notFound } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation';
+import { BODY_VALIDATION, flattenValidationErrors } from '../common/validation';
 import { newRecordId } from '../common/uuid';
 import { WriteOptions, transactionOrDryRun } from '../db/sql';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, encodeCursor } from '../common/pagination';
 import { JURISDICTIONS, Jurisdiction, RequestContext, partnerOf } from '../common/request-context';
 import { isUuid, requireUuidPath } from '../common/uuid';
-import { throwIfInvalid, unique, unknownSegments } from '../enterprises/base-data';
+import { unique, unknownSegments, validationFailed } from '../enterprises/base-data';
 import { OutboxService } from '../outbox/outbox.service';
 import { TaxonomyService } from '../taxonomy/taxonomy.service';
 import {
@@ -173,13 +173,7 @@ export class ParkService implements OnModuleInit {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         return fail([{ field: '', message: 'item must be an object' }]);
       const dto = plainToInstance(CreateParkDto, raw);
-      const errors = flattenValidationErrors(
-        validateSync(dto, {
-          whitelist: true,
-          forbidNonWhitelisted: true,
-          validationError: { target: false, value: false },
-        }),
-      );
+      const errors = flattenValidationErrors(validateSync(dto, BODY_VALIDATION));
       if (errors.length) return fail(errors);
       if (seen.has(dto.name))
         return fail([{ field: 'name', message: 'appears more than once in this request' }]);
@@ -260,13 +254,9 @@ export class ParkService implements OnModuleInit {
       ...unknownSegments(graph, v.targetSegments, 'targetSegments'),
       ...parkOwnershipErrors(ctx.jurisdiction, v.jurisdictions, v.coBuilt),
     ];
-    const invalid = (errors: FieldError[]) => {
-      try {
-        throwIfInvalid(errors);
-      } catch (e) {
-        return e as AppError;
-      }
-      return null;
+    const invalid = (v: ParkValues) => {
+      const errors = ruleErrors(v);
+      return errors.length ? validationFailed(errors) : null;
     };
     const results: ParkWriteResult[] = [];
     const inserts: (ParkValues & { id: string })[] = [];
@@ -277,7 +267,7 @@ export class ParkService implements OnModuleInit {
     for (const w of writes) {
       const error = (e: AppError) => results.push({ status: 'error', error: e });
       if (w.op === 'create') {
-        const e = invalid(ruleErrors(w.values));
+        const e = invalid(w.values);
         if (e) {
           error(e);
           continue;
@@ -316,7 +306,7 @@ export class ParkService implements OnModuleInit {
         error(agreementRequired(park.id));
         continue;
       }
-      const e = invalid(ruleErrors(next));
+      const e = invalid(next);
       if (e) {
         error(e);
         continue;

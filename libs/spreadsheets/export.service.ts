@@ -54,15 +54,8 @@ export class ExportService {
       case 'matches':
         return (await this.matches.list(ctx, query)) as unknown as Page<Row>;
       case 'action-items': {
-        // The list is one page (the plan's items, as GET /action-items shows them): no cursor.
-        const {
-          limit: _l,
-          cursor: _c,
-          ...filters
-        } = query as ActionItemListQuery & { limit?: number; cursor?: string };
-        void _l;
-        void _c;
-        const { items } = await this.actionItems.list(ctx, filters);
+        // One page: the plan's items as GET /action-items shows them (the filters, no cursor).
+        const { items } = await this.actionItems.list(ctx, q as ActionItemListQuery);
         return { items: items as unknown as Row[], nextCursor: null };
       }
     }

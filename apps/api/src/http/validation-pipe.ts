@@ -1,14 +1,12 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors } from '../../../../libs/common/validation';
+import { BODY_VALIDATION, flattenValidationErrors } from '../../../../libs/common/validation';
 
 /** Request DTOs are checked with class-validator (STYLE: whitelist, forbidNonWhitelisted, transform). */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+    ...BODY_VALIDATION,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
     stopAtFirstError: false,
     exceptionFactory: (errors) => {
       const details = flattenValidationErrors(errors);
